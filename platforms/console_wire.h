@@ -1,0 +1,31 @@
+/* The framing on the serial line between the sole kernel and the host CLI.
+ * One serial port carries the app's stdout and stderr, kernel messages,
+ * crash records and the exit status; the host demultiplexes them. */
+#ifndef SOLE_CONSOLE_WIRE_H
+#define SOLE_CONSOLE_WIRE_H
+
+/* Every control sequence starts with WIRE_ESC; a literal 0x10 byte inside
+ * a stream is sent as WIRE_ESC WIRE_ESC. */
+#define WIRE_ESC 0x10
+
+/* Guest to host: WIRE_ESC then one of these switches the current stream.
+ * The line starts on WIRE_LOG at boot. */
+#define WIRE_STDOUT 'O' /* the app's fd 1 */
+#define WIRE_STDERR 'E' /* the app's fd 2 */
+#define WIRE_LOG 'K'    /* kernel log: shown with --verbose */
+#define WIRE_WARN 'W'   /* kernel warnings: always shown, one per line */
+#define WIRE_TRACE 'T'  /* strace-style lines: shown with --trace */
+#define WIRE_CRASH 'C'  /* crash record lines, see docs/crash-record.md */
+
+/* Guest to host: WIRE_ESC WIRE_EXIT <status byte>. The VM powers off next. */
+#define WIRE_EXIT 'X'
+
+/* Host to guest: stdin bytes, escaped the same way, then WIRE_ESC WIRE_EOF. */
+#define WIRE_EOF 'Z'
+
+/* The boot configuration travels as a file in the initrd. The kernel reads
+ * it and removes it from the tree before the app starts. It is a sequence of
+ * NUL-terminated "key=value" strings; see docs/boot-config.md. */
+#define BOOT_CONFIG_PATH ".sole-boot"
+
+#endif

@@ -1,0 +1,23 @@
+/* What the kernel needs from the machine it runs on: the console line, a
+ * clock source at boot, and the way out. platforms/qemu implements it for
+ * QEMU's pc and microvm machines. */
+#ifndef SOLE_PLATFORM_H
+#define SOLE_PLATFORM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+void uart_init(void);
+void uart_put(uint8_t byte);
+bool uart_can_get(void);
+uint8_t uart_get(void);
+
+/* Masks the legacy 8259 interrupt controllers the firmware left on. */
+void pic_disable(void);
+
+uint64_t pit_measure_tsc_hz(unsigned ms);
+int64_t rtc_read_epoch_seconds(void);
+
+void platform_poweroff(int failed) __attribute__((noreturn));
+
+#endif
