@@ -1,0 +1,31 @@
+/* What sole run asked for: the program, its argv and envp, and the console
+ * settings, parsed from the initrd's boot configuration (docs/boot-config.md). */
+#ifndef SOLE_BOOT_CONFIG_H
+#define SOLE_BOOT_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define BOOT_MAX_ARGS 4096
+
+struct boot_config {
+	const char *exe;
+	const char *argv[BOOT_MAX_ARGS];
+	int argc;
+	const char *envp[BOOT_MAX_ARGS];
+	int envc;
+	const char *cwd;
+	const char *hostname;
+	bool trace;
+	bool verbose;
+	unsigned tty_mask; /* bit n: the host's fd n is a terminal */
+	unsigned short rows, cols;
+};
+
+extern struct boot_config boot_config;
+
+/* Parses the NUL-separated key=value strings. The strings stay in place
+ * (the initrd is never freed). Returns 0 or -EINVAL. */
+int boot_config_parse(const char *data, size_t len);
+
+#endif

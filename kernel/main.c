@@ -1,0 +1,129 @@
+/* Boot: from the PVH entry to the app's first instruction. */
+#include <string.h>
+
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/cpu_setup.h"
+#include "kernel/arch/x86_64/percpu.h"
+#include "kernel/arch/x86_64/trap_frame.h"
+#include "kernel/boot_config.h"
+#include "kernel/console.h"
+#include "kernel/errno.h"
+#include "kernel/log.h"
+#include "kernel/mm/addrspace.h"
+#include "kernel/mm/heap.h"
+#include "kernel/mm/layout.h"
+#include "kernel/mm/page.h"
+#include "kernel/mm/paging.h"
+#include "kernel/panic.h"
+#include "kernel/proc/process.h"
+#include "kernel/time.h"
+#include "loader/load.h"
+#include "platforms/platform.h"
+#include "platforms/qemu/pvh.h"
+#include "syscalls/vfs/devfs.h"
+#include "syscalls/vfs/file.h"
+#include "syscalls/vfs/vfs.h"
+
+/* A failure the user can fix (a bad binary, too little memory): one
+ * warning line, then the VM ends with the status sole run reports. */
+static void __attribute__((noreturn)) boot_fail(int status, const char *fmt, const char *arg)
+{
+	kwarn(fmt, arg);
+	console_send_exit(status);
+	platform_poweroff(0);
+}
+
+static void find_initrd(const struct pvh_start_info *info, const uint8_t **data, size_t *size)
+{
+	if (info->nr_modules == 0)
+		boot_fail(125, "%s", "no initrd: boot the kernel with sole run (or QEMU's -initrd)");
+	const struct pvh_module *mod = phys_to_virt(info->modlist_paddr);
+	*data = phys_to_virt(mod->paddr);
+	*size = mod->size;
+}
+
+static void load_file_tree(const uint8_t *initrd, size_t initrd_size)
+{
+	const uint8_t *config;
+	size_t config_len;
+	if (initrd_populate(initrd, initrd_size, &config, &config_len))
+		boot_fail(125, "%s", "the initrd is not a valid cpio (newc) archive");
+	if (!config || boot_config_parse((const char *)config, config_len))
+		boot_fail(125, "%s", "the initrd has no valid boot configuration (.sole-boot)");
+	log_set_verbose(boot_config.verbose);
+	devfs_populate();
+	procfs_populate(boot_config.exe);
+}
+
+static void open_standard_fds(struct process *p)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		struct file *f = devfs_open_console(fd);
+		if (!f || fd_install_at(p->files, f, fd, false) < 0)
+			boot_fail(137, "%s", "out of memory while opening the console");
+		file_put(f);
+	}
+}
+
+static void __attribute__((noreturn)) start_app(void)
+{
+	struct process *p = process_create_init();
+	if (!p)
+		boot_fail(137, "%s", "out of memory creating the process; run with a larger -m");
+	thread_switch_to(p->threads);
+
+	struct inode *exe;
+	if (vfs_lookup(vfs_root(), boot_config.exe, LOOKUP_FOLLOW, &exe) || !S_ISREG(exe->mode))
+		boot_fail(127, "%s: not found in the initrd", boot_config.exe);
+	p->exe_path = boot_config.exe;
+	struct inode *cwd;
+	if (!vfs_lookup(vfs_root(), boot_config.cwd, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &cwd)) {
+		inode_put(p->fs->cwd);
+		p->fs->cwd = cwd;
+		inode_get(cwd);
+	}
+	open_standard_fds(p);
+
+	struct loaded_image image;
+	const char *error = "";
+	int err = load_elf(p, exe, boot_config.exe, &image, &error);
+	if (err == -ENOEXEC)
+		boot_fail(126, "%s", error);
+	uint64_t sp = err ? 0
+			  : build_initial_stack(p, &image, boot_config.exe, boot_config.argv, boot_config.argc,
+						boot_config.envp, boot_config.envc);
+	if (!sp)
+		boot_fail(137, "%s", "out of memory while loading the app; run it with a larger -m");
+	klog("boot: %s at entry 0x%llx, %zu of %zu pages free", boot_config.exe, (unsigned long long)image.entry,
+	     page_free_count(), page_total_count());
+
+	struct trap_frame *f = (struct trap_frame *)(current_thread()->kernel_stack_top - sizeof *f);
+	memset(f, 0, sizeof *f);
+	f->rip = image.entry;
+	f->cs = USER_CS;
+	f->ss = USER_DS;
+	f->rsp = sp;
+	f->rflags = RFLAGS_IF | 0x2;
+	trap_return_to(f);
+}
+
+void kmain(uint32_t start_info_phys)
+{
+	console_init();
+	pic_disable();
+	percpu_init();
+	idt_init();
+	cpu_setup();
+
+	const struct pvh_start_info *info = phys_to_virt(start_info_phys);
+	if (info->magic != PVH_START_MAGIC)
+		panic("not started through PVH (start_info magic 0x%x)", info->magic);
+	const uint8_t *initrd;
+	size_t initrd_size;
+	find_initrd(info, &initrd, &initrd_size);
+	page_init(info, virt_to_phys(initrd), virt_to_phys(initrd) + initrd_size);
+	paging_init();
+	time_init();
+	load_file_tree(initrd, initrd_size);
+	start_app();
+}

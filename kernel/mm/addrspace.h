@@ -1,0 +1,34 @@
+/* A user address space: its page-table root, its VMAs and its heap (brk).
+ * Threads of one process share it. */
+#ifndef SOLE_ADDRSPACE_H
+#define SOLE_ADDRSPACE_H
+
+#include "kernel/mm/vma.h"
+
+struct addrspace {
+	uint64_t root;
+	struct vma_list vmas;
+	uintptr_t brk_start, brk_end;
+};
+
+struct addrspace *addrspace_create(void);
+void addrspace_destroy(struct addrspace *as);
+void addrspace_activate(struct addrspace *as);
+
+/* Maps [start, start+len) afresh (replacing what was there). file may be
+ * NULL for anonymous memory. */
+int as_map(struct addrspace *as, uintptr_t start, size_t len, uint32_t prot, uint32_t flags, struct inode *file,
+	   uint64_t file_offset, uint64_t file_bytes, const char *name);
+int as_unmap(struct addrspace *as, uintptr_t start, size_t len);
+/* Drops the pages of a range but keeps its areas: the next access refills
+ * them (zeros, or the file's bytes). -ENOMEM if part is not mapped. */
+int as_discard(struct addrspace *as, uintptr_t start, size_t len);
+int as_protect(struct addrspace *as, uintptr_t start, size_t len, uint32_t prot);
+/* A free range of len bytes for mmap, top-down below USER_MMAP_TOP. */
+int as_find_free(struct addrspace *as, size_t len, uintptr_t *start);
+/* Fills the page under addr on a fault. 0, -EFAULT (no area), -EACCES
+ * (protection) or -ENOMEM. */
+int as_fault(struct addrspace *as, uintptr_t addr, bool write, bool exec);
+int as_populate(struct addrspace *as, uintptr_t start, size_t len);
+
+#endif

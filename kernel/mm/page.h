@@ -1,0 +1,21 @@
+/* Physical pages for the kernel: allocation by page count, reached through
+ * the direct map. */
+#ifndef SOLE_PAGE_H
+#define SOLE_PAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct pvh_start_info;
+
+/* Feeds the allocator from the PVH memory map, keeping out the kernel
+ * image, the boot data and the initrd. */
+void page_init(const struct pvh_start_info *info, uint64_t initrd_start, uint64_t initrd_end);
+/* Returns the physical address of count contiguous zeroed pages, or 0. */
+uint64_t page_alloc(size_t count);
+void page_free(uint64_t phys, size_t count);
+size_t page_free_count(void);
+size_t page_total_count(void);
+uint64_t page_phys_limit(void);
+
+#endif

@@ -1,0 +1,129 @@
+/* Page-table construction and walking, see paging.h. */
+#include "kernel/mm/paging.h"
+
+#include <string.h>
+
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/errno.h"
+#include "kernel/mm/layout.h"
+#include "kernel/mm/page.h"
+#include "kernel/panic.h"
+
+extern char __kernel_start[], __text_start[], __text_end[], __rodata_start[], __rodata_end[], __data_start[],
+	__kernel_end[];
+
+static uint64_t kernel_root;
+
+static unsigned index_at(uintptr_t va, int level) { return (va >> (12 + 9 * level)) & 511; }
+
+uint64_t *paging_walk(uint64_t root, uintptr_t va, bool create)
+{
+	uint64_t *table = phys_to_virt(root);
+	for (int level = 3; level > 0; level--) {
+		uint64_t *entry = &table[index_at(va, level)];
+		if (!(*entry & PTE_PRESENT)) {
+			if (!create)
+				return NULL;
+			uint64_t page = page_alloc(1);
+			if (!page)
+				return NULL;
+			/* Permissions live in the leaves; inner levels allow all. */
+			*entry = page | PTE_PRESENT | PTE_WRITE | (va < USER_TOP ? PTE_USER : 0);
+		}
+		if (*entry & PTE_HUGE)
+			return entry;
+		table = phys_to_virt(*entry & PTE_ADDR_MASK);
+	}
+	return &table[index_at(va, 0)];
+}
+
+int paging_map(uint64_t root, uintptr_t va, uint64_t phys, uint64_t flags)
+{
+	uint64_t *pte = paging_walk(root, va, true);
+	if (!pte)
+		return -ENOMEM;
+	*pte = (phys & PTE_ADDR_MASK) | flags | PTE_PRESENT;
+	return 0;
+}
+
+static void map_range(uint64_t root, uintptr_t va, uintptr_t va_end, uint64_t flags)
+{
+	for (; va < va_end; va += PAGE_SIZE)
+		if (paging_map(root, va, virt_to_phys((void *)va), flags | PTE_GLOBAL))
+			panic("out of memory while mapping the kernel");
+}
+
+static void map_direct(uint64_t root)
+{
+	/* 2 MiB pages; the PD level is created by a walk of the first page. */
+	uint64_t limit = (page_phys_limit() + (1u << 21) - 1) & ~((1ull << 21) - 1);
+	for (uint64_t pa = 0; pa < limit; pa += 1u << 21) {
+		uintptr_t va = PHYS_MAP_BASE + pa;
+		uint64_t *top = phys_to_virt(root);
+		uint64_t *entry = &top[index_at(va, 3)];
+		for (int level = 3; level > 1; level--) {
+			if (!(*entry & PTE_PRESENT)) {
+				uint64_t page = page_alloc(1);
+				if (!page)
+					panic("out of memory while mapping physical memory");
+				*entry = page | PTE_PRESENT | PTE_WRITE;
+			}
+			entry = &((uint64_t *)phys_to_virt(*entry & PTE_ADDR_MASK))[index_at(va, level - 1)];
+		}
+		*entry = pa | PTE_PRESENT | PTE_WRITE | PTE_HUGE | PTE_GLOBAL | PTE_NX;
+	}
+}
+
+void paging_init(void)
+{
+	kernel_root = page_alloc(1);
+	if (!kernel_root)
+		panic("out of memory for the kernel page table");
+	/* Every kernel-half top-level slot gets its table now, so that user
+	 * roots can copy the kernel half once and never see it change. */
+	uint64_t *top = phys_to_virt(kernel_root);
+	for (int i = 256; i < 512; i++) {
+		uint64_t page = page_alloc(1);
+		if (!page)
+			panic("out of memory for the kernel page table");
+		top[i] = page | PTE_PRESENT | PTE_WRITE;
+	}
+	map_direct(kernel_root);
+	map_range(kernel_root, (uintptr_t)__kernel_start, (uintptr_t)__text_start, PTE_WRITE | PTE_NX);
+	map_range(kernel_root, (uintptr_t)__text_start, PAGE_ALIGN_UP((uintptr_t)__text_end), 0);
+	map_range(kernel_root, (uintptr_t)__rodata_start, PAGE_ALIGN_UP((uintptr_t)__rodata_end), PTE_NX);
+	map_range(kernel_root, (uintptr_t)__data_start, PAGE_ALIGN_UP((uintptr_t)__kernel_end), PTE_WRITE | PTE_NX);
+	paging_activate(kernel_root);
+}
+
+uint64_t paging_kernel_root(void) { return kernel_root; }
+
+uint64_t paging_new_root(void)
+{
+	uint64_t root = page_alloc(1);
+	if (root)
+		memcpy((uint64_t *)phys_to_virt(root) + 256, (uint64_t *)phys_to_virt(kernel_root) + 256,
+		       256 * sizeof(uint64_t));
+	return root;
+}
+
+static void free_table(uint64_t table, int level)
+{
+	uint64_t *entries = phys_to_virt(table);
+	if (level > 1)
+		for (int i = 0; i < 512; i++)
+			if ((entries[i] & PTE_PRESENT) && !(entries[i] & PTE_HUGE))
+				free_table(entries[i] & PTE_ADDR_MASK, level - 1);
+	page_free(table, 1);
+}
+
+void paging_free_root(uint64_t root)
+{
+	uint64_t *top = phys_to_virt(root);
+	for (int i = 0; i < 256; i++)
+		if (top[i] & PTE_PRESENT)
+			free_table(top[i] & PTE_ADDR_MASK, 3);
+	page_free(root, 1);
+}
+
+void paging_activate(uint64_t root) { write_cr3(root); }

@@ -1,0 +1,25 @@
+/* The physical page allocator: a bitmap with one bit per 4 KiB page, first
+ * fit for runs of pages. Pure data structure: unit-tested on the host. */
+#ifndef SOLE_PMM_H
+#define SOLE_PMM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct page_bitmap {
+	uint64_t *used; /* bit set: page taken or not RAM */
+	size_t npages;
+	size_t nfree;
+	size_t hint; /* no free page below this index */
+};
+
+/* Starts with every page taken; release the RAM ranges afterwards. */
+void pmm_init(struct page_bitmap *pb, uint64_t *storage, size_t npages);
+size_t pmm_storage_words(size_t npages);
+void pmm_release(struct page_bitmap *pb, size_t first, size_t count);
+void pmm_claim(struct page_bitmap *pb, size_t first, size_t count);
+bool pmm_alloc(struct page_bitmap *pb, size_t count, size_t *first);
+bool pmm_is_free(const struct page_bitmap *pb, size_t page);
+
+#endif

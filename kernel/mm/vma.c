@@ -1,0 +1,94 @@
+/* Sorted doubly linked list of VMAs, see vma.h. */
+#include "kernel/mm/vma.h"
+
+struct vma *vma_find(const struct vma_list *list, uintptr_t addr)
+{
+	for (struct vma *v = list->head; v && v->start <= addr; v = v->next)
+		if (addr < v->end)
+			return v;
+	return NULL;
+}
+
+struct vma *vma_first_overlap(const struct vma_list *list, uintptr_t start, uintptr_t end)
+{
+	for (struct vma *v = list->head; v && v->start < end; v = v->next)
+		if (v->end > start)
+			return v;
+	return NULL;
+}
+
+void vma_insert(struct vma_list *list, struct vma *vma)
+{
+	struct vma *prev = NULL, *next = list->head;
+	while (next && next->start < vma->start) {
+		prev = next;
+		next = next->next;
+	}
+	vma->prev = prev;
+	vma->next = next;
+	if (prev)
+		prev->next = vma;
+	else
+		list->head = vma;
+	if (next)
+		next->prev = vma;
+	list->count++;
+}
+
+void vma_unlink(struct vma_list *list, struct vma *vma)
+{
+	if (vma->prev)
+		vma->prev->next = vma->next;
+	else
+		list->head = vma->next;
+	if (vma->next)
+		vma->next->prev = vma->prev;
+	vma->prev = vma->next = NULL;
+	list->count--;
+}
+
+struct vma *vma_split(struct vma_list *list, struct vma *vma, uintptr_t addr, struct vma *spare)
+{
+	uint64_t cut = addr - vma->start;
+	*spare = *vma;
+	spare->start = addr;
+	vma->end = addr;
+	if (vma->file) {
+		spare->file_offset = vma->file_offset + cut;
+		spare->file_bytes = vma->file_bytes > cut ? vma->file_bytes - cut : 0;
+		if (vma->file_bytes > cut)
+			vma->file_bytes = cut;
+	}
+	spare->prev = vma;
+	spare->next = vma->next;
+	if (vma->next)
+		vma->next->prev = spare;
+	vma->next = spare;
+	list->count++;
+	return spare;
+}
+
+bool vma_find_gap_below(const struct vma_list *list, size_t size, uintptr_t floor, uintptr_t ceiling,
+			uintptr_t *start)
+{
+	if (size == 0 || ceiling < floor || ceiling - floor < size)
+		return false;
+	/* Walk to the last area below the ceiling, then scan downwards. */
+	struct vma *v = list->head, *last = NULL;
+	for (; v && v->start < ceiling; v = v->next)
+		last = v;
+	uintptr_t top = ceiling;
+	for (v = last; v; v = v->prev) {
+		uintptr_t gap_bottom = v->end > floor ? v->end : floor;
+		if (top > gap_bottom && top - gap_bottom >= size) {
+			*start = top - size;
+			return true;
+		}
+		if (v->start < top)
+			top = v->start;
+		if (top <= floor || top - floor < size)
+			return false;
+	}
+	*start = top - size;
+	return true;
+}

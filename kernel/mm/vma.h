@@ -1,0 +1,51 @@
+/* Virtual memory areas of an address space: a sorted list of
+ * non-overlapping [start, end) ranges with their protection and backing.
+ * Pure data structure: unit-tested on the host. */
+#ifndef SOLE_VMA_H
+#define SOLE_VMA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VMA_READ 0x1 /* same values as PROT_* */
+#define VMA_WRITE 0x2
+#define VMA_EXEC 0x4
+
+#define VMA_STACK 0x100
+#define VMA_HEAP 0x200
+
+struct inode;
+
+struct vma {
+	uintptr_t start, end;
+	uint32_t prot;
+	uint32_t flags;
+	/* File backing: bytes [0, file_bytes) of the area come from the file at
+	 * file_offset; the rest of the area reads as zeros. */
+	struct inode *file;
+	uint64_t file_offset;
+	uint64_t file_bytes;
+	const char *name; /* for crash records and /proc/self/maps */
+	struct vma *prev, *next;
+};
+
+struct vma_list {
+	struct vma *head;
+	size_t count;
+};
+
+struct vma *vma_find(const struct vma_list *list, uintptr_t addr);
+/* The first area that ends above start and starts below end, or NULL. */
+struct vma *vma_first_overlap(const struct vma_list *list, uintptr_t start, uintptr_t end);
+/* Links a new area in; it must not overlap any other. */
+void vma_insert(struct vma_list *list, struct vma *vma);
+void vma_unlink(struct vma_list *list, struct vma *vma);
+/* Cuts vma at addr (page-aligned, strictly inside). The upper part goes in
+ * spare, which is linked in after vma and returned. */
+struct vma *vma_split(struct vma_list *list, struct vma *vma, uintptr_t addr, struct vma *spare);
+/* The highest free gap of size bytes that lies within [floor, ceiling). */
+bool vma_find_gap_below(const struct vma_list *list, size_t size, uintptr_t floor, uintptr_t ceiling,
+			uintptr_t *start);
+
+#endif

@@ -1,0 +1,99 @@
+/* Process and thread lifecycle, see process.h. */
+#include "kernel/proc/process.h"
+
+#include <string.h>
+
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/console.h"
+#include "kernel/crash_record.h"
+#include "kernel/mm/addrspace.h"
+#include "kernel/mm/heap.h"
+#include "kernel/mm/layout.h"
+#include "kernel/mm/page.h"
+#include "kernel/time.h"
+#include "platforms/platform.h"
+#include "syscalls/vfs/file.h"
+#include "syscalls/vfs/vfs.h"
+
+#define KERNEL_STACK_PAGES 4
+
+static void default_rlimits(struct rlimit64 *r)
+{
+	const uint64_t inf = ~0ull;
+	for (int i = 0; i < NRLIMITS; i++)
+		r[i] = (struct rlimit64){.rlim_cur = inf, .rlim_max = inf};
+	r[3] = (struct rlimit64){.rlim_cur = USER_STACK_SIZE, .rlim_max = inf};   /* RLIMIT_STACK */
+	r[4] = (struct rlimit64){.rlim_cur = 0, .rlim_max = inf};                 /* RLIMIT_CORE */
+	r[6] = (struct rlimit64){.rlim_cur = 4096, .rlim_max = 4096};             /* RLIMIT_NPROC */
+	r[7] = (struct rlimit64){.rlim_cur = FD_MAX, .rlim_max = FD_MAX};         /* RLIMIT_NOFILE */
+	r[8] = (struct rlimit64){.rlim_cur = 8ull << 20, .rlim_max = 8ull << 20}; /* RLIMIT_MEMLOCK */
+	r[11] = (struct rlimit64){.rlim_cur = 4096, .rlim_max = 4096};            /* RLIMIT_SIGPENDING */
+	r[12] = (struct rlimit64){.rlim_cur = 819200, .rlim_max = 819200};        /* RLIMIT_MSGQUEUE */
+	r[13] = (struct rlimit64){.rlim_cur = 0, .rlim_max = 0};                  /* RLIMIT_NICE */
+	r[14] = (struct rlimit64){.rlim_cur = 0, .rlim_max = 0};                  /* RLIMIT_RTPRIO */
+}
+
+static struct thread *thread_create(struct process *p, int tid)
+{
+	struct thread *t = kzalloc(sizeof *t);
+	uint64_t stack = page_alloc(KERNEL_STACK_PAGES);
+	if (!t || !stack) {
+		kfree(t);
+		return NULL;
+	}
+	t->tid = tid;
+	t->proc = p;
+	t->kernel_stack_base = (uint64_t)phys_to_virt(stack);
+	t->kernel_stack_top = t->kernel_stack_base + KERNEL_STACK_PAGES * PAGE_SIZE;
+	t->next_in_process = p->threads;
+	p->threads = t;
+	return t;
+}
+
+struct process *process_create_init(void)
+{
+	struct process *p = kzalloc(sizeof *p);
+	if (!p)
+		return NULL;
+	p->pid = p->pgid = p->sid = 1;
+	p->ppid = 0;
+	p->as = addrspace_create();
+	p->files = fd_table_new();
+	p->sighand = kzalloc(sizeof *p->sighand);
+	p->fs = kzalloc(sizeof *p->fs);
+	if (!p->as || !p->files || !p->sighand || !p->fs || !thread_create(p, 1))
+		return NULL;
+	p->sighand->refs = 1;
+	p->fs->refs = 1;
+	p->fs->umask = 022;
+	p->fs->cwd = vfs_root();
+	inode_get(p->fs->cwd);
+	default_rlimits(p->rlimits);
+	p->dumpable = 1;
+	p->start_ns = time_monotonic_ns();
+	return p;
+}
+
+void thread_switch_to(struct thread *t)
+{
+	this_cpu()->current = t;
+	percpu_set_kernel_stack(t->kernel_stack_top);
+	addrspace_activate(t->proc->as);
+	wrmsr(MSR_FS_BASE, t->fs_base);
+}
+
+void process_exit(struct process *p, int status)
+{
+	(void)p;
+	console_send_exit(status & 0xff);
+	platform_poweroff(0);
+}
+
+void process_kill_by_signal(struct process *p, int sig, const struct trap_frame *f, const char *cause,
+			    const char *detail, uint64_t addr)
+{
+	if (f)
+		crash_record_user_fault(p, sig, f, cause, detail, addr);
+	console_send_exit(128 + sig);
+	platform_poweroff(0);
+}

@@ -1,0 +1,87 @@
+/* Processes and threads. A process owns an address space, a descriptor
+ * table, signal dispositions and a file-system context (cwd, umask); its
+ * threads share them, as clone(CLONE_VM|CLONE_FILES|CLONE_SIGHAND|CLONE_FS)
+ * will. Each thread has its own kernel stack, TLS base and signal mask. */
+#ifndef SOLE_PROCESS_H
+#define SOLE_PROCESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <linux/resource.h>
+
+#include "kernel/arch/x86_64/percpu.h"
+
+struct addrspace;
+struct fd_table;
+struct inode;
+struct trap_frame;
+
+#define NSIG 64
+
+struct k_sigaction {
+	uint64_t handler;
+	uint64_t flags;
+	uint64_t restorer;
+	uint64_t mask;
+};
+
+struct signal_handlers {
+	struct k_sigaction action[NSIG];
+	int refs;
+};
+
+struct fs_context {
+	struct inode *cwd;
+	uint32_t umask;
+	int refs;
+};
+
+#define NRLIMITS RLIM_NLIMITS
+
+struct process {
+	int pid, ppid, pgid, sid;
+	struct addrspace *as;
+	struct fd_table *files;
+	struct signal_handlers *sighand;
+	struct fs_context *fs;
+	struct rlimit64 rlimits[NRLIMITS];
+	const char *exe_path;
+	struct thread *threads;
+	/* prctl settings */
+	bool keep_caps, no_new_privs;
+	int dumpable, parent_death_signal;
+	uint64_t start_ns;
+};
+
+struct thread {
+	int tid;
+	struct process *proc;
+	uint64_t kernel_stack_base, kernel_stack_top;
+	uint64_t fs_base;
+	uint64_t clear_child_tid;
+	uint64_t robust_list;
+	uint64_t robust_list_len;
+	uint64_t signal_mask;
+	uint64_t altstack_sp, altstack_size;
+	uint32_t altstack_flags;
+	char comm[16]; /* prctl(PR_SET_NAME) */
+	struct thread *next_in_process;
+};
+
+static inline struct thread *current_thread(void) { return this_cpu()->current; }
+static inline struct process *current_process(void) { return this_cpu()->current->proc; }
+
+/* Creates the first process (pid 1) with one thread, empty address space
+ * and descriptor table. NULL when out of memory. */
+struct process *process_create_init(void);
+/* Makes t the running thread: its kernel stack, address space and TLS. */
+void thread_switch_to(struct thread *t);
+/* Ends the whole process: exit_group. Sends the status and powers off. */
+void process_exit(struct process *p, int status) __attribute__((noreturn));
+/* Ends the process by a fatal signal, with a crash record first when the
+ * signal came from a fault. */
+void process_kill_by_signal(struct process *p, int sig, const struct trap_frame *f, const char *cause,
+			    const char *detail, uint64_t addr) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,45 @@
+/* TSC-based clocks, see time.h. */
+#include "kernel/time.h"
+
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/log.h"
+#include "platforms/platform.h"
+
+#define CALIBRATION_MS 10
+
+static uint64_t tsc_hz = 1000000000; /* until calibrated: 1 GHz */
+/* ns = ticks * ns_per_tick_x32 >> 32: a multiply, no 128-bit division. */
+static uint64_t ns_per_tick_x32 = 1ull << 32;
+static uint64_t tsc_at_boot;
+static uint64_t realtime_at_boot_ns;
+
+void time_init(void)
+{
+	tsc_at_boot = rdtsc();
+	uint64_t hz = pit_measure_tsc_hz(CALIBRATION_MS);
+	if (hz)
+		tsc_hz = hz;
+	else
+		kwarn("the PIT did not count; assuming a 1 GHz TSC, so clocks may run off");
+	ns_per_tick_x32 = (1000000000ull << 32) / tsc_hz;
+	int64_t epoch = rtc_read_epoch_seconds();
+	realtime_at_boot_ns = epoch > 0 ? (uint64_t)epoch * 1000000000ull : 0;
+	klog("time: TSC at %llu kHz, RTC epoch %lld", (unsigned long long)(tsc_hz / 1000), (long long)epoch);
+}
+
+uint64_t time_tsc_hz(void) { return tsc_hz; }
+
+uint64_t time_monotonic_ns(void)
+{
+	uint64_t ticks = rdtsc() - tsc_at_boot;
+	return (uint64_t)(((unsigned __int128)ticks * ns_per_tick_x32) >> 32);
+}
+
+uint64_t time_realtime_ns(void) { return realtime_at_boot_ns + time_monotonic_ns(); }
+
+void time_sleep_ns(uint64_t ns)
+{
+	uint64_t until = time_monotonic_ns() + ns;
+	while (time_monotonic_ns() < until)
+		cpu_relax();
+}

@@ -1,0 +1,15 @@
+/* Kernel clocks: a TSC calibrated at boot against the PIT, and the
+ * wall-clock offset read from the CMOS RTC. */
+#ifndef SOLE_TIME_H
+#define SOLE_TIME_H
+
+#include <stdint.h>
+
+void time_init(void);
+uint64_t time_monotonic_ns(void);
+uint64_t time_realtime_ns(void);
+uint64_t time_tsc_hz(void);
+/* Waits ns nanoseconds (idle: no other thread to run yet). */
+void time_sleep_ns(uint64_t ns);
+
+#endif

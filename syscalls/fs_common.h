@@ -1,0 +1,29 @@
+/* Helpers shared by the file-system syscalls: fetching the caller's
+ * descriptors and paths, and resolving a dirfd-relative path. */
+#ifndef SOLE_FS_COMMON_H
+#define SOLE_FS_COMMON_H
+
+#include <stddef.h>
+
+#include "kernel/proc/process.h"
+#include "syscalls/vfs/file.h"
+#include "syscalls/vfs/vfs.h"
+
+#define PATH_MAX_LEN 4096
+
+struct user_path {
+	char name[PATH_MAX_LEN];
+};
+
+/* Copies a path from the app: -EFAULT, -ENAMETOOLONG, or -ENOENT when empty
+ * (unless empty_ok, for AT_EMPTY_PATH). */
+int user_path_get(const char *user, struct user_path *out, bool empty_ok);
+/* The open file behind fd in the calling process, or NULL. */
+struct file *current_file(int fd);
+/* Where a path given with dirfd starts: the cwd for AT_FDCWD, the root for
+ * absolute paths, else the directory open at dirfd. */
+int dirfd_start(int dirfd, const char *path, struct inode **start);
+/* vfs_lookup from dirfd. */
+int lookup_at(int dirfd, const char *path, int flags, struct inode **out);
+
+#endif

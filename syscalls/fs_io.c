@@ -1,0 +1,324 @@
+/* File data and descriptor syscalls: read/write and their vectored and
+ * positioned forms, lseek, dup*, fcntl, ioctl, getdents64, ftruncate. */
+#include <asm/ioctls.h>
+#include <linux/fcntl.h>
+#include <linux/fs.h>
+#include <linux/uio.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "kernel/errno.h"
+#include "kernel/mm/uaccess.h"
+#include "syscalls/fs_common.h"
+
+#define IOV_MAX_COUNT 1024
+#define RW_MAX 0x7ffff000l /* Linux's MAX_RW_COUNT */
+
+static bool readable(const struct file *f) { return (f->flags & O_ACCMODE) != O_WRONLY && !(f->flags & O_PATH); }
+static bool writable(const struct file *f) { return (f->flags & O_ACCMODE) != O_RDONLY && !(f->flags & O_PATH); }
+
+static long do_read(struct file *f, void *buf, size_t len, uint64_t *pos)
+{
+	if (!readable(f))
+		return -EBADF;
+	if (!f->ops->read)
+		return -EINVAL;
+	if (len > RW_MAX)
+		len = RW_MAX;
+	if (!user_range_ok(buf, len))
+		return -EFAULT;
+	return f->ops->read(f, buf, len, pos);
+}
+
+static long do_write(struct file *f, const void *buf, size_t len, uint64_t *pos)
+{
+	if (!writable(f))
+		return -EBADF;
+	if (!f->ops->write)
+		return -EINVAL;
+	if (len > RW_MAX)
+		len = RW_MAX;
+	if (!user_range_ok(buf, len))
+		return -EFAULT;
+	return f->ops->write(f, buf, len, pos);
+}
+
+long sys_read(int fd, void *buf, size_t count)
+{
+	struct file *f = current_file(fd);
+	return f ? do_read(f, buf, count, &f->pos) : -EBADF;
+}
+
+long sys_write(int fd, const void *buf, size_t count)
+{
+	struct file *f = current_file(fd);
+	return f ? do_write(f, buf, count, &f->pos) : -EBADF;
+}
+
+static long positioned(int fd, long offset, struct file **out)
+{
+	struct file *f = current_file(fd);
+	if (!f)
+		return -EBADF;
+	if (!f->ops->seekable)
+		return -ESPIPE;
+	if (offset < 0)
+		return -EINVAL;
+	*out = f;
+	return 0;
+}
+
+long sys_pread64(int fd, void *buf, size_t count, long offset)
+{
+	struct file *f;
+	long err = positioned(fd, offset, &f);
+	uint64_t pos = (uint64_t)offset;
+	return err ? err : do_read(f, buf, count, &pos);
+}
+
+long sys_pwrite64(int fd, const void *buf, size_t count, long offset)
+{
+	struct file *f;
+	long err = positioned(fd, offset, &f);
+	uint64_t pos = (uint64_t)offset;
+	/* Linux appends anyway when the file is O_APPEND. */
+	return err ? err : do_write(f, buf, count, &pos);
+}
+
+typedef long (*transfer_fn)(struct file *f, void *buf, size_t len, uint64_t *pos);
+
+static long vectored(int fd, const struct iovec *user_iov, int iovcnt, transfer_fn transfer)
+{
+	struct file *f = current_file(fd);
+	if (!f)
+		return -EBADF;
+	if (iovcnt < 0 || iovcnt > IOV_MAX_COUNT)
+		return -EINVAL;
+	long total = 0;
+	for (int i = 0; i < iovcnt; i++) {
+		struct iovec v;
+		if (copy_from_user(&v, &user_iov[i], sizeof v))
+			return total ? total : -EFAULT;
+		if ((long)v.iov_len < 0)
+			return -EINVAL;
+		if (v.iov_len == 0)
+			continue;
+		long n = transfer(f, v.iov_base, v.iov_len, &f->pos);
+		if (n < 0)
+			return total ? total : n;
+		total += n;
+		if ((size_t)n < v.iov_len)
+			break;
+	}
+	return total;
+}
+
+static long read_transfer(struct file *f, void *buf, size_t len, uint64_t *pos) { return do_read(f, buf, len, pos); }
+static long write_transfer(struct file *f, void *buf, size_t len, uint64_t *pos)
+{
+	return do_write(f, buf, len, pos);
+}
+
+long sys_readv(int fd, const struct iovec *iov, int iovcnt) { return vectored(fd, iov, iovcnt, read_transfer); }
+long sys_writev(int fd, const struct iovec *iov, int iovcnt) { return vectored(fd, iov, iovcnt, write_transfer); }
+
+long sys_lseek(int fd, long offset, unsigned whence)
+{
+	struct file *f = current_file(fd);
+	if (!f)
+		return -EBADF;
+	if (!f->ops->seekable)
+		return -ESPIPE;
+	long base;
+	long size = (long)f->inode->size;
+	switch (whence) {
+	case SEEK_SET:
+		base = 0;
+		break;
+	case SEEK_CUR:
+		base = (long)f->pos;
+		break;
+	case SEEK_END:
+		base = size;
+		break;
+	case SEEK_DATA: /* no holes are reported: data runs to the end */
+		if (offset >= size)
+			return -ENXIO;
+		base = 0;
+		break;
+	case SEEK_HOLE:
+		if (offset >= size)
+			return -ENXIO;
+		offset = size;
+		base = 0;
+		break;
+	default:
+		return -EINVAL;
+	}
+	long pos = base + offset;
+	if (pos < 0 || (offset > 0 && pos < base))
+		return -EINVAL;
+	f->pos = (uint64_t)pos;
+	return pos;
+}
+
+long sys_close(int fd) { return fd_close(current_process()->files, fd); }
+
+long sys_dup(int oldfd)
+{
+	struct file *f = current_file(oldfd);
+	return f ? fd_install(current_process()->files, f, 0, false) : -EBADF;
+}
+
+long sys_dup3(int oldfd, int newfd, int flags)
+{
+	struct file *f = current_file(oldfd);
+	if (!f)
+		return -EBADF;
+	if (flags & ~O_CLOEXEC)
+		return -EINVAL;
+	if (oldfd == newfd)
+		return -EINVAL;
+	if (newfd < 0 || newfd >= FD_MAX)
+		return -EBADF;
+	return fd_install_at(current_process()->files, f, newfd, flags & O_CLOEXEC);
+}
+
+long sys_dup2(int oldfd, int newfd)
+{
+	if (oldfd == newfd)
+		return current_file(oldfd) ? newfd : -EBADF;
+	return sys_dup3(oldfd, newfd, 0);
+}
+
+#define SETFL_MASK (O_APPEND | O_NONBLOCK | FASYNC | O_DIRECT | O_NOATIME)
+
+long sys_fcntl(int fd, unsigned cmd, unsigned long arg)
+{
+	struct fd_table *table = current_process()->files;
+	struct file *f = fd_get(table, fd);
+	if (!f)
+		return -EBADF;
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		if (arg >= FD_MAX)
+			return -EINVAL;
+		return fd_install(table, f, (int)arg, cmd == F_DUPFD_CLOEXEC);
+	case F_GETFD:
+		return table->cloexec[fd] ? FD_CLOEXEC : 0;
+	case F_SETFD:
+		table->cloexec[fd] = arg & FD_CLOEXEC;
+		return 0;
+	case F_GETFL:
+		return f->flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
+	case F_SETFL:
+		f->flags = (f->flags & ~SETFL_MASK) | ((unsigned)arg & SETFL_MASK);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+long sys_ioctl(int fd, unsigned cmd, unsigned long arg)
+{
+	struct fd_table *table = current_process()->files;
+	struct file *f = fd_get(table, fd);
+	if (!f)
+		return -EBADF;
+	switch (cmd) {
+	case FIONBIO: {
+		int on;
+		if (copy_from_user(&on, (const void *)arg, sizeof on))
+			return -EFAULT;
+		f->flags = on ? f->flags | O_NONBLOCK : f->flags & ~O_NONBLOCK;
+		return 0;
+	}
+	case FIOCLEX:
+	case FIONCLEX:
+		table->cloexec[fd] = cmd == FIOCLEX;
+		return 0;
+	default:
+		return f->ops->ioctl ? f->ops->ioctl(f, cmd, arg) : -ENOTTY;
+	}
+}
+
+long sys_fsync(int fd) { return current_file(fd) ? 0 : -EBADF; }
+long sys_fdatasync(int fd) { return sys_fsync(fd); }
+
+long sys_ftruncate(int fd, long length)
+{
+	struct file *f = current_file(fd);
+	if (!f)
+		return -EBADF;
+	if (length < 0 || !S_ISREG(f->inode->mode) || !writable(f))
+		return -EINVAL;
+	return inode_truncate(f->inode, (uint64_t)length);
+}
+
+struct linux_dirent64_header {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+} __attribute__((packed));
+
+static unsigned char dirent_type(uint32_t mode)
+{
+	return (unsigned char)((mode & S_IFMT) >> 12); /* DT_* mirror S_IF* */
+}
+
+/* Emits one entry; returns its length, 0 when it does not fit, or -EFAULT. */
+static long emit_dirent(uint8_t *user_at, size_t room, const char *name, const struct inode *ino, int64_t next)
+{
+	size_t name_len = strlen(name);
+	size_t reclen = (sizeof(struct linux_dirent64_header) + name_len + 1 + 7) & ~(size_t)7;
+	if (reclen > room)
+		return 0;
+	uint8_t rec[sizeof(struct linux_dirent64_header) + 256 + 8];
+	memset(rec, 0, reclen);
+	struct linux_dirent64_header h = {ino->ino, next, (unsigned short)reclen, dirent_type(ino->mode)};
+	memcpy(rec, &h, sizeof h);
+	memcpy(rec + sizeof h, name, name_len);
+	return copy_to_user(user_at, rec, reclen) ? -EFAULT : (long)reclen;
+}
+
+/* Positions: 0 is ".", 1 is "..", 2 and on are the entries in list order. */
+long sys_getdents64(int fd, void *dirp, unsigned count)
+{
+	struct file *f = current_file(fd);
+	if (!f)
+		return -EBADF;
+	struct inode *dir = f->inode;
+	if (!dir || !S_ISDIR(dir->mode))
+		return -ENOTDIR;
+	size_t done = 0;
+	struct dentry *d = dir->dir.children;
+	for (uint64_t i = 2; d && i < f->pos; i++)
+		d = d->next;
+	for (;;) {
+		const char *name;
+		const struct inode *ino;
+		if (f->pos == 0) {
+			name = ".";
+			ino = dir;
+		} else if (f->pos == 1) {
+			name = "..";
+			ino = dir->dir.parent ? dir->dir.parent : vfs_root();
+		} else if (d) {
+			name = d->name;
+			ino = d->inode;
+		} else {
+			break;
+		}
+		long n = emit_dirent((uint8_t *)dirp + done, count - done, name, ino, (int64_t)f->pos + 1);
+		if (n < 0)
+			return done ? (long)done : n;
+		if (n == 0)
+			return done ? (long)done : -EINVAL;
+		done += (size_t)n;
+		if (f->pos++ >= 2)
+			d = d->next;
+	}
+	return (long)done;
+}

@@ -1,0 +1,368 @@
+/* Syscalls on names in the tree: open and create, mkdir, unlink, rmdir,
+ * rename, readlink, access, chdir, getcwd, truncate, chmod, umask. */
+#include <linux/fcntl.h>
+#include <string.h>
+
+#include "kernel/errno.h"
+#include "kernel/mm/uaccess.h"
+#include "syscalls/fs_common.h"
+
+#define RENAME_NOREPLACE (1 << 0)
+#define R_OK 4
+#define W_OK 2
+#define X_OK 1
+
+static uint32_t apply_umask(uint32_t mode) { return mode & ~current_process()->fs->umask & 07777; }
+
+static bool is_dot_or_dotdot(const char *name, size_t len)
+{
+	return (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.');
+}
+
+/* Finds or creates the file for open(O_CREAT). */
+static int open_create(struct inode *start, const char *path, int flags, uint32_t mode, struct inode **out)
+{
+	struct inode *parent;
+	const char *name;
+	size_t len;
+	int err = vfs_lookup_parent(start, path, &parent, &name, &len);
+	if (err)
+		return err == -EBUSY ? -EISDIR : err;
+	if (path[strlen(path) - 1] == '/')
+		return -EISDIR;
+	struct inode *existing = is_dot_or_dotdot(name, len) ? parent : dir_lookup(parent, name, len);
+	if (existing) {
+		if (flags & O_EXCL)
+			return -EEXIST;
+		if (S_ISLNK(existing->mode)) {
+			if (flags & O_NOFOLLOW)
+				return -ELOOP;
+			return vfs_lookup(start, path, LOOKUP_FOLLOW, out);
+		}
+		*out = existing;
+		return 0;
+	}
+	struct inode *ino = inode_new(S_IFREG | apply_umask(mode));
+	if (!ino)
+		return -ENOMEM;
+	err = dir_link(parent, name, len, ino);
+	inode_put(ino);
+	if (!err)
+		*out = ino;
+	return err;
+}
+
+long sys_openat(int dirfd, const char *user_path, int flags, unsigned mode)
+{
+	struct user_path p;
+	struct inode *start, *ino;
+	int err = user_path_get(user_path, &p, false);
+	if (!err)
+		err = dirfd_start(dirfd, p.name, &start);
+	if (err)
+		return err;
+	if ((flags & O_TMPFILE) == O_TMPFILE)
+		return -EOPNOTSUPP;
+	if (flags & O_CREAT) {
+		err = open_create(start, p.name, flags, mode, &ino);
+	} else {
+		err = vfs_lookup(start, p.name, (flags & O_NOFOLLOW ? 0 : LOOKUP_FOLLOW), &ino);
+		if (!err && S_ISLNK(ino->mode) && !(flags & O_PATH))
+			err = -ELOOP;
+	}
+	if (err)
+		return err;
+	int access = flags & O_ACCMODE;
+	if ((flags & O_DIRECTORY) && !S_ISDIR(ino->mode))
+		return -ENOTDIR;
+	if (S_ISDIR(ino->mode) && (access != O_RDONLY || (flags & O_CREAT)))
+		return -EISDIR;
+	if ((flags & O_TRUNC) && S_ISREG(ino->mode) && access != O_RDONLY) {
+		err = inode_truncate(ino, 0);
+		if (err)
+			return err;
+	}
+	struct file *f = file_open_inode(ino, (unsigned)flags);
+	if (!f)
+		return -ENOMEM;
+	long fd = fd_install(current_process()->files, f, 0, flags & O_CLOEXEC);
+	file_put(f);
+	return fd;
+}
+
+long sys_open(const char *path, int flags, unsigned mode) { return sys_openat(AT_FDCWD, path, flags, mode); }
+long sys_creat(const char *path, unsigned mode) { return sys_openat(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode); }
+
+/* Resolves the parent of a path that names a new or existing entry. */
+static int parent_at(int dirfd, const char *user_path, struct user_path *p, struct inode **parent, const char **name,
+		     size_t *len)
+{
+	struct inode *start;
+	int err = user_path_get(user_path, p, false);
+	if (!err)
+		err = dirfd_start(dirfd, p->name, &start);
+	return err ? err : vfs_lookup_parent(start, p->name, parent, name, len);
+}
+
+long sys_mkdirat(int dirfd, const char *user_path, unsigned mode)
+{
+	struct user_path p;
+	struct inode *parent;
+	const char *name;
+	size_t len;
+	int err = parent_at(dirfd, user_path, &p, &parent, &name, &len);
+	if (err)
+		return err == -EBUSY ? -EEXIST : err;
+	if (is_dot_or_dotdot(name, len) || dir_lookup(parent, name, len))
+		return -EEXIST;
+	struct inode *dir = inode_new(S_IFDIR | apply_umask(mode));
+	if (!dir)
+		return -ENOMEM;
+	dir->nlink = 1; /* "." */
+	err = dir_link(parent, name, len, dir);
+	inode_put(dir);
+	return err;
+}
+
+long sys_mkdir(const char *path, unsigned mode) { return sys_mkdirat(AT_FDCWD, path, mode); }
+
+static long remove_entry(int dirfd, const char *user_path, bool directory)
+{
+	struct user_path p;
+	struct inode *parent;
+	const char *name;
+	size_t len;
+	int err = parent_at(dirfd, user_path, &p, &parent, &name, &len);
+	if (err)
+		return err;
+	if (directory && len == 1 && name[0] == '.')
+		return -EINVAL;
+	if (directory && is_dot_or_dotdot(name, len))
+		return -ENOTEMPTY;
+	struct inode *victim = dir_lookup(parent, name, len);
+	if (!victim)
+		return -ENOENT;
+	if (directory) {
+		if (!S_ISDIR(victim->mode))
+			return -ENOTDIR;
+		if (!dir_is_empty(victim))
+			return -ENOTEMPTY;
+		if (victim == current_process()->fs->cwd || victim == vfs_root())
+			return -EBUSY;
+	} else {
+		if (S_ISDIR(victim->mode))
+			return -EISDIR;
+		if (p.name[strlen(p.name) - 1] == '/')
+			return -ENOTDIR;
+	}
+	return dir_unlink(parent, name, len);
+}
+
+long sys_unlinkat(int dirfd, const char *path, int flags)
+{
+	if (flags & ~AT_REMOVEDIR)
+		return -EINVAL;
+	return remove_entry(dirfd, path, flags & AT_REMOVEDIR);
+}
+long sys_unlink(const char *path) { return remove_entry(AT_FDCWD, path, false); }
+long sys_rmdir(const char *path) { return remove_entry(AT_FDCWD, path, true); }
+
+static bool is_ancestor(const struct inode *maybe_ancestor, const struct inode *dir)
+{
+	for (const struct inode *d = dir; d; d = d->dir.parent)
+		if (d == maybe_ancestor)
+			return true;
+	return false;
+}
+
+long sys_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned flags)
+{
+	if (flags & ~RENAME_NOREPLACE)
+		return -EINVAL; /* RENAME_EXCHANGE and RENAME_WHITEOUT are not supported */
+	struct user_path op, np;
+	struct inode *oldparent, *newparent;
+	const char *oldname, *newname;
+	size_t oldlen, newlen;
+	int err = parent_at(olddirfd, oldpath, &op, &oldparent, &oldname, &oldlen);
+	if (!err)
+		err = parent_at(newdirfd, newpath, &np, &newparent, &newname, &newlen);
+	if (err)
+		return err;
+	if (is_dot_or_dotdot(oldname, oldlen) || is_dot_or_dotdot(newname, newlen))
+		return -EBUSY;
+	struct inode *src = dir_lookup(oldparent, oldname, oldlen);
+	if (!src)
+		return -ENOENT;
+	struct inode *dst = dir_lookup(newparent, newname, newlen);
+	if (dst == src)
+		return 0;
+	if (dst && (flags & RENAME_NOREPLACE))
+		return -EEXIST;
+	if (S_ISDIR(src->mode)) {
+		if (dst && !S_ISDIR(dst->mode))
+			return -ENOTDIR;
+		if (dst && !dir_is_empty(dst))
+			return -ENOTEMPTY;
+		if (is_ancestor(src, newparent))
+			return -EINVAL;
+	} else if (dst && S_ISDIR(dst->mode)) {
+		return -EISDIR;
+	}
+	inode_get(src);
+	if (dst)
+		dir_unlink(newparent, newname, newlen);
+	dir_unlink(oldparent, oldname, oldlen);
+	err = dir_link(newparent, newname, newlen, src);
+	inode_put(src);
+	return err;
+}
+
+long sys_renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath)
+{
+	return sys_renameat2(olddirfd, oldpath, newdirfd, newpath, 0);
+}
+long sys_rename(const char *oldpath, const char *newpath)
+{
+	return sys_renameat2(AT_FDCWD, oldpath, AT_FDCWD, newpath, 0);
+}
+
+long sys_readlinkat(int dirfd, const char *user_path, char *buf, int size)
+{
+	struct user_path p;
+	struct inode *ino;
+	if (size <= 0)
+		return -EINVAL;
+	int err = user_path_get(user_path, &p, false);
+	if (!err)
+		err = lookup_at(dirfd, p.name, 0, &ino);
+	if (err)
+		return err;
+	if (!S_ISLNK(ino->mode))
+		return -EINVAL;
+	size_t n = strlen(ino->link_target);
+	if (n > (size_t)size)
+		n = (size_t)size;
+	return copy_to_user(buf, ino->link_target, n) ? -EFAULT : (long)n;
+}
+
+long sys_readlink(const char *path, char *buf, int size) { return sys_readlinkat(AT_FDCWD, path, buf, size); }
+
+long sys_faccessat2(int dirfd, const char *user_path, int mode, int flags)
+{
+	struct user_path p;
+	struct inode *ino;
+	if (mode & ~(R_OK | W_OK | X_OK))
+		return -EINVAL;
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EACCESS | AT_EMPTY_PATH))
+		return -EINVAL;
+	int err = user_path_get(user_path, &p, flags & AT_EMPTY_PATH);
+	if (err)
+		return err;
+	if (!p.name[0]) {
+		struct file *f = current_file(dirfd);
+		if (!f)
+			return -EBADF;
+		ino = f->inode;
+	} else {
+		err = lookup_at(dirfd, p.name, flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW, &ino);
+		if (err)
+			return err;
+	}
+	/* The app is root: reads and writes are allowed, execution needs an
+	 * x bit somewhere (directories are searchable). */
+	if ((mode & X_OK) && !S_ISDIR(ino->mode) && !(ino->mode & 0111))
+		return -EACCES;
+	return 0;
+}
+
+long sys_faccessat(int dirfd, const char *path, int mode) { return sys_faccessat2(dirfd, path, mode, 0); }
+long sys_access(const char *path, int mode) { return sys_faccessat2(AT_FDCWD, path, mode, 0); }
+
+static long change_dir(struct inode *dir)
+{
+	if (!S_ISDIR(dir->mode))
+		return -ENOTDIR;
+	struct fs_context *fs = current_process()->fs;
+	inode_get(dir);
+	inode_put(fs->cwd);
+	fs->cwd = dir;
+	return 0;
+}
+
+long sys_chdir(const char *user_path)
+{
+	struct user_path p;
+	struct inode *dir;
+	int err = user_path_get(user_path, &p, false);
+	if (!err)
+		err = lookup_at(AT_FDCWD, p.name, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &dir);
+	return err ? err : change_dir(dir);
+}
+
+long sys_fchdir(int fd)
+{
+	struct file *f = current_file(fd);
+	return f ? change_dir(f->inode) : -EBADF;
+}
+
+long sys_getcwd(char *buf, size_t size)
+{
+	char path[PATH_MAX_LEN];
+	long len = vfs_dir_path(current_process()->fs->cwd, path, sizeof path);
+	if (len < 0)
+		return len;
+	if ((size_t)len + 1 > size)
+		return -ERANGE;
+	return copy_to_user(buf, path, (size_t)len + 1) ? -EFAULT : len + 1;
+}
+
+long sys_truncate(const char *user_path, long length)
+{
+	struct user_path p;
+	struct inode *ino;
+	if (length < 0)
+		return -EINVAL;
+	int err = user_path_get(user_path, &p, false);
+	if (!err)
+		err = lookup_at(AT_FDCWD, p.name, LOOKUP_FOLLOW, &ino);
+	if (err)
+		return err;
+	if (S_ISDIR(ino->mode))
+		return -EISDIR;
+	if (!S_ISREG(ino->mode))
+		return -EINVAL;
+	return inode_truncate(ino, (uint64_t)length);
+}
+
+static long change_mode(struct inode *ino, unsigned mode)
+{
+	ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
+	inode_touch(ino, false);
+	return 0;
+}
+
+long sys_fchmodat(int dirfd, const char *user_path, unsigned mode)
+{
+	struct user_path p;
+	struct inode *ino;
+	int err = user_path_get(user_path, &p, false);
+	if (!err)
+		err = lookup_at(dirfd, p.name, LOOKUP_FOLLOW, &ino);
+	return err ? err : change_mode(ino, mode);
+}
+
+long sys_chmod(const char *path, unsigned mode) { return sys_fchmodat(AT_FDCWD, path, mode); }
+
+long sys_fchmod(int fd, unsigned mode)
+{
+	struct file *f = current_file(fd);
+	return f ? change_mode(f->inode, mode) : -EBADF;
+}
+
+long sys_umask(unsigned mask)
+{
+	struct fs_context *fs = current_process()->fs;
+	long old = fs->umask;
+	fs->umask = mask & 0777;
+	return old;
+}

@@ -1,0 +1,87 @@
+/* stat, fstat, lstat, newfstatat and statx. */
+#include <linux/fcntl.h>
+#include <string.h>
+
+#include "kernel/errno.h"
+#include "kernel/mm/uaccess.h"
+#include "syscalls/fs_common.h"
+
+/* The inode a stat-like call names: by path, or the dirfd itself for an
+ * empty path with AT_EMPTY_PATH. */
+static int stat_target(int dirfd, const char *user_path, int flags, struct inode **out)
+{
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE))
+		return -EINVAL;
+	struct user_path p;
+	int err = user_path_get(user_path, &p, flags & AT_EMPTY_PATH);
+	if (err)
+		return err;
+	if (!p.name[0]) {
+		if (dirfd == AT_FDCWD) {
+			*out = current_process()->fs->cwd;
+			return 0;
+		}
+		struct file *f = current_file(dirfd);
+		if (!f)
+			return -EBADF;
+		*out = f->inode;
+		return 0;
+	}
+	return lookup_at(dirfd, p.name, flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW, out);
+}
+
+static long copy_stat(const struct inode *ino, struct stat *user_st)
+{
+	struct stat st;
+	vfs_fill_stat(ino, &st);
+	return copy_to_user(user_st, &st, sizeof st) ? -EFAULT : 0;
+}
+
+long sys_newfstatat(int dirfd, const char *path, struct stat *st, int flags)
+{
+	struct inode *ino;
+	int err = stat_target(dirfd, path, flags, &ino);
+	return err ? err : copy_stat(ino, st);
+}
+
+long sys_stat(const char *path, struct stat *st) { return sys_newfstatat(AT_FDCWD, path, st, 0); }
+long sys_lstat(const char *path, struct stat *st) { return sys_newfstatat(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW); }
+
+long sys_fstat(int fd, struct stat *st)
+{
+	struct file *f = current_file(fd);
+	return f ? copy_stat(f->inode, st) : -EBADF;
+}
+
+static struct statx_timestamp statx_time(const struct kstat_time *t)
+{
+	return (struct statx_timestamp){.tv_sec = t->sec, .tv_nsec = (uint32_t)t->nsec};
+}
+
+long sys_statx(int dirfd, const char *path, int flags, unsigned mask, struct statx *user_stx)
+{
+	(void)mask; /* the basic fields are always filled, as Linux may */
+	struct inode *ino;
+	int err = stat_target(dirfd, path, flags, &ino);
+	if (err)
+		return err;
+	struct statx stx;
+	memset(&stx, 0, sizeof stx);
+	stx.stx_mask = STATX_BASIC_STATS;
+	stx.stx_blksize = 4096;
+	stx.stx_nlink = ino->nlink ? ino->nlink : 1;
+	stx.stx_uid = ino->uid;
+	stx.stx_gid = ino->gid;
+	stx.stx_mode = (uint16_t)ino->mode;
+	stx.stx_ino = ino->ino;
+	stx.stx_size = ino->size;
+	stx.stx_blocks = (ino->size + 511) / 512;
+	stx.stx_atime = statx_time(&ino->atime);
+	stx.stx_mtime = statx_time(&ino->mtime);
+	stx.stx_ctime = statx_time(&ino->ctime);
+	stx.stx_rdev_major = ino->rdev >> 8;
+	stx.stx_rdev_minor = ino->rdev & 0xff;
+	stx.stx_dev_major = 0;
+	stx.stx_dev_minor = 1;
+	return copy_to_user(user_stx, &stx, sizeof stx) ? -EFAULT : 0;
+}

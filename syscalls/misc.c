@@ -1,0 +1,79 @@
+/* uname, sysinfo, getrandom and the scheduler queries. */
+#include <linux/random.h>
+#include <linux/sysinfo.h>
+#include <linux/utsname.h>
+#include <string.h>
+
+#include "kernel/boot_config.h"
+#include "kernel/errno.h"
+#include "kernel/mm/layout.h"
+#include "kernel/mm/page.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/random.h"
+#include "kernel/time.h"
+
+#define SOLE_RELEASE "6.1.0-sole"
+#define SOLE_VERSION "#1 SMP sole 0.1.0"
+
+static void set_field(char *dst, const char *src)
+{
+	strncpy(dst, src, __NEW_UTS_LEN);
+	dst[__NEW_UTS_LEN] = 0;
+}
+
+long sys_uname(struct new_utsname *user_buf)
+{
+	struct new_utsname u;
+	memset(&u, 0, sizeof u);
+	set_field(u.sysname, "Linux");
+	set_field(u.nodename, boot_config.hostname);
+	set_field(u.release, SOLE_RELEASE);
+	set_field(u.version, SOLE_VERSION);
+	set_field(u.machine, "x86_64");
+	set_field(u.domainname, "(none)");
+	return copy_to_user(user_buf, &u, sizeof u) ? -EFAULT : 0;
+}
+
+long sys_sysinfo(struct sysinfo *user_info)
+{
+	struct sysinfo si;
+	memset(&si, 0, sizeof si);
+	si.uptime = (long)(time_monotonic_ns() / 1000000000ull);
+	si.totalram = page_total_count() * PAGE_SIZE;
+	si.freeram = page_free_count() * PAGE_SIZE;
+	si.procs = 1;
+	si.mem_unit = 1;
+	return copy_to_user(user_info, &si, sizeof si) ? -EFAULT : 0;
+}
+
+long sys_getrandom(void *buf, size_t len, unsigned flags)
+{
+	if (flags & ~(unsigned)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
+		return -EINVAL;
+	if ((flags & GRND_RANDOM) && (flags & GRND_INSECURE))
+		return -EINVAL;
+	if (len > 0x1ffffff)
+		len = 0x1ffffff; /* Linux's cap for one call */
+	uint8_t chunk[256];
+	size_t done = 0;
+	while (done < len) {
+		size_t n = len - done < sizeof chunk ? len - done : sizeof chunk;
+		random_fill(chunk, n);
+		if (copy_to_user((uint8_t *)buf + done, chunk, n))
+			return done ? (long)done : -EFAULT;
+		done += n;
+	}
+	return (long)len;
+}
+
+long sys_sched_yield(void) { return 0; }
+
+long sys_sched_getaffinity(int pid, unsigned len, unsigned long *mask)
+{
+	if (pid != 0 && pid != 1)
+		return -ESRCH;
+	if (len < sizeof(unsigned long) || (len & (sizeof(unsigned long) - 1)))
+		return -EINVAL;
+	unsigned long one_cpu = 1;
+	return copy_to_user(mask, &one_cpu, sizeof one_cpu) ? -EFAULT : (long)sizeof one_cpu;
+}

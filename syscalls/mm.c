@@ -1,0 +1,124 @@
+/* Memory syscalls: brk, mmap, munmap, mprotect, madvise. */
+#include <linux/fcntl.h>
+#include <linux/mman.h>
+
+#include "kernel/errno.h"
+#include "kernel/mm/addrspace.h"
+#include "kernel/mm/layout.h"
+#include "syscalls/fs_common.h"
+
+#define PROT_ALL (PROT_READ | PROT_WRITE | PROT_EXEC)
+
+long sys_brk(unsigned long want)
+{
+	struct addrspace *as = current_process()->as;
+	uintptr_t old_top = PAGE_ALIGN_UP(as->brk_end);
+	uintptr_t new_top = PAGE_ALIGN_UP(want);
+	if (want < as->brk_start || want > USER_MMAP_TOP)
+		return (long)as->brk_end;
+	if (new_top > old_top) {
+		if (vma_first_overlap(&as->vmas, old_top, new_top))
+			return (long)as->brk_end; /* would run into another mapping */
+		struct vma *heap = old_top > as->brk_start ? vma_find(&as->vmas, old_top - 1) : NULL;
+		if (heap && (heap->flags & VMA_HEAP))
+			heap->end = new_top;
+		else if (as_map(as, old_top, new_top - old_top, VMA_READ | VMA_WRITE, VMA_HEAP, NULL, 0, 0, "[heap]"))
+			return (long)as->brk_end;
+	} else if (new_top < old_top) {
+		as_unmap(as, new_top, old_top - new_top);
+	}
+	as->brk_end = want;
+	return (long)want;
+}
+
+#define MAP_TYPE_MASK 0x0f
+#define MAP_KNOWN                                                                                             \
+	(MAP_TYPE_MASK | MAP_FIXED | MAP_ANONYMOUS | MAP_GROWSDOWN | MAP_DENYWRITE | MAP_EXECUTABLE | MAP_LOCKED | \
+	 MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB | MAP_SYNC | MAP_FIXED_NOREPLACE |  \
+	 (0x3ful << 26))
+
+static int mapping_target(struct addrspace *as, unsigned long addr, size_t len, int flags, uintptr_t *start)
+{
+	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+		if (addr & (PAGE_SIZE - 1))
+			return -EINVAL;
+		if (addr < USER_MIN_ADDR || addr + len > USER_TOP || addr + len < addr)
+			return (flags & MAP_FIXED) ? -EPERM : -ENOMEM;
+		if ((flags & MAP_FIXED_NOREPLACE) && !(flags & MAP_FIXED) &&
+		    vma_first_overlap(&as->vmas, addr, addr + len))
+			return -EEXIST;
+		*start = addr;
+		return 0;
+	}
+	uintptr_t hint = PAGE_ALIGN_DOWN(addr);
+	if (hint >= USER_MIN_ADDR && hint + len <= USER_MMAP_TOP && hint + len > hint &&
+	    !vma_first_overlap(&as->vmas, hint, hint + len)) {
+		*start = hint;
+		return 0;
+	}
+	return as_find_free(as, len, start);
+}
+
+long sys_mmap(unsigned long addr, unsigned long length, unsigned long prot, unsigned long flags, int fd,
+	      unsigned long offset)
+{
+	struct addrspace *as = current_process()->as;
+	int type = (int)(flags & MAP_TYPE_MASK);
+	if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
+		return -EINVAL;
+	if (type == MAP_SHARED_VALIDATE && (flags & ~MAP_KNOWN))
+		return -EOPNOTSUPP;
+	if (length == 0 || (offset & (PAGE_SIZE - 1)) || (prot & ~(unsigned long)PROT_ALL))
+		return -EINVAL;
+	size_t len = PAGE_ALIGN_UP(length);
+	if (len < length)
+		return -ENOMEM;
+	struct inode *file = NULL;
+	if (!(flags & MAP_ANONYMOUS)) {
+		struct file *f = current_file(fd);
+		if (!f)
+			return -EBADF;
+		if (!S_ISREG(f->inode->mode))
+			return -ENODEV;
+		if ((f->flags & O_ACCMODE) == O_WRONLY)
+			return -EACCES;
+		/* Writes through a shared file mapping would not reach the file. */
+		if (type != MAP_PRIVATE && (prot & PROT_WRITE))
+			return -ENODEV;
+		file = f->inode;
+	}
+	uintptr_t start;
+	int err = mapping_target(as, addr, len, (int)flags, &start);
+	if (!err)
+		err = as_map(as, start, len, (uint32_t)prot, (flags & MAP_GROWSDOWN) ? VMA_STACK : 0, file, offset, len,
+			     NULL);
+	if (!err && (flags & MAP_POPULATE))
+		as_populate(as, start, len);
+	return err ? err : (long)start;
+}
+
+long sys_munmap(unsigned long addr, unsigned long length)
+{
+	if ((addr & (PAGE_SIZE - 1)) || length == 0)
+		return -EINVAL;
+	return as_unmap(current_process()->as, addr, length);
+}
+
+long sys_mprotect(unsigned long addr, unsigned long length, unsigned long prot)
+{
+	prot &= ~(unsigned long)(PROT_GROWSDOWN | PROT_GROWSUP);
+	if ((addr & (PAGE_SIZE - 1)) || (prot & ~(unsigned long)PROT_ALL))
+		return -EINVAL;
+	if (length == 0)
+		return 0;
+	return as_protect(current_process()->as, addr, length, (uint32_t)prot);
+}
+
+long sys_madvise(unsigned long addr, unsigned long length, int advice)
+{
+	if (addr & (PAGE_SIZE - 1))
+		return -EINVAL;
+	if (advice == MADV_DONTNEED)
+		return as_discard(current_process()->as, addr, length);
+	return 0; /* other advice is a hint Linux may ignore too */
+}

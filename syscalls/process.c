@@ -1,0 +1,151 @@
+/* Process and thread syscalls: exit, ids, TLS (arch_prctl), the
+ * clear-child-tid address, resource limits and prctl. */
+#include <asm/prctl.h>
+#include <linux/prctl.h>
+#include <linux/resource.h>
+#include <string.h>
+
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/errno.h"
+#include "kernel/mm/layout.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/proc/process.h"
+
+long sys_exit_group(int status) { process_exit(current_process(), status); }
+/* With one thread, the thread's exit ends the process. */
+long sys_exit(int status) { process_exit(current_process(), status); }
+
+long sys_getpid(void) { return current_process()->pid; }
+long sys_gettid(void) { return current_thread()->tid; }
+long sys_getppid(void) { return current_process()->ppid; }
+long sys_getpgrp(void) { return current_process()->pgid; }
+
+static bool is_self(int pid) { return pid == 0 || pid == current_process()->pid; }
+
+long sys_getpgid(int pid) { return is_self(pid) ? current_process()->pgid : -ESRCH; }
+long sys_getsid(int pid) { return is_self(pid) ? current_process()->sid : -ESRCH; }
+
+long sys_set_tid_address(int *tidptr)
+{
+	current_thread()->clear_child_tid = (uint64_t)tidptr;
+	return current_thread()->tid;
+}
+
+long sys_set_robust_list(void *head, size_t len)
+{
+	if (len != 24) /* sizeof(struct robust_list_head) */
+		return -EINVAL;
+	current_thread()->robust_list = (uint64_t)head;
+	current_thread()->robust_list_len = len;
+	return 0;
+}
+
+long sys_arch_prctl(int code, unsigned long addr)
+{
+	struct thread *t = current_thread();
+	switch (code) {
+	case ARCH_SET_FS:
+		if (addr >= USER_TOP)
+			return -EPERM;
+		t->fs_base = addr;
+		wrmsr(MSR_FS_BASE, addr);
+		return 0;
+	case ARCH_GET_FS:
+		return copy_to_user((void *)addr, &t->fs_base, sizeof t->fs_base) ? -EFAULT : 0;
+	case ARCH_SET_GS:
+		if (addr >= USER_TOP)
+			return -EPERM;
+		/* The app's GS base sits in KERNEL_GS_BASE while the kernel runs. */
+		wrmsr(MSR_KERNEL_GS_BASE, addr);
+		return 0;
+	case ARCH_GET_GS: {
+		uint64_t gs = rdmsr(MSR_KERNEL_GS_BASE);
+		return copy_to_user((void *)addr, &gs, sizeof gs) ? -EFAULT : 0;
+	}
+	case ARCH_GET_CPUID:
+		return 1;
+	default:
+		return -EINVAL;
+	}
+}
+
+long sys_prlimit64(int pid, unsigned resource, const struct rlimit64 *new_limit, struct rlimit64 *old_limit)
+{
+	if (!is_self(pid))
+		return -ESRCH;
+	if (resource >= NRLIMITS)
+		return -EINVAL;
+	struct rlimit64 *slot = &current_process()->rlimits[resource];
+	struct rlimit64 wanted;
+	if (new_limit) {
+		if (copy_from_user(&wanted, new_limit, sizeof wanted))
+			return -EFAULT;
+		if (wanted.rlim_cur > wanted.rlim_max)
+			return -EINVAL;
+		if (wanted.rlim_max > slot->rlim_max) /* root could raise it; nothing would back it */
+			return -EPERM;
+	}
+	if (old_limit && copy_to_user(old_limit, slot, sizeof *slot))
+		return -EFAULT;
+	if (new_limit)
+		*slot = wanted;
+	return 0;
+}
+
+long sys_getrlimit(unsigned resource, struct rlimit64 *rlim) { return sys_prlimit64(0, resource, NULL, rlim); }
+long sys_setrlimit(unsigned resource, const struct rlimit64 *rlim) { return sys_prlimit64(0, resource, rlim, NULL); }
+
+static long get_int_option(int value, unsigned long user_ptr)
+{
+	return copy_to_user((void *)user_ptr, &value, sizeof value) ? -EFAULT : 0;
+}
+
+long sys_prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)
+{
+	(void)arg3, (void)arg4, (void)arg5;
+	struct process *p = current_process();
+	char *comm = current_thread()->comm;
+	switch (option) {
+	case PR_SET_NAME: {
+		char name[16];
+		long n = strncpy_from_user(name, (const char *)arg2, sizeof name);
+		if (n == -EFAULT)
+			return -EFAULT;
+		name[sizeof name - 1] = 0;
+		memcpy(comm, name, sizeof name);
+		return 0;
+	}
+	case PR_GET_NAME:
+		return copy_to_user((void *)arg2, comm, 16) ? -EFAULT : 0;
+	case PR_SET_KEEPCAPS:
+		if (arg2 > 1)
+			return -EINVAL;
+		p->keep_caps = arg2;
+		return 0;
+	case PR_GET_KEEPCAPS:
+		return p->keep_caps;
+	case PR_SET_DUMPABLE:
+		if (arg2 > 1)
+			return -EINVAL;
+		p->dumpable = (int)arg2;
+		return 0;
+	case PR_GET_DUMPABLE:
+		return p->dumpable;
+	case PR_SET_NO_NEW_PRIVS:
+		if (arg2 != 1)
+			return -EINVAL;
+		p->no_new_privs = true;
+		return 0;
+	case PR_GET_NO_NEW_PRIVS:
+		return p->no_new_privs;
+	case PR_SET_PDEATHSIG:
+		if (arg2 > 64)
+			return -EINVAL;
+		p->parent_death_signal = (int)arg2;
+		return 0;
+	case PR_GET_PDEATHSIG:
+		return get_int_option(p->parent_death_signal, arg2);
+	default:
+		return -EINVAL;
+	}
+}

@@ -1,0 +1,119 @@
+/* Clocks and sleeping: clock_gettime and its relatives, nanosleep. */
+#include <linux/time.h>
+#include <linux/time_types.h>
+
+#include "kernel/errno.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/proc/process.h"
+#include "kernel/time.h"
+
+#define NSEC_PER_SEC 1000000000ull
+#define COARSE_RESOLUTION_NS 4000000 /* one tick at Linux's HZ=250 */
+
+static int clock_now(int clock, uint64_t *ns)
+{
+	switch (clock) {
+	case CLOCK_REALTIME:
+	case CLOCK_REALTIME_COARSE:
+	case CLOCK_REALTIME_ALARM:
+	case CLOCK_TAI:
+		*ns = time_realtime_ns();
+		return 0;
+	case CLOCK_MONOTONIC:
+	case CLOCK_MONOTONIC_RAW:
+	case CLOCK_MONOTONIC_COARSE:
+	case CLOCK_BOOTTIME:
+	case CLOCK_BOOTTIME_ALARM:
+		*ns = time_monotonic_ns();
+		return 0;
+	case CLOCK_PROCESS_CPUTIME_ID:
+	case CLOCK_THREAD_CPUTIME_ID:
+		/* One thread that is never descheduled: its CPU time is its age. */
+		*ns = time_monotonic_ns() - current_process()->start_ns;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static struct __kernel_timespec to_timespec(uint64_t ns)
+{
+	return (struct __kernel_timespec){.tv_sec = (long long)(ns / NSEC_PER_SEC), .tv_nsec = (long long)(ns % NSEC_PER_SEC)};
+}
+
+long sys_clock_gettime(int clock, struct __kernel_timespec *ts)
+{
+	uint64_t ns;
+	int err = clock_now(clock, &ns);
+	if (err)
+		return err;
+	struct __kernel_timespec t = to_timespec(ns);
+	return copy_to_user(ts, &t, sizeof t) ? -EFAULT : 0;
+}
+
+long sys_clock_getres(int clock, struct __kernel_timespec *res)
+{
+	uint64_t ignored;
+	int err = clock_now(clock, &ignored);
+	if (err)
+		return err;
+	bool coarse = clock == CLOCK_REALTIME_COARSE || clock == CLOCK_MONOTONIC_COARSE;
+	struct __kernel_timespec t = to_timespec(coarse ? COARSE_RESOLUTION_NS : 1);
+	return res && copy_to_user(res, &t, sizeof t) ? -EFAULT : 0;
+}
+
+long sys_gettimeofday(struct __kernel_old_timeval *tv, struct timezone *tz)
+{
+	uint64_t ns = time_realtime_ns();
+	if (tv) {
+		struct __kernel_old_timeval v = {.tv_sec = (long)(ns / NSEC_PER_SEC), .tv_usec = (long)(ns % NSEC_PER_SEC / 1000)};
+		if (copy_to_user(tv, &v, sizeof v))
+			return -EFAULT;
+	}
+	if (tz) {
+		struct timezone z = {0, 0};
+		if (copy_to_user(tz, &z, sizeof z))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+long sys_time(long *tloc)
+{
+	long now = (long)(time_realtime_ns() / NSEC_PER_SEC);
+	if (tloc && copy_to_user(tloc, &now, sizeof now))
+		return -EFAULT;
+	return now;
+}
+
+static int read_timespec(const struct __kernel_timespec *user, uint64_t *ns)
+{
+	struct __kernel_timespec t;
+	if (copy_from_user(&t, user, sizeof t))
+		return -EFAULT;
+	if (t.tv_sec < 0 || t.tv_nsec < 0 || t.tv_nsec >= (long long)NSEC_PER_SEC)
+		return -EINVAL;
+	*ns = (uint64_t)t.tv_sec * NSEC_PER_SEC + (uint64_t)t.tv_nsec;
+	return 0;
+}
+
+long sys_clock_nanosleep(int clock, int flags, const struct __kernel_timespec *req, struct __kernel_timespec *rem)
+{
+	(void)rem; /* nothing interrupts a sleep yet, so nothing remains */
+	uint64_t want, now;
+	int err = clock_now(clock, &now);
+	if (!err && (clock == CLOCK_THREAD_CPUTIME_ID))
+		err = -EINVAL;
+	if (!err)
+		err = read_timespec(req, &want);
+	if (err)
+		return err;
+	uint64_t wait = (flags & TIMER_ABSTIME) ? (want > now ? want - now : 0) : want;
+	time_sleep_ns(wait);
+	return 0;
+}
+
+long sys_nanosleep(const struct __kernel_timespec *req, struct __kernel_timespec *rem)
+{
+	return sys_clock_nanosleep(CLOCK_MONOTONIC, 0, req, rem);
+}

@@ -1,0 +1,122 @@
+/* Open file objects and descriptor tables, see file.h. */
+#include "syscalls/vfs/file.h"
+
+#include <linux/fcntl.h>
+
+#include "kernel/errno.h"
+#include "kernel/mm/heap.h"
+#include "syscalls/vfs/vfs.h"
+
+static long regular_read(struct file *f, void *buf, size_t len, uint64_t *pos)
+{
+	long n = inode_read_user(f->inode, *pos, buf, len);
+	if (n > 0)
+		*pos += (uint64_t)n;
+	return n;
+}
+
+static long regular_write(struct file *f, const void *buf, size_t len, uint64_t *pos)
+{
+	if (f->flags & O_APPEND)
+		*pos = f->inode->size;
+	long n = inode_write_user(f->inode, *pos, buf, len);
+	if (n > 0)
+		*pos += (uint64_t)n;
+	return n;
+}
+
+static long directory_read(struct file *f, void *buf, size_t len, uint64_t *pos)
+{
+	(void)f, (void)buf, (void)len, (void)pos;
+	return -EISDIR;
+}
+
+static const struct file_ops regular_ops = {.read = regular_read, .write = regular_write, .seekable = true};
+static const struct file_ops directory_ops = {.read = directory_read, .write = NULL, .seekable = true};
+
+static long device_read(struct file *f, void *buf, size_t len, uint64_t *pos)
+{
+	(void)pos;
+	return f->inode->dev->read ? f->inode->dev->read(f, buf, len) : -EINVAL;
+}
+static long device_write(struct file *f, const void *buf, size_t len, uint64_t *pos)
+{
+	(void)pos;
+	return f->inode->dev->write ? f->inode->dev->write(f, buf, len) : -EINVAL;
+}
+static long device_ioctl(struct file *f, unsigned cmd, unsigned long arg)
+{
+	return f->inode->dev->ioctl ? f->inode->dev->ioctl(f, cmd, arg) : -ENOTTY;
+}
+static const struct file_ops device_ops = {.read = device_read, .write = device_write, .ioctl = device_ioctl};
+
+struct file *file_open_inode(struct inode *ino, unsigned flags)
+{
+	struct file *f = kzalloc(sizeof *f);
+	if (!f)
+		return NULL;
+	f->inode = ino;
+	f->flags = flags;
+	f->refs = 1;
+	f->ops = S_ISDIR(ino->mode) ? &directory_ops : S_ISCHR(ino->mode) ? &device_ops : &regular_ops;
+	inode_get(ino);
+	return f;
+}
+
+void file_get(struct file *f) { f->refs++; }
+
+void file_put(struct file *f)
+{
+	if (--f->refs > 0)
+		return;
+	if (f->inode)
+		inode_put(f->inode);
+	kfree(f);
+}
+
+struct fd_table *fd_table_new(void)
+{
+	struct fd_table *t = kzalloc(sizeof *t);
+	if (t)
+		t->refs = 1;
+	return t;
+}
+
+int fd_install_at(struct fd_table *t, struct file *f, int fd, bool cloexec)
+{
+	if (fd < 0 || fd >= FD_MAX)
+		return -EBADF;
+	file_get(f);
+	struct file *old = t->files[fd];
+	t->files[fd] = f;
+	t->cloexec[fd] = cloexec;
+	if (old)
+		file_put(old);
+	return fd;
+}
+
+int fd_install(struct fd_table *t, struct file *f, int min_fd, bool cloexec)
+{
+	if (min_fd < 0 || min_fd >= FD_MAX)
+		return -EINVAL;
+	for (int fd = min_fd; fd < FD_MAX; fd++)
+		if (!t->files[fd])
+			return fd_install_at(t, f, fd, cloexec);
+	return -EMFILE;
+}
+
+struct file *fd_get(struct fd_table *t, int fd)
+{
+	return fd >= 0 && fd < FD_MAX ? t->files[fd] : NULL;
+}
+
+int fd_close(struct fd_table *t, int fd)
+{
+	struct file *f = fd_get(t, fd);
+	if (!f)
+		return -EBADF;
+	t->files[fd] = NULL;
+	t->cloexec[fd] = false;
+	file_put(f);
+	return 0;
+}
