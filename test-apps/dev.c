@@ -1,0 +1,64 @@
+/* dev: the synthetic device files /dev/null, /dev/zero, /dev/urandom,
+ * /dev/random, and the getrandom syscall. Random bytes are counted, never shown. */
+#include <fcntl.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "common.h"
+
+static void show_node(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		printf("stat %s: %s\n", path, errno_name(errno));
+		return;
+	}
+	printf("stat %s: %s %u:%u\n", path, S_ISCHR(st.st_mode) ? "char" : "not-char",
+	       major(st.st_rdev), minor(st.st_rdev));
+}
+
+int main(void)
+{
+	char buf[4096];
+
+	int fd = open("/dev/null", O_RDWR);
+	require(fd >= 0, "open /dev/null");
+	report_value("/dev/null write 5", write(fd, "hello", 5));
+	report_value("/dev/null read", read(fd, buf, sizeof(buf)));
+	close(fd);
+	show_node("/dev/null");
+
+	fd = open("/dev/zero", O_RDWR);
+	require(fd >= 0, "open /dev/zero");
+	memset(buf, 0xaa, sizeof(buf));
+	ssize_t n = read(fd, buf, sizeof(buf));
+	int zeros = 1;
+	for (ssize_t i = 0; i < n; i++)
+		zeros &= buf[i] == 0;
+	printf("/dev/zero read: %zd bytes, all zero: %s\n", n, zeros ? "yes" : "no");
+	report_value("/dev/zero write 5", write(fd, "hello", 5));
+	close(fd);
+	show_node("/dev/zero");
+
+	static const char *const random_devices[] = { "/dev/urandom", "/dev/random" };
+	for (int d = 0; d < 2; d++) {
+		fd = open(random_devices[d], O_RDONLY);
+		if (fd < 0) {
+			printf("open %s: %s\n", random_devices[d], errno_name(errno));
+			continue;
+		}
+		n = read(fd, buf, 64);
+		printf("%s read 64: %zd\n", random_devices[d], n);
+		close(fd);
+		show_node(random_devices[d]);
+	}
+
+	unsigned char a[16], b[16];
+	report_value("getrandom 16", getrandom(a, sizeof(a), 0));
+	report_value("getrandom 16 GRND_NONBLOCK", getrandom(b, sizeof(b), GRND_NONBLOCK));
+	printf("two getrandom results differ: %s\n", memcmp(a, b, sizeof(a)) ? "yes" : "no");
+	return 0;
+}
