@@ -24,6 +24,8 @@
 #include "syscalls/vfs/file.h"
 #include "syscalls/vfs/vfs.h"
 
+static uint64_t tsc_at_entry;
+
 /* A failure the user can fix (a bad binary, too little memory): one
  * warning line, then the VM ends with the status sole run reports. */
 static void __attribute__((noreturn)) boot_fail(int status, const char *fmt, const char *arg)
@@ -96,6 +98,8 @@ static void __attribute__((noreturn)) start_app(void)
 		boot_fail(137, "%s", "out of memory while loading the app; run it with a larger -m");
 	klog("boot: %s at entry 0x%llx, %zu of %zu pages free", boot_config.exe, (unsigned long long)image.entry,
 	     page_free_count(), page_total_count());
+	klog("boot: kernel entry to app in %llu us",
+	     (unsigned long long)((rdtsc() - tsc_at_entry) * 1000000 / time_tsc_hz()));
 
 	struct trap_frame *f = (struct trap_frame *)(current_thread()->kernel_stack_top - sizeof *f);
 	memset(f, 0, sizeof *f);
@@ -109,6 +113,7 @@ static void __attribute__((noreturn)) start_app(void)
 
 void kmain(uint32_t start_info_phys)
 {
+	tsc_at_entry = rdtsc();
 	console_init();
 	pic_disable();
 	percpu_init();

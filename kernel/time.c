@@ -5,7 +5,7 @@
 #include "kernel/log.h"
 #include "platforms/platform.h"
 
-#define CALIBRATION_MS 10
+#define CALIBRATION_MS 3
 
 static uint64_t tsc_hz = 1000000000; /* until calibrated: 1 GHz */
 /* ns = ticks * ns_per_tick_x32 >> 32: a multiply, no 128-bit division. */

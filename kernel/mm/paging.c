@@ -79,15 +79,9 @@ void paging_init(void)
 	kernel_root = page_alloc(1);
 	if (!kernel_root)
 		panic("out of memory for the kernel page table");
-	/* Every kernel-half top-level slot gets its table now, so that user
-	 * roots can copy the kernel half once and never see it change. */
-	uint64_t *top = phys_to_virt(kernel_root);
-	for (int i = 256; i < 512; i++) {
-		uint64_t page = page_alloc(1);
-		if (!page)
-			panic("out of memory for the kernel page table");
-		top[i] = page | PTE_PRESENT | PTE_WRITE;
-	}
+	/* User roots copy the kernel half's top-level slots when they are
+	 * made: the direct map and the image each get their slot here, and no
+	 * kernel mapping may claim a new top-level slot after boot. */
 	map_direct(kernel_root);
 	map_range(kernel_root, (uintptr_t)__kernel_start, (uintptr_t)__text_start, PTE_WRITE | PTE_NX);
 	map_range(kernel_root, (uintptr_t)__text_start, PAGE_ALIGN_UP((uintptr_t)__text_end), 0);

@@ -5,6 +5,15 @@
 
 #define WORD_BITS 64
 
+/* Set bits in a word; by hand, since the kernel links without libgcc. */
+static size_t bits_set(uint64_t w)
+{
+	w = w - ((w >> 1) & 0x5555555555555555ull);
+	w = (w & 0x3333333333333333ull) + ((w >> 2) & 0x3333333333333333ull);
+	w = (w + (w >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (size_t)((w * 0x0101010101010101ull) >> 56);
+}
+
 size_t pmm_storage_words(size_t npages) { return (npages + WORD_BITS - 1) / WORD_BITS; }
 
 void pmm_init(struct page_bitmap *pb, uint64_t *storage, size_t npages)
@@ -23,7 +32,17 @@ bool pmm_is_free(const struct page_bitmap *pb, size_t page)
 
 static void set_range(struct page_bitmap *pb, size_t first, size_t count, bool used)
 {
-	for (size_t p = first; p < first + count && p < pb->npages; p++) {
+	size_t end = first + count < pb->npages ? first + count : pb->npages;
+	for (size_t p = first; p < end; p++) {
+		/* Whole words at once where the range covers them. */
+		if (p % WORD_BITS == 0 && end - p >= WORD_BITS) {
+			uint64_t *word = &pb->used[p / WORD_BITS];
+			size_t flipping = bits_set(used ? ~*word : *word);
+			*word = used ? ~0ull : 0;
+			pb->nfree = used ? pb->nfree - flipping : pb->nfree + flipping;
+			p += WORD_BITS - 1;
+			continue;
+		}
 		uint64_t bit = 1ull << (p % WORD_BITS);
 		uint64_t *word = &pb->used[p / WORD_BITS];
 		if (used && !(*word & bit)) {
