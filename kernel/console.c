@@ -8,7 +8,12 @@ static char current_stream = WIRE_LOG;
 static bool stdin_at_eof;
 static bool stdin_escape_pending;
 
-void console_init(void) { uart_init(); }
+void console_init(void)
+{
+	uart_init();
+	uart_put(WIRE_ESC);
+	uart_put(WIRE_READY);
+}
 
 static void switch_stream(char stream)
 {

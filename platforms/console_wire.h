@@ -20,6 +20,11 @@
 /* Guest to host: WIRE_ESC WIRE_EXIT <status byte>. The VM powers off next. */
 #define WIRE_EXIT 'X'
 
+/* Guest to host: WIRE_ESC WIRE_READY once the guest's UART is set up. The
+ * host holds stdin back until then: setting up the UART's FIFO drops any
+ * byte that arrived before it. */
+#define WIRE_READY 'R'
+
 /* Host to guest: stdin bytes, escaped the same way, then WIRE_ESC WIRE_EOF. */
 #define WIRE_EOF 'Z'
 

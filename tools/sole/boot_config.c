@@ -1,0 +1,61 @@
+/* The boot configuration file (.sole-boot, see docs/boot-config.md): what
+ * the kernel runs, with which argv, environment and cwd, and what the host's
+ * terminal looks like. */
+#include "boot_config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+static void put_entry(struct byte_buffer *out, const char *key, const char *value)
+{
+	byte_buffer_append_string(out, key);
+	byte_buffer_append_string(out, "=");
+	byte_buffer_append(out, value, strlen(value) + 1);
+}
+
+static void put_list(struct byte_buffer *out, const char *key, const struct string_list *values)
+{
+	for (size_t i = 0; i < values->count; i++)
+		put_entry(out, key, values->items[i]);
+}
+
+struct host_terminal host_terminal_probe(void)
+{
+	struct host_terminal terminal = {0};
+
+	for (int fd = 0; fd < 3; fd++) {
+		if (!isatty(fd))
+			continue;
+		terminal.tty_mask |= 1u << fd;
+		struct winsize size;
+		if (terminal.rows == 0 && ioctl(fd, TIOCGWINSZ, &size) == 0 && size.ws_row) {
+			terminal.rows = size.ws_row;
+			terminal.columns = size.ws_col;
+		}
+	}
+	return terminal;
+}
+
+void boot_config_encode(const struct boot_config *config, struct byte_buffer *out)
+{
+	char number[32];
+
+	put_entry(out, "exe", config->exe);
+	put_list(out, "arg", config->argv);
+	put_list(out, "env", config->env);
+	put_entry(out, "cwd", config->cwd);
+	put_entry(out, "hostname", SOLE_HOSTNAME);
+	if (config->trace)
+		put_entry(out, "trace", "1");
+	if (config->verbose)
+		put_entry(out, "verbose", "1");
+	snprintf(number, sizeof(number), "%u", config->terminal.tty_mask);
+	put_entry(out, "tty", number);
+	if (config->terminal.rows) {
+		snprintf(number, sizeof(number), "%ux%u", config->terminal.rows,
+			 config->terminal.columns);
+		put_entry(out, "winsize", number);
+	}
+}

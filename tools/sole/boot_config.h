@@ -1,0 +1,35 @@
+/* The boot configuration file (.sole-boot, see docs/boot-config.md): what
+ * the kernel runs, with which argv, environment and cwd, and what the host's
+ * terminal looks like. */
+#ifndef SOLE_BOOT_CONFIG_H
+#define SOLE_BOOT_CONFIG_H
+
+#include <stdbool.h>
+
+#include "byte_buffer.h"
+#include "string_list.h"
+
+#define SOLE_HOSTNAME "sole"
+
+struct host_terminal {
+	unsigned tty_mask; /* bit N: host fd N (0, 1, 2) is a terminal */
+	unsigned rows;     /* 0 when no terminal told its size */
+	unsigned columns;
+};
+
+struct boot_config {
+	const char *exe;          /* guest path */
+	const struct string_list *argv;
+	const struct string_list *env;
+	const char *cwd;
+	bool trace;
+	bool verbose;
+	struct host_terminal terminal;
+};
+
+struct host_terminal host_terminal_probe(void);
+
+/* Appends the NUL-terminated key=value strings to out. */
+void boot_config_encode(const struct boot_config *config, struct byte_buffer *out);
+
+#endif

@@ -1,0 +1,102 @@
+/* What sole must undo however it ends, even on SIGINT/SIGTERM/SIGHUP: stop
+ * QEMU and delete the initrd. The signal handler does only async-signal-safe
+ * work (kill, waitpid, unlink, _exit). */
+#include "cleanup.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "exit_codes.h"
+
+static const int handled_signals[] = {SIGINT, SIGTERM, SIGHUP};
+
+static char remembered_file[PATH_MAX];
+static volatile sig_atomic_t have_file;
+static volatile sig_atomic_t child_pid;
+
+static void handled_signal_set(sigset_t *set)
+{
+	sigemptyset(set);
+	for (size_t i = 0; i < sizeof(handled_signals) / sizeof(*handled_signals); i++)
+		sigaddset(set, handled_signals[i]);
+}
+
+void cleanup_run(void)
+{
+	if (child_pid > 0) {
+		kill(child_pid, SIGKILL);
+		while (waitpid(child_pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		child_pid = 0;
+	}
+	if (have_file) {
+		unlink(remembered_file);
+		have_file = 0;
+	}
+}
+
+static void on_stop_signal(int signal_number)
+{
+	cleanup_run();
+	_exit(EXIT_SIGNAL_BASE + signal_number);
+}
+
+void cleanup_install_signal_handlers(void)
+{
+	struct sigaction action = {.sa_handler = on_stop_signal};
+
+	handled_signal_set(&action.sa_mask); /* one cleanup at a time */
+	for (size_t i = 0; i < sizeof(handled_signals) / sizeof(*handled_signals); i++)
+		sigaction(handled_signals[i], &action, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+void cleanup_block_signals(sigset_t *saved)
+{
+	sigset_t set;
+
+	handled_signal_set(&set);
+	sigprocmask(SIG_BLOCK, &set, saved);
+}
+
+void cleanup_restore_signals(const sigset_t *saved)
+{
+	sigprocmask(SIG_SETMASK, saved, NULL);
+}
+
+void cleanup_remember_file(const char *path)
+{
+	sigset_t saved;
+
+	if (strlen(path) >= sizeof(remembered_file)) {
+		sole_warning("%s: path too long to clean up on a signal", path);
+		return;
+	}
+	cleanup_block_signals(&saved);
+	strcpy(remembered_file, path);
+	have_file = 1;
+	cleanup_restore_signals(&saved);
+}
+
+void cleanup_remember_child(pid_t pid)
+{
+	child_pid = pid;
+}
+
+int cleanup_wait_child(void)
+{
+	int status = 0;
+	sigset_t saved;
+
+	/* QEMU has exited by now; a signal must not see a reaped pid */
+	cleanup_block_signals(&saved);
+	while (waitpid(child_pid, &status, 0) < 0 && errno == EINTR)
+		;
+	child_pid = 0;
+	cleanup_restore_signals(&saved);
+	return status;
+}

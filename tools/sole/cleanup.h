@@ -1,0 +1,28 @@
+/* What sole must undo however it ends, even on SIGINT/SIGTERM/SIGHUP: stop
+ * QEMU and delete the initrd. The signal handler does only async-signal-safe
+ * work (kill, waitpid, unlink, _exit). */
+#ifndef SOLE_CLEANUP_H
+#define SOLE_CLEANUP_H
+
+#include <signal.h>
+#include <sys/types.h>
+
+/* SIGINT, SIGTERM, SIGHUP: clean up and exit 128+N. SIGPIPE is ignored, so
+ * that a closed stdout shows up as EPIPE. */
+void cleanup_install_signal_handlers(void);
+
+/* Hold the signals back while a file or child is being created, so that it
+ * is always registered before a handler could look. */
+void cleanup_block_signals(sigset_t *saved);
+void cleanup_restore_signals(const sigset_t *saved);
+
+void cleanup_remember_file(const char *path);
+void cleanup_remember_child(pid_t pid);
+
+/* Waits for the remembered child and forgets it; returns its wait status. */
+int cleanup_wait_child(void);
+
+/* Kills a child still remembered and deletes the remembered file. */
+void cleanup_run(void);
+
+#endif

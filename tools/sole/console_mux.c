@@ -1,0 +1,30 @@
+/* The host-to-guest direction of the console: stdin bytes escaped per
+ * platforms/console_wire.h, and the end-of-input marker. */
+#include "console_mux.h"
+
+#include <string.h>
+
+#include "platforms/console_wire.h"
+
+void console_mux_stdin(struct byte_buffer *out, const uint8_t *bytes, size_t count)
+{
+	static const uint8_t escaped_escape[2] = {WIRE_ESC, WIRE_ESC};
+
+	while (count > 0) {
+		const uint8_t *escape = memchr(bytes, WIRE_ESC, count);
+		size_t plain = escape ? (size_t)(escape - bytes) : count;
+		byte_buffer_append(out, bytes, plain);
+		if (!escape)
+			return;
+		byte_buffer_append(out, escaped_escape, 2);
+		bytes += plain + 1;
+		count -= plain + 1;
+	}
+}
+
+void console_mux_eof(struct byte_buffer *out)
+{
+	static const uint8_t end_of_input[2] = {WIRE_ESC, WIRE_EOF};
+
+	byte_buffer_append(out, end_of_input, 2);
+}

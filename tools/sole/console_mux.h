@@ -1,0 +1,16 @@
+/* The host-to-guest direction of the console: stdin bytes escaped per
+ * platforms/console_wire.h, and the end-of-input marker. */
+#ifndef SOLE_CONSOLE_MUX_H
+#define SOLE_CONSOLE_MUX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "byte_buffer.h"
+
+/* Appends bytes to out with every WIRE_ESC doubled. */
+void console_mux_stdin(struct byte_buffer *out, const uint8_t *bytes, size_t count);
+/* Appends WIRE_ESC WIRE_EOF: the app's stdin ends here. */
+void console_mux_eof(struct byte_buffer *out);
+
+#endif

@@ -1,0 +1,128 @@
+/* The one poll() loop of `sole run`: host stdin to QEMU (escaped, with
+ * backpressure, then the end-of-input marker), QEMU's serial output through
+ * the demultiplexer, QEMU's own stderr captured or shown. */
+#include "console_relay.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <unistd.h>
+
+#include "console_mux.h"
+
+#define READ_CHUNK 65536
+/* Host stdin is not read while this much is still waiting for QEMU. */
+#define TO_GUEST_LIMIT (4 * READ_CHUNK)
+#define CAPTURE_LIMIT 65536
+
+/* The fds still in play; -1 once a direction is finished. */
+struct relay {
+	int host_stdin;
+	int qemu_stdin;
+	int qemu_stdout;
+	int qemu_stderr;
+	struct byte_buffer to_guest; /* escaped stdin not yet taken by QEMU */
+	struct console_demux *demux;
+	struct qemu_messages *messages;
+};
+
+/* Reads what fd has. Returns the count, 0 at its end (or on an error that
+ * ends it), -1 when there was nothing after all. */
+static ssize_t read_some(int fd, uint8_t *buffer)
+{
+	ssize_t got = read(fd, buffer, READ_CHUNK);
+	if (got < 0 && (errno == EAGAIN || errno == EINTR))
+		return -1;
+	return got < 0 ? 0 : got;
+}
+
+static void forward_host_stdin(struct relay *relay)
+{
+	uint8_t buffer[READ_CHUNK];
+	ssize_t got = read_some(relay->host_stdin, buffer);
+
+	if (got > 0) {
+		console_mux_stdin(&relay->to_guest, buffer, (size_t)got);
+	} else if (got == 0) {
+		console_mux_eof(&relay->to_guest);
+		relay->host_stdin = -1;
+	}
+}
+
+static void write_to_guest(struct relay *relay)
+{
+	ssize_t written = write(relay->qemu_stdin, relay->to_guest.data, relay->to_guest.length);
+
+	if (written > 0) {
+		byte_buffer_consume(&relay->to_guest, (size_t)written);
+	} else if (errno != EAGAIN && errno != EINTR) {
+		/* QEMU stopped reading: whatever stdin is left has nowhere to go */
+		relay->qemu_stdin = -1;
+		relay->host_stdin = -1;
+		relay->to_guest.length = 0;
+	}
+}
+
+static void read_guest_output(struct relay *relay)
+{
+	uint8_t buffer[READ_CHUNK];
+	ssize_t got = read_some(relay->qemu_stdout, buffer);
+
+	if (got > 0)
+		console_demux_feed(relay->demux, buffer, (size_t)got);
+	else if (got == 0)
+		relay->qemu_stdout = -1;
+}
+
+static void read_qemu_messages(struct relay *relay)
+{
+	uint8_t buffer[READ_CHUNK];
+	ssize_t got = read_some(relay->qemu_stderr, buffer);
+	struct qemu_messages *messages = relay->messages;
+
+	if (got == 0) {
+		relay->qemu_stderr = -1;
+	} else if (got > 0 && messages->live) {
+		line_prefixer_write(messages->live, buffer, (size_t)got);
+	} else if (got > 0 && messages->captured.length < CAPTURE_LIMIT) {
+		byte_buffer_append(&messages->captured, buffer, (size_t)got);
+	}
+}
+
+static void poll_once(struct relay *relay)
+{
+	bool want_stdin = relay->qemu_stdin >= 0 && relay->to_guest.length < TO_GUEST_LIMIT;
+	struct pollfd fds[4] = {
+		{.fd = want_stdin ? relay->host_stdin : -1, .events = POLLIN},
+		{.fd = relay->to_guest.length && relay->demux->guest_ready ? relay->qemu_stdin : -1, .events = POLLOUT},
+		{.fd = relay->qemu_stdout, .events = POLLIN},
+		{.fd = relay->qemu_stderr, .events = POLLIN},
+	};
+
+	if (poll(fds, 4, -1) < 0)
+		return; /* EINTR: look again */
+	if (fds[2].revents)
+		read_guest_output(relay);
+	if (fds[3].revents)
+		read_qemu_messages(relay);
+	if (fds[0].revents)
+		forward_host_stdin(relay);
+	if (fds[1].revents)
+		write_to_guest(relay);
+}
+
+void console_relay_run(const struct qemu_process *qemu, struct console_demux *demux,
+		       struct qemu_messages *messages)
+{
+	struct relay relay = {
+		.host_stdin = STDIN_FILENO,
+		.qemu_stdin = qemu->stdin_fd,
+		.qemu_stdout = qemu->stdout_fd,
+		.qemu_stderr = qemu->stderr_fd,
+		.demux = demux,
+		.messages = messages,
+	};
+	while (relay.qemu_stdout >= 0 || relay.qemu_stderr >= 0)
+		poll_once(&relay);
+	byte_buffer_free(&relay.to_guest);
+}

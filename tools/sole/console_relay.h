@@ -1,0 +1,23 @@
+/* The one poll() loop of `sole run`: host stdin to QEMU (escaped, with
+ * backpressure, then the end-of-input marker), QEMU's serial output through
+ * the demultiplexer, QEMU's own stderr captured or shown. */
+#ifndef SOLE_CONSOLE_RELAY_H
+#define SOLE_CONSOLE_RELAY_H
+
+#include "byte_buffer.h"
+#include "console_demux.h"
+#include "line_prefixer.h"
+#include "qemu.h"
+
+/* QEMU's own stderr: shown live when live is set (--verbose), else kept in
+ * captured (its first part) for an error report. */
+struct qemu_messages {
+	struct line_prefixer *live;
+	struct byte_buffer captured;
+};
+
+/* Returns when QEMU has closed its stdout and stderr, that is, exited. */
+void console_relay_run(const struct qemu_process *qemu, struct console_demux *demux,
+		       struct qemu_messages *messages);
+
+#endif

@@ -1,0 +1,94 @@
+/* Where each demultiplexed console stream goes on the host: the app's stdout
+ * and stderr to fds 1 and 2 unaltered, kernel log and warnings as "sole: "
+ * lines, traces as they are, crash record lines kept for the report. */
+#include "console_sink.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fd_io.h"
+#include "platforms/console_wire.h"
+#include "xalloc.h"
+
+void console_sink_init(struct console_sink *sink, bool show_log, bool show_trace)
+{
+	*sink = (struct console_sink){.show_log = show_log, .show_trace = show_trace};
+	line_prefixer_init(&sink->log_lines, STDERR_FILENO, "sole: ");
+	line_prefixer_init(&sink->warning_lines, STDERR_FILENO, "sole: ");
+}
+
+/* Once fd 1 fails, the app's output is drained and dropped, as the pipe would. */
+static void write_app_stdout(struct console_sink *sink, const uint8_t *bytes, size_t count)
+{
+	if (sink->stdout_failed || write_all(STDOUT_FILENO, bytes, count))
+		return;
+	sink->stdout_failed = true;
+	sink->stdout_broken_pipe = errno == EPIPE;
+}
+
+static void end_crash_line(struct console_sink *sink)
+{
+	struct byte_buffer *line = &sink->crash_partial_line;
+	string_list_append_owned(&sink->crash_lines,
+				 xasprintf("%.*s", (int)line->length, (const char *)line->data));
+	line->length = 0;
+}
+
+static void collect_crash_lines(struct console_sink *sink, const uint8_t *bytes, size_t count)
+{
+	while (count > 0) {
+		const uint8_t *newline = memchr(bytes, '\n', count);
+		size_t part = newline ? (size_t)(newline - bytes) : count;
+		byte_buffer_append(&sink->crash_partial_line, bytes, part);
+		if (!newline)
+			return;
+		end_crash_line(sink);
+		bytes += part + 1;
+		count -= part + 1;
+	}
+}
+
+void console_sink_deliver(void *context, char stream, const uint8_t *bytes, size_t count)
+{
+	struct console_sink *sink = context;
+
+	switch (stream) {
+	case WIRE_STDOUT:
+		write_app_stdout(sink, bytes, count);
+		break;
+	case WIRE_STDERR:
+		write_all(STDERR_FILENO, bytes, count); /* a closed stderr loses it, as natively */
+		break;
+	case WIRE_LOG:
+		if (sink->show_log)
+			line_prefixer_write(&sink->log_lines, bytes, count);
+		break;
+	case WIRE_WARN:
+		line_prefixer_write(&sink->warning_lines, bytes, count);
+		break;
+	case WIRE_TRACE:
+		if (sink->show_trace)
+			write_all(STDERR_FILENO, bytes, count);
+		break;
+	case WIRE_CRASH:
+		collect_crash_lines(sink, bytes, count);
+		break;
+	default: /* a stream from a newer kernel: not ours to show */
+		break;
+	}
+}
+
+void console_sink_finish(struct console_sink *sink)
+{
+	line_prefixer_finish(&sink->log_lines);
+	line_prefixer_finish(&sink->warning_lines);
+	if (sink->crash_partial_line.length > 0)
+		end_crash_line(sink);
+	byte_buffer_free(&sink->crash_partial_line);
+}
+
+void console_sink_free(struct console_sink *sink)
+{
+	string_list_free(&sink->crash_lines);
+}

@@ -1,0 +1,33 @@
+/* Where each demultiplexed console stream goes on the host: the app's stdout
+ * and stderr to fds 1 and 2 unaltered, kernel log and warnings as "sole: "
+ * lines, traces as they are, crash record lines kept for the report. */
+#ifndef SOLE_CONSOLE_SINK_H
+#define SOLE_CONSOLE_SINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "byte_buffer.h"
+#include "line_prefixer.h"
+#include "string_list.h"
+
+struct console_sink {
+	bool show_log;
+	bool show_trace;
+	bool stdout_broken_pipe; /* fd 1's reader went away: the rest was dropped */
+	bool stdout_failed;      /* fd 1 refused bytes for any reason */
+	struct line_prefixer log_lines;
+	struct line_prefixer warning_lines;
+	struct byte_buffer crash_partial_line;
+	struct string_list crash_lines;
+};
+
+void console_sink_init(struct console_sink *sink, bool show_log, bool show_trace);
+/* A console_deliver_fn; context is the sink. */
+void console_sink_deliver(void *context, char stream, const uint8_t *bytes, size_t count);
+/* Ends partial lines; the crash lines stay until console_sink_free. */
+void console_sink_finish(struct console_sink *sink);
+void console_sink_free(struct console_sink *sink);
+
+#endif

@@ -1,0 +1,101 @@
+/* --copy: puts a host file or folder into the initrd. Folders are copied
+ * recursively; symlinks inside stay symlinks; special files are skipped with
+ * a warning. SRC itself is followed when it is a symlink, as cp -H does. */
+#define _GNU_SOURCE
+#include "host_copy.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "exit_codes.h"
+#include "paths.h"
+#include "xalloc.h"
+
+static int add_tree(struct cpio_archive *archive, const char *host_path, const char *guest_path,
+		    const struct stat *info, const struct copy_request *copy);
+
+static int not_dot_or_dot_dot(const struct dirent *entry)
+{
+	return strcmp(entry->d_name, ".") != 0 && strcmp(entry->d_name, "..") != 0;
+}
+
+static int add_directory_children(struct cpio_archive *archive, const char *host_path,
+				  const char *guest_path, const struct copy_request *copy)
+{
+	struct dirent **children;
+	int count = scandir(host_path, &children, not_dot_or_dot_dot, alphasort);
+	int status = 0;
+
+	if (count < 0) {
+		sole_error("--copy %s: cannot read the folder %s: %s", copy->as_typed, host_path,
+			   strerror(errno));
+		return EXIT_SOLE_ERROR;
+	}
+	for (int i = 0; i < count; i++) {
+		char *child_host = path_join(host_path, children[i]->d_name);
+		char *child_guest = path_join(guest_path, children[i]->d_name);
+		struct stat info;
+		if (status == 0 && lstat(child_host, &info) == 0)
+			status = add_tree(archive, child_host, child_guest, &info, copy);
+		free(child_host);
+		free(child_guest);
+		free(children[i]);
+	}
+	free(children);
+	return status;
+}
+
+static int add_symlink(struct cpio_archive *archive, const char *host_path, const char *guest_path,
+		       const struct stat *info, const struct copy_request *copy)
+{
+	char target[PATH_MAX];
+	ssize_t length = readlink(host_path, target, sizeof(target) - 1);
+
+	if (length < 0) {
+		sole_error("--copy %s: cannot read the symlink %s: %s", copy->as_typed, host_path,
+			   strerror(errno));
+		return EXIT_SOLE_ERROR;
+	}
+	target[length] = '\0';
+	cpio_add_symlink(archive, guest_path, info->st_mtime, target);
+	return 0;
+}
+
+static int add_tree(struct cpio_archive *archive, const char *host_path, const char *guest_path,
+		    const struct stat *info, const struct copy_request *copy)
+{
+	if (S_ISDIR(info->st_mode)) {
+		cpio_add_directory(archive, guest_path, info->st_mode, info->st_mtime);
+		return add_directory_children(archive, host_path, guest_path, copy);
+	}
+	if (S_ISREG(info->st_mode)) {
+		cpio_add_host_file(archive, guest_path, info->st_mode, info->st_mtime, host_path);
+		return 0;
+	}
+	if (S_ISLNK(info->st_mode))
+		return add_symlink(archive, host_path, guest_path, info, copy);
+	sole_warning("--copy %s: skipping %s: a device, FIFO or socket; only files, folders and "
+		     "symlinks are copied", copy->as_typed, host_path);
+	return 0;
+}
+
+int host_copy_add(struct cpio_archive *archive, const struct copy_request *copy)
+{
+	struct stat info;
+
+	if (stat(copy->host_path, &info) != 0) {
+		if (errno == ENOENT)
+			sole_error("--copy %s: %s does not exist on the host (relative paths start in "
+				   "the current folder)", copy->as_typed, copy->host_path);
+		else
+			sole_error("--copy %s: %s: %s", copy->as_typed, copy->host_path, strerror(errno));
+		return EXIT_SOLE_ERROR;
+	}
+	return add_tree(archive, copy->host_path, copy->guest_path, &info, copy);
+}

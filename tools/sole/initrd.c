@@ -1,0 +1,86 @@
+/* Packs the guest's root filesystem for one `sole run` into a temporary cpio
+ * file: the app binary, the root skeleton, every --copy (later ones win) and
+ * the boot configuration. The file is deleted when sole exits. */
+#define _GNU_SOURCE
+#include "initrd.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "cpio_writer.h"
+#include "diag.h"
+#include "host_copy.h"
+#include "platforms/console_wire.h"
+#include "root_skeleton.h"
+#include "xalloc.h"
+
+/* Fills the archive; returns false after printing what is wrong. */
+static bool gather_contents(struct cpio_archive *archive, const struct run_options *options,
+			    const struct app_binary *binary, const struct byte_buffer *boot_config)
+{
+	int64_t now = time(NULL);
+	struct stat info;
+
+	/* first, so that the binary or the skeleton (/tmp 01777) win over it */
+	cpio_add_directory(archive, options->workdir, 0755, now);
+	if (stat(binary->host_path, &info) != 0) {
+		sole_error("%s: %s", binary->as_typed, strerror(errno));
+		return false;
+	}
+	cpio_add_host_file(archive, binary->guest_path, info.st_mode, info.st_mtime, binary->host_path);
+	root_skeleton_add(archive, now);
+	for (size_t i = 0; i < options->copy_count; i++)
+		if (host_copy_add(archive, &options->copies[i]) != 0)
+			return false;
+	cpio_add_file(archive, BOOT_CONFIG_PATH, 0400, now, boot_config->data, boot_config->length);
+	return true;
+}
+
+/* Creates the empty temporary file, registered for deletion before anything
+ * could interrupt. Returns its fd, or -1 after printing why. */
+static int create_temporary_file(char **path)
+{
+	const char *directory = getenv("TMPDIR");
+	sigset_t saved;
+
+	if (!directory || !*directory)
+		directory = "/tmp";
+	*path = xasprintf("%s/sole-initrd-XXXXXX", directory);
+	cleanup_block_signals(&saved);
+	int fd = mkostemp(*path, O_CLOEXEC);
+	if (fd >= 0)
+		cleanup_remember_file(*path);
+	cleanup_restore_signals(&saved);
+	if (fd < 0)
+		sole_error("cannot create the initrd in %s: %s; set TMPDIR to a writable folder",
+			   directory, strerror(errno));
+	return fd;
+}
+
+char *initrd_create(const struct run_options *options, const struct app_binary *binary,
+		    const struct byte_buffer *boot_config)
+{
+	struct cpio_archive *archive = cpio_archive_new();
+	char *path = NULL;
+	bool done = gather_contents(archive, options, binary, boot_config);
+	int fd = done ? create_temporary_file(&path) : -1;
+
+	done = fd >= 0 && cpio_archive_write(archive, fd) == 0;
+	if (fd >= 0 && close(fd) != 0 && done) {
+		sole_error("cannot write the initrd %s: %s", path, strerror(errno));
+		done = false;
+	}
+	cpio_archive_free(archive);
+	if (!done) {
+		cleanup_run();
+		free(path);
+		return NULL;
+	}
+	return path;
+}

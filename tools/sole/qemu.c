@@ -1,0 +1,192 @@
+/* QEMU for one `sole run`: its command line, built in one table per machine
+ * type, and the process, started with pipes for its stdin, stdout, stderr. */
+#define _GNU_SOURCE
+#include "qemu.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "byte_buffer.h"
+#include "cleanup.h"
+#include "diag.h"
+#include "exit_codes.h"
+#include "xalloc.h"
+
+#define QEMU_PROGRAM "qemu-system-x86_64"
+
+/* What differs between machine types. */
+static const struct machine_profile {
+	const char *qemu_machine; /* the -M value */
+} machine_profiles[] = {
+	[MACHINE_MICROVM] = {"microvm,x-option-roms=off,rtc=on"},
+	[MACHINE_PC] = {"pc"},
+};
+
+/* What differs between accelerators. */
+static const struct accel_profile {
+	const char *qemu_accel;
+	const char *cpu;
+} accel_profiles[] = {
+	[ACCEL_KIND_TCG] = {"tcg", "max"},
+	[ACCEL_KIND_KVM] = {"kvm", "host"},
+};
+
+void qemu_build_command(const struct qemu_config *config, struct string_list *argv)
+{
+	const struct machine_profile *machine = &machine_profiles[config->machine];
+	const struct accel_profile *accel = &accel_profiles[config->accel];
+	uint64_t mebibytes = (config->memory_bytes + (1u << 20) - 1) >> 20;
+	char *memory = xasprintf("%lluM", (unsigned long long)mebibytes);
+	const char *const arguments[] = {
+		QEMU_PROGRAM,
+		"-M", machine->qemu_machine,
+		"-accel", accel->qemu_accel,
+		"-cpu", accel->cpu,
+		"-nodefaults", "-no-user-config", "-display", "none",
+		"-m", memory,
+		"-kernel", config->kernel_path,
+		"-initrd", config->initrd_path,
+		"-append", "", /* the boot configuration travels in the initrd */
+		"-chardev", "stdio,id=con,signal=off",
+		"-serial", "chardev:con",
+		"-device", "isa-debug-exit,iobase=0x501,iosize=1",
+		"-no-reboot",
+	};
+
+	for (size_t i = 0; i < sizeof(arguments) / sizeof(*arguments); i++)
+		string_list_append(argv, arguments[i]);
+	free(memory);
+}
+
+static bool needs_shell_quotes(const char *word)
+{
+	return *word == '\0' || word[strspn(word, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+						  "0123456789_./,:=+-@%")] != '\0';
+}
+
+char *qemu_format_command(const struct string_list *argv)
+{
+	struct byte_buffer text = {0};
+
+	for (size_t i = 0; i < argv->count; i++) {
+		const char *word = argv->items[i];
+		if (i > 0)
+			byte_buffer_append_string(&text, " ");
+		if (!needs_shell_quotes(word)) {
+			byte_buffer_append_string(&text, word);
+			continue;
+		}
+		byte_buffer_append_string(&text, "'");
+		for (const char *c = word; *c; c++)
+			byte_buffer_append_string(&text, *c == '\'' ? "'\\''" : (char[]){*c, '\0'});
+		byte_buffer_append_string(&text, "'");
+	}
+	byte_buffer_append(&text, "", 1);
+	return (char *)text.data;
+}
+
+/* In the child: becomes QEMU, or reports execvp's errno on status_fd. */
+static void exec_qemu(char *const argv[], const int stdio[3], int status_fd,
+		      const sigset_t *signal_mask, pid_t parent)
+{
+	setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL); /* sole killed with -9 takes QEMU along */
+	if (getppid() != parent)
+		_exit(EXIT_SOLE_ERROR);
+	signal(SIGPIPE, SIG_DFL);
+	sigprocmask(SIG_SETMASK, signal_mask, NULL);
+	for (int fd = 0; fd < 3; fd++)
+		dup2(stdio[fd], fd);
+	execvp(argv[0], argv);
+	int error = errno;
+	(void)!write(status_fd, &error, sizeof(error));
+	_exit(EXIT_SOLE_ERROR);
+}
+
+static void make_pipe(int ends[2])
+{
+	if (pipe2(ends, O_CLOEXEC) != 0) {
+		sole_error("cannot create a pipe for QEMU: %s", strerror(errno));
+		exit(EXIT_SOLE_ERROR);
+	}
+}
+
+/* Reads the child's report: 0 when execvp succeeded (the pipe just closed). */
+static int exec_error(int status_fd)
+{
+	int error = 0;
+	ssize_t got;
+
+	do
+		got = read(status_fd, &error, sizeof(error));
+	while (got < 0 && errno == EINTR);
+	return got == sizeof(error) ? error : 0;
+}
+
+static void report_start_failure(const char *program, int error)
+{
+	if (error == ENOENT)
+		sole_error("cannot start %s: not installed; install Debian's qemu-system-x86 package",
+			   program);
+	else
+		sole_error("cannot start %s: %s", program, strerror(error));
+}
+
+int qemu_start(const struct string_list *argv, struct qemu_process *process)
+{
+	int to_qemu[2], from_qemu[2], qemu_errors[2], status[2];
+	sigset_t saved_mask;
+
+	make_pipe(to_qemu);
+	make_pipe(from_qemu);
+	make_pipe(qemu_errors);
+	make_pipe(status);
+	cleanup_block_signals(&saved_mask);
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid == 0) {
+		const int stdio[3] = {to_qemu[0], from_qemu[1], qemu_errors[1]};
+		exec_qemu(argv->items, stdio, status[1], &saved_mask, parent);
+	}
+	if (pid > 0)
+		cleanup_remember_child(pid);
+	cleanup_restore_signals(&saved_mask);
+	int error = pid < 0 ? errno : 0;
+	close(to_qemu[0]);
+	close(from_qemu[1]);
+	close(qemu_errors[1]);
+	close(status[1]);
+	if (pid > 0)
+		error = exec_error(status[0]);
+	close(status[0]);
+	*process = (struct qemu_process){pid, to_qemu[1], from_qemu[0], qemu_errors[0]};
+	if (error) {
+		if (pid > 0)
+			cleanup_wait_child();
+		qemu_close_pipes(process);
+		report_start_failure(argv->items[0], error);
+		return EXIT_SOLE_ERROR;
+	}
+	fcntl(process->stdin_fd, F_SETFL, O_NONBLOCK);
+	fcntl(process->stdout_fd, F_SETFL, O_NONBLOCK);
+	fcntl(process->stderr_fd, F_SETFL, O_NONBLOCK);
+	return 0;
+}
+
+void qemu_close_pipes(struct qemu_process *process)
+{
+	int *fds[] = {&process->stdin_fd, &process->stdout_fd, &process->stderr_fd};
+
+	for (int i = 0; i < 3; i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+}

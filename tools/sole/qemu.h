@@ -1,0 +1,37 @@
+/* QEMU for one `sole run`: its command line, built in one table per machine
+ * type, and the process, started with pipes for its stdin, stdout, stderr. */
+#ifndef SOLE_QEMU_H
+#define SOLE_QEMU_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "accel.h"
+#include "run_options.h"
+#include "string_list.h"
+
+struct qemu_config {
+	enum machine_kind machine;
+	enum accel_kind accel;
+	uint64_t memory_bytes;
+	const char *kernel_path;
+	const char *initrd_path;
+};
+
+struct qemu_process {
+	pid_t pid;
+	int stdin_fd;  /* the guest's serial input; ours to write, non-blocking */
+	int stdout_fd; /* the guest's serial output; non-blocking */
+	int stderr_fd; /* QEMU's own messages; non-blocking */
+};
+
+void qemu_build_command(const struct qemu_config *config, struct string_list *argv);
+/* The command as a shell would take it, for --verbose. */
+char *qemu_format_command(const struct string_list *argv);
+
+/* Starts QEMU in its own process group (so ^C reaches sole, which then stops
+ * it). Returns 0, or prints why it could not start and returns the exit status. */
+int qemu_start(const struct string_list *argv, struct qemu_process *process);
+void qemu_close_pipes(struct qemu_process *process);
+
+#endif

@@ -1,0 +1,42 @@
+/* The files and folders every guest root starts with: /etc basics (passwd,
+ * group, hosts, resolv.conf for QEMU's user network...), /tmp, /root, /dev,
+ * /proc. */
+#include "root_skeleton.h"
+
+#include <string.h>
+
+#include "boot_config.h"
+
+static const struct {
+	const char *path;
+	uint32_t mode;
+} skeleton_directories[] = {
+	{"/tmp", 01777}, {"/root", 0700}, {"/dev", 0755}, {"/proc", 0755}, {"/etc", 0755},
+};
+
+static const struct {
+	const char *path;
+	const char *contents;
+} skeleton_files[] = {
+	{"/etc/passwd", "root:x:0:0:root:/root:/bin/sh\n"
+			"nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"},
+	{"/etc/group", "root:x:0:\n"
+		       "nogroup:x:65534:\n"},
+	{"/etc/hosts", "127.0.0.1\tlocalhost\n"
+		       "::1\tlocalhost ip6-localhost\n"},
+	{"/etc/hostname", SOLE_HOSTNAME "\n"},
+	{"/etc/resolv.conf", "nameserver 10.0.2.3\n"}, /* QEMU user networking's DNS */
+	{"/etc/nsswitch.conf", "passwd: files\n"
+			       "group: files\n"
+			       "hosts: files dns\n"},
+};
+
+void root_skeleton_add(struct cpio_archive *archive, int64_t mtime)
+{
+	for (size_t i = 0; i < sizeof(skeleton_directories) / sizeof(*skeleton_directories); i++)
+		cpio_add_directory(archive, skeleton_directories[i].path, skeleton_directories[i].mode,
+				   mtime);
+	for (size_t i = 0; i < sizeof(skeleton_files) / sizeof(*skeleton_files); i++)
+		cpio_add_file(archive, skeleton_files[i].path, 0644, mtime, skeleton_files[i].contents,
+			      strlen(skeleton_files[i].contents));
+}

@@ -1,0 +1,387 @@
+/* The flags of `sole run`: one table that drives both the parser and the help
+ * text, following docker's conventions (-m, -e, -w, -p, -v). */
+#include "run_options.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "diag.h"
+#include "exit_codes.h"
+#include "paths.h"
+#include "xalloc.h"
+
+#define MEBIBYTE (UINT64_C(1) << 20)
+#define DEFAULT_MEMORY (64 * MEBIBYTE)
+#define MINIMUM_MEMORY (2 * MEBIBYTE)
+
+enum run_flag_id {
+	FLAG_MEMORY,
+	FLAG_ENV,
+	FLAG_COPY,
+	FLAG_WORKDIR,
+	FLAG_TRACE,
+	FLAG_VERBOSE,
+	FLAG_ACCEL,
+	FLAG_MACHINE,
+	FLAG_KERNEL,
+	FLAG_PUBLISH,
+	FLAG_VOLUME,
+	FLAG_HELP,
+	FLAG_COUNT
+};
+
+struct run_flag {
+	char short_name;        /* 0: only the long form exists */
+	const char *long_name;
+	const char *value_name; /* NULL: the flag takes no value */
+	const char *help;
+};
+
+static const struct run_flag run_flags[FLAG_COUNT] = {
+	[FLAG_MEMORY] = {'m', "memory", "SIZE", "guest memory, with a K, M or G suffix (default 64M)"},
+	[FLAG_ENV] = {'e', "env", "K=V", "set K=V in the app's environment; -e K takes the host's value\n"
+					 "(repeatable; the default is PATH=... and HOME=/root)"},
+	[FLAG_COPY] = {0, "copy", "SRC[:DEST]", "copy a host file or folder into the VM at DEST, or at the same\n"
+						"path when DEST is left out (relative paths go under /; repeatable)"},
+	[FLAG_WORKDIR] = {'w', "workdir", "DIR", "the app's working directory (default /)"},
+	[FLAG_TRACE] = {0, "trace", NULL, "show every syscall strace-style on stderr"},
+	[FLAG_VERBOSE] = {0, "verbose", NULL, "show the kernel log and the QEMU command line on stderr"},
+	[FLAG_ACCEL] = {0, "accel", "auto|tcg|kvm", "the accelerator; auto picks kvm only where /dev/kvm opens and\n"
+						    "the CPU has vmx or svm (default auto)"},
+	[FLAG_MACHINE] = {0, "machine", "microvm|pc", "the QEMU machine type (default microvm)"},
+	[FLAG_KERNEL] = {0, "kernel", "PATH", "boot this sole kernel ELF instead of the installed one\n"
+					      "(also: the SOLE_KERNEL environment variable)"},
+	[FLAG_PUBLISH] = {'p', "publish", "HOST:GUEST", "publish a guest port on the host (not implemented yet)"},
+	[FLAG_VOLUME] = {'v', "volume", "HOSTDIR:DIR", "mount a host folder (not implemented yet; use --copy)"},
+	[FLAG_HELP] = {'h', "help", NULL, "show this help"},
+};
+
+static const char *const accel_names[] = {[ACCEL_AUTO] = "auto", [ACCEL_TCG] = "tcg", [ACCEL_KVM] = "kvm"};
+static const char *const machine_names[] = {[MACHINE_MICROVM] = "microvm", [MACHINE_PC] = "pc"};
+
+static const char *const default_environment[] = {
+	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+	"HOME=/root",
+};
+
+/* A flag found on the command line: which one, how it was spelled, its value. */
+struct flag_use {
+	enum run_flag_id id;
+	char *spelled; /* "-m" or "--memory", for messages */
+	const char *value;
+	bool value_inline;
+};
+
+bool parse_memory_size(const char *text, uint64_t *bytes)
+{
+	char *end;
+
+	if (text[0] < '0' || text[0] > '9')
+		return false;
+	unsigned long long number = strtoull(text, &end, 10);
+	int shift = 0;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	}
+	/* docker also accepts 64MB, 64MiB and 64b */
+	if (strcasecmp(end, "b") == 0 || (shift && strcasecmp(end, "ib") == 0))
+		end += strlen(end);
+	if (*end != '\0' || number > (UINT64_MAX >> shift))
+		return false;
+	*bytes = (uint64_t)number << shift;
+	return true;
+}
+
+void environment_set(struct string_list *env, const char *key_value)
+{
+	size_t key_length = strcspn(key_value, "=");
+
+	for (size_t i = 0; i < env->count; i++) {
+		if (strncmp(env->items[i], key_value, key_length) == 0 &&
+		    env->items[i][key_length] == '=') {
+			free(env->items[i]);
+			env->items[i] = xstrdup(key_value);
+			return;
+		}
+	}
+	string_list_append(env, key_value);
+}
+
+static int apply_env(struct run_options *options, const struct flag_use *use)
+{
+	if (use->value[0] == '=' || use->value[0] == '\0') {
+		sole_error("%s '%s': the variable name is missing; use %s NAME=VALUE", use->spelled,
+			   use->value, use->spelled);
+		return EXIT_SOLE_ERROR;
+	}
+	if (strchr(use->value, '=')) {
+		environment_set(&options->env, use->value);
+		return 0;
+	}
+	const char *host_value = getenv(use->value);
+	if (host_value) { /* like docker, an unset host variable is left out */
+		char *key_value = xasprintf("%s=%s", use->value, host_value);
+		environment_set(&options->env, key_value);
+		free(key_value);
+	}
+	return 0;
+}
+
+static int apply_memory(struct run_options *options, const struct flag_use *use)
+{
+	uint64_t bytes;
+
+	if (!parse_memory_size(use->value, &bytes)) {
+		sole_error("%s '%s': not a size; use a number with a K, M or G suffix, like %s 64M",
+			   use->spelled, use->value, use->spelled);
+		return EXIT_SOLE_ERROR;
+	}
+	if (bytes < MINIMUM_MEMORY) {
+		sole_error("%s '%s': too small; the VM needs at least 2M (sizes without a suffix are bytes)",
+			   use->spelled, use->value);
+		return EXIT_SOLE_ERROR;
+	}
+	options->memory_bytes = bytes;
+	return 0;
+}
+
+/* --copy PATH, or --copy SRC:DEST (split at the first ':'). */
+static int apply_copy(struct run_options *options, const struct flag_use *use)
+{
+	const char *colon = strchr(use->value, ':');
+	char *source = colon ? xasprintf("%.*s", (int)(colon - use->value), use->value)
+			     : xstrdup(use->value);
+	const char *destination = colon ? colon + 1 : source;
+
+	if (source[0] == '\0' || destination[0] == '\0') {
+		sole_error("%s '%s': the %s is empty; use %s SRC:DEST or %s PATH", use->spelled,
+			   use->value, source[0] ? "DEST" : "SRC", use->spelled, use->spelled);
+		free(source);
+		return EXIT_SOLE_ERROR;
+	}
+	options->copies = xrealloc(options->copies, (options->copy_count + 1) * sizeof(*options->copies));
+	options->copies[options->copy_count++] = (struct copy_request){
+		.as_typed = use->value,
+		.guest_path = path_normalise_in_guest(destination),
+		.host_path = source,
+	};
+	return 0;
+}
+
+static int apply_workdir(struct run_options *options, const struct flag_use *use)
+{
+	if (use->value[0] != '/') {
+		sole_error("%s '%s': the working directory must be an absolute path, like %s /%s",
+			   use->spelled, use->value, use->spelled, use->value);
+		return EXIT_SOLE_ERROR;
+	}
+	free(options->workdir);
+	options->workdir = path_normalise_in_guest(use->value);
+	return 0;
+}
+
+/* Looks value up in names[count]; the index found goes to *choice. */
+static int apply_choice(const struct flag_use *use, const char *const *names, size_t count,
+			int *choice)
+{
+	for (size_t i = 0; i < count; i++) {
+		if (strcmp(use->value, names[i]) == 0) {
+			*choice = (int)i;
+			return 0;
+		}
+	}
+	sole_error("%s '%s': not one of %s", use->spelled, use->value,
+		   run_flags[use->id].value_name);
+	return EXIT_SOLE_ERROR;
+}
+
+static int apply_flag(struct run_options *options, const struct flag_use *use)
+{
+	int choice;
+
+	switch (use->id) {
+	case FLAG_MEMORY: return apply_memory(options, use);
+	case FLAG_ENV: return apply_env(options, use);
+	case FLAG_COPY: return apply_copy(options, use);
+	case FLAG_WORKDIR: return apply_workdir(options, use);
+	case FLAG_TRACE: options->trace = true; return 0;
+	case FLAG_VERBOSE: options->verbose = true; return 0;
+	case FLAG_KERNEL: options->kernel_path = use->value; return 0;
+	case FLAG_HELP: options->help = true; return 0;
+	case FLAG_ACCEL:
+		if (apply_choice(use, accel_names, sizeof(accel_names) / sizeof(*accel_names), &choice) != 0)
+			return EXIT_SOLE_ERROR;
+		options->accel = (enum accel_request)choice;
+		return 0;
+	case FLAG_MACHINE:
+		if (apply_choice(use, machine_names, sizeof(machine_names) / sizeof(*machine_names),
+				 &choice) != 0)
+			return EXIT_SOLE_ERROR;
+		options->machine = (enum machine_kind)choice;
+		return 0;
+	case FLAG_PUBLISH:
+		sole_error("%s: networking is not implemented yet", use->spelled);
+		return EXIT_SOLE_ERROR;
+	case FLAG_VOLUME:
+		sole_error("%s: volumes are not implemented yet; use --copy SRC:DEST to copy files in",
+			   use->spelled);
+		return EXIT_SOLE_ERROR;
+	case FLAG_COUNT: break;
+	}
+	return EXIT_SOLE_ERROR;
+}
+
+/* Recognises "-x", "-xVALUE", "-x=VALUE", "--long" and "--long=VALUE". */
+static bool find_flag(const char *arg, struct flag_use *use)
+{
+	bool is_long = arg[1] == '-';
+	const char *name = arg + (is_long ? 2 : 1);
+	size_t name_length = is_long ? strcspn(name, "=") : 1;
+
+	for (int id = 0; id < FLAG_COUNT; id++) {
+		const struct run_flag *flag = &run_flags[id];
+		bool matches = is_long ? strlen(flag->long_name) == name_length &&
+						 strncmp(flag->long_name, name, name_length) == 0
+				       : flag->short_name == name[0];
+		if (!matches)
+			continue;
+		const char *rest = name + name_length;
+		bool value_inline = *rest != '\0';
+		if (*rest == '=')
+			rest++;
+		else if (*rest && !flag->value_name)
+			return false; /* "-hx": no such flag */
+		*use = (struct flag_use){
+			.id = (enum run_flag_id)id,
+			.spelled = xasprintf("%.*s", (int)(name - arg + name_length), arg),
+			.value = rest,
+			.value_inline = value_inline,
+		};
+		return true;
+	}
+	return false;
+}
+
+static int report_unknown_flag(const char *arg)
+{
+	size_t shown = arg[1] == '-' ? strcspn(arg, "=") : strlen(arg);
+	sole_error("unknown flag '%.*s' for 'sole run' (see 'sole run --help')", (int)shown, arg);
+	return EXIT_SOLE_ERROR;
+}
+
+/* Reads the flag at argv[*index] and its value, moving *index past both. */
+static int parse_one_flag(struct run_options *options, int argc, char **argv, int *index)
+{
+	struct flag_use use;
+	const char *arg = argv[(*index)++];
+
+	if (!find_flag(arg, &use))
+		return report_unknown_flag(arg);
+	const char *value_name = run_flags[use.id].value_name;
+	int status = EXIT_SOLE_ERROR;
+	if (!value_name && use.value_inline) {
+		sole_error("%s takes no value (given '%s')", use.spelled, use.value);
+	} else if (value_name && !use.value_inline && *index >= argc) {
+		sole_error("%s needs a value: %s %s", use.spelled, use.spelled, value_name);
+	} else {
+		if (value_name && !use.value_inline)
+			use.value = argv[(*index)++];
+		status = apply_flag(options, &use);
+	}
+	free(use.spelled);
+	return status;
+}
+
+static void set_defaults(struct run_options *options)
+{
+	*options = (struct run_options){
+		.memory_bytes = DEFAULT_MEMORY,
+		.workdir = xstrdup("/"),
+		.accel = ACCEL_AUTO,
+		.machine = MACHINE_MICROVM,
+	};
+	for (size_t i = 0; i < sizeof(default_environment) / sizeof(*default_environment); i++)
+		string_list_append(&options->env, default_environment[i]);
+}
+
+int run_options_parse(struct run_options *options, int argc, char **argv)
+{
+	int index = 0;
+
+	set_defaults(options);
+	while (index < argc && !options->help) {
+		const char *arg = argv[index];
+		if (strcmp(arg, "--") == 0) {
+			index++;
+			break;
+		}
+		if (arg[0] != '-' || arg[1] == '\0')
+			break; /* BINARY: the app's own arguments follow */
+		int status = parse_one_flag(options, argc, argv, &index);
+		if (status != 0)
+			return status;
+	}
+	if (options->help)
+		return 0;
+	if (index >= argc) {
+		sole_error("'sole run' needs a BINARY to run (see 'sole run --help')");
+		return EXIT_SOLE_ERROR;
+	}
+	options->binary = argv[index];
+	options->app_args = argv + index + 1;
+	options->app_arg_count = argc - index - 1;
+	return 0;
+}
+
+void run_options_free(struct run_options *options)
+{
+	for (size_t i = 0; i < options->copy_count; i++) {
+		free(options->copies[i].host_path);
+		free(options->copies[i].guest_path);
+	}
+	free(options->copies);
+	free(options->workdir);
+	string_list_free(&options->env);
+}
+
+/* Prints a flag's help, indenting the continuation lines of a multi-line text. */
+static void print_flag_help(FILE *out, const struct run_flag *flag)
+{
+	char left[48];
+
+	snprintf(left, sizeof(left), "%c%c%s--%s%s%s", flag->short_name ? '-' : ' ',
+		 flag->short_name ? flag->short_name : ' ', flag->short_name ? ", " : "  ",
+		 flag->long_name, flag->value_name ? " " : "", flag->value_name ? flag->value_name : "");
+	fprintf(out, "  %-30s ", left);
+	for (const char *c = flag->help; *c; c++) {
+		fputc(*c, out);
+		if (*c == '\n')
+			fprintf(out, "  %-30s ", "");
+	}
+	fputc('\n', out);
+}
+
+void run_options_print_help(FILE *out)
+{
+	fputs("Usage: sole run [OPTIONS] BINARY [ARGS...]\n"
+	      "\n"
+	      "Boot BINARY (a Linux x86_64 ELF, static for now) as the only process of the\n"
+	      "sole kernel under QEMU. Its stdout and stderr reach yours, stdin reaches it\n"
+	      "followed by EOF, and its exit status becomes sole's.\n"
+	      "\n"
+	      "BINARY without a '/' is searched on PATH. Options end at BINARY or at '--';\n"
+	      "everything after BINARY is the app's own arguments.\n"
+	      "\n"
+	      "Options:\n",
+	      out);
+	for (int id = 0; id < FLAG_COUNT; id++)
+		print_flag_help(out, &run_flags[id]);
+	fputs("\n"
+	      "Exit status: the app's; 128+N when a signal N killed it; 125 when sole itself\n"
+	      "failed; 126 when BINARY cannot run (not x86_64, dynamic, malformed); 127 when\n"
+	      "BINARY was not found.\n",
+	      out);
+}

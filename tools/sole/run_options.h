@@ -1,0 +1,51 @@
+/* The flags of `sole run`: one table that drives both the parser and the help
+ * text, following docker's conventions (-m, -e, -w, -p, -v). */
+#ifndef SOLE_RUN_OPTIONS_H
+#define SOLE_RUN_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "string_list.h"
+
+enum accel_request { ACCEL_AUTO, ACCEL_TCG, ACCEL_KVM };
+enum machine_kind { MACHINE_MICROVM, MACHINE_PC };
+
+/* One --copy: a host file or folder and where it goes in the guest. */
+struct copy_request {
+	const char *as_typed;
+	char *host_path;
+	char *guest_path;
+};
+
+struct run_options {
+	uint64_t memory_bytes;
+	struct string_list env; /* "K=V", one per key, in the order first set */
+	struct copy_request *copies;
+	size_t copy_count;
+	char *workdir;
+	bool trace;
+	bool verbose;
+	bool help;
+	enum accel_request accel;
+	enum machine_kind machine;
+	const char *kernel_path; /* NULL: find the installed kernel */
+	const char *binary;      /* as typed; NULL only with help */
+	char **app_args;         /* the app's argv after argv[0] */
+	int app_arg_count;
+};
+
+/* Parses the arguments after "run". Returns 0, or prints the problem and
+ * returns the exit status. */
+int run_options_parse(struct run_options *options, int argc, char **argv);
+void run_options_free(struct run_options *options);
+void run_options_print_help(FILE *out);
+
+/* "64M", "1g", "512K", "1048576" (bytes, as docker reads it). */
+bool parse_memory_size(const char *text, uint64_t *bytes);
+
+/* Sets "K=V" in an environment list, replacing an earlier value of K. */
+void environment_set(struct string_list *env, const char *key_value);
+
+#endif

@@ -1,0 +1,48 @@
+/* Tests the encoding of the boot configuration (docs/boot-config.md). */
+#define _GNU_SOURCE
+#include <string.h>
+
+#include "boot_config.h"
+#include "check.h"
+
+static const char expected[] = "exe=/bin/app\0arg=app\0arg=two words\0arg=\0"
+			       "env=PATH=/bin\0env=X=a\nb\0cwd=/srv\0hostname=sole\0"
+			       "trace=1\0tty=5\0winsize=50x120";
+
+int main(void)
+{
+	struct string_list argv = {0}, env = {0};
+	struct byte_buffer out = {0};
+
+	string_list_append(&argv, "app");
+	string_list_append(&argv, "two words");
+	string_list_append(&argv, "");
+	string_list_append(&env, "PATH=/bin");
+	string_list_append(&env, "X=a\nb");
+	struct boot_config config = {
+		.exe = "/bin/app",
+		.argv = &argv,
+		.env = &env,
+		.cwd = "/srv",
+		.trace = true,
+		.terminal = {.tty_mask = 5, .rows = 50, .columns = 120},
+	};
+	boot_config_encode(&config, &out);
+	CHECK(out.length == sizeof(expected));
+	CHECK(out.length == sizeof(expected) && memcmp(out.data, expected, sizeof(expected)) == 0);
+
+	/* no terminal: no winsize, and verbose shows up */
+	out.length = 0;
+	config.trace = false;
+	config.verbose = true;
+	config.terminal = (struct host_terminal){0};
+	boot_config_encode(&config, &out);
+	const char *tail = "verbose=1\0tty=0";
+	CHECK(out.length > 16 && memcmp(out.data + out.length - 16, tail, 16) == 0);
+	CHECK(memmem(out.data, out.length, "trace=", 6) == NULL);
+
+	string_list_free(&argv);
+	string_list_free(&env);
+	byte_buffer_free(&out);
+	return check_summary("boot_config");
+}
