@@ -6,6 +6,8 @@
 
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/cpu_setup.h"
+#include "kernel/errno.h"
+#include "kernel/mm/uaccess.h"
 
 static uint64_t fallback_state;
 
@@ -43,4 +45,18 @@ void random_fill(void *buf, size_t len)
 		p += n;
 		len -= n;
 	}
+}
+
+long random_fill_user(void *user_buf, size_t len)
+{
+	uint8_t chunk[256];
+	size_t done = 0;
+	while (done < len) {
+		size_t n = len - done < sizeof chunk ? len - done : sizeof chunk;
+		random_fill(chunk, n);
+		if (copy_to_user((uint8_t *)user_buf + done, chunk, n))
+			return done ? (long)done : -EFAULT;
+		done += n;
+	}
+	return (long)len;
 }

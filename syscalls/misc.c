@@ -54,16 +54,7 @@ long sys_getrandom(void *buf, size_t len, unsigned flags)
 		return -EINVAL;
 	if (len > 0x1ffffff)
 		len = 0x1ffffff; /* Linux's cap for one call */
-	uint8_t chunk[256];
-	size_t done = 0;
-	while (done < len) {
-		size_t n = len - done < sizeof chunk ? len - done : sizeof chunk;
-		random_fill(chunk, n);
-		if (copy_to_user((uint8_t *)buf + done, chunk, n))
-			return done ? (long)done : -EFAULT;
-		done += n;
-	}
-	return (long)len;
+	return random_fill_user(buf, len);
 }
 
 long sys_sched_yield(void) { return 0; }

@@ -37,16 +37,7 @@ static long full_write(struct file *f, const void *buf, size_t len)
 static long random_read(struct file *f, void *buf, size_t len)
 {
 	(void)f;
-	uint8_t chunk[256];
-	size_t done = 0;
-	while (done < len) {
-		size_t n = len - done < sizeof chunk ? len - done : sizeof chunk;
-		random_fill(chunk, n);
-		if (copy_to_user((uint8_t *)buf + done, chunk, n))
-			return done ? (long)done : -EFAULT;
-		done += n;
-	}
-	return (long)len;
+	return random_fill_user(buf, len);
 }
 
 /* The console. private_data is the fd it stands for (0, 1 or 2). */
