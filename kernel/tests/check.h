@@ -28,20 +28,19 @@ static inline bool check_eq(uint64_t a, uint64_t b, const char *ea, const char *
 	if (a != b) {
 		check_failed++;
 		fprintf(stderr, "%s:%d: CHECK_EQ(%s, %s) failed: %lld (0x%llx) != %lld (0x%llx)\n", file, line, ea, eb,
-			(long long)a, (unsigned long long)a, (long long)b, (unsigned long long)b);
+		        (long long)a, (unsigned long long)a, (long long)b, (unsigned long long)b);
 	}
 	return a == b;
 }
 
-static inline bool check_streq(const char *a, const char *b, const char *ea, const char *eb, const char *file,
-			       int line)
+static inline bool check_streq(const char *a, const char *b, const char *ea, const char *eb, const char *file, int line)
 {
 	bool ok = a == b || (a && b && strcmp(a, b) == 0);
 	check_total++;
 	if (!ok) {
 		check_failed++;
 		fprintf(stderr, "%s:%d: CHECK_STREQ(%s, %s) failed: \"%s\" != \"%s\"\n", file, line, ea, eb,
-			a ? a : "(null)", b ? b : "(null)");
+		        a ? a : "(null)", b ? b : "(null)");
 	}
 	return ok;
 }

@@ -111,6 +111,52 @@ static void test_release_claim_accounting(void)
 	free(pb.used);
 }
 
+/* Ranges covering whole 64-page words, with mixed bits inside them, so the
+ * free count is kept right when a word changes at once. */
+static void test_whole_words(void)
+{
+	struct page_bitmap pb = new_bitmap(300);
+	pmm_release(&pb, 0, 256);
+	CHECK_EQ(pb.nfree, 256);
+	CHECK_EQ(pb.used[0], 0);
+	CHECK_EQ(pb.used[3], 0);
+	CHECK_EQ(pb.used[4], ~0ull);
+
+	/* Claim a few pages inside word 1, then all of words 1 and 2. */
+	pmm_claim(&pb, 70, 3);
+	pmm_claim(&pb, 127, 1);
+	CHECK_EQ(pb.nfree, 252);
+	pmm_claim(&pb, 64, 128);
+	CHECK_EQ(pb.nfree, 128);
+	CHECK_EQ(pb.used[1], ~0ull);
+	CHECK_EQ(pb.used[2], ~0ull);
+	CHECK_EQ(count_free(&pb), 128);
+
+	/* Release a range from mid word 0 to mid word 3 over mixed words. */
+	pmm_claim(&pb, 0, 64);
+	pmm_release(&pb, 65, 1);
+	pmm_release(&pb, 130, 2);
+	CHECK_EQ(pb.nfree, 67);
+	pmm_release(&pb, 40, 180);
+	CHECK_EQ(pb.nfree, 216);
+	CHECK_EQ(count_free(&pb), 216);
+	CHECK(!pmm_is_free(&pb, 39));
+	CHECK(pmm_is_free(&pb, 40));
+	CHECK(pmm_is_free(&pb, 255));
+
+	/* A whole-word range ending exactly at npages, and one cut by it. */
+	struct page_bitmap pb2 = new_bitmap(192);
+	pmm_release(&pb2, 128, 64);
+	CHECK_EQ(pb2.nfree, 64);
+	pmm_release(&pb2, 100, 1000);
+	CHECK_EQ(pb2.nfree, 92);
+	pmm_claim(&pb2, 64, 1000);
+	CHECK_EQ(pb2.nfree, 0);
+	CHECK_EQ(count_free(&pb2), 0);
+	free(pb.used);
+	free(pb2.used);
+}
+
 static void test_alloc_basic(void)
 {
 	struct page_bitmap pb = new_bitmap(128);
@@ -339,7 +385,7 @@ static void test_random_model(void)
 		switch ((r >> 32) % 8) {
 		case 0:
 		case 1: /* release a range, maybe partly past the end */
-			count = (r >> 40) % 70;
+			count = (r >> 40) % 4 ? (r >> 42) % 70 : (r >> 42) % 200;
 			pmm_release(&pb, first, count);
 			for (size_t p = first; p < first + count && p < N; p++)
 				if (!model_free[p]) {
@@ -347,8 +393,8 @@ static void test_random_model(void)
 					model_nfree++;
 				}
 			break;
-		case 2: /* claim a range */
-			count = (r >> 40) % 20;
+		case 2: /* claim a range, sometimes over whole words */
+			count = (r >> 40) % 4 ? (r >> 42) % 20 : (r >> 42) % 200;
 			pmm_claim(&pb, first, count);
 			for (size_t p = first; p < first + count && p < N; p++)
 				if (model_free[p]) {
@@ -401,6 +447,7 @@ int main(void)
 	test_storage_words();
 	test_init_all_taken();
 	test_release_claim_accounting();
+	test_whole_words();
 	test_alloc_basic();
 	test_alloc_across_words();
 	test_alloc_first_fit();

@@ -216,20 +216,20 @@ static void check_file_split(uint64_t file_bytes, uint64_t cut, uint64_t lower_b
 	bool upper_ok = CHECK_EQ(spare.file_bytes, upper_bytes);
 	if (!lower_ok || !upper_ok)
 		fprintf(stderr, "  file_bytes 0x%llx, cut 0x%llx\n", (unsigned long long)file_bytes,
-			(unsigned long long)cut);
+		        (unsigned long long)cut);
 	CHECK(list_consistent(&list));
 }
 
 static void test_split_file_backed(void)
 {
-	check_file_split(0x8000, 0x3000, 0x3000, 0x5000);   /* the whole area from the file */
-	check_file_split(0x3000, 0x3000, 0x3000, 0);        /* file ends at the cut */
-	check_file_split(0x3001, 0x3000, 0x3000, 1);        /* one byte beyond the cut */
-	check_file_split(0x2fff, 0x3000, 0x2fff, 0);        /* ends just before the cut */
-	check_file_split(0x1234, 0x3000, 0x1234, 0);        /* file part only in the lower half */
-	check_file_split(0, 0x3000, 0, 0);                  /* all zeros */
-	check_file_split(0x5678, 0x1000, 0x1000, 0x4678);   /* partial page in the upper half */
-	check_file_split(0x7fff, 0x7000, 0x7000, 0xfff);    /* the last page */
+	check_file_split(0x8000, 0x3000, 0x3000, 0x5000); /* the whole area from the file */
+	check_file_split(0x3000, 0x3000, 0x3000, 0);      /* file ends at the cut */
+	check_file_split(0x3001, 0x3000, 0x3000, 1);      /* one byte beyond the cut */
+	check_file_split(0x2fff, 0x3000, 0x2fff, 0);      /* ends just before the cut */
+	check_file_split(0x1234, 0x3000, 0x1234, 0);      /* file part only in the lower half */
+	check_file_split(0, 0x3000, 0, 0);                /* all zeros */
+	check_file_split(0x5678, 0x1000, 0x1000, 0x4678); /* partial page in the upper half */
+	check_file_split(0x7fff, 0x7000, 0x7000, 0xfff);  /* the last page */
 
 	/* Split twice, then check the three pieces map contiguous file ranges. */
 	struct vma_list list = {0};
@@ -491,7 +491,7 @@ static void random_queries(const struct vma_list *list, uint64_t r, int op, int 
 	got = slot_of(vma_first_overlap(list, lo * PG, hi * PG));
 	if (!CHECK_EQ(got, expect)) {
 		fprintf(stderr, "  op %d: vma_first_overlap(0x%lx, 0x%lx)\n", op, (unsigned long)(lo * PG),
-			(unsigned long)(hi * PG));
+		        (unsigned long)(hi * PG));
 		++*mismatches;
 	}
 
@@ -503,7 +503,7 @@ static void random_queries(const struct vma_list *list, uint64_t r, int op, int 
 	bool ok = vma_find_gap_below(list, size * PG, floor * PG, ceiling * PG, &got_start);
 	if (!CHECK_EQ(ok, model_ok) || (ok && !CHECK_EQ(got_start, expect_start * PG))) {
 		fprintf(stderr, "  op %d: vma_find_gap_below(%zu pages, floor %zu, ceiling %zu)\n", op, size, floor,
-			ceiling);
+		        ceiling);
 		++*mismatches;
 	}
 }
