@@ -40,6 +40,8 @@ int elf_parse(const void *data, size_t avail, uint64_t file_size, struct elf_inf
 		return fail(error, "truncated ELF: program headers lie beyond the end of the file");
 	if (ph_end > avail)
 		return fail(error, "ELF program headers too far into the file");
+	if (h->e_phoff % 8)
+		return fail(error, "malformed ELF: misaligned program headers");
 
 	*out = (struct elf_info){.ehdr = h, .phdrs = (const Elf64_Phdr *)((const char *)data + h->e_phoff),
 				 .phnum = h->e_phnum, .position_independent = h->e_type == ET_DYN,
@@ -48,7 +50,7 @@ int elf_parse(const void *data, size_t avail, uint64_t file_size, struct elf_inf
 	for (unsigned i = 0; i < out->phnum; i++) {
 		const Elf64_Phdr *p = &out->phdrs[i];
 		if (p->p_type == PT_INTERP) {
-			if (p->p_offset + p->p_filesz > avail || p->p_filesz == 0 ||
+			if (p->p_offset > avail || p->p_filesz > avail - p->p_offset || p->p_filesz == 0 ||
 			    ((const char *)data)[p->p_offset + p->p_filesz - 1] != 0)
 				return fail(error, "malformed PT_INTERP");
 			out->interp = (const char *)data + p->p_offset;
