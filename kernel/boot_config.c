@@ -37,6 +37,8 @@ static void apply(const char *key, size_t key_len, const char *value)
 		boot_config.trace = value[0] == '1';
 	} else if (IS("verbose")) {
 		boot_config.verbose = value[0] == '1';
+	} else if (IS("test-kernel-panic")) {
+		boot_config.test_kernel_panic = value[0] == '1';
 	} else if (IS("tty")) {
 		boot_config.tty_mask = (unsigned)parse_number(value, &end);
 	} else if (IS("winsize")) {

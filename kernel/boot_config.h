@@ -18,6 +18,7 @@ struct boot_config {
 	const char *hostname;
 	bool trace;
 	bool verbose;
+	bool test_kernel_panic; /* panic on purpose before the app starts */
 	unsigned tty_mask; /* bit n: the host's fd n is a terminal */
 	unsigned short rows, cols;
 };

@@ -9,10 +9,15 @@
 #include "kernel/console.h"
 #include "kernel/mm/addrspace.h"
 #include "kernel/mm/layout.h"
+#include "kernel/mm/uaccess.h"
 #include "kernel/proc/process.h"
 #include "libc-glue/kformat.h"
 
 #define MAX_FRAMES 32
+/* The top of the faulting thread's stack that the record carries, so the
+ * host can unwind frames that keep no frame pointer. */
+#define STACK_RECORD_BYTES (16 * 1024)
+#define STACK_LINE_BYTES 64
 
 static void line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void line(const char *fmt, ...)
@@ -72,18 +77,73 @@ static void maps(const struct addrspace *as)
 		     (unsigned long long)(v->file ? v->file_offset : 0), v->name ? v->name : "");
 }
 
+static bool all_zero(const uint8_t *bytes, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (bytes[i])
+			return false;
+	return true;
+}
+
+/* The stack area holding rsp, or the one just above it when rsp already
+ * left it (a stack overflow moves rsp below the area). */
+static const struct vma *stack_area(const struct addrspace *as, uint64_t rsp)
+{
+	const struct vma *v = vma_find(&as->vmas, rsp);
+	if (v)
+		return v;
+	for (v = as->vmas.head; v; v = v->next)
+		if (v->start > rsp && v->start - rsp <= STACK_RECORD_BYTES)
+			return v;
+	return NULL;
+}
+
+/* "stack ADDR HEX" for each 64-byte chunk that is not all zeros, then
+ * "stack-range START END": the host reads the chunks left out as zeros. */
+static void user_stack(const struct addrspace *as, uint64_t rsp)
+{
+	static const char hex[] = "0123456789abcdef";
+	const struct vma *v = stack_area(as, rsp);
+	if (!v)
+		return;
+	uint64_t start = (rsp > v->start ? rsp : v->start) & ~7ull;
+	uint64_t end = v->end - start > STACK_RECORD_BYTES ? start + STACK_RECORD_BYTES : v->end;
+	uint8_t bytes[STACK_LINE_BYTES];
+	char text[2 * STACK_LINE_BYTES + 1];
+	for (uint64_t at = start; at < end; at += STACK_LINE_BYTES) {
+		size_t n = end - at < STACK_LINE_BYTES ? end - at : STACK_LINE_BYTES;
+		if (copy_from_user(bytes, (const void *)at, n)) {
+			end = at;
+			break;
+		}
+		if (all_zero(bytes, n))
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			text[2 * i] = hex[bytes[i] >> 4];
+			text[2 * i + 1] = hex[bytes[i] & 15];
+		}
+		text[2 * n] = 0;
+		line("stack 0x%llx %s", (unsigned long long)at, text);
+	}
+	line("stack-range 0x%llx 0x%llx", (unsigned long long)start, (unsigned long long)end);
+}
+
 void crash_record_user_fault(struct process *p, int sig, const struct trap_frame *f, const char *cause,
 			     const char *detail, uint64_t addr)
 {
+	bool by_syscall = f->vector == SYSCALL_VECTOR;
 	line("crash 1");
-	line("kind user-fault");
+	line("kind %s", by_syscall ? "user-signal" : "user-fault");
 	line("signal %d", sig);
 	line("cause %s", cause);
 	line("detail %s", detail);
-	line("addr 0x%llx", (unsigned long long)addr);
-	line("error 0x%llx", (unsigned long long)f->error);
+	if (!by_syscall) {
+		line("addr 0x%llx", (unsigned long long)addr);
+		line("error 0x%llx", (unsigned long long)f->error);
+	}
 	registers(f);
 	maps(p->as);
+	user_stack(p->as, f->rsp);
 	line("end");
 }
 

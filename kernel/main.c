@@ -103,11 +103,13 @@ static void __attribute__((noreturn)) start_app(void)
 
 	struct trap_frame *f = (struct trap_frame *)(current_thread()->kernel_stack_top - sizeof *f);
 	memset(f, 0, sizeof *f);
-	f->rip = image.entry;
+	f->rip = image.start;
 	f->cs = USER_CS;
 	f->ss = USER_DS;
 	f->rsp = sp;
 	f->rflags = RFLAGS_IF | 0x2;
+	if (boot_config.test_kernel_panic)
+		panic("deliberate kernel panic before entering the app (sole run --test-kernel-panic)");
 	trap_return_to(f);
 }
 

@@ -7,7 +7,6 @@
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/cpu_setup.h"
 #include "kernel/errno.h"
-#include "kernel/mm/uaccess.h"
 
 static uint64_t fallback_state;
 
@@ -47,14 +46,14 @@ void random_fill(void *buf, size_t len)
 	}
 }
 
-long random_fill_user(void *user_buf, size_t len)
+long random_fill_buf(struct iobuf buf, size_t len)
 {
 	uint8_t chunk[256];
 	size_t done = 0;
 	while (done < len) {
 		size_t n = len - done < sizeof chunk ? len - done : sizeof chunk;
 		random_fill(chunk, n);
-		if (copy_to_user((uint8_t *)user_buf + done, chunk, n))
+		if (iobuf_put(buf, done, chunk, n))
 			return done ? (long)done : -EFAULT;
 		done += n;
 	}

@@ -6,7 +6,10 @@
 #include <stddef.h>
 
 void random_fill(void *buf, size_t len);
-/* Fills an app buffer: len, the count filled before a bad page, or -EFAULT. */
-long random_fill_user(void *user_buf, size_t len);
+#include "kernel/mm/iobuf.h"
+
+/* Fills an app or kernel buffer: len, the count filled before a bad page,
+ * or -EFAULT. */
+long random_fill_buf(struct iobuf buf, size_t len);
 
 #endif

@@ -43,10 +43,13 @@ uint64_t build_initial_stack(struct process *p, const struct loaded_image *image
 	uint64_t *string_at = kmalloc((size_t)(argc + envc) * sizeof(uint64_t) + 1);
 	if (!string_at)
 		return 0;
+	p->env_end = sp;
 	for (int i = envc - 1; i >= 0; i--)
 		string_at[argc + i] = push_bytes(&sp, envp[i], strlen(envp[i]) + 1);
+	p->env_start = p->arg_end = sp;
 	for (int i = argc - 1; i >= 0; i--)
 		string_at[i] = push_bytes(&sp, argv[i], strlen(argv[i]) + 1);
+	p->arg_start = sp;
 	uint64_t platform_at = push_bytes(&sp, "x86_64", 7);
 	uint8_t random[16];
 	random_fill(random, sizeof random);
@@ -55,7 +58,7 @@ uint64_t build_initial_stack(struct process *p, const struct loaded_image *image
 
 	uint64_t auxv[][2] = {
 		{AT_PHDR, image->phdr},     {AT_PHENT, sizeof(Elf64_Phdr)}, {AT_PHNUM, image->phnum},
-		{AT_PAGESZ, PAGE_SIZE},     {AT_BASE, 0},                   {AT_FLAGS, 0},
+		{AT_PAGESZ, PAGE_SIZE},     {AT_BASE, image->interp_base},                   {AT_FLAGS, 0},
 		{AT_ENTRY, image->entry},   {AT_UID, 0},                    {AT_EUID, 0},
 		{AT_GID, 0},                {AT_EGID, 0},                   {AT_SECURE, 0},
 		{AT_PLATFORM, platform_at}, {AT_HWCAP, hwcap()},            {AT_HWCAP2, 0},
@@ -79,6 +82,9 @@ uint64_t build_initial_stack(struct process *p, const struct loaded_image *image
 		table[w++] = string_at[argc + i];
 	table[w++] = 0;
 	memcpy(&table[w], auxv, sizeof auxv);
+	_Static_assert(sizeof auxv <= sizeof p->auxv, "room for the auxv copy");
+	memcpy(p->auxv, auxv, sizeof auxv);
+	p->auxv_words = sizeof auxv / sizeof(uint64_t);
 	int err = copy_to_user((void *)sp, table, words * sizeof(uint64_t));
 	kfree(table);
 	kfree(string_at);

@@ -1,12 +1,15 @@
-/* Maps ET_EXEC (at its link address) and static-PIE ET_DYN (at Linux's
- * PIE base) executables. Pages arrive on demand from the file. */
+/* Maps ET_EXEC (at its link address) and PIE ET_DYN (at Linux's PIE base)
+ * executables, and the dynamic linker their PT_INTERP names. Pages arrive
+ * on demand from the files. */
 #include "loader/load.h"
 
 #include "kernel/errno.h"
+#include "kernel/mm/heap.h"
 #include "kernel/mm/addrspace.h"
 #include "kernel/mm/layout.h"
 #include "kernel/proc/process.h"
 #include "loader/elf.h"
+#include "libc-glue/kformat.h"
 #include "syscalls/vfs/vfs.h"
 
 #define HEADER_BYTES 4096
@@ -30,39 +33,98 @@ static int map_segment(struct addrspace *as, struct inode *file, const char *pat
 		      ph->p_filesz + lead, path);
 }
 
-int load_elf(struct process *p, struct inode *file, const char *path, struct loaded_image *out, const char **error)
+/* Reads and checks the ELF headers of file into a fresh page. */
+static int read_headers(struct inode *file, uint8_t **header, struct elf_info *info, const char **error)
 {
-	static uint8_t header[HEADER_BYTES];
-	long got = inode_read(file, 0, header, sizeof header);
+	*header = kmalloc(HEADER_BYTES);
+	if (!*header) {
+		*error = "out of memory while reading the ELF headers";
+		return -ENOMEM;
+	}
+	long got = inode_read(file, 0, *header, HEADER_BYTES);
 	if (got < 0) {
 		*error = "cannot read the file";
 		return (int)got;
 	}
-	struct elf_info info;
-	if (elf_parse(header, (size_t)got, file->size, &info, error))
-		return -ENOEXEC;
-	if (info.interp) {
-		*error = "dynamic binaries (PT_INTERP) are not supported yet";
-		return -ENOEXEC;
-	}
-	uint64_t bias = info.position_independent ? USER_PIE_BASE - info.lowest_vaddr : 0;
-	if (!info.position_independent && info.lowest_vaddr < USER_MIN_ADDR) {
-		*error = "the ELF wants to load below 0x10000 (vm.mmap_min_addr)";
-		return -ENOEXEC;
-	}
-	for (unsigned i = 0; i < info.phnum; i++) {
-		if (info.phdrs[i].p_type != PT_LOAD)
+	return elf_parse(*header, (size_t)got, file->size, info, error) ? -ENOEXEC : 0;
+}
+
+static int map_image(struct addrspace *as, struct inode *file, const char *path, const struct elf_info *info,
+		     uint64_t bias, const char **error)
+{
+	for (unsigned i = 0; i < info->phnum; i++) {
+		if (info->phdrs[i].p_type != PT_LOAD)
 			continue;
-		int err = map_segment(p->as, file, path, &info.phdrs[i], bias);
+		int err = map_segment(as, file, path, &info->phdrs[i], bias);
 		if (err) {
 			*error = "out of memory while mapping the ELF's segments";
 			return err;
 		}
 	}
-	p->as->brk_start = p->as->brk_end = PAGE_ALIGN_UP(info.highest_vaddr + bias);
-	out->entry = info.ehdr->e_entry + bias;
-	out->load_bias = bias;
-	out->phdr = info.phdr_vaddr ? info.phdr_vaddr + bias : 0;
-	out->phnum = info.phnum;
 	return 0;
+}
+
+/* The dynamic linker named by PT_INTERP: mapped top-down below the mmap
+ * area's top, as Linux places it. */
+static int load_interpreter(struct addrspace *as, const char *interp, struct loaded_image *out, const char **error)
+{
+	static char message[160];
+	struct inode *file;
+	if (vfs_lookup(vfs_root(), interp, LOOKUP_FOLLOW, &file) || !S_ISREG(file->mode)) {
+		ksnprintf(message, sizeof message, "its ELF interpreter %s is not in the initrd", interp);
+		*error = message;
+		return -ENOEXEC;
+	}
+	uint8_t *header;
+	struct elf_info info;
+	int err = read_headers(file, &header, &info, error);
+	if (!err && (!info.position_independent || info.interp)) {
+		*error = "its ELF interpreter is not a position-independent, self-contained ELF";
+		err = -ENOEXEC;
+	}
+	uintptr_t base;
+	if (!err && as_find_free(as, info.highest_vaddr - info.lowest_vaddr, &base)) {
+		*error = "no room in the address space for the ELF interpreter";
+		err = -ENOMEM;
+	}
+	if (!err) {
+		uint64_t bias = base - info.lowest_vaddr;
+		const char *name = kstrdup(interp);
+		err = map_image(as, file, name ? name : "[interpreter]", &info, bias, error);
+		out->interp_base = bias;
+		out->start = info.ehdr->e_entry + bias;
+	}
+	kfree(header);
+	return err;
+}
+
+int load_elf(struct process *p, struct inode *file, const char *path, struct loaded_image *out, const char **error)
+{
+	uint8_t *header;
+	struct elf_info info;
+	int err = read_headers(file, &header, &info, error);
+	if (err) {
+		kfree(header);
+		return err;
+	}
+	uint64_t bias = info.position_independent ? USER_PIE_BASE - info.lowest_vaddr : 0;
+	if (!info.position_independent && info.lowest_vaddr < USER_MIN_ADDR) {
+		*error = "the ELF wants to load below 0x10000 (vm.mmap_min_addr)";
+		err = -ENOEXEC;
+	}
+	if (!err)
+		err = map_image(p->as, file, path, &info, bias, error);
+	if (!err) {
+		p->as->brk_start = p->as->brk_end = PAGE_ALIGN_UP(info.highest_vaddr + bias);
+		out->entry = info.ehdr->e_entry + bias;
+		out->start = out->entry;
+		out->interp_base = 0;
+		out->load_bias = bias;
+		out->phdr = info.phdr_vaddr ? info.phdr_vaddr + bias : 0;
+		out->phnum = info.phnum;
+	}
+	if (!err && info.interp)
+		err = load_interpreter(p->as, info.interp, out, error);
+	kfree(header);
+	return err;
 }

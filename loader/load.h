@@ -9,8 +9,10 @@ struct process;
 struct inode;
 
 struct loaded_image {
-	uint64_t entry;
-	uint64_t load_bias; /* added to every p_vaddr */
+	uint64_t start;       /* the first instruction: the interpreter's, if any */
+	uint64_t entry;       /* the program's own entry point (AT_ENTRY) */
+	uint64_t interp_base; /* AT_BASE: where the interpreter is, or 0 */
+	uint64_t load_bias;   /* added to every p_vaddr of the program */
 	uint64_t phdr;      /* AT_PHDR */
 	uint64_t phnum;
 };

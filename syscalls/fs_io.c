@@ -2,6 +2,7 @@
  * positioned forms, lseek, dup*, fcntl, ioctl, getdents64, ftruncate. */
 #include <asm/ioctls.h>
 #include <linux/fcntl.h>
+#include <linux/falloc.h>
 #include <linux/fs.h>
 #include <linux/uio.h>
 #include <stdint.h>
@@ -10,6 +11,7 @@
 #include "kernel/errno.h"
 #include "kernel/mm/uaccess.h"
 #include "syscalls/fs_common.h"
+#include "syscalls/fs_lock.h"
 
 #define IOV_MAX_COUNT 1024
 #define RW_MAX 0x7ffff000l /* Linux's MAX_RW_COUNT */
@@ -27,7 +29,7 @@ static long do_read(struct file *f, void *buf, size_t len, uint64_t *pos)
 		len = RW_MAX;
 	if (!user_range_ok(buf, len))
 		return -EFAULT;
-	return f->ops->read(f, buf, len, pos);
+	return f->ops->read(f, user_buf(buf), len, pos);
 }
 
 static long do_write(struct file *f, const void *buf, size_t len, uint64_t *pos)
@@ -40,7 +42,7 @@ static long do_write(struct file *f, const void *buf, size_t len, uint64_t *pos)
 		len = RW_MAX;
 	if (!user_range_ok(buf, len))
 		return -EFAULT;
-	return f->ops->write(f, buf, len, pos);
+	return f->ops->write(f, user_buf(buf), len, pos);
 }
 
 long sys_read(int fd, void *buf, size_t count)
@@ -215,6 +217,10 @@ long sys_fcntl(int fd, unsigned cmd, unsigned long arg)
 	case F_SETFL:
 		f->flags = (f->flags & ~SETFL_MASK) | ((unsigned)arg & SETFL_MASK);
 		return 0;
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+		return fcntl_record_lock(f, cmd, (void *)arg);
 	default:
 		return -EINVAL;
 	}
@@ -243,8 +249,50 @@ long sys_ioctl(int fd, unsigned cmd, unsigned long arg)
 	}
 }
 
+/* Files live in memory: there is nothing to write back. */
 long sys_fsync(int fd) { return current_file(fd) ? 0 : -EBADF; }
 long sys_fdatasync(int fd) { return sys_fsync(fd); }
+long sys_syncfs(int fd) { return sys_fsync(fd); }
+long sys_sync(void) { return 0; }
+
+long sys_fallocate(int fd, int mode, long offset, long len)
+{
+	struct file *f = current_file(fd);
+	if (!f)
+		return -EBADF;
+	if (offset < 0 || len <= 0 || offset + len < offset)
+		return -EINVAL;
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
+		return -EBADF;
+	if (S_ISDIR(f->inode->mode))
+		return -EISDIR;
+	if (!S_ISREG(f->inode->mode))
+		return -ENODEV;
+	uint64_t end = (uint64_t)offset + (uint64_t)len;
+	switch (mode) {
+	case 0: /* reserve: the file grows to cover the range */
+		return end > f->inode->size ? inode_truncate(f->inode, end) : 0;
+	case FALLOC_FL_KEEP_SIZE:
+		return 0; /* memory is reserved when written */
+	case FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE:
+	case FALLOC_FL_ZERO_RANGE:
+	case FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE: {
+		uint64_t size = f->inode->size;
+		uint64_t stop = end < size || (mode & FALLOC_FL_KEEP_SIZE) ? (end < size ? end : size) : end;
+		for (uint64_t at = (uint64_t)offset; at < stop;) {
+			static const uint8_t zeros[512];
+			size_t n = stop - at < sizeof zeros ? stop - at : sizeof zeros;
+			long put = inode_write_buf(f->inode, at, kernel_buf(zeros), n);
+			if (put < 0)
+				return put;
+			at += (uint64_t)put;
+		}
+		return 0;
+	}
+	default:
+		return -EOPNOTSUPP;
+	}
+}
 
 long sys_ftruncate(int fd, long length)
 {
@@ -292,6 +340,7 @@ long sys_getdents64(int fd, void *dirp, unsigned count)
 	struct inode *dir = f->inode;
 	if (!dir || !S_ISDIR(dir->mode))
 		return -ENOTDIR;
+	dir_refresh(dir);
 	size_t done = 0;
 	struct dentry *d = dir->dir.children;
 	for (uint64_t i = 2; d && i < f->pos; i++)

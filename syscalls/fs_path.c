@@ -1,9 +1,10 @@
 /* Syscalls on names in the tree: open and create, mkdir, unlink, rmdir,
- * rename, readlink, access, chdir, getcwd, truncate, chmod, umask. */
+ * rename, readlink, access, chdir, getcwd, truncate, umask. */
 #include <linux/fcntl.h>
 #include <string.h>
 
 #include "kernel/errno.h"
+#include "kernel/mm/heap.h"
 #include "kernel/mm/uaccess.h"
 #include "syscalls/fs_common.h"
 
@@ -82,7 +83,13 @@ long sys_openat(int dirfd, const char *user_path, int flags, unsigned mode)
 		if (err)
 			return err;
 	}
-	struct file *f = file_open_inode(ino, (unsigned)flags);
+	char *absolute = kmalloc(PATH_MAX_LEN);
+	if (!absolute)
+		return -ENOMEM;
+	struct file *f = vfs_absolute_path(start, p.name, absolute, PATH_MAX_LEN) < 0
+				 ? NULL
+				 : file_open_inode(ino, (unsigned)flags, absolute);
+	kfree(absolute);
 	if (!f)
 		return -ENOMEM;
 	long fd = fd_install(current_process()->files, f, 0, flags & O_CLOEXEC);
@@ -332,31 +339,6 @@ long sys_truncate(const char *user_path, long length)
 	if (!S_ISREG(ino->mode))
 		return -EINVAL;
 	return inode_truncate(ino, (uint64_t)length);
-}
-
-static long change_mode(struct inode *ino, unsigned mode)
-{
-	ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
-	inode_touch(ino, false);
-	return 0;
-}
-
-long sys_fchmodat(int dirfd, const char *user_path, unsigned mode)
-{
-	struct user_path p;
-	struct inode *ino;
-	int err = user_path_get(user_path, &p, false);
-	if (!err)
-		err = lookup_at(dirfd, p.name, LOOKUP_FOLLOW, &ino);
-	return err ? err : change_mode(ino, mode);
-}
-
-long sys_chmod(const char *path, unsigned mode) { return sys_fchmodat(AT_FDCWD, path, mode); }
-
-long sys_fchmod(int fd, unsigned mode)
-{
-	struct file *f = current_file(fd);
-	return f ? change_mode(f->inode, mode) : -EBADF;
 }
 
 long sys_umask(unsigned mask)

@@ -1,10 +1,16 @@
-/* stat, fstat, lstat, newfstatat and statx. */
+/* stat, fstat, lstat, newfstatat, statx, statfs and fstatfs. */
+#include <asm/statfs.h>
 #include <linux/fcntl.h>
+#include <linux/magic.h>
 #include <string.h>
 
 #include "kernel/errno.h"
+#include "kernel/mm/layout.h"
+#include "kernel/mm/page.h"
 #include "kernel/mm/uaccess.h"
 #include "syscalls/fs_common.h"
+
+#define ST_NOSUID_FLAG 0x2
 
 /* The inode a stat-like call names: by path, or the dirfd itself for an
  * empty path with AT_EMPTY_PATH. */
@@ -85,3 +91,32 @@ long sys_statx(int dirfd, const char *path, int flags, unsigned mask, struct sta
 	stx.stx_dev_minor = 1;
 	return copy_to_user(user_stx, &stx, sizeof stx) ? -EFAULT : 0;
 }
+
+/* One in-memory file system: it reports itself as tmpfs, sized by RAM. */
+static long copy_statfs(struct statfs *user_buf)
+{
+	struct statfs st;
+	memset(&st, 0, sizeof st);
+	st.f_type = TMPFS_MAGIC;
+	st.f_bsize = PAGE_SIZE;
+	st.f_frsize = PAGE_SIZE;
+	st.f_blocks = page_total_count();
+	st.f_bfree = st.f_bavail = page_free_count();
+	st.f_files = page_total_count();
+	st.f_ffree = page_free_count();
+	st.f_namelen = 255;
+	st.f_flags = ST_NOSUID_FLAG;
+	return copy_to_user(user_buf, &st, sizeof st) ? -EFAULT : 0;
+}
+
+long sys_statfs(const char *user_path, struct statfs *buf)
+{
+	struct user_path p;
+	struct inode *ino;
+	int err = user_path_get(user_path, &p, false);
+	if (!err)
+		err = lookup_at(AT_FDCWD, p.name, LOOKUP_FOLLOW, &ino);
+	return err ? err : copy_statfs(buf);
+}
+
+long sys_fstatfs(int fd, struct statfs *buf) { return current_file(fd) ? copy_statfs(buf) : -EBADF; }

@@ -21,7 +21,7 @@ static void set_field(char *dst, const char *src)
 	dst[__NEW_UTS_LEN] = 0;
 }
 
-long sys_uname(struct new_utsname *user_buf)
+long sys_uname(struct new_utsname *buf)
 {
 	struct new_utsname u;
 	memset(&u, 0, sizeof u);
@@ -31,7 +31,7 @@ long sys_uname(struct new_utsname *user_buf)
 	set_field(u.version, SOLE_VERSION);
 	set_field(u.machine, "x86_64");
 	set_field(u.domainname, "(none)");
-	return copy_to_user(user_buf, &u, sizeof u) ? -EFAULT : 0;
+	return copy_to_user(buf, &u, sizeof u) ? -EFAULT : 0;
 }
 
 long sys_sysinfo(struct sysinfo *user_info)
@@ -54,7 +54,7 @@ long sys_getrandom(void *buf, size_t len, unsigned flags)
 		return -EINVAL;
 	if (len > 0x1ffffff)
 		len = 0x1ffffff; /* Linux's cap for one call */
-	return random_fill_user(buf, len);
+	return random_fill_buf(user_buf(buf), len);
 }
 
 long sys_sched_yield(void) { return 0; }

@@ -5,6 +5,7 @@
 #include "kernel/errno.h"
 #include "kernel/mm/addrspace.h"
 #include "kernel/mm/layout.h"
+#include "kernel/mm/uaccess.h"
 #include "syscalls/fs_common.h"
 
 #define PROT_ALL (PROT_READ | PROT_WRITE | PROT_EXEC)
@@ -82,16 +83,18 @@ long sys_mmap(unsigned long addr, unsigned long length, unsigned long prot, unsi
 			return -ENODEV;
 		if ((f->flags & O_ACCMODE) == O_WRONLY)
 			return -EACCES;
-		/* Writes through a shared file mapping would not reach the file. */
-		if (type != MAP_PRIVATE && (prot & PROT_WRITE))
-			return -ENODEV;
+		if (type != MAP_PRIVATE && (prot & PROT_WRITE) && (f->flags & O_ACCMODE) != O_RDWR)
+			return -EACCES;
+		if (f->inode->file.generate)
+			return -ENODEV; /* /proc files have no pages */
 		file = f->inode;
 	}
 	uintptr_t start;
 	int err = mapping_target(as, addr, len, (int)flags, &start);
 	if (!err)
-		err = as_map(as, start, len, (uint32_t)prot, (flags & MAP_GROWSDOWN) ? VMA_STACK : 0, file, offset, len,
-			     NULL);
+		err = as_map(as, start, len, (uint32_t)prot,
+			     ((flags & MAP_GROWSDOWN) ? VMA_STACK : 0) | (type != MAP_PRIVATE && file ? VMA_SHARED : 0),
+			     file, offset, len, NULL);
 	if (!err && (flags & MAP_POPULATE))
 		as_populate(as, start, len);
 	return err ? err : (long)start;
@@ -121,4 +124,45 @@ long sys_madvise(unsigned long addr, unsigned long length, int advice)
 	if (advice == MADV_DONTNEED)
 		return as_discard(current_process()->as, addr, length);
 	return 0; /* other advice is a hint Linux may ignore too */
+}
+
+long sys_mremap(unsigned long old_addr, unsigned long old_size, unsigned long new_size, unsigned long flags,
+		unsigned long new_addr)
+{
+	if ((old_addr & (PAGE_SIZE - 1)) || (flags & ~(unsigned long)(MREMAP_MAYMOVE | MREMAP_FIXED)))
+		return -EINVAL;
+	if (((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)) || new_size == 0 || old_size == 0)
+		return -EINVAL;
+	if ((flags & MREMAP_FIXED) && ((new_addr & (PAGE_SIZE - 1)) || new_addr < USER_MIN_ADDR))
+		return -EINVAL;
+	if (PAGE_ALIGN_UP(new_size) < new_size)
+		return -ENOMEM;
+	return as_remap(current_process()->as, old_addr, old_size, new_size, flags & MREMAP_MAYMOVE,
+			(flags & MREMAP_FIXED) ? new_addr : 0);
+}
+
+long sys_msync(unsigned long addr, unsigned long length, int flags)
+{
+	if ((addr & (PAGE_SIZE - 1)) || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
+	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+		return -EINVAL;
+	/* Shared mappings are the file's own pages: nothing to write back. */
+	return as_check_mapped(current_process()->as, addr, length);
+}
+
+long sys_mincore(unsigned long addr, unsigned long length, unsigned char *vec)
+{
+	struct addrspace *as = current_process()->as;
+	if (addr & (PAGE_SIZE - 1))
+		return -EINVAL;
+	int err = as_check_mapped(as, addr, length);
+	if (err)
+		return err;
+	size_t pages = PAGE_ALIGN_UP(length) / PAGE_SIZE;
+	for (size_t i = 0; i < pages; i++) {
+		unsigned char in = as_resident(as, addr + i * PAGE_SIZE);
+		if (copy_to_user(vec + i, &in, 1))
+			return -EFAULT;
+	}
+	return 0;
 }

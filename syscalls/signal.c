@@ -1,12 +1,35 @@
-/* Signal dispositions, masks and the alternate stack. They are recorded
- * and reported back; delivery arrives with the scheduler (faults still end
- * the app with the right signal). */
+/* Signal dispositions, masks and the alternate stack, and kill, tkill and
+ * tgkill. Dispositions are recorded and reported back; delivery to handlers
+ * arrives with the scheduler, so a sent signal takes its default action
+ * (faults too end the app with the right signal). */
+#include "kernel/arch/x86_64/trap_frame.h"
 #include "kernel/errno.h"
+#include "kernel/log.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/process.h"
+#include "libc-glue/kformat.h"
 
+#define SIGQUIT 3
+#define SIGILL 4
+#define SIGTRAP 5
+#define SIGABRT 6
+#define SIGBUS 7
+#define SIGFPE 8
 #define SIGKILL 9
+#define SIGSEGV 11
+#define SIGCHLD 17
+#define SIGCONT 18
 #define SIGSTOP 19
+#define SIGTSTP 20
+#define SIGTTIN 21
+#define SIGTTOU 22
+#define SIGURG 23
+#define SIGXCPU 24
+#define SIGXFSZ 25
+#define SIGWINCH 28
+#define SIGSYS 31
+#define SIG_DFL 0
+#define SIG_IGN 1
 #define SIG_BLOCK 0
 #define SIG_UNBLOCK 1
 #define SIG_SETMASK 2
@@ -90,4 +113,65 @@ long sys_sigaltstack(const struct user_stack *ss, struct user_stack *old)
 	t->altstack_size = wanted.size;
 	t->altstack_flags = 0;
 	return 0;
+}
+
+static uint64_t signal_bit(int sig) { return 1ull << (sig - 1); }
+
+#define DEFAULT_IGNORED (signal_bit(SIGCHLD) | signal_bit(SIGURG) | signal_bit(SIGWINCH) | signal_bit(SIGCONT))
+#define DEFAULT_STOPS (signal_bit(SIGSTOP) | signal_bit(SIGTSTP) | signal_bit(SIGTTIN) | signal_bit(SIGTTOU))
+#define DEFAULT_CORE_DUMP                                                                                      \
+	(signal_bit(SIGQUIT) | signal_bit(SIGILL) | signal_bit(SIGTRAP) | signal_bit(SIGABRT) | signal_bit(SIGBUS) | \
+	 signal_bit(SIGFPE) | signal_bit(SIGSEGV) | signal_bit(SIGXCPU) | signal_bit(SIGXFSZ) | signal_bit(SIGSYS))
+
+/* The app sent itself sig with the syscall named by how. With no delivery
+ * yet, the signal takes its default action even when a handler is set. */
+static long signal_self(int sig, const char *how)
+{
+	struct process *p = current_process();
+	struct thread *t = current_thread();
+	if (sig == 0)
+		return 0; /* only checks that the target exists */
+	uint64_t handler = p->sighand->action[sig - 1].handler;
+	if (sig != SIGKILL && (handler == SIG_IGN || (t->signal_mask & signal_bit(sig))))
+		return 0; /* ignored, or blocked: pending signals are not kept yet */
+	if (signal_bit(sig) & (DEFAULT_IGNORED | DEFAULT_STOPS)) {
+		if (signal_bit(sig) & DEFAULT_STOPS)
+			kwarn("signal %d would stop the app; sole has no job control, so it is ignored", sig);
+		return 0;
+	}
+	if (handler != SIG_DFL)
+		kwarn("signal %d has a handler; delivery to handlers is not implemented yet, so it ends the app", sig);
+	char detail[64];
+	ksnprintf(detail, sizeof detail, "sent by the app itself with %s", how);
+	const struct trap_frame *f = signal_bit(sig) & DEFAULT_CORE_DUMP ? syscall_frame(t->kernel_stack_top) : NULL;
+	process_kill_by_signal(p, sig, f, "signal", detail, 0);
+}
+
+long sys_kill(int pid, int sig)
+{
+	struct process *p = current_process();
+	if (sig < 0 || sig > NSIG)
+		return -EINVAL;
+	/* pid 0 and -pgid name our process group; -1 names every other process */
+	if (pid != p->pid && pid != 0 && pid != -p->pgid)
+		return -ESRCH;
+	return signal_self(sig, "kill");
+}
+
+long sys_tkill(int tid, int sig)
+{
+	if (tid <= 0 || sig < 0 || sig > NSIG)
+		return -EINVAL;
+	if (tid != current_thread()->tid)
+		return -ESRCH;
+	return signal_self(sig, "tkill");
+}
+
+long sys_tgkill(int tgid, int tid, int sig)
+{
+	if (tgid <= 0 || tid <= 0 || sig < 0 || sig > NSIG)
+		return -EINVAL;
+	if (tgid != current_process()->pid || tid != current_thread()->tid)
+		return -ESRCH;
+	return signal_self(sig, "tgkill");
 }

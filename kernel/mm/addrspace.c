@@ -45,6 +45,25 @@ static uint64_t pte_flags(uint32_t prot)
 	return flags;
 }
 
+/* An area holds its file: a reference, and a count of shared mappings. */
+static void hold_file(struct vma *v)
+{
+	if (!v->file)
+		return;
+	inode_get(v->file);
+	if (v->flags & VMA_SHARED)
+		v->file->shared_mappings++;
+}
+
+static void release_file(struct vma *v)
+{
+	if (!v->file)
+		return;
+	if (v->flags & VMA_SHARED)
+		v->file->shared_mappings--;
+	inode_put(v->file);
+}
+
 static bool is_current(struct addrspace *as) { return read_cr3() == as->root; }
 
 /* Drops the pages of [start, end), which lies inside one area. */
@@ -54,7 +73,8 @@ static void unmap_pages(struct addrspace *as, uintptr_t start, uintptr_t end)
 		uint64_t *pte = paging_walk(as->root, va, false);
 		if (!pte || !(*pte & PTE_PRESENT))
 			continue;
-		page_free(*pte & PTE_ADDR_MASK, 1);
+		if (!(*pte & PTE_BORROWED))
+			page_free(*pte & PTE_ADDR_MASK, 1);
 		*pte = 0;
 		if (is_current(as))
 			invlpg(va);
@@ -73,8 +93,7 @@ static int split_at_bounds(struct addrspace *as, uintptr_t start, uintptr_t end)
 		if (!spare)
 			return -ENOMEM;
 		vma_split(&as->vmas, v, cuts[i], spare);
-		if (spare->file)
-			inode_get(spare->file);
+		hold_file(spare);
 	}
 	return 0;
 }
@@ -97,8 +116,7 @@ int as_unmap(struct addrspace *as, uintptr_t start, size_t len)
 	while ((v = vma_first_overlap(&as->vmas, start, end))) {
 		unmap_pages(as, v->start, v->end);
 		vma_unlink(&as->vmas, v);
-		if (v->file)
-			inode_put(v->file);
+		release_file(v);
 		kfree(v);
 	}
 	return 0;
@@ -124,8 +142,7 @@ int as_map(struct addrspace *as, uintptr_t start, size_t len, uint32_t prot, uin
 	v->file_offset = file_offset;
 	v->file_bytes = file ? file_bytes : 0;
 	v->name = name;
-	if (file)
-		inode_get(file);
+	hold_file(v);
 	vma_insert(&as->vmas, v);
 	return 0;
 }
@@ -156,13 +173,9 @@ int as_protect(struct addrspace *as, uintptr_t start, size_t len, uint32_t prot)
 		return -EINVAL;
 	uintptr_t end = start + len;
 	/* Linux fails with ENOMEM when part of the range is not mapped. */
-	for (uintptr_t at = start; at < end;) {
-		struct vma *v = vma_find(&as->vmas, at);
-		if (!v)
-			return -ENOMEM;
-		at = v->end;
-	}
-	int err = split_at_bounds(as, start, end);
+	int err = as_check_mapped(as, start, len);
+	if (!err)
+		err = split_at_bounds(as, start, end);
 	if (err)
 		return err;
 	for (struct vma *v = vma_first_overlap(&as->vmas, start, end); v && v->start < end; v = v->next) {
@@ -171,17 +184,100 @@ int as_protect(struct addrspace *as, uintptr_t start, size_t len, uint32_t prot)
 			uint64_t *pte = paging_walk(as->root, va, false);
 			if (!pte || !(*pte & PTE_PRESENT))
 				continue;
+			bool borrowed = *pte & PTE_BORROWED;
 			if (prot == 0) {
-				page_free(*pte & PTE_ADDR_MASK, 1);
+				if (!borrowed)
+					page_free(*pte & PTE_ADDR_MASK, 1);
 				*pte = 0; /* refilled from the backing if access returns */
+			} else if (borrowed && !(v->flags & VMA_SHARED)) {
+				*pte = (*pte & PTE_ADDR_MASK) | (pte_flags(prot) & ~PTE_WRITE) | PTE_BORROWED;
 			} else {
-				*pte = (*pte & PTE_ADDR_MASK) | pte_flags(prot);
+				*pte = (*pte & PTE_ADDR_MASK) | pte_flags(prot) | (*pte & PTE_BORROWED);
 			}
 			if (is_current(as))
 				invlpg(va);
 		}
 	}
 	return 0;
+}
+
+int as_check_mapped(struct addrspace *as, uintptr_t start, size_t len)
+{
+	for (uintptr_t at = start, end = start + PAGE_ALIGN_UP(len); at < end;) {
+		struct vma *v = vma_find(&as->vmas, at);
+		if (!v)
+			return -ENOMEM;
+		at = v->end;
+	}
+	return 0;
+}
+
+bool as_resident(struct addrspace *as, uintptr_t addr)
+{
+	uint64_t *pte = paging_walk(as->root, PAGE_ALIGN_DOWN(addr), false);
+	return pte && (*pte & PTE_PRESENT);
+}
+
+/* Moves the pages of [from, from+len) to [to, to+len); the target has no
+ * pages yet. */
+static int move_pages(struct addrspace *as, uintptr_t from, uintptr_t to, size_t len)
+{
+	for (size_t off = 0; off < len; off += PAGE_SIZE) {
+		uint64_t *old = paging_walk(as->root, from + off, false);
+		if (!old || !(*old & PTE_PRESENT))
+			continue;
+		uint64_t *new = paging_walk(as->root, to + off, true);
+		if (!new)
+			return -ENOMEM;
+		*new = *old;
+		*old = 0;
+		if (is_current(as))
+			invlpg(from + off);
+	}
+	return 0;
+}
+
+long as_remap(struct addrspace *as, uintptr_t old, size_t old_len, size_t new_len, bool may_move, uintptr_t fixed_to)
+{
+	old_len = PAGE_ALIGN_UP(old_len);
+	new_len = PAGE_ALIGN_UP(new_len);
+	struct vma *v = vma_find(&as->vmas, old);
+	if (!v || old + old_len > v->end)
+		return -EFAULT;
+	if (!fixed_to && new_len <= old_len) {
+		if (new_len < old_len)
+			as_unmap(as, old + new_len, old_len - new_len);
+		return (long)old;
+	}
+	if (!fixed_to && old + old_len == v->end && !vma_first_overlap(&as->vmas, v->end, old + new_len) &&
+	    old + new_len <= USER_TOP) {
+		v->end = old + new_len; /* grow in place */
+		return (long)old;
+	}
+	if (!may_move)
+		return -ENOMEM;
+	uintptr_t to = fixed_to;
+	int err = 0;
+	if (to) {
+		if (to < old + old_len && old < to + new_len)
+			return -EINVAL; /* the ranges overlap */
+		err = as_unmap(as, to, new_len);
+	} else {
+		err = as_find_free(as, new_len, &to);
+	}
+	if (!err)
+		err = split_at_bounds(as, old, old + old_len);
+	if (err)
+		return err;
+	v = vma_find(&as->vmas, old);
+	err = as_map(as, to, new_len, v->prot, v->flags, v->file, v->file_offset, v->file_bytes, v->name);
+	size_t moving = old_len < new_len ? old_len : new_len;
+	if (!err)
+		err = move_pages(as, old, to, moving);
+	if (err)
+		return err;
+	as_unmap(as, old, old_len);
+	return (long)to;
 }
 
 int as_find_free(struct addrspace *as, size_t len, uintptr_t *start)
@@ -200,6 +296,35 @@ static int fill_page(struct vma *v, uintptr_t va, void *page)
 	return got < 0 ? (int)got : 0; /* past the file's end reads as zeros */
 }
 
+/* A page the area can map without a copy, or 0: a shared file mapping maps
+ * the file's own page; a private one reads initrd pages in place until the
+ * first write. Such pages are marked PTE_BORROWED: never freed on unmap. */
+static uint64_t borrowed_page(struct vma *v, uintptr_t va, bool write)
+{
+	uint64_t into = va - v->start;
+	if (!v->file)
+		return 0;
+	if (v->flags & VMA_SHARED)
+		return inode_page_for_mapping(v->file, v->file_offset + into);
+	if (write || into + PAGE_SIZE > v->file_bytes)
+		return 0; /* written, or a partial page whose tail must read as zeros */
+	return inode_initrd_page(v->file, v->file_offset + into);
+}
+
+/* The first write to a borrowed page of a private area gives the area a
+ * copy of its own. */
+static int copy_on_write(struct addrspace *as, struct vma *v, uintptr_t va, uint64_t *pte)
+{
+	uint64_t phys = page_alloc(1);
+	if (!phys)
+		return -ENOMEM;
+	memcpy(phys_to_virt(phys), phys_to_virt(*pte & PTE_ADDR_MASK), PAGE_SIZE);
+	*pte = phys | pte_flags(v->prot);
+	if (is_current(as))
+		invlpg(va);
+	return 0;
+}
+
 int as_fault(struct addrspace *as, uintptr_t addr, bool write, bool exec)
 {
 	struct vma *v = vma_find(&as->vmas, addr);
@@ -211,8 +336,21 @@ int as_fault(struct addrspace *as, uintptr_t addr, bool write, bool exec)
 	uint64_t *pte = paging_walk(as->root, va, true);
 	if (!pte)
 		return -ENOMEM;
-	if (*pte & PTE_PRESENT)
-		return 0; /* already filled (a racing access, or a stale TLB entry) */
+	if (*pte & PTE_PRESENT) {
+		/* Present: only a write to a borrowed private page is ours to fix;
+		 * anything else (SMAP, a protection the area forbids) is a fault. */
+		if (write && (*pte & PTE_BORROWED) && !(*pte & PTE_WRITE) && !(v->flags & VMA_SHARED))
+			return copy_on_write(as, v, va, pte);
+		return -EACCES;
+	}
+	uint64_t borrowed = borrowed_page(v, va, write);
+	if (borrowed) {
+		uint64_t flags = pte_flags(v->prot) | PTE_BORROWED;
+		if (!(v->flags & VMA_SHARED))
+			flags &= ~PTE_WRITE;
+		*pte = borrowed | flags;
+		return 0;
+	}
 	uint64_t phys = page_alloc(1);
 	if (!phys)
 		return -ENOMEM;
@@ -228,6 +366,8 @@ int as_fault(struct addrspace *as, uintptr_t addr, bool write, bool exec)
 int as_populate(struct addrspace *as, uintptr_t start, size_t len)
 {
 	for (uintptr_t va = PAGE_ALIGN_DOWN(start); va < start + len; va += PAGE_SIZE) {
+		if (as_resident(as, va))
+			continue;
 		int err = as_fault(as, va, false, false);
 		if (err)
 			return err;

@@ -24,6 +24,14 @@ int as_unmap(struct addrspace *as, uintptr_t start, size_t len);
  * them (zeros, or the file's bytes). -ENOMEM if part is not mapped. */
 int as_discard(struct addrspace *as, uintptr_t start, size_t len);
 int as_protect(struct addrspace *as, uintptr_t start, size_t len, uint32_t prot);
+/* mremap's work: resizes the area at [old, old+old_len), in place when it
+ * can, else (with may_move) moves it and its pages to a free range, or to
+ * fixed_to when that is not 0. Returns the new start or -errno. */
+long as_remap(struct addrspace *as, uintptr_t old, size_t old_len, size_t new_len, bool may_move, uintptr_t fixed_to);
+/* Whether the page under addr is in memory (mincore). */
+bool as_resident(struct addrspace *as, uintptr_t addr);
+/* 0 when [start, start+len) is mapped throughout, else -ENOMEM. */
+int as_check_mapped(struct addrspace *as, uintptr_t start, size_t len);
 /* A free range of len bytes for mmap, top-down below USER_MMAP_TOP. */
 int as_find_free(struct addrspace *as, size_t len, uintptr_t *start);
 /* Fills the page under addr on a fault. 0, -EFAULT (no area), -EACCES

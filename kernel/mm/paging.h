@@ -11,6 +11,7 @@
 #define PTE_USER (1ull << 2)
 #define PTE_HUGE (1ull << 7)
 #define PTE_GLOBAL (1ull << 8)
+#define PTE_BORROWED (1ull << 9) /* available bit: the page belongs to a file, not to the mapping */
 #define PTE_NX (1ull << 63)
 #define PTE_ADDR_MASK 0x000ffffffffff000ull
 

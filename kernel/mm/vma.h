@@ -14,6 +14,7 @@
 
 #define VMA_STACK 0x100
 #define VMA_HEAP 0x200
+#define VMA_SHARED 0x400 /* MAP_SHARED: writes reach the file */
 
 struct inode;
 

@@ -15,7 +15,7 @@
 #include "syscalls/vfs/file.h"
 #include "syscalls/vfs/vfs.h"
 
-#define KERNEL_STACK_PAGES 4
+#define KERNEL_STACK_PAGES 8
 
 static void default_rlimits(struct rlimit64 *r)
 {

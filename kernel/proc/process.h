@@ -6,6 +6,7 @@
 #define SOLE_PROCESS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <linux/resource.h>
@@ -48,6 +49,11 @@ struct process {
 	struct rlimit64 rlimits[NRLIMITS];
 	const char *exe_path;
 	struct thread *threads;
+	/* Where the initial stack put argv's and envp's strings, and a copy of
+	 * the auxv, for /proc/self/{cmdline,environ,auxv}. */
+	uint64_t arg_start, arg_end, env_start, env_end;
+	uint64_t auxv[64];
+	size_t auxv_words;
 	/* prctl settings */
 	bool keep_caps, no_new_privs;
 	int dumpable, parent_death_signal;

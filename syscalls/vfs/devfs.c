@@ -14,51 +14,51 @@
 #include "syscalls/vfs/file.h"
 #include "syscalls/vfs/vfs.h"
 
-static long null_read(struct file *f, void *buf, size_t len)
+static long null_read(struct file *f, struct iobuf buf, size_t len)
 {
 	(void)f, (void)buf, (void)len;
 	return 0;
 }
-static long sink_write(struct file *f, const void *buf, size_t len)
+static long sink_write(struct file *f, struct iobuf buf, size_t len)
 {
 	(void)f, (void)buf;
 	return (long)len;
 }
-static long zero_read(struct file *f, void *buf, size_t len)
+static long zero_read(struct file *f, struct iobuf buf, size_t len)
 {
 	(void)f;
-	return clear_user(buf, len) ? -EFAULT : (long)len;
+	return iobuf_zero(buf, 0, len) ? -EFAULT : (long)len;
 }
-static long full_write(struct file *f, const void *buf, size_t len)
+static long full_write(struct file *f, struct iobuf buf, size_t len)
 {
 	(void)f, (void)buf, (void)len;
 	return -ENOSPC;
 }
-static long random_read(struct file *f, void *buf, size_t len)
+static long random_read(struct file *f, struct iobuf buf, size_t len)
 {
 	(void)f;
-	return random_fill_user(buf, len);
+	return random_fill_buf(buf, len);
 }
 
 /* The console. private_data is the fd it stands for (0, 1 or 2). */
-static long console_read(struct file *f, void *buf, size_t len)
+static long console_read(struct file *f, struct iobuf buf, size_t len)
 {
 	uint8_t chunk[512];
 	size_t n = len < sizeof chunk ? len : sizeof chunk;
 	long got = console_read_stdin(chunk, n, f->flags & O_NONBLOCK);
 	if (got < 0)
 		return -EAGAIN;
-	return copy_to_user(buf, chunk, (size_t)got) ? -EFAULT : got;
+	return iobuf_put(buf, 0, chunk, (size_t)got) ? -EFAULT : got;
 }
 
-static long console_write_file(struct file *f, const void *buf, size_t len)
+static long console_write_file(struct file *f, struct iobuf buf, size_t len)
 {
 	char stream = f->private_data == 2 ? WIRE_STDERR : WIRE_STDOUT;
 	uint8_t chunk[512];
 	size_t done = 0;
 	while (done < len) {
 		size_t n = len - done < sizeof chunk ? len - done : sizeof chunk;
-		if (copy_from_user(chunk, (const uint8_t *)buf + done, n))
+		if (iobuf_get(chunk, buf, done, n))
 			return done ? (long)done : -EFAULT;
 		console_write(stream, chunk, n);
 		done += n;
@@ -141,7 +141,7 @@ void devfs_populate(void)
 
 struct file *devfs_open_console(int fd)
 {
-	struct file *f = file_open_inode(console_inode, fd == 0 ? O_RDONLY : O_WRONLY);
+	struct file *f = file_open_inode(console_inode, fd == 0 ? O_RDONLY : O_WRONLY, "/dev/console");
 	if (f)
 		f->private_data = fd;
 	return f;

@@ -2,30 +2,33 @@
 #include "syscalls/vfs/file.h"
 
 #include <linux/fcntl.h>
+#include <asm-generic/fcntl.h>
 
 #include "kernel/errno.h"
 #include "kernel/mm/heap.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/strbuf.h"
 #include "syscalls/vfs/vfs.h"
 
-static long regular_read(struct file *f, void *buf, size_t len, uint64_t *pos)
+static long regular_read(struct file *f, struct iobuf buf, size_t len, uint64_t *pos)
 {
-	long n = inode_read_user(f->inode, *pos, buf, len);
+	long n = inode_read_buf(f->inode, *pos, buf, len);
 	if (n > 0)
 		*pos += (uint64_t)n;
 	return n;
 }
 
-static long regular_write(struct file *f, const void *buf, size_t len, uint64_t *pos)
+static long regular_write(struct file *f, struct iobuf buf, size_t len, uint64_t *pos)
 {
 	if (f->flags & O_APPEND)
 		*pos = f->inode->size;
-	long n = inode_write_user(f->inode, *pos, buf, len);
+	long n = inode_write_buf(f->inode, *pos, buf, len);
 	if (n > 0)
 		*pos += (uint64_t)n;
 	return n;
 }
 
-static long directory_read(struct file *f, void *buf, size_t len, uint64_t *pos)
+static long directory_read(struct file *f, struct iobuf buf, size_t len, uint64_t *pos)
 {
 	(void)f, (void)buf, (void)len, (void)pos;
 	return -EISDIR;
@@ -34,12 +37,12 @@ static long directory_read(struct file *f, void *buf, size_t len, uint64_t *pos)
 static const struct file_ops regular_ops = {.read = regular_read, .write = regular_write, .seekable = true};
 static const struct file_ops directory_ops = {.read = directory_read, .write = NULL, .seekable = true};
 
-static long device_read(struct file *f, void *buf, size_t len, uint64_t *pos)
+static long device_read(struct file *f, struct iobuf buf, size_t len, uint64_t *pos)
 {
 	(void)pos;
 	return f->inode->dev->read ? f->inode->dev->read(f, buf, len) : -EINVAL;
 }
-static long device_write(struct file *f, const void *buf, size_t len, uint64_t *pos)
+static long device_write(struct file *f, struct iobuf buf, size_t len, uint64_t *pos)
 {
 	(void)pos;
 	return f->inode->dev->write ? f->inode->dev->write(f, buf, len) : -EINVAL;
@@ -48,9 +51,39 @@ static long device_ioctl(struct file *f, unsigned cmd, unsigned long arg)
 {
 	return f->inode->dev->ioctl ? f->inode->dev->ioctl(f, cmd, arg) : -ENOTTY;
 }
+/* /proc files: the content generated at open, read like a regular file. */
+static long generated_read(struct file *f, struct iobuf buf, size_t len, uint64_t *pos)
+{
+	const struct strbuf *sb = f->snapshot;
+	if (*pos >= sb->len)
+		return 0;
+	size_t n = sb->len - *pos < len ? sb->len - *pos : len;
+	if (iobuf_put(buf, 0, sb->data + *pos, n))
+		return -EFAULT;
+	*pos += n;
+	return (long)n;
+}
+
+static void generated_release(struct file *f)
+{
+	strbuf_free(f->snapshot);
+	kfree(f->snapshot);
+}
+
+static const struct file_ops generated_ops = {.read = generated_read, .release = generated_release, .seekable = true};
+
 static const struct file_ops device_ops = {.read = device_read, .write = device_write, .ioctl = device_ioctl};
 
-struct file *file_open_inode(struct inode *ino, unsigned flags)
+static const struct file_ops *ops_for(const struct inode *ino)
+{
+	if (S_ISDIR(ino->mode))
+		return &directory_ops;
+	if (S_ISCHR(ino->mode))
+		return &device_ops;
+	return S_ISREG(ino->mode) && ino->file.generate ? &generated_ops : &regular_ops;
+}
+
+struct file *file_open_inode(struct inode *ino, unsigned flags, const char *path)
 {
 	struct file *f = kzalloc(sizeof *f);
 	if (!f)
@@ -58,7 +91,17 @@ struct file *file_open_inode(struct inode *ino, unsigned flags)
 	f->inode = ino;
 	f->flags = flags;
 	f->refs = 1;
-	f->ops = S_ISDIR(ino->mode) ? &directory_ops : S_ISCHR(ino->mode) ? &device_ops : &regular_ops;
+	f->ops = ops_for(ino);
+	f->path = path ? kstrdup(path) : NULL;
+	if (f->ops == &generated_ops) {
+		f->snapshot = kzalloc(sizeof(struct strbuf));
+		if (!f->snapshot) {
+			kfree(f->path);
+			kfree(f);
+			return NULL;
+		}
+		ino->file.generate(f->snapshot);
+	}
 	inode_get(ino);
 	return f;
 }
@@ -69,9 +112,22 @@ void file_put(struct file *f)
 {
 	if (--f->refs > 0)
 		return;
+	if (f->ops->release)
+		f->ops->release(f);
+	file_flock_release(f);
 	if (f->inode)
 		inode_put(f->inode);
+	kfree(f->path);
 	kfree(f);
+}
+
+void file_flock_release(struct file *f)
+{
+	if (f->flock_mode == LOCK_SH)
+		f->inode->flock_shared--;
+	else if (f->flock_mode == LOCK_EX)
+		f->inode->flock_exclusive = NULL;
+	f->flock_mode = 0;
 }
 
 struct fd_table *fd_table_new(void)

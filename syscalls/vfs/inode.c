@@ -156,52 +156,26 @@ static uint8_t *data_page(struct inode *ino, uint64_t off)
 	return index < ino->file.npages ? ino->file.pages[index] : NULL;
 }
 
-/* Reads through a copy function, so that kernel and user buffers share
- * one loop. */
-typedef int (*copy_out_fn)(void *dst, const void *src, size_t n);
-
-static int copy_kernel(void *dst, const void *src, size_t n)
-{
-	memcpy(dst, src, n);
-	return 0;
-}
-static int copy_zero_kernel(void *dst, size_t n)
-{
-	memset(dst, 0, n);
-	return 0;
-}
-
-static long read_with(struct inode *ino, uint64_t off, uint8_t *dst, size_t len, copy_out_fn copy,
-		      int (*zero)(void *, size_t))
+long inode_read_buf(struct inode *ino, uint64_t off, struct iobuf dst, size_t len)
 {
 	if (off >= ino->size)
 		return 0;
 	if (len > ino->size - off)
 		len = ino->size - off;
 	if (ino->file.initrd_data)
-		return copy(dst, ino->file.initrd_data + off, len) ? -EFAULT : (long)len;
+		return iobuf_put(dst, 0, ino->file.initrd_data + off, len) ? -EFAULT : (long)len;
 	size_t done = 0;
 	while (done < len) {
 		uint64_t at = off + done;
 		size_t in_page = PAGE_SIZE - at % PAGE_SIZE;
 		size_t n = in_page < len - done ? in_page : len - done;
 		uint8_t *page = data_page(ino, at);
-		int err = page ? copy(dst + done, page + at % PAGE_SIZE, n) : zero(dst + done, n);
+		int err = page ? iobuf_put(dst, done, page + at % PAGE_SIZE, n) : iobuf_zero(dst, done, n);
 		if (err)
 			return done ? (long)done : -EFAULT;
 		done += n;
 	}
 	return (long)done;
-}
-
-long inode_read(struct inode *ino, uint64_t off, void *kbuf, size_t len)
-{
-	return read_with(ino, off, kbuf, len, copy_kernel, copy_zero_kernel);
-}
-
-long inode_read_user(struct inode *ino, uint64_t off, void *user_buf, size_t len)
-{
-	return read_with(ino, off, user_buf, len, copy_to_user, clear_user);
 }
 
 static int grow_page_table(struct inode *ino, size_t npages)
@@ -239,8 +213,7 @@ static int take_ownership(struct inode *ino)
 	return 0;
 }
 
-static long write_with(struct inode *ino, uint64_t off, const uint8_t *src, size_t len,
-		       int (*copy)(void *, const void *, size_t))
+long inode_write_buf(struct inode *ino, uint64_t off, struct iobuf src, size_t len)
 {
 	if (off + len < off)
 		return -EFBIG;
@@ -256,7 +229,7 @@ static long write_with(struct inode *ino, uint64_t off, const uint8_t *src, size
 		size_t n = PAGE_SIZE - at % PAGE_SIZE < len - done ? PAGE_SIZE - at % PAGE_SIZE : len - done;
 		if (!ino->file.pages[index] && !(ino->file.pages[index] = data_page_alloc()))
 			break;
-		if (copy(ino->file.pages[index] + at % PAGE_SIZE, src + done, n))
+		if (iobuf_get(ino->file.pages[index] + at % PAGE_SIZE, src, done, n))
 			break;
 		done += n;
 	}
@@ -268,14 +241,22 @@ static long write_with(struct inode *ino, uint64_t off, const uint8_t *src, size
 	return (long)done;
 }
 
-long inode_write_user(struct inode *ino, uint64_t off, const void *user_buf, size_t len)
+uint64_t inode_initrd_page(struct inode *ino, uint64_t off)
 {
-	return write_with(ino, off, user_buf, len, copy_from_user);
+	const uint8_t *data = ino->file.initrd_data;
+	if (!data || off + PAGE_SIZE > ino->size || ((uintptr_t)(data + off) & (PAGE_SIZE - 1)))
+		return 0;
+	return virt_to_phys(data + off);
 }
 
-long inode_write(struct inode *ino, uint64_t off, const void *kbuf, size_t len)
+uint64_t inode_page_for_mapping(struct inode *ino, uint64_t off)
 {
-	return write_with(ino, off, kbuf, len, copy_kernel);
+	size_t index = off / PAGE_SIZE;
+	if (take_ownership(ino) || grow_page_table(ino, index + 1))
+		return 0;
+	if (!ino->file.pages[index] && !(ino->file.pages[index] = data_page_alloc()))
+		return 0;
+	return virt_to_phys(ino->file.pages[index]);
 }
 
 int inode_truncate(struct inode *ino, uint64_t size)
@@ -285,6 +266,10 @@ int inode_truncate(struct inode *ino, uint64_t size)
 		return err;
 	size_t keep = PAGE_ALIGN_UP(size) / PAGE_SIZE;
 	for (size_t i = keep; i < ino->file.npages; i++) {
+		if (ino->shared_mappings && ino->file.pages[i]) {
+			memset(ino->file.pages[i], 0, PAGE_SIZE); /* still mapped: keep it, empty */
+			continue;
+		}
 		data_page_free(ino->file.pages[i]);
 		ino->file.pages[i] = NULL;
 	}

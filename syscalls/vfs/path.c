@@ -59,6 +59,7 @@ static int walk(struct inode *start, const char *path, size_t len, int flags, in
 			cur = parent_of(cur);
 			continue;
 		}
+		dir_refresh(cur);
 		struct inode *child = dir_lookup(cur, comp, clen);
 		if (!child)
 			return -ENOENT;
@@ -130,6 +131,45 @@ long vfs_dir_path(struct inode *dir, char *buf, size_t size)
 	}
 	size_t len = size - 1 - at;
 	memmove(buf, buf + at, len + 1);
+	return (long)len;
+}
+
+long vfs_absolute_path(struct inode *start, const char *path, char *buf, size_t size)
+{
+	size_t len = 0;
+	if (path[0] != '/') {
+		long n = vfs_dir_path(start, buf, size);
+		if (n < 0)
+			return n;
+		len = n == 1 ? 0 : (size_t)n; /* "/" contributes nothing before the next "/" */
+	}
+	for (const char *p = path; *p;) {
+		while (*p == '/')
+			p++;
+		const char *end = p;
+		while (*end && *end != '/')
+			end++;
+		size_t clen = (size_t)(end - p);
+		if (clen == 0 || (clen == 1 && p[0] == '.')) {
+			/* nothing */
+		} else if (clen == 2 && p[0] == '.' && p[1] == '.') {
+			while (len > 0 && buf[--len] != '/')
+				;
+		} else {
+			if (len + 1 + clen + 1 > size)
+				return -ENAMETOOLONG;
+			buf[len++] = '/';
+			memcpy(buf + len, p, clen);
+			len += clen;
+		}
+		p = end;
+	}
+	if (len == 0) {
+		if (size < 2)
+			return -ENAMETOOLONG;
+		buf[len++] = '/';
+	}
+	buf[len] = 0;
 	return (long)len;
 }
 

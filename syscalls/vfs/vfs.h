@@ -10,9 +10,12 @@
 #include <stdint.h>
 
 #include <asm/stat.h>
+#include "kernel/mm/iobuf.h"
+
 #include <linux/stat.h>
 
 struct file;
+struct strbuf;
 
 struct kstat_time {
 	int64_t sec;
@@ -21,8 +24,8 @@ struct kstat_time {
 
 /* A character device: /dev/null, /dev/console and their like. */
 struct chardev {
-	long (*read)(struct file *f, void *user_buf, size_t len);
-	long (*write)(struct file *f, const void *user_buf, size_t len);
+	long (*read)(struct file *f, struct iobuf buf, size_t len);
+	long (*write)(struct file *f, struct iobuf buf, size_t len);
 	long (*ioctl)(struct file *f, unsigned cmd, unsigned long arg);
 };
 
@@ -41,16 +44,25 @@ struct inode {
 	uint32_t rdev;
 	struct kstat_time atime, mtime, ctime;
 	int refs; /* open files, mappings and the tree's own link */
+	/* flock(2) state: how many open files hold it shared, or which one
+	 * holds it exclusively. */
+	int flock_shared;
+	struct file *flock_exclusive;
+	int shared_mappings; /* MAP_SHARED areas over the file: its pages stay put */
 	union {
 		struct {
 			struct dentry *children;
 			struct inode *parent;
 			char *name; /* its name in the parent, for getcwd */
+			/* For /proc: brings the entries up to date before use. */
+			void (*refresh)(struct inode *dir);
 		} dir;
 		struct {
 			const uint8_t *initrd_data; /* read-only, until the first write */
 			uint8_t **pages;            /* owned pages; NULL entries are holes */
 			size_t npages;
+			/* For /proc: the content, written afresh at each open. */
+			void (*generate)(struct strbuf *out);
 		} file;
 		char *link_target;
 		const struct chardev *dev;
@@ -67,17 +79,30 @@ void inode_put(struct inode *ino);
 void inode_touch(struct inode *ino, bool modified);
 
 /* Directory entries. */
+static inline void dir_refresh(struct inode *dir)
+{
+	if (dir->dir.refresh)
+		dir->dir.refresh(dir);
+}
 struct inode *dir_lookup(struct inode *dir, const char *name, size_t len);
 int dir_link(struct inode *dir, const char *name, size_t len, struct inode *child);
 int dir_unlink(struct inode *dir, const char *name, size_t len);
 bool dir_is_empty(const struct inode *dir);
 
 /* Regular file data. */
-long inode_read(struct inode *ino, uint64_t off, void *kbuf, size_t len);
-long inode_read_user(struct inode *ino, uint64_t off, void *user_buf, size_t len);
-long inode_write_user(struct inode *ino, uint64_t off, const void *user_buf, size_t len);
-long inode_write(struct inode *ino, uint64_t off, const void *kbuf, size_t len);
+long inode_read_buf(struct inode *ino, uint64_t off, struct iobuf buf, size_t len);
+long inode_write_buf(struct inode *ino, uint64_t off, struct iobuf buf, size_t len);
+static inline long inode_read(struct inode *ino, uint64_t off, void *kbuf, size_t len)
+{
+	return inode_read_buf(ino, off, kernel_buf(kbuf), len);
+}
 int inode_truncate(struct inode *ino, uint64_t size);
+/* Pages for mappings (physical addresses, 0 when there is none): the
+ * file's own page at off, made on demand for MAP_SHARED; or the initrd page
+ * holding off, when the file is still served in place from a page-aligned
+ * spot of the initrd. */
+uint64_t inode_page_for_mapping(struct inode *ino, uint64_t off);
+uint64_t inode_initrd_page(struct inode *ino, uint64_t off);
 /* Points a new file at initrd bytes, served in place. */
 void inode_set_initrd_data(struct inode *ino, const uint8_t *data, uint64_t size);
 
@@ -90,6 +115,9 @@ int vfs_lookup_parent(struct inode *start, const char *path, struct inode **pare
 		      size_t *name_len);
 /* Writes the absolute path of a directory; returns its length or -errno. */
 long vfs_dir_path(struct inode *dir, char *buf, size_t size);
+/* The absolute, normalised form of path as seen from start ("." and ".."
+ * folded, symlinks left alone). Returns its length or -errno. */
+long vfs_absolute_path(struct inode *start, const char *path, char *buf, size_t size);
 void vfs_fill_stat(const struct inode *ino, struct stat *st);
 
 /* Boot: the tree from the initrd cpio, plus /dev and /proc. */

@@ -99,19 +99,6 @@ static bool check_program_header_table(struct elf_file *file, const GElf_Ehdr *h
 	return true;
 }
 
-static bool check_interpreter(struct elf_file *file, const GElf_Phdr *segment)
-{
-	char interpreter[256] = "an interpreter";
-
-	if (segment->p_offset < file->size && segment->p_filesz < sizeof(interpreter) &&
-	    segment->p_offset + segment->p_filesz <= file->size) {
-		ssize_t got = pread(file->fd, interpreter, segment->p_filesz, (off_t)segment->p_offset);
-		interpreter[got > 0 ? got : 0] = '\0';
-	}
-	return fail(file, "dynamic binaries: not yet supported (it needs %s); use a static build",
-		    interpreter);
-}
-
 static bool check_segments(struct elf_file *file, const GElf_Ehdr *header, size_t count)
 {
 	bool entry_found = false;
@@ -121,8 +108,6 @@ static bool check_segments(struct elf_file *file, const GElf_Ehdr *header, size_
 	for (size_t i = 0; i < count; i++) {
 		if (!gelf_getphdr(file->elf, (int)i, &segment))
 			return fail(file, "malformed ELF: program header %zu unreadable", i);
-		if (segment.p_type == PT_INTERP)
-			return check_interpreter(file, &segment);
 		if (segment.p_type != PT_LOAD)
 			continue;
 		loads++;

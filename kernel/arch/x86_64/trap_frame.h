@@ -35,6 +35,13 @@ _Static_assert(__builtin_offsetof(struct trap_frame, cs) == FRAME_CS, "traps.S l
 
 static inline bool trap_from_user(const struct trap_frame *f) { return (f->cs & 3) == 3; }
 
+/* The app's registers during a syscall: syscall_entry saves them at the top
+ * of the thread's kernel stack. */
+static inline struct trap_frame *syscall_frame(uint64_t kernel_stack_top)
+{
+	return (struct trap_frame *)(kernel_stack_top - sizeof(struct trap_frame));
+}
+
 /* Leaves the kernel through the frame, into ring 3. Never returns. */
 void trap_return_to(struct trap_frame *f) __attribute__((noreturn));
 #endif

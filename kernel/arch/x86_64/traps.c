@@ -54,10 +54,9 @@ static bool serve_page_fault(struct trap_frame *f, uint64_t addr)
 {
 	if (addr >= USER_TOP || !this_cpu()->current)
 		return false;
-	/* A present page faulting from kernel mode is SMAP or a protection
-	 * fault: the copy's fixup answers it, never a retry. */
-	if (!trap_from_user(f) && (f->error & PF_PRESENT))
-		return false;
+	/* as_fault serves only what a retry will get past: a missing page or
+	 * a copy-on-write; SMAP and protection faults fall through to the
+	 * copy's fixup or to a signal. */
 	int err = as_fault(current_process()->as, addr, f->error & PF_WRITE, f->error & PF_INSN);
 	if (err == -ENOMEM) {
 		kwarn("out of memory: the app needs more memory than the VM has; run it with a larger -m");

@@ -1,0 +1,171 @@
+/* Syscalls that change an inode's metadata: mode, owner and timestamps. */
+#include <linux/fcntl.h>
+#include <linux/time_types.h>
+
+#include "kernel/errno.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/time.h"
+#include "syscalls/fs_common.h"
+
+#define UTIME_NOW ((1l << 30) - 1l)
+#define UTIME_OMIT ((1l << 30) - 2l)
+
+/* The inode named by (dirfd, path); an empty path (AT_EMPTY_PATH) or a
+ * NULL one (utimensat) names dirfd itself. */
+static int target_inode(int dirfd, const char *user_path, int flags, struct inode **out)
+{
+	if (!user_path || (flags & AT_EMPTY_PATH)) {
+		struct user_path p;
+		if (user_path) {
+			int err = user_path_get(user_path, &p, true);
+			if (err)
+				return err;
+			if (p.name[0])
+				return lookup_at(dirfd, p.name, flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW, out);
+		}
+		if (dirfd == AT_FDCWD) {
+			*out = current_process()->fs->cwd;
+			return 0;
+		}
+		struct file *f = current_file(dirfd);
+		if (!f)
+			return -EBADF;
+		*out = f->inode;
+		return 0;
+	}
+	struct user_path p;
+	int err = user_path_get(user_path, &p, false);
+	return err ? err : lookup_at(dirfd, p.name, flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW, out);
+}
+
+static long change_mode(struct inode *ino, unsigned mode)
+{
+	ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
+	inode_touch(ino, false);
+	return 0;
+}
+
+long sys_fchmodat(int dirfd, const char *path, unsigned mode)
+{
+	struct inode *ino;
+	int err = target_inode(dirfd, path ? path : "", LOOKUP_FOLLOW, &ino);
+	return err ? err : change_mode(ino, mode);
+}
+
+long sys_chmod(const char *path, unsigned mode) { return sys_fchmodat(AT_FDCWD, path, mode); }
+
+long sys_fchmod(int fd, unsigned mode)
+{
+	struct file *f = current_file(fd);
+	return f ? change_mode(f->inode, mode) : -EBADF;
+}
+
+/* The app is root and may give files any owner; -1 keeps one unchanged. */
+static long change_owner(struct inode *ino, int uid, int gid)
+{
+	if (uid != -1)
+		ino->uid = (uint32_t)uid;
+	if (gid != -1)
+		ino->gid = (uint32_t)gid;
+	if (S_ISREG(ino->mode) && (uid != -1 || gid != -1))
+		ino->mode &= ~(uint32_t)(S_ISUID | ((ino->mode & S_IXGRP) ? S_ISGID : 0));
+	inode_touch(ino, false);
+	return 0;
+}
+
+long sys_fchownat(int dirfd, const char *path, int uid, int gid, int flags)
+{
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	struct inode *ino;
+	int err = target_inode(dirfd, path, flags, &ino);
+	return err ? err : change_owner(ino, uid, gid);
+}
+
+long sys_chown(const char *path, int uid, int gid) { return sys_fchownat(AT_FDCWD, path, uid, gid, 0); }
+long sys_lchown(const char *path, int uid, int gid)
+{
+	return sys_fchownat(AT_FDCWD, path, uid, gid, AT_SYMLINK_NOFOLLOW);
+}
+
+long sys_fchown(int fd, int uid, int gid)
+{
+	struct file *f = current_file(fd);
+	return f ? change_owner(f->inode, uid, gid) : -EBADF;
+}
+
+static int read_time(const struct __kernel_timespec *t, struct kstat_time *out, bool *omit)
+{
+	*omit = false;
+	if (t->tv_nsec == UTIME_OMIT) {
+		*omit = true;
+		return 0;
+	}
+	if (t->tv_nsec == UTIME_NOW) {
+		uint64_t ns = time_realtime_ns();
+		*out = (struct kstat_time){(int64_t)(ns / 1000000000), (long)(ns % 1000000000)};
+		return 0;
+	}
+	if (t->tv_nsec < 0 || t->tv_nsec >= 1000000000)
+		return -EINVAL;
+	*out = (struct kstat_time){t->tv_sec, (long)t->tv_nsec};
+	return 0;
+}
+
+/* Applies a pair of times (access, modification) already in the kernel. */
+static long apply_times(int dirfd, const char *path, int flags, const struct __kernel_timespec t[2])
+{
+	struct kstat_time at, mt;
+	bool omit_a, omit_m;
+	int err = read_time(&t[0], &at, &omit_a);
+	if (!err)
+		err = read_time(&t[1], &mt, &omit_m);
+	struct inode *ino;
+	if (!err)
+		err = target_inode(dirfd, path, flags, &ino);
+	if (err)
+		return err;
+	if (!omit_a)
+		ino->atime = at;
+	if (!omit_m)
+		ino->mtime = mt;
+	if (!omit_a || !omit_m)
+		inode_touch(ino, false);
+	return 0;
+}
+
+static const struct __kernel_timespec both_now[2] = {{0, UTIME_NOW}, {0, UTIME_NOW}};
+
+long sys_utimensat(int dirfd, const char *path, const struct __kernel_timespec *times, int flags)
+{
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	struct __kernel_timespec t[2];
+	if (times && copy_from_user(t, times, sizeof t))
+		return -EFAULT;
+	return apply_times(dirfd, path, flags, times ? t : both_now);
+}
+
+/* futimesat and utimes take microseconds. */
+long sys_futimesat(int dirfd, const char *path, const struct __kernel_old_timeval *times)
+{
+	if (!path)
+		return -EFAULT;
+	if (!times)
+		return apply_times(dirfd, path, 0, both_now);
+	struct __kernel_old_timeval tv[2];
+	if (copy_from_user(tv, times, sizeof tv))
+		return -EFAULT;
+	struct __kernel_timespec t[2];
+	for (int i = 0; i < 2; i++) {
+		if (tv[i].tv_usec < 0 || tv[i].tv_usec >= 1000000)
+			return -EINVAL;
+		t[i] = (struct __kernel_timespec){tv[i].tv_sec, tv[i].tv_usec * 1000};
+	}
+	return apply_times(dirfd, path, 0, t);
+}
+
+long sys_utimes(const char *path, const struct __kernel_old_timeval *times)
+{
+	return sys_futimesat(AT_FDCWD, path, times);
+}
