@@ -17,6 +17,7 @@ struct boot_config {
 	const char *cwd;
 	const char *hostname;
 	bool trace;
+	bool syscall_summary; /* count every syscall; send the counts at exit */
 	bool verbose;
 	bool test_kernel_panic; /* panic on purpose before the app starts */
 	unsigned tty_mask; /* bit n: the host's fd n is a terminal */

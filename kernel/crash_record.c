@@ -158,6 +158,8 @@ void crash_record_kernel_panic(const struct trap_frame *f, const char *detail, u
 		registers(f);
 		line("frame 0x%llx", (unsigned long long)f->rip);
 		rbp = f->rbp;
+	} else {
+		line("frame 0x%llx", (unsigned long long)__builtin_return_address(0)); /* in panic() */
 	}
 	kernel_backtrace(rbp);
 	line("end");

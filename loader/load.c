@@ -4,6 +4,7 @@
 #include "loader/load.h"
 
 #include "kernel/errno.h"
+#include "kernel/intern.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/addrspace.h"
 #include "kernel/mm/layout.h"
@@ -89,7 +90,7 @@ static int load_interpreter(struct addrspace *as, const char *interp, struct loa
 	}
 	if (!err) {
 		uint64_t bias = base - info.lowest_vaddr;
-		const char *name = kstrdup(interp);
+		const char *name = intern(interp);
 		err = map_image(as, file, name ? name : "[interpreter]", &info, bias, error);
 		out->interp_base = bias;
 		out->start = info.ehdr->e_entry + bias;

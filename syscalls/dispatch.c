@@ -1,12 +1,15 @@
 /* From syscall_entry to the handler in the generated table and back. An
  * unknown or unimplemented number gets -ENOSYS and one warning line per
- * distinct number; with --trace every call is logged. */
+ * distinct number; with --trace every call is logged, with
+ * --syscall-summary every call is counted. */
 #include <stdint.h>
 
+#include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/trap_frame.h"
 #include "kernel/boot_config.h"
 #include "kernel/errno.h"
 #include "kernel/log.h"
+#include "syscalls/syscall_summary.h"
 #include "syscalls/syscall_table.h"
 #include "syscalls/trace.h"
 
@@ -42,6 +45,9 @@ int syscall_dispatch(struct trap_frame *f)
 	syscall_handler handler = nr >= 0 && nr < SYSCALL_COUNT ? syscall_handlers[nr] : NULL;
 	if (boot_config.trace && (nr == NR_EXIT || nr == NR_EXIT_GROUP))
 		trace_syscall(nr, args, 0, false);
+	if (boot_config.syscall_summary && (nr == NR_EXIT || nr == NR_EXIT_GROUP))
+		syscall_summary_record(nr, 0, 0); /* counted now: it does not return */
+	uint64_t started = boot_config.syscall_summary ? rdtsc() : 0;
 	long ret;
 	if (handler) {
 		ret = handler(args[0], args[1], args[2], args[3], args[4], args[5]);
@@ -49,6 +55,8 @@ int syscall_dispatch(struct trap_frame *f)
 		warn_unimplemented(nr);
 		ret = -ENOSYS;
 	}
+	if (boot_config.syscall_summary)
+		syscall_summary_record(nr, ret, rdtsc() - started);
 	if (boot_config.trace)
 		trace_syscall(nr, args, ret, true);
 	f->rax = (uint64_t)ret;

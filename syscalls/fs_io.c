@@ -2,6 +2,7 @@
  * positioned forms, lseek, dup*, fcntl, ioctl, getdents64, ftruncate. */
 #include <asm/ioctls.h>
 #include <linux/fcntl.h>
+#include <linux/fadvise.h>
 #include <linux/falloc.h>
 #include <linux/fs.h>
 #include <linux/uio.h>
@@ -254,6 +255,20 @@ long sys_fsync(int fd) { return current_file(fd) ? 0 : -EBADF; }
 long sys_fdatasync(int fd) { return sys_fsync(fd); }
 long sys_syncfs(int fd) { return sys_fsync(fd); }
 long sys_sync(void) { return 0; }
+
+/* Advice about future access: checked, then nothing to steer (no page cache). */
+long sys_fadvise64(int fd, long offset, long len, int advice)
+{
+	struct file *f = current_file(fd);
+	if (!f)
+		return -EBADF;
+	if (!f->ops->seekable)
+		return -ESPIPE;
+	if (advice < POSIX_FADV_NORMAL || advice > POSIX_FADV_NOREUSE || len < 0)
+		return -EINVAL;
+	(void)offset;
+	return 0;
+}
 
 long sys_fallocate(int fd, int mode, long offset, long len)
 {

@@ -7,6 +7,7 @@
 #include "kernel/mm/heap.h"
 #include "kernel/mm/uaccess.h"
 #include "syscalls/fs_common.h"
+#include "syscalls/vfs/missing.h"
 
 #define RENAME_NOREPLACE (1 << 0)
 #define R_OK 4
@@ -71,6 +72,8 @@ long sys_openat(int dirfd, const char *user_path, int flags, unsigned mode)
 		if (!err && S_ISLNK(ino->mode) && !(flags & O_PATH))
 			err = -ELOOP;
 	}
+	if (err == -ENOENT)
+		missing_note(start, p.name);
 	if (err)
 		return err;
 	int access = flags & O_ACCMODE;

@@ -3,6 +3,7 @@
 #include <linux/mman.h>
 
 #include "kernel/errno.h"
+#include "kernel/intern.h"
 #include "kernel/mm/addrspace.h"
 #include "kernel/mm/layout.h"
 #include "kernel/mm/uaccess.h"
@@ -75,6 +76,7 @@ long sys_mmap(unsigned long addr, unsigned long length, unsigned long prot, unsi
 	if (len < length)
 		return -ENOMEM;
 	struct inode *file = NULL;
+	const char *name = NULL; /* the file's path, for /proc/self/maps and crash records */
 	if (!(flags & MAP_ANONYMOUS)) {
 		struct file *f = current_file(fd);
 		if (!f)
@@ -88,13 +90,14 @@ long sys_mmap(unsigned long addr, unsigned long length, unsigned long prot, unsi
 		if (f->inode->file.generate)
 			return -ENODEV; /* /proc files have no pages */
 		file = f->inode;
+		name = f->path ? intern(f->path) : NULL;
 	}
 	uintptr_t start;
 	int err = mapping_target(as, addr, len, (int)flags, &start);
 	if (!err)
 		err = as_map(as, start, len, (uint32_t)prot,
 			     ((flags & MAP_GROWSDOWN) ? VMA_STACK : 0) | (type != MAP_PRIVATE && file ? VMA_SHARED : 0),
-			     file, offset, len, NULL);
+			     file, offset, len, name);
 	if (!err && (flags & MAP_POPULATE))
 		as_populate(as, start, len);
 	return err ? err : (long)start;

@@ -57,6 +57,8 @@ long sys_rt_sigaction(int sig, const struct k_sigaction *act, struct k_sigaction
 	return 0;
 }
 
+static void take_unblocked_signals(struct thread *t);
+
 long sys_rt_sigprocmask(int how, const uint64_t *set, uint64_t *oldset, size_t sigsetsize)
 {
 	if (sigsetsize != sizeof(uint64_t))
@@ -78,6 +80,7 @@ long sys_rt_sigprocmask(int how, const uint64_t *set, uint64_t *oldset, size_t s
 	else
 		t->signal_mask = wanted;
 	t->signal_mask &= ~UNBLOCKABLE;
+	take_unblocked_signals(t);
 	return 0;
 }
 
@@ -123,17 +126,14 @@ static uint64_t signal_bit(int sig) { return 1ull << (sig - 1); }
 	(signal_bit(SIGQUIT) | signal_bit(SIGILL) | signal_bit(SIGTRAP) | signal_bit(SIGABRT) | signal_bit(SIGBUS) | \
 	 signal_bit(SIGFPE) | signal_bit(SIGSEGV) | signal_bit(SIGXCPU) | signal_bit(SIGXFSZ) | signal_bit(SIGSYS))
 
-/* The app sent itself sig with the syscall named by how. With no delivery
- * yet, the signal takes its default action even when a handler is set. */
-static long signal_self(int sig, const char *how)
+/* Takes sig's default action: delivery to handlers does not exist yet, so
+ * a handled signal takes it too. how names the syscall that sent it. */
+static long take_default_action(int sig, const char *how)
 {
 	struct process *p = current_process();
-	struct thread *t = current_thread();
-	if (sig == 0)
-		return 0; /* only checks that the target exists */
 	uint64_t handler = p->sighand->action[sig - 1].handler;
-	if (sig != SIGKILL && (handler == SIG_IGN || (t->signal_mask & signal_bit(sig))))
-		return 0; /* ignored, or blocked: pending signals are not kept yet */
+	if (handler == SIG_IGN && sig != SIGKILL)
+		return 0;
 	if (signal_bit(sig) & (DEFAULT_IGNORED | DEFAULT_STOPS)) {
 		if (signal_bit(sig) & DEFAULT_STOPS)
 			kwarn("signal %d would stop the app; sole has no job control, so it is ignored", sig);
@@ -141,10 +141,35 @@ static long signal_self(int sig, const char *how)
 	}
 	if (handler != SIG_DFL)
 		kwarn("signal %d has a handler; delivery to handlers is not implemented yet, so it ends the app", sig);
-	char detail[64];
+	char detail[80];
 	ksnprintf(detail, sizeof detail, "sent by the app itself with %s", how);
+	struct thread *t = current_thread();
 	const struct trap_frame *f = signal_bit(sig) & DEFAULT_CORE_DUMP ? syscall_frame(t->kernel_stack_top) : NULL;
 	process_kill_by_signal(p, sig, f, "signal", detail, 0);
+}
+
+/* The app sent itself sig; a blocked one waits until it is unblocked. */
+static long signal_self(int sig, const char *how)
+{
+	struct thread *t = current_thread();
+	if (sig == 0)
+		return 0; /* only checks that the target exists */
+	if (sig != SIGKILL && (t->signal_mask & signal_bit(sig))) {
+		t->signal_pending |= signal_bit(sig);
+		return 0;
+	}
+	return take_default_action(sig, how);
+}
+
+/* Acts on the pending signals that the new mask lets through. */
+static void take_unblocked_signals(struct thread *t)
+{
+	uint64_t ready;
+	while ((ready = t->signal_pending & ~t->signal_mask)) {
+		int sig = __builtin_ctzll(ready) + 1;
+		t->signal_pending &= ~signal_bit(sig);
+		take_default_action(sig, "kill, tkill or tgkill while blocked");
+	}
 }
 
 long sys_kill(int pid, int sig)

@@ -12,7 +12,9 @@
 #include "kernel/mm/page.h"
 #include "kernel/time.h"
 #include "platforms/platform.h"
+#include "syscalls/syscall_summary.h"
 #include "syscalls/vfs/file.h"
+#include "syscalls/vfs/missing.h"
 #include "syscalls/vfs/vfs.h"
 
 #define KERNEL_STACK_PAGES 8
@@ -33,21 +35,42 @@ static void default_rlimits(struct rlimit64 *r)
 	r[14] = (struct rlimit64){.rlim_cur = 0, .rlim_max = 0};                  /* RLIMIT_RTPRIO */
 }
 
-static struct thread *thread_create(struct process *p, int tid)
+static int next_tid = 1;
+
+struct thread *thread_create(struct process *p)
 {
 	struct thread *t = kzalloc(sizeof *t);
 	uint64_t stack = page_alloc(KERNEL_STACK_PAGES);
-	if (!t || !stack) {
+	uint64_t fpu = page_alloc(1);
+	if (!t || !stack || !fpu) {
 		kfree(t);
+		if (stack)
+			page_free(stack, KERNEL_STACK_PAGES);
+		if (fpu)
+			page_free(fpu, 1);
 		return NULL;
 	}
-	t->tid = tid;
+	t->tid = next_tid++;
 	t->proc = p;
+	t->fpu_area = phys_to_virt(fpu);
 	t->kernel_stack_base = (uint64_t)phys_to_virt(stack);
 	t->kernel_stack_top = t->kernel_stack_base + KERNEL_STACK_PAGES * PAGE_SIZE;
 	t->next_in_process = p->threads;
 	p->threads = t;
 	return t;
+}
+
+void thread_free(struct thread *t)
+{
+	struct process *p = t->proc;
+	for (struct thread **at = &p->threads; *at; at = &(*at)->next_in_process)
+		if (*at == t) {
+			*at = t->next_in_process;
+			break;
+		}
+	page_free(virt_to_phys((void *)t->kernel_stack_base), KERNEL_STACK_PAGES);
+	page_free(virt_to_phys(t->fpu_area), 1);
+	kfree(t);
 }
 
 struct process *process_create_init(void)
@@ -61,7 +84,7 @@ struct process *process_create_init(void)
 	p->files = fd_table_new();
 	p->sighand = kzalloc(sizeof *p->sighand);
 	p->fs = kzalloc(sizeof *p->fs);
-	if (!p->as || !p->files || !p->sighand || !p->fs || !thread_create(p, 1))
+	if (!p->as || !p->files || !p->sighand || !p->fs || !thread_create(p))
 		return NULL;
 	p->sighand->refs = 1;
 	p->fs->refs = 1;
@@ -82,9 +105,17 @@ void thread_switch_to(struct thread *t)
 	wrmsr(MSR_FS_BASE, t->fs_base);
 }
 
+/* What the host hears about at every end of the app, before its status. */
+static void report_at_exit(void)
+{
+	missing_report();
+	syscall_summary_send();
+}
+
 void process_exit(struct process *p, int status)
 {
 	(void)p;
+	report_at_exit();
 	console_send_exit(status & 0xff);
 	platform_poweroff(0);
 }
@@ -94,6 +125,7 @@ void process_kill_by_signal(struct process *p, int sig, const struct trap_frame 
 {
 	if (f)
 		crash_record_user_fault(p, sig, f, cause, detail, addr);
+	report_at_exit();
 	console_send_exit(128 + sig);
 	platform_poweroff(0);
 }

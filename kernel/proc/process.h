@@ -60,6 +60,8 @@ struct process {
 	uint64_t start_ns;
 };
 
+enum thread_state { THREAD_RUNNING, THREAD_READY, THREAD_BLOCKED, THREAD_DEAD };
+
 struct thread {
 	int tid;
 	struct process *proc;
@@ -69,10 +71,23 @@ struct thread {
 	uint64_t robust_list;
 	uint64_t robust_list_len;
 	uint64_t signal_mask;
+	uint64_t signal_pending; /* sent while blocked: acted on when unblocked */
 	uint64_t altstack_sp, altstack_size;
 	uint32_t altstack_flags;
 	char comm[16]; /* prctl(PR_SET_NAME) */
+	uint64_t rseq_area; /* registered struct rseq, 0 for none (syscalls/rseq.c) */
+	uint32_t rseq_len, rseq_sig;
 	struct thread *next_in_process;
+	/* The scheduler's (kernel/sched): */
+	enum thread_state state;
+	uint64_t saved_rsp;        /* kernel stack pointer while switched out */
+	struct thread *run_next;   /* run queue, or the list of dead threads */
+	struct thread *timer_next; /* blocked threads with a deadline */
+	uint64_t wake_at;          /* deadline while blocked (monotonic ns), 0 for none */
+	int wake_reason;           /* enum wake_reason */
+	bool signal_wakeup;        /* a signal came while it was not blocked */
+	void *fpu_area;            /* xsave area while switched out */
+	uint64_t gs_base;          /* the app's GS base while switched out */
 };
 
 static inline struct thread *current_thread(void) { return this_cpu()->current; }
@@ -83,6 +98,10 @@ static inline struct process *current_process(void) { return this_cpu()->current
 struct process *process_create_init(void);
 /* Makes t the running thread: its kernel stack, address space and TLS. */
 void thread_switch_to(struct thread *t);
+/* A new thread of p (clone), not yet runnable; NULL when out of memory. */
+struct thread *thread_create(struct process *p);
+/* Frees a dead thread's kernel stack, FPU area and structure. */
+void thread_free(struct thread *t);
 /* Ends the whole process: exit_group. Sends the status and powers off. */
 void process_exit(struct process *p, int status) __attribute__((noreturn));
 /* Ends the process by a fatal signal, with a crash record first when the

@@ -49,8 +49,12 @@ void boot_config_encode(const struct boot_config *config, struct byte_buffer *ou
 	put_entry(out, "hostname", SOLE_HOSTNAME);
 	if (config->trace)
 		put_entry(out, "trace", "1");
+	if (config->syscall_summary)
+		put_entry(out, "syscall_summary", "1");
 	if (config->verbose)
 		put_entry(out, "verbose", "1");
+	if (config->test_kernel_panic)
+		put_entry(out, "test-kernel-panic", "1");
 	snprintf(number, sizeof(number), "%u", config->terminal.tty_mask);
 	put_entry(out, "tty", number);
 	if (config->terminal.rows) {

@@ -23,7 +23,9 @@ struct boot_config {
 	const struct string_list *env;
 	const char *cwd;
 	bool trace;
+	bool syscall_summary;
 	bool verbose;
+	bool test_kernel_panic;
 	struct host_terminal terminal;
 };
 

@@ -1,6 +1,7 @@
 /* Where each demultiplexed console stream goes on the host: the app's stdout
  * and stderr to fds 1 and 2 unaltered, kernel log and warnings as "sole: "
- * lines, traces as they are, crash record lines kept for the report. */
+ * lines, traces as they are, crash record and syscall summary lines kept
+ * for the report and the table. */
 #include "console_sink.h"
 
 #include <errno.h>
@@ -27,23 +28,22 @@ static void write_app_stdout(struct console_sink *sink, const uint8_t *bytes, si
 	sink->stdout_broken_pipe = errno == EPIPE;
 }
 
-static void end_crash_line(struct console_sink *sink)
+static void end_line(struct byte_buffer *line, struct string_list *lines)
 {
-	struct byte_buffer *line = &sink->crash_partial_line;
-	string_list_append_owned(&sink->crash_lines,
-				 xasprintf("%.*s", (int)line->length, (const char *)line->data));
+	string_list_append_owned(lines, xasprintf("%.*s", (int)line->length, (const char *)line->data));
 	line->length = 0;
 }
 
-static void collect_crash_lines(struct console_sink *sink, const uint8_t *bytes, size_t count)
+static void collect_lines(struct byte_buffer *partial, struct string_list *lines, const uint8_t *bytes,
+			  size_t count)
 {
 	while (count > 0) {
 		const uint8_t *newline = memchr(bytes, '\n', count);
 		size_t part = newline ? (size_t)(newline - bytes) : count;
-		byte_buffer_append(&sink->crash_partial_line, bytes, part);
+		byte_buffer_append(partial, bytes, part);
 		if (!newline)
 			return;
-		end_crash_line(sink);
+		end_line(partial, lines);
 		bytes += part + 1;
 		count -= part + 1;
 	}
@@ -72,7 +72,10 @@ void console_sink_deliver(void *context, char stream, const uint8_t *bytes, size
 			write_all(STDERR_FILENO, bytes, count);
 		break;
 	case WIRE_CRASH:
-		collect_crash_lines(sink, bytes, count);
+		collect_lines(&sink->crash_partial_line, &sink->crash_lines, bytes, count);
+		break;
+	case WIRE_SUMMARY:
+		collect_lines(&sink->summary_partial_line, &sink->summary_lines, bytes, count);
 		break;
 	default: /* a stream from a newer kernel: not ours to show */
 		break;
@@ -84,11 +87,15 @@ void console_sink_finish(struct console_sink *sink)
 	line_prefixer_finish(&sink->log_lines);
 	line_prefixer_finish(&sink->warning_lines);
 	if (sink->crash_partial_line.length > 0)
-		end_crash_line(sink);
+		end_line(&sink->crash_partial_line, &sink->crash_lines);
+	if (sink->summary_partial_line.length > 0)
+		end_line(&sink->summary_partial_line, &sink->summary_lines);
 	byte_buffer_free(&sink->crash_partial_line);
+	byte_buffer_free(&sink->summary_partial_line);
 }
 
 void console_sink_free(struct console_sink *sink)
 {
 	string_list_free(&sink->crash_lines);
+	string_list_free(&sink->summary_lines);
 }

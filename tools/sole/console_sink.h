@@ -1,6 +1,7 @@
 /* Where each demultiplexed console stream goes on the host: the app's stdout
  * and stderr to fds 1 and 2 unaltered, kernel log and warnings as "sole: "
- * lines, traces as they are, crash record lines kept for the report. */
+ * lines, traces as they are, crash record and syscall summary lines kept
+ * for the report and the table. */
 #ifndef SOLE_CONSOLE_SINK_H
 #define SOLE_CONSOLE_SINK_H
 
@@ -21,12 +22,14 @@ struct console_sink {
 	struct line_prefixer warning_lines;
 	struct byte_buffer crash_partial_line;
 	struct string_list crash_lines;
+	struct byte_buffer summary_partial_line;
+	struct string_list summary_lines; /* "NR CALLS ERRORS ENOSYS NANOSECONDS" */
 };
 
 void console_sink_init(struct console_sink *sink, bool show_log, bool show_trace);
 /* A console_deliver_fn; context is the sink. */
 void console_sink_deliver(void *context, char stream, const uint8_t *bytes, size_t count);
-/* Ends partial lines; the crash lines stay until console_sink_free. */
+/* Ends partial lines; the crash and summary lines stay until console_sink_free. */
 void console_sink_finish(struct console_sink *sink);
 void console_sink_free(struct console_sink *sink);
 

@@ -1,6 +1,6 @@
 /* Turns the crash record the kernel sent (docs/crash-record.md) into a report
- * on stderr: what killed the app or the kernel, the registers, and a
- * backtrace named with the kernel's and the app's symbol tables. */
+ * on stderr: what killed the app or the kernel, a backtrace named with
+ * symbols and source lines, and the registers. */
 #define _GNU_SOURCE
 #include "crash_report.h"
 
@@ -9,227 +9,194 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "elf_symbols.h"
+#include "crash_record.h"
 #include "exit_codes.h"
-#include "xalloc.h"
+#include "unwinder.h"
 
-#define KERNEL_SPACE_START UINT64_C(0xffff800000000000)
-#define PAGE_MASK (~UINT64_C(0xfff))
 #define REGISTERS_PER_LINE 4
+#define REPEATS_SHOWN 2 /* a run of identical frames (deep recursion) shows this many */
 
-struct crash_map {
-	uint64_t start;
-	uint64_t end;
-	uint64_t offset;
-	char prot[8];
-	char path[256]; /* empty for anonymous memory */
-};
-
-struct crash_record {
-	bool kernel_panic;
-	int signal;
-	const char *cause;   /* these point into the record's lines */
-	const char *detail;
-	const char *addr;
-	const char *error;
-	bool have_rip;
-	uint64_t rip;
-	struct string_list registers; /* "rip 0x401136" */
-	uint64_t *frames;
-	size_t frame_count;
-	struct crash_map *maps;
-	size_t map_count;
-};
-
-/* Symbol tables and the app's load base, for naming addresses. */
-struct symbolizer {
-	const struct crash_context *context;
-	const struct crash_record *record;
-	struct elf_symbols *kernel;
-	struct elf_symbols *app;
-	uint64_t app_load_bias;
-};
-
-static void parse_map(struct crash_record *record, const char *text)
+static const char *base_name(const char *path)
 {
-	struct crash_map map = {0};
-
-	if (sscanf(text, "%" SCNx64 " %" SCNx64 " %7s %" SCNx64 " %255[^\n]", &map.start, &map.end,
-		   map.prot, &map.offset, map.path) < 4)
-		return;
-	record->maps = xrealloc(record->maps, (record->map_count + 1) * sizeof(*record->maps));
-	record->maps[record->map_count++] = map;
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
 }
 
-static void parse_line(struct crash_record *record, const char *line)
+static void print_source_frames(FILE *out, unsigned *index, uint64_t pc, const struct source_frames *frames,
+				const char *annotation)
 {
-	size_t key_length = strcspn(line, " ");
-	const char *value = line + key_length + (line[key_length] == ' ');
-
-#define KEY_IS(name) (key_length == strlen(name) && strncmp(line, name, key_length) == 0)
-	if (KEY_IS("kind")) {
-		record->kernel_panic = strcmp(value, "kernel-panic") == 0;
-	} else if (KEY_IS("signal")) {
-		record->signal = atoi(value);
-	} else if (KEY_IS("cause")) {
-		record->cause = value;
-	} else if (KEY_IS("detail")) {
-		record->detail = value;
-	} else if (KEY_IS("addr")) {
-		record->addr = value;
-	} else if (KEY_IS("error")) {
-		record->error = value;
-	} else if (KEY_IS("reg")) {
-		string_list_append(&record->registers, value);
-		if (strncmp(value, "rip ", 4) == 0) {
-			record->rip = strtoull(value + 4, NULL, 16);
-			record->have_rip = true;
-		}
-	} else if (KEY_IS("frame")) {
-		record->frames = xrealloc(record->frames, (record->frame_count + 1) * sizeof(uint64_t));
-		record->frames[record->frame_count++] = strtoull(value, NULL, 16);
-	} else if (KEY_IS("map")) {
-		parse_map(record, value);
-	} /* "crash", "end" and lines from newer kernels carry nothing to show */
-#undef KEY_IS
-}
-
-static const struct crash_map *map_containing(const struct crash_record *record, uint64_t address)
-{
-	for (size_t i = 0; i < record->map_count; i++)
-		if (address >= record->maps[i].start && address < record->maps[i].end)
-			return &record->maps[i];
-	return NULL;
-}
-
-/* A PIE's load bias: where its lowest mapping landed minus its lowest vaddr. */
-static uint64_t app_load_bias(const struct symbolizer *names)
-{
-	uint64_t lowest_start = UINT64_MAX;
-
-	if (!names->app || !names->app->position_independent)
-		return 0;
-	for (size_t i = 0; i < names->record->map_count; i++) {
-		const struct crash_map *map = &names->record->maps[i];
-		if (strcmp(map->path, names->context->app_guest_path) == 0 && map->start < lowest_start)
-			lowest_start = map->start;
+	for (size_t i = 0; i < frames->count; i++) {
+		const struct source_location *at = &frames->items[i];
+		fprintf(out, "  #%u 0x%" PRIx64 " in %s", (*index)++, pc, at->function ? at->function : "??");
+		if (at->file)
+			fprintf(out, " (%s:%d)", base_name(at->file), at->line);
+		fprintf(out, "%s%s\n", i + 1 < frames->count ? " [inlined]" : "", i == 0 ? annotation : "");
 	}
-	return lowest_start == UINT64_MAX ? 0 : lowest_start - (names->app->lowest_address & PAGE_MASK);
 }
 
-static void print_symbol(FILE *out, const struct elf_symbols *table, uint64_t address,
-			 const char *where)
+/* Names pc by the symbol table alone, or says why it cannot. */
+static void print_symbol(FILE *out, unsigned *index, const struct crash_objects *objects,
+			 const struct crash_object *object, uint64_t pc, uint64_t lookup, const char *annotation)
 {
-	const struct elf_symbol *symbol = table ? elf_symbols_find(table, address) : NULL;
+	const struct crash_map *map = crash_record_map_at(objects->record, pc);
+	const struct elf_symbol *symbol = object->symbols ? elf_symbols_find(object->symbols, lookup) : NULL;
 
+	fprintf(out, "  #%u 0x%" PRIx64, (*index)++, pc);
 	if (symbol)
-		fprintf(out, " in %s+0x%" PRIx64 " (%s)\n", symbol->name, address - symbol->address, where);
-	else if (table)
-		fprintf(out, " (%s, no symbol covers it)\n", where);
+		fprintf(out, " in %s+0x%" PRIx64 "%s\n", symbol->name, pc - object->bias - symbol->address, annotation);
+	else if (object->elf)
+		fprintf(out, " in %s+0x%" PRIx64 ", no symbol covers it%s\n", base_name(object->guest_path),
+			pc - object->bias, annotation);
+	else if (object->kernel)
+		fprintf(out, " (in the kernel; its symbols could not be read)%s\n", annotation);
 	else
-		fprintf(out, " (%s, its symbols could not be read)\n", where);
+		fprintf(out, " in %s+0x%" PRIx64 " (not found on the host)%s\n", object->guest_path,
+			map ? pc - map->start + map->offset : pc - object->start, annotation);
 }
 
-/* Says what an app-space address belongs to when it is not the app binary. */
-static void print_other_mapping(FILE *out, const struct crash_map *map, uint64_t address)
+/* Says what an address that belongs to no ELF file is. */
+static void print_unmapped(FILE *out, unsigned *index, const struct crash_record *record, uint64_t pc,
+			   const char *annotation)
 {
-	if (!map)
-		fprintf(out, " (not in any mapping the kernel reported)\n");
-	else if (map->path[0])
-		fprintf(out, " in %s+0x%" PRIx64 "\n", map->path, address - map->start + map->offset);
+	const struct crash_map *map = crash_record_map_at(record, pc);
+
+	fprintf(out, "  #%u 0x%" PRIx64, (*index)++, pc);
+	if (pc >= KERNEL_SPACE_START)
+		fprintf(out, " (in the kernel; its symbols could not be read)%s\n", annotation);
+	else if (map)
+		fprintf(out, " (in %s%s memory at +0x%" PRIx64 ")%s\n", map->path[0] ? map->path : "anonymous ",
+			map->path[0] ? "" : map->prot, pc - map->start, annotation);
 	else
-		fprintf(out, " (anonymous %s memory at +0x%" PRIx64 ")\n", map->prot, address - map->start);
+		fprintf(out, " (not in any mapping)%s\n", annotation);
 }
 
-static void print_address(FILE *out, const struct symbolizer *names, unsigned index, uint64_t address)
+/* The annotation after a frame: how it was found, and the file it lies in
+ * when that changed since the frame before. */
+static void annotate(char *text, size_t size, const struct unwound_frame *frame, const struct crash_object *object,
+		     const char **last_object)
 {
-	const struct crash_record *record = names->record;
-	const char *app = names->context->app_guest_path;
+	const char *file = object ? object->host_path : NULL;
+	bool new_file = file && object->guest_path != *last_object;
 
-	fprintf(out, "  #%u 0x%" PRIx64, index, address);
-	if (address >= KERNEL_SPACE_START) {
-		print_symbol(out, names->kernel, address, "kernel");
+	snprintf(text, size, "%s%s%s", frame->source == FRAME_FROM_SCAN ? "   [found by scanning the stack]" : "",
+		 new_file ? "   " : "", new_file ? file : "");
+	*last_object = object ? object->guest_path : NULL;
+}
+
+static void print_frame(FILE *out, unsigned *index, const struct crash_objects *objects,
+			const struct unwound_frame *frame, const char **last_object)
+{
+	const struct crash_object *object = crash_objects_find(objects, frame->pc);
+	/* a return address points after the call: look up the call itself */
+	uint64_t lookup = frame->pc - (frame->source == FRAME_FROM_REGISTERS ? 0 : 1);
+	char annotation[512];
+
+	annotate(annotation, sizeof(annotation), frame, object, last_object);
+	if (!object) {
+		print_unmapped(out, index, objects->record, frame->pc, annotation);
 		return;
 	}
-	const struct crash_map *map = map_containing(record, address);
-	bool in_app = map ? strcmp(map->path, app) == 0
-			  : record->map_count == 0 && !(names->app && names->app->position_independent);
-	if (in_app)
-		print_symbol(out, names->app, address - names->app_load_bias, app);
+	struct source_frames frames;
+	source_lines_lookup(object->lines, lookup - object->bias, &frames);
+	if (frames.count > 0 && frames.items[frames.count - 1].function)
+		print_source_frames(out, index, frame->pc, &frames, annotation);
 	else
-		print_other_mapping(out, map, address);
+		print_symbol(out, index, objects, object, frame->pc, lookup - object->bias, annotation);
+	source_frames_free(&frames);
+}
+
+static void print_backtrace(FILE *out, const struct crash_objects *objects, const struct backtrace *backtrace)
+{
+	const char *last_object = NULL;
+	unsigned index = 0;
+
+	fprintf(out, "  backtrace:\n");
+	for (size_t i = 0; i < backtrace->count; i++) {
+		size_t run = 1;
+		while (i + run < backtrace->count && backtrace->frames[i + run].pc == backtrace->frames[i].pc)
+			run++;
+		size_t shown = run > REPEATS_SHOWN + 1 ? REPEATS_SHOWN : run;
+		for (size_t j = 0; j < shown; j++)
+			print_frame(out, &index, objects, &backtrace->frames[i + j], &last_object);
+		if (run > shown) {
+			fprintf(out, "  ... the frame above repeats %zu more times (recursion)\n", run - shown);
+			index += (unsigned)(run - shown);
+		}
+		i += run - 1;
+	}
+	if (backtrace->stop_reason)
+		fprintf(out, "  backtrace stopped: %s\n", backtrace->stop_reason);
 }
 
 static void print_headline(FILE *out, const struct crash_record *record)
 {
-	const char *what = record->detail ? record->detail : record->cause ? record->cause : "no detail given";
+	const char *what = record->detail && *record->detail ? record->detail
+			   : record->cause                   ? record->cause
+							     : "no detail given";
+	uint64_t rip;
 
 	if (record->kernel_panic) {
 		fprintf(out, "sole: kernel panic: %s", what);
 	} else {
 		const char *name = sigabbrev_np(record->signal);
-		fprintf(out, "sole: app killed by SIG%s (signal %d): %s", name ? name : "?",
-			record->signal, what);
+		fprintf(out, "sole: app killed by SIG%s (signal %d): %s", name ? name : "?", record->signal, what);
 	}
-	if (record->have_rip)
-		fprintf(out, " at rip 0x%" PRIx64, record->rip);
+	if (crash_record_register(record, "rip", &rip))
+		fprintf(out, " at rip 0x%" PRIx64, rip);
 	fputc('\n', out);
+}
+
+static void print_cause_and_registers(FILE *out, const struct crash_record *record)
+{
 	if (record->cause || record->addr || record->error)
 		fprintf(out, "  cause %s%s%s%s%s\n", record->cause ? record->cause : "?",
 			record->addr ? ", address " : "", record->addr ? record->addr : "",
 			record->error ? ", error code " : "", record->error ? record->error : "");
-}
-
-static void print_registers(FILE *out, const struct crash_record *record)
-{
-	for (size_t i = 0; i < record->registers.count; i++) {
-		const char *text = record->registers.items[i];
-		if (i % REGISTERS_PER_LINE == REGISTERS_PER_LINE - 1 || i + 1 == record->registers.count)
+	for (size_t i = 0; i < record->register_count; i++) {
+		char text[48];
+		snprintf(text, sizeof(text), "%s 0x%" PRIx64, record->registers[i].name, record->registers[i].value);
+		if (i % REGISTERS_PER_LINE == REGISTERS_PER_LINE - 1 || i + 1 == record->register_count)
 			fprintf(out, "  %s\n", text);
 		else
 			fprintf(out, "  %-24s", text);
 	}
 }
 
-/* rip first, then the frames (the first frame is often rip again). */
-static void print_backtrace(FILE *out, const struct symbolizer *names)
+/* The kernel walks its own frame pointers: rip, then the frame lines (the
+ * first of which often repeats rip). */
+static void kernel_backtrace(const struct crash_record *record, struct backtrace *backtrace)
 {
-	const struct crash_record *record = names->record;
-	unsigned index = 0;
+	uint64_t rip;
+	bool have_rip = crash_record_register(record, "rip", &rip);
 
-	if (!record->have_rip && record->frame_count == 0)
-		return;
-	fprintf(out, "  backtrace:\n");
-	if (record->have_rip)
-		print_address(out, names, index++, record->rip);
+	if (have_rip)
+		backtrace_add(backtrace, rip, FRAME_FROM_REGISTERS);
 	for (size_t i = 0; i < record->frame_count; i++)
-		if (!(i == 0 && record->have_rip && record->frames[0] == record->rip))
-			print_address(out, names, index++, record->frames[i]);
+		if (!(i == 0 && have_rip && record->frames[0] == rip))
+			backtrace_add(backtrace, record->frames[i], FRAME_FROM_FRAME_POINTERS);
 }
 
 int crash_report_print(FILE *out, const struct string_list *lines, const struct crash_context *context)
 {
-	struct crash_record record = {0};
+	struct crash_record record;
+	struct crash_objects objects;
+	struct backtrace backtrace = {0};
+	uint64_t rip;
 
-	for (size_t i = 0; i < lines->count; i++)
-		parse_line(&record, lines->items[i]);
-	struct symbolizer names = {
-		.context = context,
-		.record = &record,
-		.kernel = context->kernel_elf ? elf_symbols_load(context->kernel_elf) : NULL,
-		.app = context->app_host_path ? elf_symbols_load(context->app_host_path) : NULL,
-	};
-	names.app_load_bias = app_load_bias(&names);
+	crash_record_parse(&record, lines);
+	crash_objects_load(&objects, &record, context);
+	if (record.frame_count > 0 || (crash_record_register(&record, "rip", &rip) && rip >= KERNEL_SPACE_START))
+		kernel_backtrace(&record, &backtrace);
+	else if (record.register_count > 0)
+		unwind_user_stack(&objects, &backtrace);
 	print_headline(out, &record);
-	print_registers(out, &record);
-	print_backtrace(out, &names);
+	if (backtrace.count > 0)
+		print_backtrace(out, &objects, &backtrace);
+	print_cause_and_registers(out, &record);
 
-	int status = record.kernel_panic || record.signal <= 0 ? EXIT_SOLE_ERROR
-							      : EXIT_SIGNAL_BASE + record.signal;
-	elf_symbols_free(names.kernel);
-	elf_symbols_free(names.app);
-	string_list_free(&record.registers);
-	free(record.frames);
-	free(record.maps);
+	int status = record.kernel_panic || record.signal <= 0 ? EXIT_SOLE_ERROR : EXIT_SIGNAL_BASE + record.signal;
+	backtrace_free(&backtrace);
+	crash_objects_free(&objects);
+	crash_record_free(&record);
 	return status;
 }

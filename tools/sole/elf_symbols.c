@@ -2,11 +2,9 @@
  * address, to name the addresses of a crash report. */
 #include "elf_symbols.h"
 
-#include <fcntl.h>
 #include <gelf.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "xalloc.h"
 
@@ -77,25 +75,17 @@ static int compare_symbols(const void *left, const void *right)
 	return a->address < b->address ? -1 : a->address > b->address;
 }
 
-struct elf_symbols *elf_symbols_load(const char *path)
+struct elf_symbols *elf_symbols_read(Elf *elf)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	GElf_Ehdr header;
 
-	if (fd < 0)
+	if (!elf || !gelf_getehdr(elf, &header))
 		return NULL;
-	elf_version(EV_CURRENT);
-	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
-	struct elf_symbols *table = NULL;
-	if (elf && gelf_getehdr(elf, &header)) {
-		table = xcalloc(1, sizeof(*table));
-		table->position_independent = header.e_type == ET_DYN;
-		read_load_span(table, elf);
-		read_symbols(table, elf);
-		qsort(table->symbols, table->count, sizeof(*table->symbols), compare_symbols);
-	}
-	elf_end(elf);
-	close(fd);
+	struct elf_symbols *table = xcalloc(1, sizeof(*table));
+	table->position_independent = header.e_type == ET_DYN;
+	read_load_span(table, elf);
+	read_symbols(table, elf);
+	qsort(table->symbols, table->count, sizeof(*table->symbols), compare_symbols);
 	return table;
 }
 

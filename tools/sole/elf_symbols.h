@@ -3,6 +3,7 @@
 #ifndef SOLE_ELF_SYMBOLS_H
 #define SOLE_ELF_SYMBOLS_H
 
+#include <gelf.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -21,8 +22,8 @@ struct elf_symbols {
 	size_t count;
 };
 
-/* NULL when the file cannot be read as an ELF. */
-struct elf_symbols *elf_symbols_load(const char *path);
+/* NULL when elf is NULL or not an ELF. */
+struct elf_symbols *elf_symbols_read(Elf *elf);
 /* The symbol containing address (unrelocated), or NULL. */
 const struct elf_symbol *elf_symbols_find(const struct elf_symbols *table, uint64_t address);
 void elf_symbols_free(struct elf_symbols *table);

@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,17 @@ static int not_dot_or_dot_dot(const struct dirent *entry)
 	return strcmp(entry->d_name, ".") != 0 && strcmp(entry->d_name, "..") != 0;
 }
 
+/* Whether a path inside the copied folder matches one of copy->skip. */
+static bool skipped(const struct copy_request *copy, const char *guest_path)
+{
+	size_t root = strlen(copy->guest_path);
+	const char *relative = guest_path + root + (copy->guest_path[root - 1] == '/' ? 0 : 1);
+	for (const char *const *pattern = copy->skip; pattern && *pattern; pattern++)
+		if (fnmatch(*pattern, relative, FNM_PATHNAME) == 0)
+			return true;
+	return false;
+}
+
 static int add_directory_children(struct cpio_archive *archive, const char *host_path,
 				  const char *guest_path, const struct copy_request *copy)
 {
@@ -41,7 +53,7 @@ static int add_directory_children(struct cpio_archive *archive, const char *host
 		char *child_host = path_join(host_path, children[i]->d_name);
 		char *child_guest = path_join(guest_path, children[i]->d_name);
 		struct stat info;
-		if (status == 0 && lstat(child_host, &info) == 0)
+		if (status == 0 && !skipped(copy, child_guest) && lstat(child_host, &info) == 0)
 			status = add_tree(archive, child_host, child_guest, &info, copy);
 		free(child_host);
 		free(child_guest);

@@ -1,5 +1,6 @@
 /* Packs the guest's root filesystem for one `sole run` into a temporary cpio
- * file: the app binary, the root skeleton, every --copy (later ones win) and
+ * file: the app binary, its interpreter and libraries, an interpreter's
+ * runtime bundle, the root skeleton, every --copy (later ones win) and
  * the boot configuration. The file is deleted when sole exits. */
 #define _GNU_SOURCE
 #include "initrd.h"
@@ -15,13 +16,17 @@
 #include "cleanup.h"
 #include "cpio_writer.h"
 #include "diag.h"
+#include "exit_codes.h"
 #include "host_copy.h"
+#include "app_libraries.h"
+#include "runtime_bundles.h"
 #include "platforms/console_wire.h"
 #include "root_skeleton.h"
 #include "xalloc.h"
 
-/* Fills the archive; returns false after printing what is wrong. */
-static bool gather_contents(struct cpio_archive *archive, const struct run_options *options,
+/* Fills the archive; returns 0 or the exit status after printing what is
+ * wrong. */
+static int gather_contents(struct cpio_archive *archive, const struct run_options *options,
 			    const struct app_binary *binary, const struct byte_buffer *boot_config)
 {
 	int64_t now = time(NULL);
@@ -31,15 +36,20 @@ static bool gather_contents(struct cpio_archive *archive, const struct run_optio
 	cpio_add_directory(archive, options->workdir, 0755, now);
 	if (stat(binary->host_path, &info) != 0) {
 		sole_error("%s: %s", binary->as_typed, strerror(errno));
-		return false;
+		return EXIT_SOLE_ERROR;
 	}
 	cpio_add_host_file(archive, binary->guest_path, info.st_mode, info.st_mtime, binary->host_path);
+	int status = app_libraries_add(archive, binary->host_path, binary->as_typed, options);
+	if (status == 0)
+		status = runtime_bundles_add(archive, binary->host_path, options);
+	if (status != 0)
+		return status;
 	root_skeleton_add(archive, now);
 	for (size_t i = 0; i < options->copy_count; i++)
-		if (host_copy_add(archive, &options->copies[i]) != 0)
-			return false;
+		if ((status = host_copy_add(archive, &options->copies[i])) != 0)
+			return status;
 	cpio_add_file(archive, BOOT_CONFIG_PATH, 0400, now, boot_config->data, boot_config->length);
-	return true;
+	return 0;
 }
 
 /* Creates the empty temporary file, registered for deletion before anything
@@ -63,24 +73,25 @@ static int create_temporary_file(char **path)
 	return fd;
 }
 
-char *initrd_create(const struct run_options *options, const struct app_binary *binary,
-		    const struct byte_buffer *boot_config)
+int initrd_create(const struct run_options *options, const struct app_binary *binary,
+		  const struct byte_buffer *boot_config, char **path)
 {
 	struct cpio_archive *archive = cpio_archive_new();
-	char *path = NULL;
-	bool done = gather_contents(archive, options, binary, boot_config);
-	int fd = done ? create_temporary_file(&path) : -1;
+	*path = NULL;
+	int status = gather_contents(archive, options, binary, boot_config);
+	int fd = status == 0 ? create_temporary_file(path) : -1;
 
-	done = fd >= 0 && cpio_archive_write(archive, fd) == 0;
-	if (fd >= 0 && close(fd) != 0 && done) {
-		sole_error("cannot write the initrd %s: %s", path, strerror(errno));
-		done = false;
+	if (status == 0 && (fd < 0 || cpio_archive_write(archive, fd) != 0))
+		status = EXIT_SOLE_ERROR;
+	if (fd >= 0 && close(fd) != 0 && status == 0) {
+		sole_error("cannot write the initrd %s: %s", *path, strerror(errno));
+		status = EXIT_SOLE_ERROR;
 	}
 	cpio_archive_free(archive);
-	if (!done) {
+	if (status != 0) {
 		cleanup_run();
-		free(path);
-		return NULL;
+		free(*path);
+		*path = NULL;
 	}
-	return path;
+	return status;
 }

@@ -5,10 +5,12 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "coverage_command.h"
 #include "diag.h"
 #include "exit_codes.h"
 #include "run.h"
 #include "sole_config.h"
+#include "symbolize.h"
 
 static const struct subcommand {
 	const char *name;
@@ -16,6 +18,8 @@ static const struct subcommand {
 	const char *summary;
 } subcommands[] = {
 	{"run", run_command, "boot a Linux x86_64 binary as the only process of a VM"},
+	{"coverage", coverage_command, "will a binary run? the syscalls it may make and which of them sole has"},
+	{"symbolize", symbolize_command, "print the crash report of a file written by 'sole run --core'"},
 };
 
 static void print_usage(FILE *out)
@@ -28,7 +32,7 @@ static void print_usage(FILE *out)
 	      "Commands:\n",
 	      out);
 	for (size_t i = 0; i < sizeof(subcommands) / sizeof(*subcommands); i++)
-		fprintf(out, "  %-8s %s\n", subcommands[i].name, subcommands[i].summary);
+		fprintf(out, "  %-10s %s\n", subcommands[i].name, subcommands[i].summary);
 	fputs("\n"
 	      "Options:\n"
 	      "  -h, --help     show this help\n"

@@ -62,6 +62,11 @@ void qemu_build_command(const struct qemu_config *config, struct string_list *ar
 
 	for (size_t i = 0; i < sizeof(arguments) / sizeof(*arguments); i++)
 		string_list_append(argv, arguments[i]);
+	if (config->gdb_port) {
+		string_list_append(argv, "-gdb");
+		string_list_append_owned(argv, xasprintf("tcp:127.0.0.1:%d", config->gdb_port));
+		string_list_append(argv, "-S"); /* hold the CPU until gdb says continue */
+	}
 	free(memory);
 }
 

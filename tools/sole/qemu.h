@@ -16,6 +16,7 @@ struct qemu_config {
 	uint64_t memory_bytes;
 	const char *kernel_path;
 	const char *initrd_path;
+	int gdb_port; /* 0: no gdb stub; else QEMU waits for gdb on 127.0.0.1:port */
 };
 
 struct qemu_process {

@@ -1,9 +1,10 @@
 /* The files and folders every guest root starts with: /etc basics (passwd,
- * group, hosts, resolv.conf for QEMU's user network...), /tmp, /root, /dev,
- * /proc. */
+ * group, hosts, resolv.conf for QEMU's user network...), the host's time
+ * zone as /etc/localtime when it has one, /tmp, /root, /dev, /proc. */
 #include "root_skeleton.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 #include "boot_config.h"
 
@@ -39,4 +40,9 @@ void root_skeleton_add(struct cpio_archive *archive, int64_t mtime)
 	for (size_t i = 0; i < sizeof(skeleton_files) / sizeof(*skeleton_files); i++)
 		cpio_add_file(archive, skeleton_files[i].path, 0644, mtime, skeleton_files[i].contents,
 			      strlen(skeleton_files[i].contents));
+	/* The app's clock should read as the user's does: the zone file itself,
+	 * since the zoneinfo folder it links into is not in the guest. */
+	struct stat zone;
+	if (stat("/etc/localtime", &zone) == 0 && S_ISREG(zone.st_mode))
+		cpio_add_host_file(archive, "/etc/localtime", 0644, zone.st_mtime, "/etc/localtime");
 }

@@ -2,9 +2,12 @@
  * running it natively. Each step is its own file; this one puts them in order. */
 #include "run.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,15 +16,18 @@
 #include "cleanup.h"
 #include "console_relay.h"
 #include "console_sink.h"
+#include "crash_file.h"
 #include "crash_report.h"
 #include "diag.h"
 #include "elf_check.h"
 #include "exit_codes.h"
+#include "gdb_command.h"
 #include "initrd.h"
 #include "kernel_image.h"
 #include "paths.h"
 #include "qemu.h"
 #include "run_options.h"
+#include "syscall_summary.h"
 
 /* What the console delivered while the VM ran. */
 struct vm_outcome {
@@ -55,7 +61,9 @@ static void encode_boot_config(const struct run_options *options, const struct a
 		.env = &options->env,
 		.cwd = options->workdir,
 		.trace = options->trace,
+		.syscall_summary = options->syscall_summary,
 		.verbose = options->verbose,
+		.test_kernel_panic = options->test_kernel_panic,
 		.terminal = host_terminal_probe(),
 	};
 	boot_config_encode(&config, encoded);
@@ -78,12 +86,17 @@ static void describe_qemu_failure(const struct vm_outcome *outcome)
 			   WEXITSTATUS(status));
 }
 
-static int exit_status_of(const struct vm_outcome *outcome, const struct crash_context *crash)
+static int exit_status_of(const struct vm_outcome *outcome, const struct crash_context *crash,
+			  const char *core_path)
 {
 	int status = EXIT_SOLE_ERROR;
 
-	if (outcome->sink.crash_lines.count > 0)
+	if (outcome->sink.crash_lines.count > 0) {
 		status = crash_report_print(stderr, &outcome->sink.crash_lines, crash);
+		if (core_path && crash_file_write(core_path, &outcome->sink.crash_lines, crash) == 0)
+			fprintf(stderr, "sole: crash record written to %s; 'sole symbolize %s' shows it again\n",
+				core_path, core_path);
+	}
 	if (outcome->demux.have_exit_status)
 		status = outcome->demux.exit_status;
 	else if (outcome->sink.crash_lines.count == 0)
@@ -110,6 +123,24 @@ static void watch_vm(struct qemu_process *qemu, const struct run_options *option
 	outcome->qemu_wait_status = cleanup_wait_child();
 }
 
+/* --syscall-summary: the table on stderr, or in the file it names. */
+static void report_syscall_summary(const struct run_options *options, const struct string_list *lines)
+{
+	struct syscall_summary summary;
+	FILE *out = options->syscall_summary_path ? fopen(options->syscall_summary_path, "w") : stderr;
+
+	if (!out) {
+		sole_error("--syscall-summary=%s: cannot write: %s; name a writable file", options->syscall_summary_path,
+			   strerror(errno));
+		return;
+	}
+	syscall_summary_from_lines(lines, &summary);
+	syscall_summary_print(out, &summary);
+	syscall_summary_free(&summary);
+	if (out != stderr && fclose(out) != 0)
+		sole_error("--syscall-summary=%s: %s", options->syscall_summary_path, strerror(errno));
+}
+
 static int run_vm(const struct run_options *options, const struct app_binary *binary,
 		  const struct qemu_config *config)
 {
@@ -123,21 +154,47 @@ static int run_vm(const struct run_options *options, const struct app_binary *bi
 		fprintf(stderr, "sole: qemu command: %s\n", command);
 		free(command);
 	}
+	if (config->gdb_port) {
+		char *gdb = gdb_command_line(config->kernel_path, binary->host_path, config->gdb_port);
+		fprintf(stderr, "sole: the VM waits for gdb on 127.0.0.1:%d; attach from another terminal with:\n  %s\n",
+			config->gdb_port, gdb);
+		free(gdb);
+	}
 	int status = qemu_start(&argv, &qemu);
 	string_list_free(&argv);
 	if (status != 0)
 		return status;
 	watch_vm(&qemu, options, &outcome);
+	if (options->syscall_summary)
+		report_syscall_summary(options, &outcome.sink.summary_lines);
 	struct crash_context crash = {config->kernel_path, binary->host_path, binary->guest_path};
-	status = exit_status_of(&outcome, &crash);
+	status = exit_status_of(&outcome, &crash, options->core_path);
 	console_sink_free(&outcome.sink);
 	byte_buffer_free(&outcome.messages.captured);
 	return status;
 }
 
+/* The initrd stays in the VM's memory, so a VM too small to hold it next
+ * to the kernel cannot boot (QEMU refuses it); say so in sole's words, with
+ * a size that leaves the app room to run. */
+static int check_initrd_fits(const struct run_options *options, const char *initrd)
+{
+	const uint64_t mib = 1024 * 1024, kernel_room = 2 * mib, app_room = 16 * mib;
+	struct stat info;
+	if (stat(initrd, &info) != 0 || (uint64_t)info.st_size + kernel_room <= options->memory_bytes)
+		return 0;
+	uint64_t suggest = ((uint64_t)info.st_size + app_room + 16 * mib - 1) / (16 * mib) * 16;
+	sole_error("the app's files take %llu MiB in the VM, too much for -m %llu MiB; run it with -m %lluM or "
+		   "more",
+		   (unsigned long long)((uint64_t)info.st_size / mib), (unsigned long long)(options->memory_bytes / mib),
+		   (unsigned long long)suggest);
+	return EXIT_SOLE_ERROR;
+}
+
 static int boot(const struct run_options *options, const struct app_binary *binary)
 {
-	struct qemu_config config = {.machine = options->machine, .memory_bytes = options->memory_bytes};
+	struct qemu_config config = {
+		.machine = options->machine, .memory_bytes = options->memory_bytes, .gdb_port = options->gdb_port};
 	struct byte_buffer boot_config = {0};
 	char *kernel = kernel_image_find(options->kernel_path);
 	char *initrd = NULL;
@@ -145,7 +202,13 @@ static int boot(const struct run_options *options, const struct app_binary *bina
 
 	if (kernel && accel_choose(options->accel, &config.accel) == 0) {
 		encode_boot_config(options, binary, &boot_config);
-		initrd = initrd_create(options, binary, &boot_config);
+		status = initrd_create(options, binary, &boot_config, &initrd);
+		if (status == 0)
+			status = check_initrd_fits(options, initrd);
+	}
+	if (status != 0) {
+		free(initrd);
+		initrd = NULL;
 	}
 	if (initrd) {
 		config.kernel_path = kernel;

@@ -21,10 +21,14 @@ enum run_flag_id {
 	FLAG_COPY,
 	FLAG_WORKDIR,
 	FLAG_TRACE,
+	FLAG_SYSCALL_SUMMARY,
 	FLAG_VERBOSE,
 	FLAG_ACCEL,
 	FLAG_MACHINE,
 	FLAG_KERNEL,
+	FLAG_GDB,
+	FLAG_CORE,
+	FLAG_TEST_KERNEL_PANIC,
 	FLAG_PUBLISH,
 	FLAG_VOLUME,
 	FLAG_HELP,
@@ -35,8 +39,11 @@ struct run_flag {
 	char short_name;        /* 0: only the long form exists */
 	const char *long_name;
 	const char *value_name; /* NULL: the flag takes no value */
-	const char *help;
+	const char *help;       /* NULL: a test-only flag, left out of --help */
+	bool value_optional;    /* the value comes only as --flag=VALUE */
 };
+
+#define DEFAULT_GDB_PORT 1234
 
 static const struct run_flag run_flags[FLAG_COUNT] = {
 	[FLAG_MEMORY] = {'m', "memory", "SIZE", "guest memory, with a K, M or G suffix (default 64M)"},
@@ -46,12 +53,22 @@ static const struct run_flag run_flags[FLAG_COUNT] = {
 						"path when DEST is left out (relative paths go under /; repeatable)"},
 	[FLAG_WORKDIR] = {'w', "workdir", "DIR", "the app's working directory (default /)"},
 	[FLAG_TRACE] = {0, "trace", NULL, "show every syscall strace-style on stderr"},
+	[FLAG_SYSCALL_SUMMARY] = {0, "syscall-summary", "[=FILE]",
+				  "at exit, print a table like strace -c on stderr (or write it to\n"
+				  "FILE): calls, errors, ENOSYS answers and time per syscall",
+				  .value_optional = true},
 	[FLAG_VERBOSE] = {0, "verbose", NULL, "show the kernel log and the QEMU command line on stderr"},
 	[FLAG_ACCEL] = {0, "accel", "auto|tcg|kvm", "the accelerator; auto picks kvm only where /dev/kvm opens and\n"
 						    "the CPU has vmx or svm (default auto)"},
 	[FLAG_MACHINE] = {0, "machine", "microvm|pc", "the QEMU machine type (default microvm)"},
 	[FLAG_KERNEL] = {0, "kernel", "PATH", "boot this sole kernel ELF instead of the installed one\n"
 					      "(also: the SOLE_KERNEL environment variable)"},
+	[FLAG_GDB] = {0, "gdb", "[=PORT]", "start QEMU's gdb stub on 127.0.0.1:PORT (default 1234), wait for\n"
+					  "gdb before booting, and print the gdb command to attach",
+		      .value_optional = true},
+	[FLAG_CORE] = {0, "core", "FILE", "if the app or the kernel crashes, also write the crash record to\n"
+					  "FILE; 'sole symbolize FILE' prints the report again"},
+	[FLAG_TEST_KERNEL_PANIC] = {0, "test-kernel-panic", NULL, NULL},
 	[FLAG_PUBLISH] = {'p', "publish", "HOST:GUEST", "publish a guest port on the host (not implemented yet)"},
 	[FLAG_VOLUME] = {'v', "volume", "HOSTDIR:DIR", "mount a host folder (not implemented yet; use --copy)"},
 	[FLAG_HELP] = {'h', "help", NULL, "show this help"},
@@ -198,6 +215,20 @@ static int apply_choice(const struct flag_use *use, const char *const *names, si
 	return EXIT_SOLE_ERROR;
 }
 
+static int apply_gdb(struct run_options *options, const struct flag_use *use)
+{
+	char *end;
+	long port = use->value_inline ? strtol(use->value, &end, 10) : DEFAULT_GDB_PORT;
+
+	if (use->value_inline && (*end != '\0' || port < 1 || port > 65535)) {
+		sole_error("%s=%s: not a TCP port; use a number from 1 to 65535, like %s=1234", use->spelled,
+			   use->value, use->spelled);
+		return EXIT_SOLE_ERROR;
+	}
+	options->gdb_port = (int)port;
+	return 0;
+}
+
 static int apply_flag(struct run_options *options, const struct flag_use *use)
 {
 	int choice;
@@ -208,8 +239,15 @@ static int apply_flag(struct run_options *options, const struct flag_use *use)
 	case FLAG_COPY: return apply_copy(options, use);
 	case FLAG_WORKDIR: return apply_workdir(options, use);
 	case FLAG_TRACE: options->trace = true; return 0;
+	case FLAG_SYSCALL_SUMMARY:
+		options->syscall_summary = true;
+		options->syscall_summary_path = use->value_inline ? use->value : NULL;
+		return 0;
 	case FLAG_VERBOSE: options->verbose = true; return 0;
 	case FLAG_KERNEL: options->kernel_path = use->value; return 0;
+	case FLAG_GDB: return apply_gdb(options, use);
+	case FLAG_CORE: options->core_path = use->value; return 0;
+	case FLAG_TEST_KERNEL_PANIC: options->test_kernel_panic = true; return 0;
 	case FLAG_HELP: options->help = true; return 0;
 	case FLAG_ACCEL:
 		if (apply_choice(use, accel_names, sizeof(accel_names) / sizeof(*accel_names), &choice) != 0)
@@ -284,10 +322,10 @@ static int parse_one_flag(struct run_options *options, int argc, char **argv, in
 	int status = EXIT_SOLE_ERROR;
 	if (!value_name && use.value_inline) {
 		sole_error("%s takes no value (given '%s')", use.spelled, use.value);
-	} else if (value_name && !use.value_inline && *index >= argc) {
+	} else if (value_name && !use.value_inline && !run_flags[use.id].value_optional && *index >= argc) {
 		sole_error("%s needs a value: %s %s", use.spelled, use.spelled, value_name);
 	} else {
-		if (value_name && !use.value_inline)
+		if (value_name && !use.value_inline && !run_flags[use.id].value_optional)
 			use.value = argv[(*index)++];
 		status = apply_flag(options, &use);
 	}
@@ -354,7 +392,8 @@ static void print_flag_help(FILE *out, const struct run_flag *flag)
 
 	snprintf(left, sizeof(left), "%c%c%s--%s%s%s", flag->short_name ? '-' : ' ',
 		 flag->short_name ? flag->short_name : ' ', flag->short_name ? ", " : "  ",
-		 flag->long_name, flag->value_name ? " " : "", flag->value_name ? flag->value_name : "");
+		 flag->long_name, flag->value_name && !flag->value_optional ? " " : "",
+		 flag->value_name ? flag->value_name : "");
 	fprintf(out, "  %-30s ", left);
 	for (const char *c = flag->help; *c; c++) {
 		fputc(*c, out);
@@ -378,7 +417,8 @@ void run_options_print_help(FILE *out)
 	      "Options:\n",
 	      out);
 	for (int id = 0; id < FLAG_COUNT; id++)
-		print_flag_help(out, &run_flags[id]);
+		if (run_flags[id].help)
+			print_flag_help(out, &run_flags[id]);
 	fputs("\n"
 	      "Exit status: the app's; 128+N when a signal N killed it; 125 when sole itself\n"
 	      "failed; 126 when BINARY cannot run (not x86_64, dynamic, malformed); 127 when\n"

@@ -17,6 +17,9 @@ struct copy_request {
 	const char *as_typed;
 	char *host_path;
 	char *guest_path;
+	/* fnmatch patterns of paths (relative to the folder copied) to leave
+	 * out; NULL-terminated, or NULL for none */
+	const char *const *skip;
 };
 
 struct run_options {
@@ -26,8 +29,13 @@ struct run_options {
 	size_t copy_count;
 	char *workdir;
 	bool trace;
+	bool syscall_summary;             /* --syscall-summary */
+	const char *syscall_summary_path; /* its =FILE; NULL: stderr */
 	bool verbose;
 	bool help;
+	int gdb_port;          /* 0: no gdb stub */
+	const char *core_path; /* where to write the crash record, or NULL */
+	bool test_kernel_panic; /* the kernel panics on purpose (tests only) */
 	enum accel_request accel;
 	enum machine_kind machine;
 	const char *kernel_path; /* NULL: find the installed kernel */

@@ -67,9 +67,9 @@ static void check_user_fault(void)
 	CHECK(strncmp(report, headline, strlen(headline)) == 0);
 	CHECK(strstr(report, "cause page-fault, address 0x0, error code 0x6") != NULL);
 	CHECK(strstr(report, "rsp 0x7ffffffde000") != NULL);
-	CHECK(strstr(report, "in crash_test_marker+0x5 (/bin/app)") != NULL);
-	CHECK(strstr(report, "#1 0x7ffff7000010 in /lib/libc.so+0x2010") != NULL);
-	CHECK(strstr(report, "#2 0xffffffff80104a3c (kernel, its symbols could not be read)") != NULL);
+	CHECK(strstr(report, "#0 0x") != NULL && strstr(report, " in crash_test_marker (test_crash_report.c:") != NULL);
+	CHECK(strstr(report, "#1 0x7ffff7000010 in /lib/libc.so+0x2010 (not found on the host)") != NULL);
+	CHECK(strstr(report, "#2 0xffffffff80104a3c (in the kernel; its symbols could not be read)") != NULL);
 	if (checks_failed)
 		fputs(report, stderr);
 	free(headline);
@@ -93,8 +93,8 @@ static void check_kernel_panic(void)
 	CHECK(status == EXIT_SOLE_ERROR);
 	CHECK(strncmp(report, "sole: kernel panic: out of memory in page_alloc at rip 0xffffffff80104a3c\n",
 		      strlen("sole: kernel panic: out of memory in page_alloc at rip 0xffffffff80104a3c\n")) == 0);
-	CHECK(strstr(report, "#0 0xffffffff80104a3c (kernel") != NULL);
-	CHECK(strstr(report, "#1 0xffffffff80100123 (kernel") != NULL);
+	CHECK(strstr(report, "#0 0xffffffff80104a3c (in the kernel") != NULL);
+	CHECK(strstr(report, "#1 0xffffffff80100123 (in the kernel") != NULL);
 	CHECK(strstr(report, "#2") == NULL); /* the first frame repeats rip */
 	if (checks_failed)
 		fputs(report, stderr);

@@ -1,0 +1,59 @@
+/* rseq: restartable sequences. With one CPU the app's cpu_id never
+ * changes, and nothing yet preempts a thread or delivers a signal to it in
+ * the middle of a critical section, so registering and publishing cpu 0 is
+ * the whole contract today. When the scheduler preempts threads or signal
+ * handlers run, the return-to-user path must abort an active rseq_cs (move
+ * rip to its abort_ip) and refresh cpu_id: see thread->rseq_area. */
+#include <linux/rseq.h>
+#include <stddef.h>
+
+#include "kernel/errno.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/proc/process.h"
+
+#define ORIG_RSEQ_SIZE 32
+
+static int publish_cpu(struct rseq *area, uint32_t cpu)
+{
+	if (copy_to_user(&area->cpu_id_start, &cpu, sizeof cpu) || copy_to_user(&area->cpu_id, &cpu, sizeof cpu))
+		return -EFAULT;
+	return 0;
+}
+
+long sys_rseq(struct rseq *area, uint32_t len, int flags, uint32_t sig)
+{
+	struct thread *t = current_thread();
+	if (flags & RSEQ_FLAG_UNREGISTER) {
+		if (flags & ~RSEQ_FLAG_UNREGISTER)
+			return -EINVAL;
+		if ((uint64_t)area != t->rseq_area)
+			return -EINVAL;
+		if (len != t->rseq_len)
+			return -EINVAL;
+		if (sig != t->rseq_sig)
+			return -EPERM;
+		int err = publish_cpu(area, (uint32_t)RSEQ_CPU_ID_UNINITIALIZED);
+		if (err)
+			return err;
+		t->rseq_area = 0;
+		return 0;
+	}
+	if (flags)
+		return -EINVAL;
+	if (t->rseq_area) {
+		if ((uint64_t)area != t->rseq_area || len != t->rseq_len)
+			return -EINVAL;
+		return sig == t->rseq_sig ? -EBUSY : -EPERM;
+	}
+	if (len < ORIG_RSEQ_SIZE || ((uintptr_t)area & (ORIG_RSEQ_SIZE - 1)))
+		return -EINVAL;
+	if (!user_range_ok(area, len))
+		return -EFAULT;
+	int err = publish_cpu(area, 0);
+	if (err)
+		return err;
+	t->rseq_area = (uint64_t)area;
+	t->rseq_len = len;
+	t->rseq_sig = sig;
+	return 0;
+}

@@ -1,0 +1,13 @@
+/* Paths the app tried to open that are not in the VM, reported to the host
+ * at exit (sole run --missing-files, and the --copy hint when the app fails). */
+#ifndef SOLE_MISSING_H
+#define SOLE_MISSING_H
+
+struct inode;
+
+/* Notes an open of path (from start) that failed with ENOENT. */
+void missing_note(struct inode *start, const char *path);
+/* Sends the list on the console's missing-files stream. */
+void missing_report(void);
+
+#endif

@@ -1,0 +1,2 @@
+#!/bin/sh
+echo a script is not an ELF binary

@@ -1,0 +1,17 @@
+PRAGMA journal_mode=WAL;
+CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT, n INTEGER);
+BEGIN;
+WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10000)
+INSERT INTO t(v, n) SELECT printf('row%05d', x), x * 7 % 1000 FROM c;
+COMMIT;
+CREATE INDEX t_n ON t(n);
+SELECT count(*), sum(n), min(v), max(v) FROM t;
+SELECT v FROM t WHERE n = 42 ORDER BY id LIMIT 3;
+EXPLAIN QUERY PLAN SELECT v FROM t WHERE n = 42;
+BEGIN;
+DELETE FROM t WHERE n < 500;
+SELECT count(*) FROM t;
+ROLLBACK;
+SELECT count(*) FROM t;
+PRAGMA wal_checkpoint(TRUNCATE);
+PRAGMA integrity_check;

@@ -1,0 +1,64 @@
+/* Packs a dynamic binary's interpreter and shared libraries, see
+ * app_libraries.h. */
+#include "app_libraries.h"
+
+#include <string.h>
+#include <sys/stat.h>
+
+#include "diag.h"
+#include "exit_codes.h"
+#include "libdeps.h"
+
+/* The app's LD_LIBRARY_PATH (from -e) steers the search as it will steer
+ * ld.so in the guest. */
+static const char *library_path_of(const struct run_options *options)
+{
+	for (size_t i = 0; i < options->env.count; i++)
+		if (strncmp(options->env.items[i], "LD_LIBRARY_PATH=", 16) == 0)
+			return options->env.items[i] + 16;
+	return NULL;
+}
+
+static void add_host_file(struct cpio_archive *archive, const char *guest_path, const char *host_path)
+{
+	struct stat info;
+	if (stat(host_path, &info) == 0)
+		cpio_add_host_file(archive, guest_path, info.st_mode, info.st_mtime, host_path);
+}
+
+static int report_missing(const struct libdeps *deps, const char *as_typed)
+{
+	for (size_t i = 0; i < deps->missing_count; i++)
+		sole_error("%s: needs %s (for %s), which is not on this machine: install the package that has it, "
+			   "or add it with --copy HOSTFILE:/usr/lib/x86_64-linux-gnu/%s",
+			   as_typed, deps->missing[i].soname, deps->missing[i].needed_by, deps->missing[i].soname);
+	return EXIT_NOT_RUNNABLE;
+}
+
+int app_libraries_add(struct cpio_archive *archive, const char *host_path, const char *as_typed,
+		      const struct run_options *options)
+{
+	struct libdeps_options search = {.library_path = library_path_of(options)};
+	struct libdeps deps;
+	char problem[512];
+	int status = 0;
+
+	if (libdeps_resolve(host_path, &search, &deps, problem, sizeof problem) != 0) {
+		sole_error("%s: %s", as_typed, problem);
+		return EXIT_NOT_RUNNABLE;
+	}
+	if (deps.interpreter && !deps.interpreter_real_path) {
+		sole_error("%s: its ELF interpreter %s is not on this machine; install its C library (for glibc: "
+			   "libc6), or --copy it", as_typed, deps.interpreter);
+		status = EXIT_NOT_RUNNABLE;
+	} else if (deps.missing_count) {
+		status = report_missing(&deps, as_typed);
+	} else {
+		if (deps.interpreter)
+			add_host_file(archive, deps.interpreter, deps.interpreter_real_path);
+		for (size_t i = 0; i < deps.library_count; i++)
+			add_host_file(archive, deps.libraries[i].path, deps.libraries[i].real_path);
+	}
+	libdeps_free(&deps);
+	return status;
+}
