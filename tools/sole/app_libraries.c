@@ -56,6 +56,8 @@ int app_libraries_add(struct cpio_archive *archive, const char *host_path, const
 	} else {
 		if (deps.interpreter)
 			add_host_file(archive, deps.interpreter, deps.interpreter_real_path);
+		if (deps.interpreter && strstr(deps.interpreter, "/ld-musl-"))
+			add_host_file(archive, MUSL_PATH_FILE, MUSL_PATH_FILE); /* musl's loader reads it */
 		for (size_t i = 0; i < deps.library_count; i++)
 			add_host_file(archive, deps.libraries[i].path, deps.libraries[i].real_path);
 	}

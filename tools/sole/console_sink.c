@@ -28,25 +28,31 @@ static void write_app_stdout(struct console_sink *sink, const uint8_t *bytes, si
 	sink->stdout_broken_pipe = errno == EPIPE;
 }
 
-static void end_line(struct byte_buffer *line, struct string_list *lines)
+static void end_line(struct line_collection *c)
 {
-	string_list_append_owned(lines, xasprintf("%.*s", (int)line->length, (const char *)line->data));
-	line->length = 0;
+	string_list_append_owned(&c->lines, xasprintf("%.*s", (int)c->partial.length, (const char *)c->partial.data));
+	c->partial.length = 0;
 }
 
-static void collect_lines(struct byte_buffer *partial, struct string_list *lines, const uint8_t *bytes,
-			  size_t count)
+static void collect_lines(struct line_collection *c, const uint8_t *bytes, size_t count)
 {
 	while (count > 0) {
 		const uint8_t *newline = memchr(bytes, '\n', count);
 		size_t part = newline ? (size_t)(newline - bytes) : count;
-		byte_buffer_append(partial, bytes, part);
+		byte_buffer_append(&c->partial, bytes, part);
 		if (!newline)
 			return;
-		end_line(partial, lines);
+		end_line(c);
 		bytes += part + 1;
 		count -= part + 1;
 	}
+}
+
+static void finish_lines(struct line_collection *c)
+{
+	if (c->partial.length > 0)
+		end_line(c);
+	byte_buffer_free(&c->partial);
 }
 
 void console_sink_deliver(void *context, char stream, const uint8_t *bytes, size_t count)
@@ -72,10 +78,13 @@ void console_sink_deliver(void *context, char stream, const uint8_t *bytes, size
 			write_all(STDERR_FILENO, bytes, count);
 		break;
 	case WIRE_CRASH:
-		collect_lines(&sink->crash_partial_line, &sink->crash_lines, bytes, count);
+		collect_lines(&sink->crash, bytes, count);
 		break;
 	case WIRE_SUMMARY:
-		collect_lines(&sink->summary_partial_line, &sink->summary_lines, bytes, count);
+		collect_lines(&sink->summary, bytes, count);
+		break;
+	case WIRE_MISSING:
+		collect_lines(&sink->missing, bytes, count);
 		break;
 	default: /* a stream from a newer kernel: not ours to show */
 		break;
@@ -86,16 +95,14 @@ void console_sink_finish(struct console_sink *sink)
 {
 	line_prefixer_finish(&sink->log_lines);
 	line_prefixer_finish(&sink->warning_lines);
-	if (sink->crash_partial_line.length > 0)
-		end_line(&sink->crash_partial_line, &sink->crash_lines);
-	if (sink->summary_partial_line.length > 0)
-		end_line(&sink->summary_partial_line, &sink->summary_lines);
-	byte_buffer_free(&sink->crash_partial_line);
-	byte_buffer_free(&sink->summary_partial_line);
+	finish_lines(&sink->crash);
+	finish_lines(&sink->summary);
+	finish_lines(&sink->missing);
 }
 
 void console_sink_free(struct console_sink *sink)
 {
-	string_list_free(&sink->crash_lines);
-	string_list_free(&sink->summary_lines);
+	string_list_free(&sink->crash.lines);
+	string_list_free(&sink->summary.lines);
+	string_list_free(&sink->missing.lines);
 }

@@ -13,6 +13,13 @@
 #include "line_prefixer.h"
 #include "string_list.h"
 
+/* Lines of a stream the host keeps until the VM ends (crash record,
+ * syscall summary, missing files). */
+struct line_collection {
+	struct byte_buffer partial; /* the line still being received */
+	struct string_list lines;
+};
+
 struct console_sink {
 	bool show_log;
 	bool show_trace;
@@ -20,16 +27,15 @@ struct console_sink {
 	bool stdout_failed;      /* fd 1 refused bytes for any reason */
 	struct line_prefixer log_lines;
 	struct line_prefixer warning_lines;
-	struct byte_buffer crash_partial_line;
-	struct string_list crash_lines;
-	struct byte_buffer summary_partial_line;
-	struct string_list summary_lines; /* "NR CALLS ERRORS ENOSYS NANOSECONDS" */
+	struct line_collection crash;   /* docs/crash-record.md */
+	struct line_collection summary; /* "NR CALLS ERRORS ENOSYS NANOSECONDS" */
+	struct line_collection missing; /* paths the app failed to open */
 };
 
 void console_sink_init(struct console_sink *sink, bool show_log, bool show_trace);
 /* A console_deliver_fn; context is the sink. */
 void console_sink_deliver(void *context, char stream, const uint8_t *bytes, size_t count);
-/* Ends partial lines; the crash and summary lines stay until console_sink_free. */
+/* Ends partial lines; the collected lines stay until console_sink_free. */
 void console_sink_finish(struct console_sink *sink);
 void console_sink_free(struct console_sink *sink);
 

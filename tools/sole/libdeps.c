@@ -40,6 +40,9 @@ struct loaded_object {
 struct resolver {
 	const struct libdeps_options *options;
 	const char *const *default_dirs;
+	/* musl's loader: no ld.so.cache, its own folder list, and it is libc
+	 * itself (it answers DT_NEEDED libc.so). NULL for glibc's. */
+	char *musl_path;
 	struct ld_so_cache cache;
 	struct loaded_object *objects;
 	size_t object_count;
@@ -231,6 +234,8 @@ static char *search_rpaths(const struct resolver *resolver, size_t object, const
 
 static char *search_cache_and_defaults(const struct resolver *resolver, const char *name)
 {
+	if (resolver->musl_path)
+		return search_list(resolver->musl_path, name, "/");
 	const char *cached = ld_so_cache_find(&resolver->cache, name);
 	if (cached) {
 		struct dynamic_info info;
@@ -269,6 +274,8 @@ static char *search(const struct resolver *resolver, size_t object, const char *
 
 static bool already_loaded(const struct resolver *resolver, const char *soname, const char *real_path)
 {
+	if (resolver->musl_path && (!strcmp(soname, "libc.so") || !strncmp(soname, "libc.musl-", 10)))
+		return true; /* musl's loader is libc */
 	for (size_t i = 1; i < resolver->object_count; i++)
 		if (strcmp(resolver->objects[i].soname, soname) == 0 ||
 		    (resolver->objects[i].info.soname && strcmp(resolver->objects[i].info.soname, soname) == 0) ||
@@ -348,6 +355,25 @@ static int resolve_needed(struct resolver *resolver, struct libdeps *deps)
 	return 0;
 }
 
+/* musl's loader reads its folders from /etc/ld-musl-ARCH.path (one per
+ * line or ':'-separated), else uses /lib:/usr/local/lib:/usr/lib. */
+static char *musl_search_path(void)
+{
+	FILE *file = fopen(MUSL_PATH_FILE, "r");
+	if (!file)
+		return xstrdup("/lib:/usr/local/lib:/usr/lib");
+	char line[1024];
+	char *path = xstrdup("");
+	while (fgets(line, sizeof line, file)) {
+		line[strcspn(line, "\n")] = 0;
+		char *joined = xasprintf("%s%s%s", path, *path && *line ? ":" : "", line);
+		free(path);
+		path = joined;
+	}
+	fclose(file);
+	return path;
+}
+
 static void resolve_interpreter(struct resolver *resolver, struct libdeps *deps)
 {
 	const char *interpreter = resolver->objects[0].info.interpreter;
@@ -357,6 +383,9 @@ static void resolve_interpreter(struct resolver *resolver, struct libdeps *deps)
 	deps->interpreter_real_path = realpath(interpreter, NULL);
 	if (!deps->interpreter_real_path)
 		note_missing(deps, interpreter, resolver->objects[0].real_path);
+	const char *name = strrchr(interpreter, '/');
+	if (!strncmp(name ? name + 1 : interpreter, "ld-musl-", 8))
+		resolver->musl_path = musl_search_path();
 }
 
 int libdeps_resolve(const char *binary, const struct libdeps_options *options, struct libdeps *deps,
@@ -394,6 +423,7 @@ int libdeps_resolve(const char *binary, const struct libdeps_options *options, s
 	}
 	free(resolver.objects);
 	ld_so_cache_free(&resolver.cache);
+	free(resolver.musl_path);
 	if (status != 0)
 		libdeps_free(deps);
 	return status;

@@ -7,6 +7,9 @@
 
 #include <stddef.h>
 
+/* Where musl's dynamic linker reads its search folders. */
+#define MUSL_PATH_FILE "/etc/ld-musl-x86_64.path"
+
 struct libdeps_options {
 	const char *library_path; /* LD_LIBRARY_PATH's value; NULL or "" for none */
 	const char *cache_path;   /* NULL: /etc/ld.so.cache; "" : no cache */

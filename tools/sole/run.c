@@ -91,15 +91,15 @@ static int exit_status_of(const struct vm_outcome *outcome, const struct crash_c
 {
 	int status = EXIT_SOLE_ERROR;
 
-	if (outcome->sink.crash_lines.count > 0) {
-		status = crash_report_print(stderr, &outcome->sink.crash_lines, crash);
-		if (core_path && crash_file_write(core_path, &outcome->sink.crash_lines, crash) == 0)
+	if (outcome->sink.crash.lines.count > 0) {
+		status = crash_report_print(stderr, &outcome->sink.crash.lines, crash);
+		if (core_path && crash_file_write(core_path, &outcome->sink.crash.lines, crash) == 0)
 			fprintf(stderr, "sole: crash record written to %s; 'sole symbolize %s' shows it again\n",
 				core_path, core_path);
 	}
 	if (outcome->demux.have_exit_status)
 		status = outcome->demux.exit_status;
-	else if (outcome->sink.crash_lines.count == 0)
+	else if (outcome->sink.crash.lines.count == 0)
 		describe_qemu_failure(outcome);
 	if (outcome->sink.stdout_broken_pipe)
 		status = EXIT_SIGNAL_BASE + SIGPIPE; /* as a native program killed by SIGPIPE */
@@ -141,6 +141,37 @@ static void report_syscall_summary(const struct run_options *options, const stru
 		sole_error("--syscall-summary=%s: %s", options->syscall_summary_path, strerror(errno));
 }
 
+/* The paths the app could not open: all of them with --missing-files; else,
+ * when the app failed, a hint naming the last one (the open just before a
+ * failure is the likely culprit; earlier ones are often ld.so's and libc's
+ * probes). /proc, /sys and /dev are left out of the hint. */
+static void report_missing_files(const struct run_options *options, const struct string_list *paths, int status)
+{
+	if (options->missing_files) {
+		fprintf(stderr, "sole: the app tried to open %zu path%s that %s not in the VM%s\n", paths->count,
+			paths->count == 1 ? "" : "s", paths->count == 1 ? "is" : "are", paths->count ? ":" : "");
+		for (size_t i = 0; i < paths->count; i++)
+			fprintf(stderr, "  %s\n", paths->items[i]);
+		return;
+	}
+	if (status == 0)
+		return;
+	size_t relevant = 0;
+	const char *last = NULL;
+	for (size_t i = 0; i < paths->count; i++) {
+		const char *p = paths->items[i];
+		if (!strncmp(p, "/proc/", 6) || !strncmp(p, "/sys/", 5) || !strncmp(p, "/dev/", 5))
+			continue;
+		relevant++;
+		last = p;
+	}
+	if (relevant)
+		fprintf(stderr,
+			"sole: hint: the app tried to open %zu path%s not in the VM, the last %s; add what it needs "
+			"with --copy (--missing-files lists them all)\n",
+			relevant, relevant == 1 ? "" : "s", last);
+}
+
 static int run_vm(const struct run_options *options, const struct app_binary *binary,
 		  const struct qemu_config *config)
 {
@@ -166,9 +197,10 @@ static int run_vm(const struct run_options *options, const struct app_binary *bi
 		return status;
 	watch_vm(&qemu, options, &outcome);
 	if (options->syscall_summary)
-		report_syscall_summary(options, &outcome.sink.summary_lines);
+		report_syscall_summary(options, &outcome.sink.summary.lines);
 	struct crash_context crash = {config->kernel_path, binary->host_path, binary->guest_path};
 	status = exit_status_of(&outcome, &crash, options->core_path);
+	report_missing_files(options, &outcome.sink.missing.lines, status);
 	console_sink_free(&outcome.sink);
 	byte_buffer_free(&outcome.messages.captured);
 	return status;

@@ -22,6 +22,7 @@ enum run_flag_id {
 	FLAG_WORKDIR,
 	FLAG_TRACE,
 	FLAG_SYSCALL_SUMMARY,
+	FLAG_MISSING_FILES,
 	FLAG_VERBOSE,
 	FLAG_ACCEL,
 	FLAG_MACHINE,
@@ -57,6 +58,9 @@ static const struct run_flag run_flags[FLAG_COUNT] = {
 				  "at exit, print a table like strace -c on stderr (or write it to\n"
 				  "FILE): calls, errors, ENOSYS answers and time per syscall",
 				  .value_optional = true},
+	[FLAG_MISSING_FILES] = {0, "missing-files", NULL,
+				"at exit, list every path the app tried to open that is not in the\n"
+				"VM (add what it needs with --copy)"},
 	[FLAG_VERBOSE] = {0, "verbose", NULL, "show the kernel log and the QEMU command line on stderr"},
 	[FLAG_ACCEL] = {0, "accel", "auto|tcg|kvm", "the accelerator; auto picks kvm only where /dev/kvm opens and\n"
 						    "the CPU has vmx or svm (default auto)"},
@@ -243,6 +247,7 @@ static int apply_flag(struct run_options *options, const struct flag_use *use)
 		options->syscall_summary = true;
 		options->syscall_summary_path = use->value_inline ? use->value : NULL;
 		return 0;
+	case FLAG_MISSING_FILES: options->missing_files = true; return 0;
 	case FLAG_VERBOSE: options->verbose = true; return 0;
 	case FLAG_KERNEL: options->kernel_path = use->value; return 0;
 	case FLAG_GDB: return apply_gdb(options, use);
@@ -421,7 +426,7 @@ void run_options_print_help(FILE *out)
 			print_flag_help(out, &run_flags[id]);
 	fputs("\n"
 	      "Exit status: the app's; 128+N when a signal N killed it; 125 when sole itself\n"
-	      "failed; 126 when BINARY cannot run (not x86_64, dynamic, malformed); 127 when\n"
+	      "failed; 126 when BINARY cannot run (not x86_64, malformed, a library missing); 127 when\n"
 	      "BINARY was not found.\n",
 	      out);
 }

@@ -30,6 +30,7 @@ struct run_options {
 	char *workdir;
 	bool trace;
 	bool syscall_summary;             /* --syscall-summary */
+	bool missing_files;               /* --missing-files */
 	const char *syscall_summary_path; /* its =FILE; NULL: stderr */
 	bool verbose;
 	bool help;
