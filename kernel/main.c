@@ -16,6 +16,7 @@
 #include "kernel/mm/paging.h"
 #include "kernel/panic.h"
 #include "kernel/proc/process.h"
+#include "kernel/sched/sched.h"
 #include "kernel/time.h"
 #include "loader/load.h"
 #include "platforms/platform.h"
@@ -73,6 +74,7 @@ static void __attribute__((noreturn)) start_app(void)
 	if (!p)
 		boot_fail(137, "%s", "out of memory creating the process; run with a larger -m");
 	thread_switch_to(p->threads);
+	sched_init();
 
 	struct inode *exe;
 	if (vfs_lookup(vfs_root(), boot_config.exe, LOOKUP_FOLLOW, &exe) || !S_ISREG(exe->mode))

@@ -10,6 +10,7 @@
 #include "kernel/errno.h"
 #include "kernel/log.h"
 #include "syscalls/syscall_summary.h"
+#include "kernel/sched/sched.h"
 #include "syscalls/syscall_table.h"
 #include "syscalls/trace.h"
 
@@ -60,5 +61,6 @@ int syscall_dispatch(struct trap_frame *f)
 	if (boot_config.trace)
 		trace_syscall(nr, args, ret, true);
 	f->rax = (uint64_t)ret;
+	sched_preempt_point();
 	return !canonical(f->rip);
 }

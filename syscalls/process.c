@@ -12,8 +12,6 @@
 #include "kernel/proc/process.h"
 
 long sys_exit_group(int status) { process_exit(current_process(), status); }
-/* With one thread, the thread's exit ends the process. */
-long sys_exit(int status) { process_exit(current_process(), status); }
 
 long sys_getpid(void) { return current_process()->pid; }
 long sys_gettid(void) { return current_thread()->tid; }

@@ -5,6 +5,7 @@
 #include "kernel/errno.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/process.h"
+#include "kernel/sched/sched.h"
 #include "kernel/time.h"
 
 #define NSEC_PER_SEC 1000000000ull
@@ -97,9 +98,10 @@ static int read_timespec(const struct __kernel_timespec *user, uint64_t *ns)
 	return 0;
 }
 
+/* Sleeps until the monotonic deadline; a signal cuts it short with -EINTR
+ * and, for relative sleeps, the time left in *rem. */
 long sys_clock_nanosleep(int clock, int flags, const struct __kernel_timespec *req, struct __kernel_timespec *rem)
 {
-	(void)rem; /* nothing interrupts a sleep yet, so nothing remains */
 	uint64_t want, now;
 	int err = clock_now(clock, &now);
 	if (!err && (clock == CLOCK_THREAD_CPUTIME_ID))
@@ -109,7 +111,17 @@ long sys_clock_nanosleep(int clock, int flags, const struct __kernel_timespec *r
 	if (err)
 		return err;
 	uint64_t wait = (flags & TIMER_ABSTIME) ? (want > now ? want - now : 0) : want;
-	time_sleep_ns(wait);
+	uint64_t deadline = time_monotonic_ns() + wait;
+	enum wake_reason why;
+	while ((why = sched_block(deadline)) != WAKE_TIMEOUT) {
+		if (why == WAKE_SIGNAL) {
+			uint64_t left = deadline > time_monotonic_ns() ? deadline - time_monotonic_ns() : 0;
+			struct __kernel_timespec t = to_timespec(left);
+			if (rem && !(flags & TIMER_ABSTIME) && copy_to_user(rem, &t, sizeof t))
+				return -EFAULT;
+			return -EINTR;
+		}
+	}
 	return 0;
 }
 

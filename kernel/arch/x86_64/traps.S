@@ -50,8 +50,16 @@ TRAP_NOERR 28
 TRAP_ERR 29
 TRAP_ERR 30
 TRAP_NOERR 31
+TRAP_NOERR 32   /* the local APIC timer */
+TRAP_NOERR 255  /* the local APIC's spurious vector */
 
 	.section .rodata
+	.globl irq_stub_timer, irq_stub_spurious
+	.p2align 3
+irq_stub_timer:
+	.quad trap_stub_32
+irq_stub_spurious:
+	.quad trap_stub_255
 	.globl trap_stubs
 	.p2align 3
 trap_stubs:

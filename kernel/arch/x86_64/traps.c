@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/lapic.h"
 #include "kernel/arch/x86_64/trap_frame.h"
 #include "kernel/errno.h"
 #include "kernel/log.h"
@@ -13,6 +14,7 @@
 #include "kernel/mm/uaccess.h"
 #include "kernel/panic.h"
 #include "kernel/proc/process.h"
+#include "kernel/sched/sched.h"
 #include "libc-glue/kformat.h"
 
 #define PF_PRESENT 0x1
@@ -72,13 +74,29 @@ static void describe_page_fault(const struct trap_frame *f, uint64_t addr, char 
 	ksnprintf(buf, size, "%s of %s 0x%llx", access, why, (unsigned long long)addr);
 }
 
+/* Interrupts: the timer may end the running thread's slice. */
+static void interrupt(struct trap_frame *f)
+{
+	if (f->vector == TIMER_VECTOR)
+		sched_timer_interrupt();
+	if (trap_from_user(f))
+		sched_preempt_point();
+}
+
 void trap_handler(struct trap_frame *f)
 {
 	uint64_t addr = 0;
+	if (f->vector >= 32) {
+		interrupt(f);
+		return;
+	}
 	if (f->vector == 14) {
 		addr = read_cr2();
-		if (serve_page_fault(f, addr))
+		if (serve_page_fault(f, addr)) {
+			if (trap_from_user(f))
+				sched_preempt_point();
 			return;
+		}
 	}
 	if (!trap_from_user(f)) {
 		uintptr_t fixup = exception_fixup(f->rip);

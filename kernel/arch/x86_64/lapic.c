@@ -1,0 +1,73 @@
+/* The local APIC in xAPIC mode, reached through an uncached mapping of its
+ * registers; its timer runs one-shot, rearmed by the scheduler. */
+#include "kernel/arch/x86_64/lapic.h"
+
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/log.h"
+#include "kernel/mm/layout.h"
+#include "kernel/mm/paging.h"
+#include "kernel/panic.h"
+#include "kernel/time.h"
+
+#define MSR_APIC_BASE 0x1b
+#define APIC_BASE_ENABLE (1u << 11)
+#define APIC_PHYS 0xfee00000ull
+
+#define REG_EOI 0xb0
+#define REG_SPURIOUS 0xf0
+#define REG_TIMER_LVT 0x320
+#define REG_TIMER_INITIAL 0x380
+#define REG_TIMER_CURRENT 0x390
+#define REG_TIMER_DIVIDE 0x3e0
+#define LVT_MASKED (1u << 16)
+
+#define PTE_CACHE_DISABLE (1ull << 4)
+#define CALIBRATION_NS 2000000
+
+static volatile uint32_t *apic;
+static uint64_t ticks_per_ms;
+
+static uint32_t read_reg(unsigned reg) { return apic[reg / 4]; }
+static void write_reg(unsigned reg, uint32_t v) { apic[reg / 4] = v; }
+
+void lapic_init(void)
+{
+	uintptr_t va = PHYS_MAP_BASE + APIC_PHYS;
+	if (paging_map(paging_kernel_root(), va, APIC_PHYS, PTE_WRITE | PTE_NX | PTE_CACHE_DISABLE | PTE_GLOBAL))
+		panic("out of memory mapping the local APIC");
+	invlpg(va);
+	apic = (volatile uint32_t *)va;
+	wrmsr(MSR_APIC_BASE, (rdmsr(MSR_APIC_BASE) & ~0xfffull) | APIC_BASE_ENABLE);
+	write_reg(REG_SPURIOUS, 0x100 | SPURIOUS_VECTOR);
+	write_reg(REG_TIMER_DIVIDE, 0x3); /* divide by 16 */
+	write_reg(REG_TIMER_LVT, LVT_MASKED | TIMER_VECTOR);
+
+	/* Count the timer down over a known TSC interval. */
+	write_reg(REG_TIMER_INITIAL, 0xffffffff);
+	uint64_t until = time_monotonic_ns() + CALIBRATION_NS;
+	while (time_monotonic_ns() < until)
+		cpu_relax();
+	uint32_t elapsed = 0xffffffff - read_reg(REG_TIMER_CURRENT);
+	write_reg(REG_TIMER_INITIAL, 0);
+	ticks_per_ms = (uint64_t)elapsed * 1000000 / CALIBRATION_NS;
+	if (ticks_per_ms == 0)
+		panic("the local APIC timer does not count");
+	write_reg(REG_TIMER_LVT, TIMER_VECTOR); /* one-shot, unmasked */
+	klog("lapic: timer at %llu ticks/ms", (unsigned long long)ticks_per_ms);
+}
+
+void lapic_timer_arm(uint64_t ns)
+{
+	if (!ns) {
+		write_reg(REG_TIMER_INITIAL, 0);
+		return;
+	}
+	uint64_t ticks = ns * ticks_per_ms / 1000000;
+	if (ticks == 0)
+		ticks = 1;
+	if (ticks > 0xffffffffu)
+		ticks = 0xffffffffu;
+	write_reg(REG_TIMER_INITIAL, (uint32_t)ticks);
+}
+
+void lapic_eoi(void) { write_reg(REG_EOI, 0); }

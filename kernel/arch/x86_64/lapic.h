@@ -1,0 +1,16 @@
+/* The local APIC: its timer drives preemption and timeouts. */
+#ifndef SOLE_LAPIC_H
+#define SOLE_LAPIC_H
+
+#include <stdint.h>
+
+#define TIMER_VECTOR 0x20
+#define SPURIOUS_VECTOR 0xff
+
+/* Maps and enables the APIC and measures its timer against the TSC. */
+void lapic_init(void);
+/* Arms the one-shot timer to fire after ns nanoseconds (0: disarm). */
+void lapic_timer_arm(uint64_t ns);
+void lapic_eoi(void);
+
+#endif

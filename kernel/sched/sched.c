@@ -1,0 +1,275 @@
+/* Scheduler, see sched.h. Threads wait in one FIFO run queue; blocked
+ * threads with a deadline sit in a list sorted by it. The APIC timer is
+ * armed for whichever comes first: the next deadline or the end of the
+ * running thread's time slice (when another thread is ready). */
+#include "kernel/sched/sched.h"
+
+#include <string.h>
+
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/cpu_setup.h"
+#include "kernel/arch/x86_64/lapic.h"
+#include "kernel/arch/x86_64/percpu.h"
+#include "kernel/arch/x86_64/trap_frame.h"
+#include "kernel/log.h"
+#include "kernel/mm/addrspace.h"
+#include "kernel/mm/layout.h"
+#include "kernel/mm/page.h"
+#include "kernel/panic.h"
+#include "kernel/proc/process.h"
+#include "kernel/time.h"
+
+#define TIME_SLICE_NS 10000000ull /* 10 ms */
+#define SIGKILL_NUMBER 9
+
+static struct thread *run_head, *run_tail;
+static struct thread *timers; /* blocked with a deadline, soonest first */
+static struct thread *dead;   /* exited; their stacks are freed by the next thread */
+static bool need_resched;
+static uint64_t slice_end;
+static int live_threads;
+static int external_waiters; /* blocked on a device that interrupts (sched_external_wait) */
+
+void context_switch(uint64_t *save_rsp, uint64_t next_rsp);
+void thread_first_entry(void);
+
+static void run_enqueue(struct thread *t)
+{
+	t->state = THREAD_READY;
+	t->run_next = NULL;
+	if (run_tail)
+		run_tail->run_next = t;
+	else
+		run_head = t;
+	run_tail = t;
+}
+
+static struct thread *run_dequeue(void)
+{
+	struct thread *t = run_head;
+	if (t) {
+		run_head = t->run_next;
+		if (!run_head)
+			run_tail = NULL;
+	}
+	return t;
+}
+
+static void timer_insert(struct thread *t)
+{
+	struct thread **at = &timers;
+	while (*at && (*at)->wake_at <= t->wake_at)
+		at = &(*at)->timer_next;
+	t->timer_next = *at;
+	*at = t;
+}
+
+static void timer_remove(struct thread *t)
+{
+	for (struct thread **at = &timers; *at; at = &(*at)->timer_next)
+		if (*at == t) {
+			*at = t->timer_next;
+			return;
+		}
+}
+
+static void expire_timers(uint64_t now)
+{
+	while (timers && timers->wake_at <= now) {
+		struct thread *t = timers;
+		timers = t->timer_next;
+		t->wake_reason = WAKE_TIMEOUT;
+		run_enqueue(t);
+	}
+}
+
+static void arm_timer(void)
+{
+	uint64_t now = time_monotonic_ns();
+	uint64_t next = 0;
+	if (timers)
+		next = timers->wake_at;
+	if (run_head && (!next || slice_end < next))
+		next = slice_end;
+	lapic_timer_arm(next ? (next > now ? next - now : 1) : 0);
+}
+
+static void fpu_save(struct thread *t)
+{
+	uint64_t mask = cpu_features.xsave_mask;
+	if (mask)
+		__asm__ volatile("xsave64 (%0)" ::"r"(t->fpu_area), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32))
+				 : "memory");
+	else
+		__asm__ volatile("fxsave64 (%0)" ::"r"(t->fpu_area) : "memory");
+}
+
+static void fpu_restore(struct thread *t)
+{
+	uint64_t mask = cpu_features.xsave_mask;
+	if (mask)
+		__asm__ volatile("xrstor64 (%0)" ::"r"(t->fpu_area), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32))
+				 : "memory");
+	else
+		__asm__ volatile("fxrstor64 (%0)" ::"r"(t->fpu_area) : "memory");
+}
+
+static void reap_dead(void)
+{
+	while (dead && dead != current_thread()) {
+		struct thread *t = dead;
+		dead = t->run_next;
+		thread_free(t);
+	}
+}
+
+static void switch_to(struct thread *next)
+{
+	struct thread *prev = current_thread();
+	slice_end = time_monotonic_ns() + TIME_SLICE_NS;
+	next->state = THREAD_RUNNING;
+	if (prev == next)
+		return;
+	fpu_save(prev);
+	prev->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
+	this_cpu()->current = next;
+	percpu_set_kernel_stack(next->kernel_stack_top);
+	if (prev->proc->as != next->proc->as)
+		addrspace_activate(next->proc->as);
+	wrmsr(MSR_FS_BASE, next->fs_base);
+	wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);
+	fpu_restore(next);
+	context_switch(&prev->saved_rsp, next->saved_rsp);
+	reap_dead(); /* back in prev, on its own stack again */
+}
+
+/* Every thread blocks with no deadline and no device that could wake one:
+ * on Linux the app would hang for good. Say so and end it instead. */
+static void __attribute__((noreturn)) deadlock(void)
+{
+	kwarn("deadlock: every thread of the app waits and nothing can wake any of them; ending it");
+	process_kill_by_signal(current_process(), SIGKILL_NUMBER, NULL, "deadlock", "", 0);
+}
+
+/* Picks the next thread and runs it; idles (hlt, interrupts on) while none
+ * is ready. The current thread must already be queued, blocked or dead. */
+static void schedule(void)
+{
+	struct thread *next;
+	while (!(next = run_dequeue())) {
+		if (!timers && !external_waiters)
+			deadlock();
+		arm_timer();
+		__asm__ volatile("sti; hlt; cli" ::: "memory");
+		expire_timers(time_monotonic_ns());
+	}
+	need_resched = false;
+	switch_to(next);
+	arm_timer();
+}
+
+void sched_init(void)
+{
+	struct thread *t = current_thread();
+	t->state = THREAD_RUNNING;
+	live_threads = 1;
+	lapic_init();
+	slice_end = time_monotonic_ns() + TIME_SLICE_NS;
+}
+
+/* The new thread's kernel stack, as context_switch expects to find it:
+ * six callee-saved registers (r12 carrying the trap frame), then the return
+ * address thread_first_entry. */
+void sched_start_thread(struct thread *t, struct trap_frame *frame)
+{
+	uint64_t *sp = (uint64_t *)frame;
+	*--sp = (uint64_t)thread_first_entry;
+	*--sp = 0;                /* rbp */
+	*--sp = 0;                /* rbx */
+	*--sp = (uint64_t)frame;  /* r12 */
+	*--sp = 0;                /* r13 */
+	*--sp = 0;                /* r14 */
+	*--sp = 0;                /* r15 */
+	t->saved_rsp = (uint64_t)sp;
+	fpu_save(t); /* the child starts with the parent's FPU state */
+	t->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
+	live_threads++;
+	run_enqueue(t);
+	arm_timer();
+}
+
+void thread_started(struct trap_frame *frame) { (void)frame; }
+
+enum wake_reason sched_block(uint64_t deadline)
+{
+	struct thread *t = current_thread();
+	if (deadline && deadline <= time_monotonic_ns())
+		return WAKE_TIMEOUT;
+	if (t->signal_wakeup) {
+		t->signal_wakeup = false;
+		return WAKE_SIGNAL;
+	}
+	t->state = THREAD_BLOCKED;
+	t->wake_reason = WAKE_NONE;
+	t->wake_at = deadline;
+	if (deadline)
+		timer_insert(t);
+	schedule();
+	return t->wake_reason;
+}
+
+void sched_wake(struct thread *t, enum wake_reason why)
+{
+	if (t->state != THREAD_BLOCKED) {
+		if (why == WAKE_SIGNAL)
+			t->signal_wakeup = true; /* it will not block before seeing it */
+		return;
+	}
+	if (t->wake_at)
+		timer_remove(t);
+	t->wake_reason = why;
+	run_enqueue(t);
+	if (time_monotonic_ns() >= slice_end)
+		need_resched = true;
+	arm_timer();
+}
+
+void sched_yield(void)
+{
+	if (!run_head)
+		return;
+	run_enqueue(current_thread());
+	schedule();
+}
+
+void sched_preempt_point(void)
+{
+	if (need_resched && run_head)
+		sched_yield();
+	need_resched = false;
+}
+
+void sched_timer_interrupt(void)
+{
+	lapic_eoi();
+	uint64_t now = time_monotonic_ns();
+	expire_timers(now);
+	if (run_head && now >= slice_end)
+		need_resched = true;
+	arm_timer();
+}
+
+void sched_exit_current(void)
+{
+	struct thread *t = current_thread();
+	t->state = THREAD_DEAD;
+	live_threads--;
+	t->run_next = dead;
+	dead = t;
+	schedule();
+	panic("a dead thread was scheduled");
+}
+
+int sched_live_threads(void) { return live_threads; }
+
+void sched_external_wait(int delta) { external_waiters += delta; }

@@ -1,0 +1,45 @@
+/* The scheduler: round-robin over ready threads on one CPU, preemption by
+ * the local APIC timer, blocking with deadlines. The kernel itself is not
+ * preempted: it runs with interrupts off and gives the CPU up only in
+ * sched_block and at the return to ring 3. */
+#ifndef SOLE_SCHED_H
+#define SOLE_SCHED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct thread;
+struct trap_frame;
+
+enum wake_reason {
+	WAKE_NONE,
+	WAKE_EVENT,   /* what it waited for happened */
+	WAKE_TIMEOUT, /* its deadline passed */
+	WAKE_SIGNAL,  /* a signal arrived for it */
+};
+
+void sched_init(void);
+/* Makes a new thread runnable: it starts by leaving for ring 3 through
+ * frame, which must lie at the top of its kernel stack. */
+void sched_start_thread(struct thread *t, struct trap_frame *frame);
+/* Blocks the current thread until sched_wake or deadline (monotonic ns, 0
+ * for none). Returns why it woke. */
+enum wake_reason sched_block(uint64_t deadline);
+/* Makes a blocked thread ready; no effect on one that is not blocked. */
+void sched_wake(struct thread *t, enum wake_reason why);
+/* Gives the CPU to another ready thread, if any. */
+void sched_yield(void);
+/* Called on the way back to ring 3: switches when the time slice is up. */
+void sched_preempt_point(void);
+/* The timer interrupt. */
+void sched_timer_interrupt(void);
+/* Ends the current thread for good; its stack is freed later. */
+void sched_exit_current(void) __attribute__((noreturn));
+/* Number of threads that are not dead. */
+int sched_live_threads(void);
+/* A driver counts the threads blocked on its device (+1 before blocking,
+ * -1 after): while any is, idle is not a deadlock, since an interrupt may
+ * wake it. */
+void sched_external_wait(int delta);
+
+#endif

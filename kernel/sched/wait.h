@@ -1,0 +1,33 @@
+/* Wait queues: what a blocked thread waits for. A thread may wait on
+ * several queues at once (poll, epoll): it adds one waiter to each, blocks,
+ * and removes them when it wakes. */
+#ifndef SOLE_WAIT_H
+#define SOLE_WAIT_H
+
+#include <stdint.h>
+
+#include "kernel/sched/sched.h"
+
+struct thread;
+
+struct waiter {
+	struct thread *thread;
+	struct waiter *next, *prev;
+	struct wait_queue *queue;
+	uint32_t bitset; /* futex bitsets; all ones elsewhere */
+	uintptr_t key;   /* the futex word's address, for futex waiters */
+};
+
+struct wait_queue {
+	struct waiter *head, *tail;
+};
+
+void wait_add(struct wait_queue *q, struct waiter *w, struct thread *t);
+void wait_remove(struct waiter *w);
+/* Wakes up to count waiters (from the oldest) whose bitset meets bits, and
+ * takes them off the queue. Returns how many it woke. */
+int wait_wake(struct wait_queue *q, int count, uint32_t bits);
+/* Waits on one queue: returns why it woke. */
+enum wake_reason wait_on(struct wait_queue *q, uint64_t deadline);
+
+#endif
