@@ -3,27 +3,29 @@
 
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/log.h"
+#include "kernel/vdso/vdso_map.h"
 #include "platforms/platform.h"
 
 #define CALIBRATION_MS 3
 
 static uint64_t tsc_hz = 1000000000; /* until calibrated: 1 GHz */
-/* ns = ticks * ns_per_tick_x32 >> 32: a multiply, no 128-bit division. */
-static uint64_t ns_per_tick_x32 = 1ull << 32;
-static uint64_t tsc_at_boot;
-static uint64_t realtime_at_boot_ns;
+/* The clock lives in the vDSO's data page, which the app's vDSO reads too:
+ * ns = (tsc - tsc_at_boot) * ns_per_tick_x32 >> 32, a multiply and no
+ * 128-bit division. */
+static inline struct vdso_data *shared(void) { return vdso_data(); }
 
 void time_init(void)
 {
-	tsc_at_boot = rdtsc();
+	shared()->ns_per_tick_x32 = 1ull << 32;
+	shared()->tsc_at_boot = rdtsc();
 	uint64_t hz = pit_measure_tsc_hz(CALIBRATION_MS);
 	if (hz)
 		tsc_hz = hz;
 	else
 		kwarn("the PIT did not count; assuming a 1 GHz TSC, so clocks may run off");
-	ns_per_tick_x32 = (1000000000ull << 32) / tsc_hz;
+	shared()->ns_per_tick_x32 = (1000000000ull << 32) / tsc_hz;
 	int64_t epoch = rtc_read_epoch_seconds();
-	realtime_at_boot_ns = epoch > 0 ? (uint64_t)epoch * 1000000000ull : 0;
+	shared()->realtime_at_boot_ns = epoch > 0 ? (uint64_t)epoch * 1000000000ull : 0;
 	klog("time: TSC at %llu kHz, RTC epoch %lld", (unsigned long long)(tsc_hz / 1000), (long long)epoch);
 }
 
@@ -31,11 +33,11 @@ uint64_t time_tsc_hz(void) { return tsc_hz; }
 
 uint64_t time_monotonic_ns(void)
 {
-	uint64_t ticks = rdtsc() - tsc_at_boot;
-	return (uint64_t)(((unsigned __int128)ticks * ns_per_tick_x32) >> 32);
+	uint64_t ticks = rdtsc() - shared()->tsc_at_boot;
+	return (uint64_t)(((unsigned __int128)ticks * shared()->ns_per_tick_x32) >> 32);
 }
 
-uint64_t time_realtime_ns(void) { return realtime_at_boot_ns + time_monotonic_ns(); }
+uint64_t time_realtime_ns(void) { return shared()->realtime_at_boot_ns + time_monotonic_ns(); }
 
 void time_sleep_ns(uint64_t ns)
 {

@@ -63,6 +63,7 @@ uint64_t build_initial_stack(struct process *p, const struct loaded_image *image
 		{AT_GID, 0},                {AT_EGID, 0},                   {AT_SECURE, 0},
 		{AT_PLATFORM, platform_at}, {AT_HWCAP, hwcap()},            {AT_HWCAP2, 0},
 		{AT_CLKTCK, 100},           {AT_RANDOM, random_at},         {AT_EXECFN, execfn_at},
+		{AT_SYSINFO_EHDR, image->vdso},
 		{AT_NULL, 0},
 	};
 	/* argc + argv + NULL + envp + NULL + auxv, ending 16-byte aligned. */

@@ -8,6 +8,7 @@
 #include "kernel/mm/heap.h"
 #include "kernel/mm/addrspace.h"
 #include "kernel/mm/layout.h"
+#include "kernel/vdso/vdso_map.h"
 #include "kernel/proc/process.h"
 #include "loader/elf.h"
 #include "libc-glue/kformat.h"
@@ -126,6 +127,8 @@ int load_elf(struct process *p, struct inode *file, const char *path, struct loa
 	}
 	if (!err && info.interp)
 		err = load_interpreter(p->as, info.interp, out, error);
+	if (!err)
+		out->vdso = vdso_map(p->as);
 	kfree(header);
 	return err;
 }

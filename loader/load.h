@@ -15,6 +15,7 @@ struct loaded_image {
 	uint64_t load_bias;   /* added to every p_vaddr of the program */
 	uint64_t phdr;      /* AT_PHDR */
 	uint64_t phnum;
+	uint64_t vdso; /* AT_SYSINFO_EHDR: the vDSO's ELF header, 0 if not mapped */
 };
 
 /* Maps the executable. On failure returns -errno and sets *error to a
