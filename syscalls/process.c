@@ -38,6 +38,20 @@ long sys_set_robust_list(void *head, size_t len)
 	return 0;
 }
 
+long sys_get_robust_list(int tid, uint64_t *head_ptr, size_t *len_ptr)
+{
+	struct thread *t = NULL;
+	for (struct thread *each = current_process()->threads; each; each = each->next_in_process)
+		if (tid == 0 ? each == current_thread() : each->tid == tid)
+			t = each;
+	if (!t)
+		return -ESRCH;
+	if (copy_to_user(head_ptr, &t->robust_list, sizeof t->robust_list) ||
+	    copy_to_user(len_ptr, &t->robust_list_len, sizeof t->robust_list_len))
+		return -EFAULT;
+	return 0;
+}
+
 long sys_arch_prctl(int code, unsigned long addr)
 {
 	struct thread *t = current_thread();
