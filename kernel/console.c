@@ -61,6 +61,8 @@ static int decode_stdin_byte(unsigned char c)
 	return c;
 }
 
+bool console_stdin_ready(void) { return stdin_at_eof || uart_can_get(); }
+
 long console_read_stdin(void *buf, size_t len, bool nonblock)
 {
 	unsigned char *out = buf;

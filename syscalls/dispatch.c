@@ -9,6 +9,7 @@
 #include "kernel/boot_config.h"
 #include "kernel/errno.h"
 #include "kernel/log.h"
+#include "kernel/proc/signal.h"
 #include "syscalls/syscall_summary.h"
 #include "kernel/sched/sched.h"
 #include "syscalls/syscall_table.h"
@@ -62,5 +63,8 @@ int syscall_dispatch(struct trap_frame *f)
 		trace_syscall(nr, args, ret, true);
 	f->rax = (uint64_t)ret;
 	sched_preempt_point();
-	return !canonical(f->rip);
+	signal_return_to_user(f); /* may restart the call, or enter a handler */
+	/* sysret reloads rip from rcx and rflags from r11: only when they still
+	 * agree (no handler frame, no sigreturn, no restart) is it exact. */
+	return !canonical(f->rip) || f->rcx != f->rip || f->r11 != f->rflags;
 }

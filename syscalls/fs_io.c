@@ -13,6 +13,7 @@
 #include "kernel/mm/uaccess.h"
 #include "syscalls/fs_common.h"
 #include "syscalls/fs_lock.h"
+#include "syscalls/pipe.h"
 
 #define IOV_MAX_COUNT 1024
 #define RW_MAX 0x7ffff000l /* Linux's MAX_RW_COUNT */
@@ -46,16 +47,28 @@ static long do_write(struct file *f, const void *buf, size_t len, uint64_t *pos)
 	return f->ops->write(f, user_buf(buf), len, pos);
 }
 
+/* A read or write may block (pipes): the file is held meanwhile, in case
+ * another thread closes its descriptor. */
 long sys_read(int fd, void *buf, size_t count)
 {
 	struct file *f = current_file(fd);
-	return f ? do_read(f, buf, count, &f->pos) : -EBADF;
+	if (!f)
+		return -EBADF;
+	file_get(f);
+	long ret = do_read(f, buf, count, &f->pos);
+	file_put(f);
+	return ret;
 }
 
 long sys_write(int fd, const void *buf, size_t count)
 {
 	struct file *f = current_file(fd);
-	return f ? do_write(f, buf, count, &f->pos) : -EBADF;
+	if (!f)
+		return -EBADF;
+	file_get(f);
+	long ret = do_write(f, buf, count, &f->pos);
+	file_put(f);
+	return ret;
 }
 
 static long positioned(int fd, long offset, struct file **out)
@@ -98,21 +111,29 @@ static long vectored(int fd, const struct iovec *user_iov, int iovcnt, transfer_
 	if (iovcnt < 0 || iovcnt > IOV_MAX_COUNT)
 		return -EINVAL;
 	long total = 0;
+	file_get(f);
 	for (int i = 0; i < iovcnt; i++) {
 		struct iovec v;
-		if (copy_from_user(&v, &user_iov[i], sizeof v))
-			return total ? total : -EFAULT;
-		if ((long)v.iov_len < 0)
-			return -EINVAL;
+		if (copy_from_user(&v, &user_iov[i], sizeof v)) {
+			total = total ? total : -EFAULT;
+			break;
+		}
+		if ((long)v.iov_len < 0) {
+			total = -EINVAL;
+			break;
+		}
 		if (v.iov_len == 0)
 			continue;
 		long n = transfer(f, v.iov_base, v.iov_len, &f->pos);
-		if (n < 0)
-			return total ? total : n;
+		if (n < 0) {
+			total = total ? total : n;
+			break;
+		}
 		total += n;
 		if ((size_t)n < v.iov_len)
 			break;
 	}
+	file_put(f);
 	return total;
 }
 
@@ -222,6 +243,9 @@ long sys_fcntl(int fd, unsigned cmd, unsigned long arg)
 	case F_SETLK:
 	case F_SETLKW:
 		return fcntl_record_lock(f, cmd, (void *)arg);
+	case F_GETPIPE_SZ:
+	case F_SETPIPE_SZ:
+		return pipe_fcntl(f, cmd, arg);
 	default:
 		return -EINVAL;
 	}

@@ -79,6 +79,8 @@ static int deadline_of(const struct __kernel_timespec *user, bool absolute, bool
 	return 0;
 }
 
+static long resume_wait(struct restart_block *r);
+
 static long wait(uint32_t *uaddr, uint32_t val, uint64_t deadline, uint32_t bitset)
 {
 	uint32_t now_value;
@@ -96,8 +98,17 @@ static long wait(uint32_t *uaddr, uint32_t val, uint64_t deadline, uint32_t bits
 	case WAKE_TIMEOUT:
 		return -ETIMEDOUT;
 	default:
-		return -EINTR;
+		/* As Linux: an untimed wait reruns under SA_RESTART; a timed one
+		 * fails with EINTR after a handler, else resumes to its deadline. */
+		if (!deadline)
+			return -ERESTARTSYS;
+		return signal_restart_block(resume_wait, (uint64_t)uaddr, val, deadline, bitset);
 	}
+}
+
+static long resume_wait(struct restart_block *r)
+{
+	return wait((uint32_t *)r->arg[0], (uint32_t)r->arg[1], r->arg[2], (uint32_t)r->arg[3]);
 }
 
 static int wake_op(uint32_t *uaddr2, unsigned encoded, bool *condition)

@@ -1,63 +1,46 @@
-/* Signal dispositions, masks and the alternate stack, and kill, tkill and
- * tgkill. Dispositions are recorded and reported back; delivery to handlers
- * arrives with the scheduler, so a sent signal takes its default action
- * (faults too end the app with the right signal). */
+/* The signal syscalls: dispositions, masks, the alternate stack, sending
+ * (kill, tkill, tgkill, sigqueue), waiting (pause, sigsuspend,
+ * sigtimedwait) and the way back from a handler (rt_sigreturn). Queues and
+ * delivery live in kernel/proc/signal.c. */
+#include <linux/time_types.h>
+
+#include "kernel/arch/x86_64/sigframe.h"
 #include "kernel/arch/x86_64/trap_frame.h"
 #include "kernel/errno.h"
-#include "kernel/log.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/process.h"
-#include "libc-glue/kformat.h"
+#include "kernel/sched/sched.h"
+#include "kernel/time.h"
 
-#define SIGQUIT 3
-#define SIGILL 4
-#define SIGTRAP 5
-#define SIGABRT 6
-#define SIGBUS 7
-#define SIGFPE 8
-#define SIGKILL 9
-#define SIGSEGV 11
-#define SIGCHLD 17
-#define SIGCONT 18
-#define SIGSTOP 19
-#define SIGTSTP 20
-#define SIGTTIN 21
-#define SIGTTOU 22
-#define SIGURG 23
-#define SIGXCPU 24
-#define SIGXFSZ 25
-#define SIGWINCH 28
-#define SIGSYS 31
-#define SIG_DFL 0
-#define SIG_IGN 1
 #define SIG_BLOCK 0
 #define SIG_UNBLOCK 1
 #define SIG_SETMASK 2
-#define SS_ONSTACK 1
-#define SS_DISABLE 2
-#define MINSIGSTKSZ 2048
-#define UNBLOCKABLE ((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)))
+#define NSEC_PER_SEC 1000000000ull
+
+static bool valid_signal(int sig) { return sig >= 1 && sig <= NSIG; }
+
+static struct trap_frame *user_registers(void) { return syscall_frame(current_thread()->kernel_stack_top); }
 
 long sys_rt_sigaction(int sig, const struct k_sigaction *act, struct k_sigaction *oldact, size_t sigsetsize)
 {
 	if (sigsetsize != sizeof(uint64_t))
 		return -EINVAL;
-	if (sig < 1 || sig > NSIG || (act && (sig == SIGKILL || sig == SIGSTOP)))
+	if (!valid_signal(sig) || (act && (sig == SIGKILL || sig == SIGSTOP)))
 		return -EINVAL;
-	struct k_sigaction *slot = &current_process()->sighand->action[sig - 1];
+	struct process *p = current_process();
+	struct k_sigaction *slot = &p->sighand->action[sig - 1];
 	struct k_sigaction wanted;
 	if (act && copy_from_user(&wanted, act, sizeof wanted))
 		return -EFAULT;
 	if (oldact && copy_to_user(oldact, slot, sizeof *slot))
 		return -EFAULT;
 	if (act) {
-		wanted.mask &= ~UNBLOCKABLE;
+		wanted.mask &= ~SIGNALS_UNBLOCKABLE;
 		*slot = wanted;
+		signal_action_changed(p, sig);
 	}
 	return 0;
 }
-
-static void take_unblocked_signals(struct thread *t);
 
 long sys_rt_sigprocmask(int how, const uint64_t *set, uint64_t *oldset, size_t sigsetsize)
 {
@@ -74,102 +57,128 @@ long sys_rt_sigprocmask(int how, const uint64_t *set, uint64_t *oldset, size_t s
 	if (!set)
 		return 0;
 	if (how == SIG_BLOCK)
-		t->signal_mask |= wanted;
+		signal_set_mask(t->signal_mask | wanted);
 	else if (how == SIG_UNBLOCK)
-		t->signal_mask &= ~wanted;
+		signal_set_mask(t->signal_mask & ~wanted);
 	else
-		t->signal_mask = wanted;
-	t->signal_mask &= ~UNBLOCKABLE;
-	take_unblocked_signals(t);
-	return 0;
+		signal_set_mask(wanted);
+	return 0; /* what the new mask lets through runs on the way back */
 }
 
-struct user_stack {
-	uint64_t sp;
-	int flags;
-	int pad;
-	uint64_t size;
-};
+long sys_rt_sigpending(uint64_t *set, size_t sigsetsize)
+{
+	if (sigsetsize > sizeof(uint64_t))
+		return -EINVAL;
+	struct thread *t = current_thread();
+	uint64_t pending = (t->signals.pending.set | t->proc->shared_pending.set) & t->signal_mask;
+	return copy_to_user(set, &pending, sigsetsize) ? -EFAULT : 0;
+}
 
-long sys_sigaltstack(const struct user_stack *ss, struct user_stack *old)
+/* Sleeps until a signal that will be acted on arrives. */
+static long wait_for_signal(void)
 {
 	struct thread *t = current_thread();
-	struct user_stack cur = {t->altstack_sp, (int)(t->altstack_size ? t->altstack_flags : SS_DISABLE), 0,
-				 t->altstack_size};
-	struct user_stack wanted;
+	while (!signal_pending(t))
+		sched_block(0);
+	return -ERESTARTNOHAND;
+}
+
+long sys_pause(void) { return wait_for_signal(); }
+
+long sys_rt_sigsuspend(const uint64_t *mask, size_t sigsetsize)
+{
+	if (sigsetsize != sizeof(uint64_t))
+		return -EINVAL;
+	uint64_t wanted;
+	if (copy_from_user(&wanted, mask, sizeof wanted))
+		return -EFAULT;
+	signal_set_temporary_mask(wanted);
+	return wait_for_signal();
+}
+
+long sys_rt_sigtimedwait(const uint64_t *set, struct signal_info *info, const struct __kernel_timespec *timeout,
+			 size_t sigsetsize)
+{
+	if (sigsetsize != sizeof(uint64_t))
+		return -EINVAL;
+	uint64_t wanted;
+	if (copy_from_user(&wanted, set, sizeof wanted))
+		return -EFAULT;
+	wanted &= ~SIGNALS_UNBLOCKABLE;
+	uint64_t deadline = 0;
+	bool poll_only = false;
+	if (timeout) {
+		struct __kernel_timespec ts;
+		if (copy_from_user(&ts, timeout, sizeof ts))
+			return -EFAULT;
+		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (long long)NSEC_PER_SEC)
+			return -EINVAL;
+		uint64_t ns = (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+		poll_only = ns == 0;
+		deadline = time_monotonic_ns() + ns;
+	}
+	struct thread *t = current_thread();
+	struct signal_info got;
+	int sig = signal_dequeue(t, wanted, &got);
+	bool timed_out = poll_only;
+	if (!sig && !poll_only) {
+		t->signals.waiting_for = wanted; /* these wake it even while blocked */
+		while (!signal_pending(t) && !timed_out)
+			timed_out = sched_block(deadline) == WAKE_TIMEOUT;
+		t->signals.waiting_for = 0;
+		sig = signal_dequeue(t, wanted, &got);
+	}
+	if (!sig)
+		return timed_out ? -EAGAIN : -EINTR;
+	if (info && copy_to_user(info, &got, sizeof got))
+		return -EFAULT;
+	return sig;
+}
+
+long sys_rt_sigreturn(void)
+{
+	struct thread *t = current_thread();
+	struct trap_frame *f = user_registers();
+	uint64_t mask;
+	struct signal_stack stack;
+	if (sigframe_pop(f, &mask, &stack))
+		process_kill_by_signal(t->proc, SIGSEGV, f, "sigreturn",
+				       "rt_sigreturn found no usable signal frame on the stack", f->rsp);
+	signal_set_mask(mask);
+	signal_altstack_change(t, &stack, NULL, f->rsp); /* errors ignored, as on Linux */
+	return (long)f->rax;
+}
+
+long sys_restart_syscall(void)
+{
+	struct restart_block *r = &current_thread()->signals.restart;
+	long (*resume)(struct restart_block *) = r->fn;
+	r->fn = NULL;
+	return resume ? resume(r) : -EINTR;
+}
+
+long sys_sigaltstack(const struct signal_stack *ss, struct signal_stack *old)
+{
+	struct signal_stack wanted, previous;
 	if (ss && copy_from_user(&wanted, ss, sizeof wanted))
 		return -EFAULT;
-	if (old && copy_to_user(old, &cur, sizeof cur))
-		return -EFAULT;
-	if (!ss)
-		return 0;
-	if (wanted.flags & ~(SS_DISABLE | SS_ONSTACK | (int)(1u << 31)))
-		return -EINVAL;
-	if (wanted.flags & SS_DISABLE) {
-		t->altstack_sp = t->altstack_size = 0;
-		t->altstack_flags = SS_DISABLE;
-		return 0;
-	}
-	if (wanted.size < MINSIGSTKSZ)
-		return -ENOMEM;
-	t->altstack_sp = wanted.sp;
-	t->altstack_size = wanted.size;
-	t->altstack_flags = 0;
-	return 0;
+	int err = signal_altstack_change(current_thread(), ss ? &wanted : NULL, &previous, user_registers()->rsp);
+	if (err)
+		return err;
+	return old && copy_to_user(old, &previous, sizeof previous) ? -EFAULT : 0;
 }
 
-static uint64_t signal_bit(int sig) { return 1ull << (sig - 1); }
-
-#define DEFAULT_IGNORED (signal_bit(SIGCHLD) | signal_bit(SIGURG) | signal_bit(SIGWINCH) | signal_bit(SIGCONT))
-#define DEFAULT_STOPS (signal_bit(SIGSTOP) | signal_bit(SIGTSTP) | signal_bit(SIGTTIN) | signal_bit(SIGTTOU))
-#define DEFAULT_CORE_DUMP                                                                                      \
-	(signal_bit(SIGQUIT) | signal_bit(SIGILL) | signal_bit(SIGTRAP) | signal_bit(SIGABRT) | signal_bit(SIGBUS) | \
-	 signal_bit(SIGFPE) | signal_bit(SIGSEGV) | signal_bit(SIGXCPU) | signal_bit(SIGXFSZ) | signal_bit(SIGSYS))
-
-/* Takes sig's default action: delivery to handlers does not exist yet, so
- * a handled signal takes it too. how names the syscall that sent it. */
-static long take_default_action(int sig, const char *how)
+static struct thread *find_thread(int tid)
 {
-	struct process *p = current_process();
-	uint64_t handler = p->sighand->action[sig - 1].handler;
-	if (handler == SIG_IGN && sig != SIGKILL)
-		return 0;
-	if (signal_bit(sig) & (DEFAULT_IGNORED | DEFAULT_STOPS)) {
-		if (signal_bit(sig) & DEFAULT_STOPS)
-			kwarn("signal %d would stop the app; sole has no job control, so it is ignored", sig);
-		return 0;
-	}
-	if (handler != SIG_DFL)
-		kwarn("signal %d has a handler; delivery to handlers is not implemented yet, so it ends the app", sig);
-	char detail[80];
-	ksnprintf(detail, sizeof detail, "sent by the app itself with %s", how);
-	struct thread *t = current_thread();
-	const struct trap_frame *f = signal_bit(sig) & DEFAULT_CORE_DUMP ? syscall_frame(t->kernel_stack_top) : NULL;
-	process_kill_by_signal(p, sig, f, "signal", detail, 0);
+	for (struct thread *t = current_process()->threads; t; t = t->next_in_process)
+		if (t->tid == tid && t->state != THREAD_DEAD)
+			return t;
+	return NULL;
 }
 
-/* The app sent itself sig; a blocked one waits until it is unblocked. */
-static long signal_self(int sig, const char *how)
+static struct signal_info sent_by_app(int sig, int code)
 {
-	struct thread *t = current_thread();
-	if (sig == 0)
-		return 0; /* only checks that the target exists */
-	if (sig != SIGKILL && (t->signal_mask & signal_bit(sig))) {
-		t->signal_pending |= signal_bit(sig);
-		return 0;
-	}
-	return take_default_action(sig, how);
-}
-
-/* Acts on the pending signals that the new mask lets through. */
-static void take_unblocked_signals(struct thread *t)
-{
-	uint64_t ready;
-	while ((ready = t->signal_pending & ~t->signal_mask)) {
-		int sig = __builtin_ctzll(ready) + 1;
-		t->signal_pending &= ~signal_bit(sig);
-		take_default_action(sig, "kill, tkill or tgkill while blocked");
-	}
+	return (struct signal_info){.signo = sig, .code = code, .sender = {.pid = current_process()->pid}};
 }
 
 long sys_kill(int pid, int sig)
@@ -180,23 +189,64 @@ long sys_kill(int pid, int sig)
 	/* pid 0 and -pgid name our process group; -1 names every other process */
 	if (pid != p->pid && pid != 0 && pid != -p->pgid)
 		return -ESRCH;
-	return signal_self(sig, "kill");
+	if (sig == 0)
+		return 0; /* only checks that the target exists */
+	struct signal_info info = sent_by_app(sig, SI_USER);
+	return signal_send_process(p, &info);
+}
+
+static long send_to_thread(int tgid, int tid, int sig, const struct signal_info *info)
+{
+	if (tid <= 0 || sig < 0 || sig > NSIG)
+		return -EINVAL;
+	struct thread *t = find_thread(tid);
+	if (!t || (tgid >= 0 && tgid != t->proc->pid))
+		return -ESRCH;
+	return sig ? signal_send_thread(t, info) : 0;
 }
 
 long sys_tkill(int tid, int sig)
 {
-	if (tid <= 0 || sig < 0 || sig > NSIG)
-		return -EINVAL;
-	if (tid != current_thread()->tid)
-		return -ESRCH;
-	return signal_self(sig, "tkill");
+	struct signal_info info = sent_by_app(sig, SI_TKILL);
+	return send_to_thread(-1, tid, sig, &info);
 }
 
 long sys_tgkill(int tgid, int tid, int sig)
 {
-	if (tgid <= 0 || tid <= 0 || sig < 0 || sig > NSIG)
+	if (tgid <= 0)
 		return -EINVAL;
-	if (tgid != current_process()->pid || tid != current_thread()->tid)
+	struct signal_info info = sent_by_app(sig, SI_TKILL);
+	return send_to_thread(tgid, tid, sig, &info);
+}
+
+/* sigqueue's siginfo comes from the app; to itself it may claim any code. */
+static long queued_info(int sig, const struct signal_info *user, struct signal_info *info)
+{
+	if (copy_from_user(info, user, sizeof *info))
+		return -EFAULT;
+	info->signo = sig;
+	return 0;
+}
+
+long sys_rt_sigqueueinfo(int tgid, int sig, const struct signal_info *uinfo)
+{
+	struct process *p = current_process();
+	struct signal_info info;
+	if (sig < 0 || sig > NSIG)
+		return -EINVAL;
+	if (queued_info(sig, uinfo, &info))
+		return -EFAULT;
+	if (tgid != p->pid)
 		return -ESRCH;
-	return signal_self(sig, "tgkill");
+	return sig ? signal_send_process(p, &info) : 0;
+}
+
+long sys_rt_tgsigqueueinfo(int tgid, int tid, int sig, const struct signal_info *uinfo)
+{
+	struct signal_info info;
+	if (tgid <= 0)
+		return -EINVAL;
+	if (queued_info(sig, uinfo, &info))
+		return -EFAULT;
+	return send_to_thread(tgid, tid, sig, &info);
 }

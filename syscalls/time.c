@@ -98,8 +98,33 @@ static int read_timespec(const struct __kernel_timespec *user, uint64_t *ns)
 	return 0;
 }
 
-/* Sleeps until the monotonic deadline; a signal cuts it short with -EINTR
- * and, for relative sleeps, the time left in *rem. */
+/* Sleeps until the monotonic deadline. A signal cuts a relative sleep short
+ * with the time left in *rem and -ERESTART_RESTARTBLOCK: EINTR when a
+ * handler runs, else restart_syscall sleeps on to the same deadline. An
+ * absolute sleep simply runs again (-ERESTARTNOHAND), as on Linux. */
+static long resume_sleep(struct restart_block *r);
+
+static long sleep_until(uint64_t deadline, struct __kernel_timespec *rem, bool absolute)
+{
+	while (sched_block(deadline) != WAKE_TIMEOUT) {
+		if (!signal_pending(current_thread()))
+			continue;
+		if (absolute)
+			return -ERESTARTNOHAND;
+		uint64_t now = time_monotonic_ns();
+		struct __kernel_timespec t = to_timespec(deadline > now ? deadline - now : 0);
+		if (rem && copy_to_user(rem, &t, sizeof t))
+			return -EFAULT;
+		return signal_restart_block(resume_sleep, deadline, (uint64_t)rem, 0, 0);
+	}
+	return 0;
+}
+
+static long resume_sleep(struct restart_block *r)
+{
+	return sleep_until(r->arg[0], (struct __kernel_timespec *)r->arg[1], false);
+}
+
 long sys_clock_nanosleep(int clock, int flags, const struct __kernel_timespec *req, struct __kernel_timespec *rem)
 {
 	uint64_t want, now;
@@ -110,19 +135,9 @@ long sys_clock_nanosleep(int clock, int flags, const struct __kernel_timespec *r
 		err = read_timespec(req, &want);
 	if (err)
 		return err;
-	uint64_t wait = (flags & TIMER_ABSTIME) ? (want > now ? want - now : 0) : want;
-	uint64_t deadline = time_monotonic_ns() + wait;
-	enum wake_reason why;
-	while ((why = sched_block(deadline)) != WAKE_TIMEOUT) {
-		if (why == WAKE_SIGNAL) {
-			uint64_t left = deadline > time_monotonic_ns() ? deadline - time_monotonic_ns() : 0;
-			struct __kernel_timespec t = to_timespec(left);
-			if (rem && !(flags & TIMER_ABSTIME) && copy_to_user(rem, &t, sizeof t))
-				return -EFAULT;
-			return -EINTR;
-		}
-	}
-	return 0;
+	bool absolute = flags & TIMER_ABSTIME;
+	uint64_t wait = absolute ? (want > now ? want - now : 0) : want;
+	return sleep_until(time_monotonic_ns() + wait, rem, absolute);
 }
 
 long sys_nanosleep(const struct __kernel_timespec *req, struct __kernel_timespec *rem)

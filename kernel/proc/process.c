@@ -68,6 +68,7 @@ void thread_free(struct thread *t)
 			*at = t->next_in_process;
 			break;
 		}
+	signal_thread_exit(t);
 	page_free(virt_to_phys((void *)t->kernel_stack_base), KERNEL_STACK_PAGES);
 	page_free(virt_to_phys(t->fpu_area), 1);
 	kfree(t);

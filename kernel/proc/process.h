@@ -12,10 +12,13 @@
 #include <linux/resource.h>
 
 #include "kernel/arch/x86_64/percpu.h"
+#include "kernel/proc/signal.h"
 
 struct addrspace;
 struct fd_table;
 struct inode;
+struct itimers;
+struct posix_timer;
 struct trap_frame;
 
 #define NSIG 64
@@ -58,6 +61,9 @@ struct process {
 	bool keep_caps, no_new_privs;
 	int dumpable, parent_death_signal;
 	uint64_t start_ns;
+	struct signal_queue shared_pending; /* process-directed signals (kernel/proc/signal.c) */
+	struct itimers *itimers;            /* setitimer and alarm (syscalls/itimer.c) */
+	struct posix_timer *posix_timers;   /* timer_create (syscalls/posix_timer.c) */
 };
 
 enum thread_state { THREAD_RUNNING, THREAD_READY, THREAD_BLOCKED, THREAD_DEAD };
@@ -71,12 +77,13 @@ struct thread {
 	uint64_t robust_list;
 	uint64_t robust_list_len;
 	uint64_t signal_mask;
-	uint64_t signal_pending; /* sent while blocked: acted on when unblocked */
+	struct thread_signals signals; /* pending, sigsuspend's mask, restart (kernel/proc/signal.h) */
 	uint64_t altstack_sp, altstack_size;
 	uint32_t altstack_flags;
 	char comm[16]; /* prctl(PR_SET_NAME) */
 	uint64_t rseq_area; /* registered struct rseq, 0 for none (syscalls/rseq.c) */
 	uint32_t rseq_len, rseq_sig;
+	bool rseq_check; /* preempted or signalled: check for a critical section on the way back */
 	struct thread *next_in_process;
 	/* The scheduler's (kernel/sched): */
 	enum thread_state state;

@@ -17,6 +17,7 @@
 #include "kernel/mm/page.h"
 #include "kernel/panic.h"
 #include "kernel/proc/process.h"
+#include "kernel/sched/ktimer.h"
 #include "kernel/time.h"
 
 #define TIME_SLICE_NS 10000000ull /* 10 ms */
@@ -86,8 +87,8 @@ static void expire_timers(uint64_t now)
 static void arm_timer(void)
 {
 	uint64_t now = time_monotonic_ns();
-	uint64_t next = 0;
-	if (timers)
+	uint64_t next = ktimer_next_deadline();
+	if (timers && (!next || timers->wake_at < next))
 		next = timers->wake_at;
 	if (run_head && (!next || slice_end < next))
 		next = slice_end;
@@ -132,6 +133,7 @@ static void switch_to(struct thread *next)
 		return;
 	fpu_save(prev);
 	prev->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
+	prev->rseq_check = true; /* preempted: an rseq critical section must abort */
 	this_cpu()->current = next;
 	percpu_set_kernel_stack(next->kernel_stack_top);
 	if (prev->proc->as != next->proc->as)
@@ -157,11 +159,12 @@ static void schedule(void)
 {
 	struct thread *next;
 	while (!(next = run_dequeue())) {
-		if (!timers && !external_waiters)
+		if (!timers && !external_waiters && !ktimer_next_deadline())
 			deadlock();
 		arm_timer();
 		__asm__ volatile("sti; hlt; cli" ::: "memory");
 		expire_timers(time_monotonic_ns());
+		ktimer_run_expired(time_monotonic_ns());
 	}
 	need_resched = false;
 	switch_to(next);
@@ -249,11 +252,14 @@ void sched_preempt_point(void)
 	need_resched = false;
 }
 
+void sched_timers_changed(void) { arm_timer(); }
+
 void sched_timer_interrupt(void)
 {
 	lapic_eoi();
 	uint64_t now = time_monotonic_ns();
 	expire_timers(now);
+	ktimer_run_expired(now);
 	if (run_head && now >= slice_end)
 		need_resched = true;
 	arm_timer();

@@ -31,6 +31,8 @@ void sched_wake(struct thread *t, enum wake_reason why);
 void sched_yield(void);
 /* Called on the way back to ring 3: switches when the time slice is up. */
 void sched_preempt_point(void);
+/* A kernel timer (ktimer.h) was armed: the APIC timer may need to fire sooner. */
+void sched_timers_changed(void);
 /* The timer interrupt. */
 void sched_timer_interrupt(void);
 /* Ends the current thread for good; its stack is freed later. */

@@ -40,7 +40,10 @@ int wait_wake(struct wait_queue *q, int count, uint32_t bits)
 	struct waiter *w = q->head;
 	while (w && woken < count) {
 		struct waiter *next = w->next;
-		if (w->bitset & bits) {
+		if (w->notify) {
+			if (w->bitset & bits)
+				w->notify(w, bits);
+		} else if (w->bitset & bits) {
 			wait_remove(w);
 			sched_wake(w->thread, WAKE_EVENT);
 			woken++;

@@ -12,9 +12,12 @@ struct thread;
 
 struct waiter {
 	struct thread *thread;
+	/* A watcher (epoll) instead of a thread: called on every wake whose
+	 * bits meet bitset, and left on the queue. */
+	void (*notify)(struct waiter *w, uint32_t bits);
 	struct waiter *next, *prev;
 	struct wait_queue *queue;
-	uint32_t bitset; /* futex bitsets; all ones elsewhere */
+	uint32_t bitset; /* futex bitsets, readiness events (EPOLL*); all ones elsewhere */
 	uintptr_t key;   /* the futex word's address, for futex waiters */
 };
 
@@ -25,7 +28,8 @@ struct wait_queue {
 void wait_add(struct wait_queue *q, struct waiter *w, struct thread *t);
 void wait_remove(struct waiter *w);
 /* Wakes up to count waiters (from the oldest) whose bitset meets bits, and
- * takes them off the queue. Returns how many it woke. */
+ * takes them off the queue; calls every watcher whose bitset meets bits.
+ * Returns how many threads it woke. */
 int wait_wake(struct wait_queue *q, int count, uint32_t bits);
 /* Waits on one queue: returns why it woke. */
 enum wake_reason wait_on(struct wait_queue *q, uint64_t deadline);

@@ -10,6 +10,9 @@
 #include "kernel/errno.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/random.h"
+#include "kernel/sched/ktimer.h"
+#include "kernel/time.h"
+#include "syscalls/readiness.h"
 #include "syscalls/vfs/devfs.h"
 #include "syscalls/vfs/file.h"
 #include "syscalls/vfs/vfs.h"
@@ -49,6 +52,38 @@ static long console_read(struct file *f, struct iobuf buf, size_t len)
 	if (got < 0)
 		return -EAGAIN;
 	return iobuf_put(buf, 0, chunk, (size_t)got) ? -EFAULT : got;
+}
+
+/* stdin's readiness. The UART raises no interrupt here, so while anyone
+ * waits on stdin a timer looks at it every STDIN_RECHECK_NS and wakes the
+ * queue when data (or EOF) appears. */
+#define STDIN_RECHECK_NS 2000000ull
+static struct wait_queue stdin_queue;
+static bool stdin_seen_ready;
+
+static void stdin_recheck(struct ktimer *t, uint64_t now)
+{
+	bool ready = console_stdin_ready();
+	if (ready && !stdin_seen_ready)
+		readiness_notify(&stdin_queue, EPOLLIN | EPOLLRDNORM);
+	stdin_seen_ready = ready;
+	if (stdin_queue.head)
+		ktimer_arm(t, now + STDIN_RECHECK_NS);
+}
+
+static struct ktimer stdin_timer = {.fire = stdin_recheck};
+
+/* A terminal's answer: always writable, readable when stdin is. */
+static unsigned console_poll(struct file *f, struct wait_queue **queue)
+{
+	(void)f;
+	stdin_seen_ready = console_stdin_ready();
+	if (queue) {
+		*queue = &stdin_queue;
+		if (!ktimer_armed(&stdin_timer))
+			ktimer_arm(&stdin_timer, time_monotonic_ns() + STDIN_RECHECK_NS);
+	}
+	return EPOLLOUT | EPOLLWRNORM | (stdin_seen_ready ? EPOLLIN | EPOLLRDNORM : 0);
 }
 
 static long console_write_file(struct file *f, struct iobuf buf, size_t len)
@@ -105,7 +140,8 @@ static const struct chardev dev_null = {.read = null_read, .write = sink_write};
 static const struct chardev dev_zero = {.read = zero_read, .write = sink_write};
 static const struct chardev dev_full = {.read = zero_read, .write = full_write};
 static const struct chardev dev_random = {.read = random_read, .write = sink_write};
-static const struct chardev dev_console = {.read = console_read, .write = console_write_file, .ioctl = console_ioctl};
+static const struct chardev dev_console = {
+	.read = console_read, .write = console_write_file, .ioctl = console_ioctl, .poll = console_poll};
 
 static struct inode *console_inode;
 

@@ -8,6 +8,7 @@
 #include "kernel/mm/heap.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/strbuf.h"
+#include "syscalls/epoll.h"
 #include "syscalls/vfs/vfs.h"
 
 static long regular_read(struct file *f, struct iobuf buf, size_t len, uint64_t *pos)
@@ -72,14 +73,18 @@ static void generated_release(struct file *f)
 
 static const struct file_ops generated_ops = {.read = generated_read, .release = generated_release, .seekable = true};
 
+static unsigned device_poll(struct file *f, struct wait_queue **queue) { return f->inode->dev->poll(f, queue); }
+
 static const struct file_ops device_ops = {.read = device_read, .write = device_write, .ioctl = device_ioctl};
+static const struct file_ops polled_device_ops = {
+	.read = device_read, .write = device_write, .ioctl = device_ioctl, .poll = device_poll};
 
 static const struct file_ops *ops_for(const struct inode *ino)
 {
 	if (S_ISDIR(ino->mode))
 		return &directory_ops;
 	if (S_ISCHR(ino->mode))
-		return &device_ops;
+		return ino->dev->poll ? &polled_device_ops : &device_ops;
 	return S_ISREG(ino->mode) && ino->file.generate ? &generated_ops : &regular_ops;
 }
 
@@ -106,12 +111,37 @@ struct file *file_open_inode(struct inode *ino, unsigned flags, const char *path
 	return f;
 }
 
+struct file *file_open_anonymous(struct inode *ino, uint32_t mode, const struct file_ops *ops, void *object,
+				 unsigned flags, const char *name)
+{
+	struct file *f = kzalloc(sizeof *f);
+	if (!f)
+		return NULL;
+	if (ino) {
+		inode_get(ino);
+	} else if ((ino = inode_new(mode))) {
+		ino->nlink = 0; /* in no directory */
+	} else {
+		kfree(f);
+		return NULL;
+	}
+	f->inode = ino;
+	f->ops = ops;
+	f->object = object;
+	f->flags = flags;
+	f->refs = 1;
+	f->path = kstrdup(name);
+	return f;
+}
+
 void file_get(struct file *f) { f->refs++; }
 
 void file_put(struct file *f)
 {
 	if (--f->refs > 0)
 		return;
+	if (f->epoll_items)
+		epoll_forget_file(f);
 	if (f->ops->release)
 		f->ops->release(f);
 	file_flock_release(f);

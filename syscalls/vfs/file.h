@@ -10,12 +10,21 @@
 
 struct inode;
 struct file;
+struct wait_queue;
+struct epoll_item;
 
 struct file_ops {
 	long (*read)(struct file *f, struct iobuf buf, size_t len, uint64_t *pos);
 	long (*write)(struct file *f, struct iobuf buf, size_t len, uint64_t *pos);
 	long (*ioctl)(struct file *f, unsigned cmd, unsigned long arg);
 	void (*release)(struct file *f); /* the last reference is gone */
+	/* Readiness (syscalls/readiness.h): the EPOLL* events that hold now,
+	 * and in *queue (when queue is not NULL) the wait queue the object
+	 * wakes, with the events that may have changed, on every change of
+	 * state. NULL for files that are always ready (regular files,
+	 * directories): poll and select see them readable and writable, epoll
+	 * refuses them with EPERM, as on Linux. */
+	unsigned (*poll)(struct file *f, struct wait_queue **queue);
 	bool seekable;
 };
 
@@ -29,10 +38,17 @@ struct file {
 	void *snapshot;    /* a generated file's content, taken at open */
 	char *path;        /* the absolute path it was opened by, for /proc/self/fd */
 	int flock_mode;    /* LOCK_SH or LOCK_EX while this file holds a flock */
+	void *object;      /* what an anonymous file stands for: its pipe, eventfd, ... */
+	struct epoll_item *epoll_items; /* epoll sets watching this file (syscalls/epoll.c) */
 };
 
 /* path may be NULL (a device without a name). */
 struct file *file_open_inode(struct inode *ino, unsigned flags, const char *path);
+/* A file outside the tree (a pipe end, an eventfd, an epoll set) on a fresh
+ * inode of the given mode, or on ino when it is not NULL. name is what
+ * /proc/self/fd shows ("pipe:[7]", "anon_inode:[eventfd]"). */
+struct file *file_open_anonymous(struct inode *ino, uint32_t mode, const struct file_ops *ops, void *object,
+				 unsigned flags, const char *name);
 void file_get(struct file *f);
 void file_put(struct file *f);
 

@@ -16,6 +16,7 @@
 
 struct file;
 struct strbuf;
+struct wait_queue;
 
 struct kstat_time {
 	int64_t sec;
@@ -27,6 +28,7 @@ struct chardev {
 	long (*read)(struct file *f, struct iobuf buf, size_t len);
 	long (*write)(struct file *f, struct iobuf buf, size_t len);
 	long (*ioctl)(struct file *f, unsigned cmd, unsigned long arg);
+	unsigned (*poll)(struct file *f, struct wait_queue **queue); /* as file_ops.poll */
 };
 
 struct dentry {

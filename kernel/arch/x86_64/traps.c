@@ -1,7 +1,8 @@
 /* What happens on a CPU exception: page faults are served from the VMAs;
  * a fault inside a user-copy loop continues at its fixup; any other fault
- * in the app kills it with the signal Linux would send; any other fault in
- * the kernel is a panic. */
+ * in the app becomes the signal Linux would send (its handler, or the end
+ * of the app); any other fault in the kernel is a panic. Every return to
+ * the app passes through signal_return_to_user. */
 #include <stdint.h>
 
 #include "kernel/arch/x86_64/cpu.h"
@@ -14,6 +15,7 @@
 #include "kernel/mm/uaccess.h"
 #include "kernel/panic.h"
 #include "kernel/proc/process.h"
+#include "kernel/proc/signal.h"
 #include "kernel/sched/sched.h"
 #include "libc-glue/kformat.h"
 
@@ -22,28 +24,45 @@
 #define PF_USER 0x4
 #define PF_INSN 0x10
 
-#define SIGILL 4
-#define SIGTRAP 5
-#define SIGBUS 7
-#define SIGFPE 8
-#define SIGKILL 9
-#define SIGSEGV 11
+/* si_code values for faults */
+#define SEGV_MAPERR 1
+#define SEGV_ACCERR 2
+#define BUS_ADRALN 1
+#define FPE_INTDIV 1
+#define FPE_FLTDIV 3
+#define FPE_FLTOVF 4
+#define FPE_FLTUND 5
+#define FPE_FLTRES 6
+#define FPE_FLTINV 7
+#define ILL_ILLOPN 2
+#define TRAP_TRACE 2
 
 struct exception_kind {
 	const char *name;
 	int signal;
+	int code;      /* si_code; SI_KERNEL where Linux gives no detail */
+	bool at_rip;   /* si_addr is the faulting instruction */
 };
 
 static const struct exception_kind exceptions[32] = {
-	[0] = {"divide-error", SIGFPE},         [1] = {"debug", SIGTRAP},
-	[2] = {"nmi", SIGSEGV},                 [3] = {"breakpoint", SIGTRAP},
-	[4] = {"overflow", SIGSEGV},            [5] = {"bound-range", SIGSEGV},
-	[6] = {"invalid-opcode", SIGILL},       [7] = {"device-not-available", SIGSEGV},
-	[8] = {"double-fault", SIGSEGV},        [10] = {"invalid-tss", SIGSEGV},
-	[11] = {"segment-not-present", SIGBUS}, [12] = {"stack-fault", SIGBUS},
-	[13] = {"general-protection", SIGSEGV}, [14] = {"page-fault", SIGSEGV},
-	[16] = {"x87-fpu-error", SIGFPE},       [17] = {"alignment-check", SIGBUS},
-	[18] = {"machine-check", SIGBUS},       [19] = {"simd-fpu-error", SIGFPE},
+	[0] = {"divide-error", SIGFPE, FPE_INTDIV, true},
+	[1] = {"debug", SIGTRAP, TRAP_TRACE, true},
+	[2] = {"nmi", SIGSEGV, SI_KERNEL, false},
+	[3] = {"breakpoint", SIGTRAP, SI_KERNEL, false},
+	[4] = {"overflow", SIGSEGV, SI_KERNEL, false},
+	[5] = {"bound-range", SIGSEGV, SI_KERNEL, false},
+	[6] = {"invalid-opcode", SIGILL, ILL_ILLOPN, true},
+	[7] = {"device-not-available", SIGSEGV, SI_KERNEL, false},
+	[8] = {"double-fault", SIGSEGV, SI_KERNEL, false},
+	[10] = {"invalid-tss", SIGSEGV, SI_KERNEL, false},
+	[11] = {"segment-not-present", SIGBUS, SI_KERNEL, false},
+	[12] = {"stack-fault", SIGBUS, SI_KERNEL, false},
+	[13] = {"general-protection", SIGSEGV, SI_KERNEL, false},
+	[14] = {"page-fault", SIGSEGV, SEGV_MAPERR, false},
+	[16] = {"x87-fpu-error", SIGFPE, 0, true},
+	[17] = {"alignment-check", SIGBUS, BUS_ADRALN, false},
+	[18] = {"machine-check", SIGBUS, SI_KERNEL, false},
+	[19] = {"simd-fpu-error", SIGFPE, 0, true},
 };
 
 static const char *exception_name(uint64_t vector)
@@ -74,29 +93,59 @@ static void describe_page_fault(const struct trap_frame *f, uint64_t addr, char 
 	ksnprintf(buf, size, "%s of %s 0x%llx", access, why, (unsigned long long)addr);
 }
 
-/* Interrupts: the timer may end the running thread's slice. */
-static void interrupt(struct trap_frame *f)
+/* Linux's fpu__exception_code: which unmasked floating-point exception
+ * fired, from the x87 status word or MXCSR. */
+static int float_exception_code(uint64_t vector)
 {
-	if (f->vector == TIMER_VECTOR)
-		sched_timer_interrupt();
-	if (trap_from_user(f))
-		sched_preempt_point();
+	uint32_t flags;
+	if (vector == 19) {
+		uint32_t mxcsr;
+		__asm__ volatile("stmxcsr %0" : "=m"(mxcsr));
+		flags = mxcsr & ~(mxcsr >> 7) & 0x3f;
+	} else {
+		uint16_t status, control;
+		__asm__ volatile("fnstsw %0; fnstcw %1" : "=m"(status), "=m"(control));
+		flags = status & ~control & 0x3f;
+	}
+	if (flags & 0x01)
+		return FPE_FLTINV;
+	if (flags & 0x04)
+		return FPE_FLTDIV;
+	if (flags & 0x08)
+		return FPE_FLTOVF;
+	if (flags & 0x12)
+		return FPE_FLTUND;
+	if (flags & 0x20)
+		return FPE_FLTRES;
+	return SI_KERNEL;
 }
 
-void trap_handler(struct trap_frame *f)
+/* A fault in the app: the signal, si_code and si_addr Linux gives it. */
+static void user_fault(struct trap_frame *f, uint64_t addr)
+{
+	char detail[160] = "";
+	const struct exception_kind *kind = f->vector < 32 && exceptions[f->vector].name ? &exceptions[f->vector] : NULL;
+	int sig = kind ? kind->signal : SIGSEGV;
+	int code = kind ? kind->code : SI_KERNEL;
+	uint64_t si_addr = kind && kind->at_rip ? f->rip : 0;
+	if (f->vector == 14) {
+		describe_page_fault(f, addr, detail, sizeof detail);
+		if (addr < USER_TOP && !as_check_mapped(current_process()->as, PAGE_ALIGN_DOWN(addr), 1))
+			code = SEGV_ACCERR; /* mapped, but not for this access */
+		si_addr = addr;
+	} else if (sig == SIGFPE && !code) {
+		code = float_exception_code(f->vector);
+	}
+	signal_deliver_fault(f, sig, code, si_addr, exception_name(f->vector), detail);
+}
+
+static void exception(struct trap_frame *f)
 {
 	uint64_t addr = 0;
-	if (f->vector >= 32) {
-		interrupt(f);
-		return;
-	}
 	if (f->vector == 14) {
 		addr = read_cr2();
-		if (serve_page_fault(f, addr)) {
-			if (trap_from_user(f))
-				sched_preempt_point();
+		if (serve_page_fault(f, addr))
 			return;
-		}
 	}
 	if (!trap_from_user(f)) {
 		uintptr_t fixup = exception_fixup(f->rip);
@@ -106,9 +155,19 @@ void trap_handler(struct trap_frame *f)
 		}
 		panic_in_trap(f, exception_name(f->vector));
 	}
-	char detail[160] = "";
-	if (f->vector == 14)
-		describe_page_fault(f, addr, detail, sizeof detail);
-	int sig = f->vector < 32 && exceptions[f->vector].signal ? exceptions[f->vector].signal : SIGSEGV;
-	process_kill_by_signal(current_process(), sig, f, exception_name(f->vector), detail, addr);
+	user_fault(f, addr);
+}
+
+void trap_handler(struct trap_frame *f)
+{
+	if (f->vector >= 32) {
+		if (f->vector == TIMER_VECTOR)
+			sched_timer_interrupt();
+	} else {
+		exception(f);
+	}
+	if (trap_from_user(f)) {
+		sched_preempt_point();
+		signal_return_to_user(f);
+	}
 }

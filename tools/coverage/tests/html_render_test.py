@@ -12,7 +12,7 @@ import zlib
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--hide-scrollbars", "--window-size=1200,900"]
+                  "--hide-scrollbars", "--window-size=1200,3000"]
 
 
 def png_pixels(path):

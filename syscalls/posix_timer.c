@@ -1,0 +1,259 @@
+/* POSIX timers: timer_create, timer_settime, timer_gettime,
+ * timer_getoverrun and timer_delete, notifying by a signal to the process
+ * (SIGEV_SIGNAL, and glibc's SIGEV_THREAD built on it), to one thread
+ * (SIGEV_THREAD_ID), or not at all (SIGEV_NONE). Each timer owns its queued
+ * signal: expiries while it is still pending count as overruns. */
+#include <linux/time.h>
+#include <linux/time_types.h>
+#include <stddef.h>
+
+#include "kernel/errno.h"
+#include "kernel/mm/heap.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/proc/process.h"
+#include "kernel/sched/ktimer.h"
+#include "kernel/time.h"
+
+#define NSEC_PER_SEC 1000000000ull
+#define SIGEV_SIGNAL 0
+#define SIGEV_NONE 1
+#define SIGEV_THREAD 2
+#define SIGEV_THREAD_ID 4
+#define NSIG_MAX 64
+
+/* Linux's struct sigevent: 64 bytes. */
+struct sigevent_abi {
+	uint64_t value;
+	int32_t signo;
+	int32_t notify;
+	union {
+		int32_t tid;
+		uint8_t pad[48];
+	};
+};
+
+struct posix_timer {
+	struct ktimer timer;
+	struct queued_signal signal;
+	struct process *proc;
+	struct posix_timer *next;
+	int id;
+	int clock;
+	int notify;
+	int target_tid;    /* SIGEV_THREAD_ID */
+	uint64_t deadline; /* monotonic ns while armed */
+	uint64_t interval; /* ns, 0 for a one-shot */
+	int overrun;       /* expiries while the signal was pending */
+	int overrun_last;  /* what timer_getoverrun reports */
+};
+
+static int next_timer_id;
+
+static struct posix_timer *timer_of(struct ktimer *k)
+{
+	return (struct posix_timer *)((char *)k - offsetof(struct posix_timer, timer));
+}
+
+static struct posix_timer *find_timer(int id)
+{
+	for (struct posix_timer *pt = current_process()->posix_timers; pt; pt = pt->next)
+		if (pt->id == id)
+			return pt;
+	return NULL;
+}
+
+static struct thread *thread_with_tid(struct process *p, int tid)
+{
+	for (struct thread *t = p->threads; t; t = t->next_in_process)
+		if (t->tid == tid && t->state != THREAD_DEAD)
+			return t;
+	return NULL;
+}
+
+static void add_overruns(struct posix_timer *pt, uint64_t count)
+{
+	uint64_t sum = (uint64_t)pt->overrun + count;
+	pt->overrun = sum > __INT_MAX__ ? __INT_MAX__ : (int)sum;
+}
+
+/* The signal leaves the queue: it reports the overruns gathered so far. */
+static void signal_taken(struct queued_signal *q, struct signal_info *info)
+{
+	struct posix_timer *pt = (struct posix_timer *)((char *)q - offsetof(struct posix_timer, signal));
+	if (info)
+		info->timer.overrun = pt->overrun;
+	pt->overrun_last = pt->overrun;
+	pt->overrun = 0;
+}
+
+static void posix_timer_fire(struct ktimer *k, uint64_t now)
+{
+	struct posix_timer *pt = timer_of(k);
+	uint64_t missed = 0;
+	if (pt->interval) {
+		missed = (now - pt->deadline) / pt->interval;
+		pt->deadline += (missed + 1) * pt->interval;
+		ktimer_arm(&pt->timer, pt->deadline);
+	}
+	if (pt->notify == SIGEV_NONE)
+		return;
+	struct thread *target = NULL;
+	if (pt->notify == SIGEV_THREAD_ID && !(target = thread_with_tid(pt->proc, pt->target_tid)))
+		return; /* its thread is gone */
+	if (pt->signal.queued)
+		missed++;
+	else
+		signal_send_entry(pt->proc, target, &pt->signal);
+	add_overruns(pt, missed);
+}
+
+static bool clock_supported(int clock)
+{
+	switch (clock) {
+	case CLOCK_REALTIME:
+	case CLOCK_MONOTONIC:
+	case CLOCK_BOOTTIME:
+	case CLOCK_REALTIME_ALARM:
+	case CLOCK_BOOTTIME_ALARM:
+	case CLOCK_PROCESS_CPUTIME_ID:
+	case CLOCK_THREAD_CPUTIME_ID:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool realtime_clock(int clock) { return clock == CLOCK_REALTIME || clock == CLOCK_REALTIME_ALARM; }
+
+long sys_timer_create(int clock, const struct sigevent_abi *sevp, int *timerid)
+{
+	if (!clock_supported(clock))
+		return -EINVAL;
+	struct sigevent_abi ev = {.signo = SIGALRM, .notify = SIGEV_SIGNAL};
+	if (sevp && copy_from_user(&ev, sevp, sizeof ev))
+		return -EFAULT;
+	struct process *p = current_process();
+	switch (ev.notify) {
+	case SIGEV_NONE:
+		break;
+	case SIGEV_THREAD_ID:
+		if (!thread_with_tid(p, ev.tid))
+			return -EINVAL;
+		/* fall through */
+	case SIGEV_SIGNAL:
+	case SIGEV_THREAD:
+		if (ev.signo <= 0 || ev.signo > NSIG_MAX)
+			return -EINVAL;
+		break;
+	default:
+		return -EINVAL;
+	}
+	struct posix_timer *pt = kzalloc(sizeof *pt);
+	if (!pt)
+		return -EAGAIN;
+	pt->id = next_timer_id;
+	if (copy_to_user(timerid, &pt->id, sizeof pt->id)) {
+		kfree(pt);
+		return -EFAULT;
+	}
+	next_timer_id = (next_timer_id + 1) & __INT_MAX__;
+	pt->timer.fire = posix_timer_fire;
+	pt->proc = p;
+	pt->clock = clock;
+	pt->notify = ev.notify;
+	pt->target_tid = ev.tid;
+	if (!sevp)
+		ev.value = (uint64_t)pt->id;
+	pt->signal = (struct queued_signal){
+		.info = {.signo = ev.signo, .code = SI_TIMER, .timer = {.id = pt->id, .value = ev.value}},
+		.dequeued = signal_taken,
+	};
+	pt->next = p->posix_timers;
+	p->posix_timers = pt;
+	return 0;
+}
+
+static struct __kernel_timespec to_timespec(uint64_t ns)
+{
+	return (struct __kernel_timespec){.tv_sec = (long long)(ns / NSEC_PER_SEC),
+					  .tv_nsec = (long long)(ns % NSEC_PER_SEC)};
+}
+
+static int timespec_ns(const struct __kernel_timespec *ts, uint64_t *ns)
+{
+	if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= (long long)NSEC_PER_SEC)
+		return -EINVAL;
+	*ns = (uint64_t)ts->tv_sec * NSEC_PER_SEC + (uint64_t)ts->tv_nsec;
+	return 0;
+}
+
+static struct __kernel_itimerspec current_setting(const struct posix_timer *pt)
+{
+	uint64_t left = 0;
+	if (ktimer_armed(&pt->timer)) {
+		uint64_t now = time_monotonic_ns();
+		left = pt->deadline > now ? pt->deadline - now : 1;
+	}
+	return (struct __kernel_itimerspec){.it_interval = to_timespec(pt->interval), .it_value = to_timespec(left)};
+}
+
+long sys_timer_settime(int id, int flags, const struct __kernel_itimerspec *value, struct __kernel_itimerspec *old)
+{
+	struct posix_timer *pt = find_timer(id);
+	if (!pt)
+		return -EINVAL;
+	struct __kernel_itimerspec wanted;
+	if (copy_from_user(&wanted, value, sizeof wanted))
+		return -EFAULT;
+	uint64_t ns, interval;
+	if (timespec_ns(&wanted.it_value, &ns) || timespec_ns(&wanted.it_interval, &interval))
+		return -EINVAL;
+	struct __kernel_itimerspec previous = current_setting(pt);
+	if (old && copy_to_user(old, &previous, sizeof previous))
+		return -EFAULT;
+	ktimer_cancel(&pt->timer);
+	pt->overrun = pt->overrun_last = 0;
+	pt->interval = ns ? interval : 0;
+	if (!ns)
+		return 0;
+	uint64_t now = time_monotonic_ns();
+	if (flags & TIMER_ABSTIME) {
+		/* An absolute time on the timer's clock, as a monotonic deadline. */
+		uint64_t clock_now = realtime_clock(pt->clock) ? time_realtime_ns() : now;
+		ns = ns > clock_now ? ns - clock_now : 0;
+	}
+	pt->deadline = now + ns;
+	ktimer_arm(&pt->timer, pt->deadline ? pt->deadline : 1);
+	return 0;
+}
+
+long sys_timer_gettime(int id, struct __kernel_itimerspec *value)
+{
+	struct posix_timer *pt = find_timer(id);
+	if (!pt)
+		return -EINVAL;
+	struct __kernel_itimerspec now = current_setting(pt);
+	return copy_to_user(value, &now, sizeof now) ? -EFAULT : 0;
+}
+
+long sys_timer_getoverrun(int id)
+{
+	struct posix_timer *pt = find_timer(id);
+	return pt ? pt->overrun_last : -EINVAL;
+}
+
+long sys_timer_delete(int id)
+{
+	struct process *p = current_process();
+	for (struct posix_timer **at = &p->posix_timers; *at; at = &(*at)->next) {
+		struct posix_timer *pt = *at;
+		if (pt->id != id)
+			continue;
+		*at = pt->next;
+		ktimer_cancel(&pt->timer);
+		signal_cancel_entry(p, &pt->signal);
+		kfree(pt);
+		return 0;
+	}
+	return -EINVAL;
+}
