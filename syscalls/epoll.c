@@ -15,6 +15,7 @@
 #include "kernel/time.h"
 #include "syscalls/fs_common.h"
 #include "syscalls/readiness.h"
+#include "syscalls/timespec.h"
 
 #define NSEC_PER_SEC 1000000000ull
 /* Flags about the item, not events it waits for. */
@@ -344,12 +345,11 @@ long sys_epoll_pwait2(int epfd, struct epoll_event *events, int maxevents, const
 {
 	uint64_t deadline = 0;
 	if (user_timeout) {
-		struct __kernel_timespec ts;
-		if (copy_from_user(&ts, user_timeout, sizeof ts))
-			return -EFAULT;
-		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (long long)NSEC_PER_SEC)
-			return -EINVAL;
-		deadline = deadline_after_ns((uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec);
+		uint64_t ns;
+		int err = timespec_from_user(user_timeout, &ns);
+		if (err)
+			return err;
+		deadline = deadline_after_ns(ns);
 	}
 	long err = wait_sigmask_install(sigmask, sigsetsize);
 	return err ? err : do_epoll_wait(epfd, events, maxevents, deadline);

@@ -10,34 +10,6 @@
 #define UTIME_NOW ((1l << 30) - 1l)
 #define UTIME_OMIT ((1l << 30) - 2l)
 
-/* The inode named by (dirfd, path); an empty path (AT_EMPTY_PATH) or a
- * NULL one (utimensat) names dirfd itself. */
-static int target_inode(int dirfd, const char *user_path, int flags, struct inode **out)
-{
-	if (!user_path || (flags & AT_EMPTY_PATH)) {
-		struct user_path p;
-		if (user_path) {
-			int err = user_path_get(user_path, &p, true);
-			if (err)
-				return err;
-			if (p.name[0])
-				return lookup_at(dirfd, p.name, flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW, out);
-		}
-		if (dirfd == AT_FDCWD) {
-			*out = current_process()->fs->cwd;
-			return 0;
-		}
-		struct file *f = current_file(dirfd);
-		if (!f)
-			return -EBADF;
-		*out = f->inode;
-		return 0;
-	}
-	struct user_path p;
-	int err = user_path_get(user_path, &p, false);
-	return err ? err : lookup_at(dirfd, p.name, flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW, out);
-}
-
 static long change_mode(struct inode *ino, unsigned mode)
 {
 	ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
@@ -48,7 +20,7 @@ static long change_mode(struct inode *ino, unsigned mode)
 long sys_fchmodat(int dirfd, const char *path, unsigned mode)
 {
 	struct inode *ino;
-	int err = target_inode(dirfd, path ? path : "", LOOKUP_FOLLOW, &ino);
+	int err = path ? inode_at(dirfd, path, 0, &ino) : -EFAULT;
 	return err ? err : change_mode(ino, mode);
 }
 
@@ -78,7 +50,7 @@ long sys_fchownat(int dirfd, const char *path, int uid, int gid, int flags)
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	struct inode *ino;
-	int err = target_inode(dirfd, path, flags, &ino);
+	int err = path ? inode_at(dirfd, path, flags, &ino) : -EFAULT;
 	return err ? err : change_owner(ino, uid, gid);
 }
 
@@ -122,7 +94,7 @@ static long apply_times(int dirfd, const char *path, int flags, const struct __k
 		err = read_time(&t[1], &mt, &omit_m);
 	struct inode *ino;
 	if (!err)
-		err = target_inode(dirfd, path, flags, &ino);
+		err = inode_at(dirfd, path, flags, &ino);
 	if (err)
 		return err;
 	if (!omit_a)

@@ -41,3 +41,29 @@ int lookup_at(int dirfd, const char *path, int flags, struct inode **out)
 	int err = dirfd_start(dirfd, path, &start);
 	return err ? err : vfs_lookup(start, path, flags, out);
 }
+
+static int dirfd_inode(int dirfd, struct inode **out)
+{
+	if (dirfd == AT_FDCWD) {
+		*out = current_process()->fs->cwd;
+		return 0;
+	}
+	struct file *f = current_file(dirfd);
+	if (!f)
+		return -EBADF;
+	*out = f->inode;
+	return 0;
+}
+
+int inode_at(int dirfd, const char *user_path, int at_flags, struct inode **out)
+{
+	if (!user_path)
+		return dirfd_inode(dirfd, out);
+	struct user_path p;
+	int err = user_path_get(user_path, &p, at_flags & AT_EMPTY_PATH);
+	if (err)
+		return err;
+	if (!p.name[0])
+		return dirfd_inode(dirfd, out);
+	return lookup_at(dirfd, p.name, at_flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW, out);
+}

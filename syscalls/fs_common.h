@@ -25,5 +25,9 @@ struct file *current_file(int fd);
 int dirfd_start(int dirfd, const char *path, struct inode **start);
 /* vfs_lookup from dirfd. */
 int lookup_at(int dirfd, const char *path, int flags, struct inode **out);
+/* The inode an *at call names: the path from dirfd, following a final
+ * symlink unless AT_SYMLINK_NOFOLLOW; an empty path with AT_EMPTY_PATH, or a
+ * NULL path (utimensat), names dirfd itself (the cwd for AT_FDCWD). */
+int inode_at(int dirfd, const char *user_path, int at_flags, struct inode **out);
 
 #endif

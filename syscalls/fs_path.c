@@ -259,25 +259,14 @@ long sys_readlink(const char *path, char *buf, int size) { return sys_readlinkat
 
 long sys_faccessat2(int dirfd, const char *user_path, int mode, int flags)
 {
-	struct user_path p;
 	struct inode *ino;
 	if (mode & ~(R_OK | W_OK | X_OK))
 		return -EINVAL;
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EACCESS | AT_EMPTY_PATH))
 		return -EINVAL;
-	int err = user_path_get(user_path, &p, flags & AT_EMPTY_PATH);
+	int err = user_path ? inode_at(dirfd, user_path, flags, &ino) : -EFAULT;
 	if (err)
 		return err;
-	if (!p.name[0]) {
-		struct file *f = current_file(dirfd);
-		if (!f)
-			return -EBADF;
-		ino = f->inode;
-	} else {
-		err = lookup_at(dirfd, p.name, flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW, &ino);
-		if (err)
-			return err;
-	}
 	/* The app is root: reads and writes are allowed, execution needs an
 	 * x bit somewhere (directories are searchable). */
 	if ((mode & X_OK) && !S_ISDIR(ino->mode) && !(ino->mode & 0111))

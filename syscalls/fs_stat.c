@@ -12,28 +12,12 @@
 
 #define ST_NOSUID_FLAG 0x2
 
-/* The inode a stat-like call names: by path, or the dirfd itself for an
- * empty path with AT_EMPTY_PATH. */
+/* The inode a stat-like call names; stat takes no NULL path. */
 static int stat_target(int dirfd, const char *user_path, int flags, struct inode **out)
 {
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE))
 		return -EINVAL;
-	struct user_path p;
-	int err = user_path_get(user_path, &p, flags & AT_EMPTY_PATH);
-	if (err)
-		return err;
-	if (!p.name[0]) {
-		if (dirfd == AT_FDCWD) {
-			*out = current_process()->fs->cwd;
-			return 0;
-		}
-		struct file *f = current_file(dirfd);
-		if (!f)
-			return -EBADF;
-		*out = f->inode;
-		return 0;
-	}
-	return lookup_at(dirfd, p.name, flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW, out);
+	return user_path ? inode_at(dirfd, user_path, flags, out) : -EFAULT;
 }
 
 static long copy_stat(const struct inode *ino, struct stat *user_st)

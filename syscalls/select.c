@@ -8,6 +8,7 @@
 #include "kernel/time.h"
 #include "syscalls/fs_common.h"
 #include "syscalls/readiness.h"
+#include "syscalls/timespec.h"
 
 #define NSEC_PER_SEC 1000000000ull
 #define NSEC_PER_USEC 1000ull
@@ -117,13 +118,12 @@ long sys_pselect6(int nfds, uint64_t *readfds, uint64_t *writefds, uint64_t *exc
                   struct __kernel_timespec *user_timeout, const struct sigset_argument *user_sigmask)
 {
 	uint64_t deadline = 0;
-	struct __kernel_timespec ts;
 	if (user_timeout) {
-		if (copy_from_user(&ts, user_timeout, sizeof ts))
-			return -EFAULT;
-		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (long long)NSEC_PER_SEC)
-			return -EINVAL;
-		deadline = deadline_after_ns((uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec);
+		uint64_t ns;
+		int err = timespec_from_user(user_timeout, &ns);
+		if (err)
+			return err;
+		deadline = deadline_after_ns(ns);
 	}
 	struct sigset_argument sig = {0};
 	if (user_sigmask && copy_from_user(&sig, user_sigmask, sizeof sig))
@@ -135,7 +135,7 @@ long sys_pselect6(int nfds, uint64_t *readfds, uint64_t *writefds, uint64_t *exc
 	long ret = do_select(nfds, sets, deadline);
 	if (user_timeout) {
 		uint64_t left = time_left(deadline);
-		ts = (struct __kernel_timespec){(long long)(left / NSEC_PER_SEC), (long long)(left % NSEC_PER_SEC)};
+		struct __kernel_timespec ts = {(long long)(left / NSEC_PER_SEC), (long long)(left % NSEC_PER_SEC)};
 		(void)copy_to_user(user_timeout, &ts, sizeof ts);
 	}
 	return ret;

@@ -7,6 +7,7 @@
 #include "kernel/proc/process.h"
 #include "kernel/sched/sched.h"
 #include "kernel/time.h"
+#include "syscalls/timespec.h"
 
 #define NSEC_PER_SEC 1000000000ull
 #define COARSE_RESOLUTION_NS 4000000 /* one tick at Linux's HZ=250 */
@@ -87,17 +88,6 @@ long sys_time(long *tloc)
 	return now;
 }
 
-static int read_timespec(const struct __kernel_timespec *user, uint64_t *ns)
-{
-	struct __kernel_timespec t;
-	if (copy_from_user(&t, user, sizeof t))
-		return -EFAULT;
-	if (t.tv_sec < 0 || t.tv_nsec < 0 || t.tv_nsec >= (long long)NSEC_PER_SEC)
-		return -EINVAL;
-	*ns = (uint64_t)t.tv_sec * NSEC_PER_SEC + (uint64_t)t.tv_nsec;
-	return 0;
-}
-
 /* Sleeps until the monotonic deadline. A signal cuts a relative sleep short
  * with the time left in *rem and -ERESTART_RESTARTBLOCK: EINTR when a
  * handler runs, else restart_syscall sleeps on to the same deadline. An
@@ -132,7 +122,7 @@ long sys_clock_nanosleep(int clock, int flags, const struct __kernel_timespec *r
 	if (!err && (clock == CLOCK_THREAD_CPUTIME_ID))
 		err = -EINVAL;
 	if (!err)
-		err = read_timespec(req, &want);
+		err = timespec_from_user(req, &want);
 	if (err)
 		return err;
 	bool absolute = flags & TIMER_ABSTIME;

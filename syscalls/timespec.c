@@ -1,0 +1,21 @@
+/* Reading the app's timespecs, see timespec.h. */
+#include "syscalls/timespec.h"
+
+#include "kernel/errno.h"
+#include "kernel/mm/uaccess.h"
+
+int timespec_to_ns(const struct __kernel_timespec *t, uint64_t *ns)
+{
+	if (t->tv_sec < 0 || t->tv_nsec < 0 || t->tv_nsec >= (long long)NSEC_PER_SEC_U64)
+		return -EINVAL;
+	*ns = (uint64_t)t->tv_sec * NSEC_PER_SEC_U64 + (uint64_t)t->tv_nsec;
+	return 0;
+}
+
+int timespec_from_user(const struct __kernel_timespec *user, uint64_t *ns)
+{
+	struct __kernel_timespec t;
+	if (copy_from_user(&t, user, sizeof t))
+		return -EFAULT;
+	return timespec_to_ns(&t, ns);
+}

@@ -1,0 +1,16 @@
+/* Durations and instants the app passes as struct timespec: read, checked
+ * (Linux's EINVAL rules) and turned into nanoseconds in one place. */
+#ifndef SOLE_TIMESPEC_H
+#define SOLE_TIMESPEC_H
+
+#include <linux/time_types.h>
+#include <stdint.h>
+
+#define NSEC_PER_SEC_U64 1000000000ull
+
+/* A timespec already in the kernel: 0 and *ns, or -EINVAL. */
+int timespec_to_ns(const struct __kernel_timespec *t, uint64_t *ns);
+/* One from the app: 0 and *ns, -EFAULT or -EINVAL. */
+int timespec_from_user(const struct __kernel_timespec *user, uint64_t *ns);
+
+#endif
