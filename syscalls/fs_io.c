@@ -3,6 +3,7 @@
 #include <asm/ioctls.h>
 #include <linux/fcntl.h>
 #include <linux/fadvise.h>
+#include <linux/close_range.h>
 #include <linux/falloc.h>
 #include <linux/fs.h>
 #include <linux/uio.h>
@@ -291,6 +292,42 @@ long sys_fadvise64(int fd, long offset, long len, int advice)
 	if (advice < POSIX_FADV_NORMAL || advice > POSIX_FADV_NOREUSE || len < 0)
 		return -EINVAL;
 	(void)offset;
+	return 0;
+}
+
+long sys_sync_file_range(int fd, long offset, long nbytes, unsigned flags)
+{
+	if (flags & ~7u || offset < 0 || nbytes < 0)
+		return -EINVAL;
+	struct file *f = current_file(fd);
+	if (!f)
+		return -EBADF;
+	return S_ISREG(f->inode->mode) || S_ISDIR(f->inode->mode) ? 0 : -ESPIPE;
+}
+
+/* The file is in memory already: reading ahead has nothing to fetch. */
+long sys_readahead(int fd, long offset, size_t count)
+{
+	(void)count;
+	struct file *f = current_file(fd);
+	if (!f || (f->flags & O_ACCMODE) == O_WRONLY)
+		return -EBADF;
+	return S_ISREG(f->inode->mode) && offset >= 0 ? 0 : -EINVAL;
+}
+
+long sys_close_range(unsigned first, unsigned last, unsigned flags)
+{
+	if (flags & ~(unsigned)(CLOSE_RANGE_CLOEXEC | CLOSE_RANGE_UNSHARE) || first > last)
+		return -EINVAL;
+	struct fd_table *table = current_process()->files;
+	for (unsigned fd = first; fd <= last && fd < FD_MAX; fd++) {
+		if (!table->files[fd])
+			continue;
+		if (flags & CLOSE_RANGE_CLOEXEC)
+			table->cloexec[fd] = true;
+		else
+			fd_close(table, (int)fd);
+	}
 	return 0;
 }
 

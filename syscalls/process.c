@@ -38,6 +38,24 @@ long sys_set_robust_list(void *head, size_t len)
 	return 0;
 }
 
+#define PER_LINUX 0
+#define PER_MASK 0xff
+#define QUERY_PERSONALITY 0xffffffffu
+
+/* The Linux personality; the flag bits (ADDR_NO_RANDOMIZE and the like)
+ * are kept, since sole already lays memory out the same every time. */
+long sys_personality(unsigned persona)
+{
+	static unsigned current = PER_LINUX;
+	unsigned old = current;
+	if (persona == QUERY_PERSONALITY)
+		return old;
+	if ((persona & PER_MASK) != PER_LINUX)
+		return -EINVAL;
+	current = persona;
+	return old;
+}
+
 long sys_get_robust_list(int tid, uint64_t *head_ptr, size_t *len_ptr)
 {
 	struct thread *t = NULL;
