@@ -43,8 +43,19 @@ struct fs_context {
 
 #define NRLIMITS RLIM_NLIMITS
 
+#define MAX_GROUPS 64
+
+/* Who the process is: it starts as root, and root may become anyone. */
+struct credentials {
+	uint32_t ruid, euid, suid, fsuid;
+	uint32_t rgid, egid, sgid, fsgid;
+	uint32_t groups[MAX_GROUPS];
+	int group_count;
+};
+
 struct process {
 	int pid, ppid, pgid, sid;
+	struct credentials cred;
 	struct addrspace *as;
 	struct fd_table *files;
 	struct signal_handlers *sighand;

@@ -135,8 +135,12 @@ static void gen_status(struct strbuf *out)
 	struct thread *t = current_thread();
 	strbuf_printf(out,
 		      "Name:\t%.15s\nUmask:\t%04o\nState:\tR (running)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
-		      "TracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t%d\nGroups:\t\n",
-		      comm_of(p), p->fs->umask, p->pid, p->pid, p->ppid, FD_MAX);
+		      "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\nGroups:\t",
+		      comm_of(p), p->fs->umask, p->pid, p->pid, p->ppid, p->cred.ruid, p->cred.euid, p->cred.suid,
+		      p->cred.fsuid, p->cred.rgid, p->cred.egid, p->cred.sgid, p->cred.fsgid, FD_MAX);
+	for (int i = 0; i < p->cred.group_count; i++)
+		strbuf_printf(out, "%u ", p->cred.groups[i]);
+	strbuf_printf(out, "\n");
 	strbuf_printf(out,
 		      "VmPeak:\t%8zu kB\nVmSize:\t%8zu kB\nVmLck:\t       0 kB\nVmPin:\t       0 kB\nVmHWM:\t%8zu kB\n"
 		      "VmRSS:\t%8zu kB\nThreads:\t1\nSigQ:\t0/%llu\nSigPnd:\t0000000000000000\n"
