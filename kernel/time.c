@@ -39,6 +39,8 @@ uint64_t time_monotonic_ns(void)
 
 uint64_t time_realtime_ns(void) { return shared()->realtime_at_boot_ns + time_monotonic_ns(); }
 
+void time_set_realtime_ns(uint64_t ns) { shared()->realtime_at_boot_ns = ns - time_monotonic_ns(); }
+
 void time_sleep_ns(uint64_t ns)
 {
 	uint64_t until = time_monotonic_ns() + ns;

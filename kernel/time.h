@@ -8,6 +8,9 @@
 void time_init(void);
 uint64_t time_monotonic_ns(void);
 uint64_t time_realtime_ns(void);
+/* Sets CLOCK_REALTIME (settimeofday, clock_settime); the monotonic clock
+ * does not move. */
+void time_set_realtime_ns(uint64_t ns);
 uint64_t time_tsc_hz(void);
 /* Waits ns nanoseconds (idle: no other thread to run yet). */
 void time_sleep_ns(uint64_t ns);

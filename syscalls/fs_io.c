@@ -104,13 +104,22 @@ long sys_pwrite64(int fd, const void *buf, size_t count, long offset)
 
 typedef long (*transfer_fn)(struct file *f, void *buf, size_t len, uint64_t *pos);
 
-static long vectored(int fd, const struct iovec *user_iov, int iovcnt, transfer_fn transfer)
+/* readv/writev, and with offset >= 0 their positioned forms (preadv...),
+ * which leave the file position alone. */
+static long vectored(int fd, const struct iovec *user_iov, int iovcnt, long offset, transfer_fn transfer)
 {
 	struct file *f = current_file(fd);
 	if (!f)
 		return -EBADF;
 	if (iovcnt < 0 || iovcnt > IOV_MAX_COUNT)
 		return -EINVAL;
+	uint64_t position = (uint64_t)offset;
+	uint64_t *pos = &f->pos;
+	if (offset >= 0) {
+		if (!f->ops->seekable)
+			return -ESPIPE;
+		pos = &position;
+	}
 	long total = 0;
 	file_get(f);
 	for (int i = 0; i < iovcnt; i++) {
@@ -125,7 +134,7 @@ static long vectored(int fd, const struct iovec *user_iov, int iovcnt, transfer_
 		}
 		if (v.iov_len == 0)
 			continue;
-		long n = transfer(f, v.iov_base, v.iov_len, &f->pos);
+		long n = transfer(f, v.iov_base, v.iov_len, pos);
 		if (n < 0) {
 			total = total ? total : n;
 			break;
@@ -144,8 +153,41 @@ static long write_transfer(struct file *f, void *buf, size_t len, uint64_t *pos)
 	return do_write(f, buf, len, pos);
 }
 
-long sys_readv(int fd, const struct iovec *iov, int iovcnt) { return vectored(fd, iov, iovcnt, read_transfer); }
-long sys_writev(int fd, const struct iovec *iov, int iovcnt) { return vectored(fd, iov, iovcnt, write_transfer); }
+long sys_readv(int fd, const struct iovec *iov, int iovcnt) { return vectored(fd, iov, iovcnt, -1, read_transfer); }
+long sys_writev(int fd, const struct iovec *iov, int iovcnt) { return vectored(fd, iov, iovcnt, -1, write_transfer); }
+
+/* The offset comes split in two registers (pos_l, pos_h) on every ABI; on
+ * x86_64 pos_l holds it whole. -1 in the v2 forms means the file position. */
+static long positioned_vectored(int fd, const struct iovec *iov, int iovcnt, long offset, int flags, bool v2,
+				transfer_fn transfer)
+{
+	if (flags & ~(RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_NOWAIT | RWF_APPEND))
+		return -EOPNOTSUPP;
+	if (offset < 0 && !(v2 && offset == -1))
+		return -EINVAL;
+	return vectored(fd, iov, iovcnt, offset, transfer);
+}
+
+long sys_preadv(int fd, const struct iovec *iov, int iovcnt, long pos_l, long pos_h)
+{
+	(void)pos_h;
+	return positioned_vectored(fd, iov, iovcnt, pos_l, 0, false, read_transfer);
+}
+long sys_pwritev(int fd, const struct iovec *iov, int iovcnt, long pos_l, long pos_h)
+{
+	(void)pos_h;
+	return positioned_vectored(fd, iov, iovcnt, pos_l, 0, false, write_transfer);
+}
+long sys_preadv2(int fd, const struct iovec *iov, int iovcnt, long pos_l, long pos_h, int flags)
+{
+	(void)pos_h;
+	return positioned_vectored(fd, iov, iovcnt, pos_l, flags, true, read_transfer);
+}
+long sys_pwritev2(int fd, const struct iovec *iov, int iovcnt, long pos_l, long pos_h, int flags)
+{
+	(void)pos_h;
+	return positioned_vectored(fd, iov, iovcnt, pos_l, flags, true, write_transfer);
+}
 
 long sys_lseek(int fd, long offset, unsigned whence)
 {
@@ -392,23 +434,39 @@ static unsigned char dirent_type(uint32_t mode)
 	return (unsigned char)((mode & S_IFMT) >> 12); /* DT_* mirror S_IF* */
 }
 
+/* The two record layouts: linux_dirent64 (getdents64) and the older
+ * linux_dirent (getdents), whose d_type sits in the record's last byte. */
+struct linux_dirent_header {
+	unsigned long d_ino;
+	unsigned long d_off;
+	unsigned short d_reclen;
+} __attribute__((packed));
+
 /* Emits one entry; returns its length, 0 when it does not fit, or -EFAULT. */
-static long emit_dirent(uint8_t *user_at, size_t room, const char *name, const struct inode *ino, int64_t next)
+static long emit_dirent(uint8_t *user_at, size_t room, const char *name, const struct inode *ino, int64_t next,
+			bool old_layout)
 {
 	size_t name_len = strlen(name);
-	size_t reclen = (sizeof(struct linux_dirent64_header) + name_len + 1 + 7) & ~(size_t)7;
+	size_t header = old_layout ? sizeof(struct linux_dirent_header) : sizeof(struct linux_dirent64_header);
+	size_t reclen = (header + name_len + 1 + (old_layout ? 1 : 0) + 7) & ~(size_t)7;
 	if (reclen > room)
 		return 0;
-	uint8_t rec[sizeof(struct linux_dirent64_header) + 256 + 8];
+	uint8_t rec[sizeof(struct linux_dirent64_header) + 256 + 16];
 	memset(rec, 0, reclen);
-	struct linux_dirent64_header h = {ino->ino, next, (unsigned short)reclen, dirent_type(ino->mode)};
-	memcpy(rec, &h, sizeof h);
-	memcpy(rec + sizeof h, name, name_len);
+	if (old_layout) {
+		struct linux_dirent_header h = {ino->ino, (unsigned long)next, (unsigned short)reclen};
+		memcpy(rec, &h, sizeof h);
+		rec[reclen - 1] = dirent_type(ino->mode);
+	} else {
+		struct linux_dirent64_header h = {ino->ino, next, (unsigned short)reclen, dirent_type(ino->mode)};
+		memcpy(rec, &h, sizeof h);
+	}
+	memcpy(rec + header, name, name_len);
 	return copy_to_user(user_at, rec, reclen) ? -EFAULT : (long)reclen;
 }
 
 /* Positions: 0 is ".", 1 is "..", 2 and on are the entries in list order. */
-long sys_getdents64(int fd, void *dirp, unsigned count)
+static long read_directory(int fd, void *dirp, unsigned count, bool old_layout)
 {
 	struct file *f = current_file(fd);
 	if (!f)
@@ -436,7 +494,7 @@ long sys_getdents64(int fd, void *dirp, unsigned count)
 		} else {
 			break;
 		}
-		long n = emit_dirent((uint8_t *)dirp + done, count - done, name, ino, (int64_t)f->pos + 1);
+		long n = emit_dirent((uint8_t *)dirp + done, count - done, name, ino, (int64_t)f->pos + 1, old_layout);
 		if (n < 0)
 			return done ? (long)done : n;
 		if (n == 0)
@@ -447,3 +505,6 @@ long sys_getdents64(int fd, void *dirp, unsigned count)
 	}
 	return (long)done;
 }
+
+long sys_getdents64(int fd, void *dirp, unsigned count) { return read_directory(fd, dirp, count, false); }
+long sys_getdents(int fd, void *dirp, unsigned count) { return read_directory(fd, dirp, count, true); }

@@ -134,3 +134,40 @@ long sys_nanosleep(const struct __kernel_timespec *req, struct __kernel_timespec
 {
 	return sys_clock_nanosleep(CLOCK_MONOTONIC, 0, req, rem);
 }
+
+/* Only root may set the wall clock, and only CLOCK_REALTIME can be set. */
+long sys_clock_settime(int clock, const struct __kernel_timespec *tp)
+{
+	uint64_t ns;
+	int err = timespec_from_user(tp, &ns);
+	if (err)
+		return err;
+	if (clock != CLOCK_REALTIME)
+		return -EINVAL;
+	if (current_process()->cred.euid != 0)
+		return -EPERM;
+	time_set_realtime_ns(ns);
+	return 0;
+}
+
+long sys_settimeofday(const struct __kernel_old_timeval *tv, const struct timezone *tz)
+{
+	if (tz) {
+		struct timezone z;
+		if (copy_from_user(&z, tz, sizeof z))
+			return -EFAULT;
+		if (z.tz_minuteswest < -15 * 60 || z.tz_minuteswest > 15 * 60)
+			return -EINVAL;
+	}
+	if (!tv)
+		return 0;
+	struct __kernel_old_timeval v;
+	if (copy_from_user(&v, tv, sizeof v))
+		return -EFAULT;
+	if (v.tv_sec < 0 || v.tv_usec < 0 || v.tv_usec >= 1000000)
+		return -EINVAL;
+	if (current_process()->cred.euid != 0)
+		return -EPERM;
+	time_set_realtime_ns((uint64_t)v.tv_sec * NSEC_PER_SEC + (uint64_t)v.tv_usec * 1000);
+	return 0;
+}

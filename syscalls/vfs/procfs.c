@@ -14,6 +14,7 @@
 #include "kernel/strbuf.h"
 #include "kernel/time.h"
 #include "libc-glue/kformat.h"
+#include "syscalls/uts.h"
 #include "syscalls/vfs/cpuinfo.h"
 #include "syscalls/vfs/file.h"
 #include "syscalls/vfs/vfs.h"
@@ -211,7 +212,7 @@ static void gen_uptime(struct strbuf *out)
 static void gen_loadavg(struct strbuf *out) { strbuf_printf(out, "0.00 0.00 0.00 1/1 1\n"); }
 static void gen_osrelease(struct strbuf *out) { strbuf_printf(out, "%s\n", SOLE_RELEASE); }
 static void gen_ostype(struct strbuf *out) { strbuf_printf(out, "Linux\n"); }
-static void gen_hostname(struct strbuf *out) { strbuf_printf(out, "%s\n", boot_config.hostname); }
+static void gen_hostname(struct strbuf *out) { strbuf_printf(out, "%s\n", uts_hostname()); }
 static void gen_zero(struct strbuf *out) { strbuf_printf(out, "0\n"); }
 static void gen_version(struct strbuf *out)
 {
