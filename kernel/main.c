@@ -132,7 +132,8 @@ void kmain(uint32_t start_info_phys)
 	find_initrd(info, &initrd, &initrd_size);
 	page_init(info, virt_to_phys(initrd), virt_to_phys(initrd) + initrd_size);
 	paging_init();
-	time_init();
+	time_init_begin();
 	load_file_tree(initrd, initrd_size);
+	time_init_finish();
 	start_app();
 }

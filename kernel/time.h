@@ -5,7 +5,10 @@
 
 #include <stdint.h>
 
-void time_init(void);
+/* The TSC is measured against the PIT while the kernel boots on: begin
+ * starts the measurement, finish (a few ms later) ends it. */
+void time_init_begin(void);
+void time_init_finish(void);
 uint64_t time_monotonic_ns(void);
 uint64_t time_realtime_ns(void);
 /* Sets CLOCK_REALTIME (settimeofday, clock_settime); the monotonic clock

@@ -15,7 +15,15 @@ uint8_t uart_get(void);
 /* Masks the legacy 8259 interrupt controllers the firmware left on. */
 void pic_disable(void);
 
-uint64_t pit_measure_tsc_hz(unsigned ms);
+/* Measuring the TSC against the PIT while the kernel does other work. */
+struct pit_measurement {
+	uint64_t tsc_start;
+	uint16_t last_count;
+	uint32_t ticks;
+};
+bool pit_measure_start(struct pit_measurement *m);
+/* Waits until at least min_ms have passed; returns the TSC's Hz, 0 if no PIT. */
+uint64_t pit_measure_finish(struct pit_measurement *m, unsigned min_ms);
 int64_t rtc_read_epoch_seconds(void);
 
 void platform_poweroff(int failed) __attribute__((noreturn));

@@ -176,7 +176,6 @@ void sched_init(void)
 	struct thread *t = current_thread();
 	t->state = THREAD_RUNNING;
 	live_threads = 1;
-	lapic_init();
 	slice_end = time_monotonic_ns() + TIME_SLICE_NS;
 }
 

@@ -7,7 +7,6 @@
 #include "kernel/mm/layout.h"
 #include "kernel/mm/paging.h"
 #include "kernel/panic.h"
-#include "kernel/time.h"
 
 #define MSR_APIC_BASE 0x1b
 #define APIC_BASE_ENABLE (1u << 11)
@@ -22,7 +21,6 @@
 #define LVT_MASKED (1u << 16)
 
 #define PTE_CACHE_DISABLE (1ull << 4)
-#define CALIBRATION_NS 2000000
 
 static volatile uint32_t *apic;
 static uint64_t ticks_per_ms;
@@ -30,7 +28,7 @@ static uint64_t ticks_per_ms;
 static uint32_t read_reg(unsigned reg) { return apic[reg / 4]; }
 static void write_reg(unsigned reg, uint32_t v) { apic[reg / 4] = v; }
 
-void lapic_init(void)
+void lapic_start_calibration(void)
 {
 	uintptr_t va = PHYS_MAP_BASE + APIC_PHYS;
 	if (paging_map(paging_kernel_root(), va, APIC_PHYS, PTE_WRITE | PTE_NX | PTE_CACHE_DISABLE | PTE_GLOBAL))
@@ -41,15 +39,14 @@ void lapic_init(void)
 	write_reg(REG_SPURIOUS, 0x100 | SPURIOUS_VECTOR);
 	write_reg(REG_TIMER_DIVIDE, 0x3); /* divide by 16 */
 	write_reg(REG_TIMER_LVT, LVT_MASKED | TIMER_VECTOR);
-
-	/* Count the timer down over a known TSC interval. */
 	write_reg(REG_TIMER_INITIAL, 0xffffffff);
-	uint64_t until = time_monotonic_ns() + CALIBRATION_NS;
-	while (time_monotonic_ns() < until)
-		cpu_relax();
+}
+
+void lapic_finish_calibration(uint64_t elapsed_ns)
+{
 	uint32_t elapsed = 0xffffffff - read_reg(REG_TIMER_CURRENT);
 	write_reg(REG_TIMER_INITIAL, 0);
-	ticks_per_ms = (uint64_t)elapsed * 1000000 / CALIBRATION_NS;
+	ticks_per_ms = elapsed_ns ? (uint64_t)elapsed * 1000000 / elapsed_ns : 0;
 	if (ticks_per_ms == 0)
 		panic("the local APIC timer does not count");
 	write_reg(REG_TIMER_LVT, TIMER_VECTOR); /* one-shot, unmasked */

@@ -7,8 +7,11 @@
 #define TIMER_VECTOR 0x20
 #define SPURIOUS_VECTOR 0xff
 
-/* Maps and enables the APIC and measures its timer against the TSC. */
-void lapic_init(void);
+/* Maps and enables the APIC and starts its timer counting down; finish
+ * takes the time that passed since (the boot's clock calibration window)
+ * and works out the timer's rate from it. */
+void lapic_start_calibration(void);
+void lapic_finish_calibration(uint64_t elapsed_ns);
 /* Arms the one-shot timer to fire after ns nanoseconds (0: disarm). */
 void lapic_timer_arm(uint64_t ns);
 void lapic_eoi(void);
