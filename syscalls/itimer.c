@@ -29,9 +29,8 @@ struct itimers {
 	struct itimer which[ITIMER_COUNT];
 };
 
-static const int itimer_signal[ITIMER_COUNT] = {[ITIMER_REAL] = SIGALRM,
-						[ITIMER_VIRTUAL] = SIGVTALRM,
-						[ITIMER_PROF] = SIGPROF};
+static const int itimer_signal[ITIMER_COUNT] = {
+    [ITIMER_REAL] = SIGALRM, [ITIMER_VIRTUAL] = SIGVTALRM, [ITIMER_PROF] = SIGPROF};
 
 static void itimer_fire(struct ktimer *k, uint64_t now)
 {
@@ -54,8 +53,8 @@ static struct itimer *itimer_of(int which)
 		if (!p->itimers)
 			return NULL;
 		for (int i = 0; i < ITIMER_COUNT; i++)
-			p->itimers->which[i] = (struct itimer){.timer = {.fire = itimer_fire}, .proc = p,
-							       .signo = itimer_signal[i]};
+			p->itimers->which[i] =
+			    (struct itimer){.timer = {.fire = itimer_fire}, .proc = p, .signo = itimer_signal[i]};
 	}
 	return &p->itimers->which[which];
 }
@@ -63,7 +62,7 @@ static struct itimer *itimer_of(int which)
 static struct __kernel_old_timeval to_timeval(uint64_t ns)
 {
 	return (struct __kernel_old_timeval){.tv_sec = (long)(ns / (USEC_PER_SEC * NSEC_PER_USEC)),
-					     .tv_usec = (long)(ns / NSEC_PER_USEC % USEC_PER_SEC)};
+	                                     .tv_usec = (long)(ns / NSEC_PER_USEC % USEC_PER_SEC)};
 }
 
 /* What getitimer reports: an armed timer never shows zero left. */

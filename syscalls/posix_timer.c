@@ -165,8 +165,8 @@ long sys_timer_create(int clock, const struct sigevent_abi *sevp, int *timerid)
 	if (!sevp)
 		ev.value = (uint64_t)pt->id;
 	pt->signal = (struct queued_signal){
-		.info = {.signo = ev.signo, .code = SI_TIMER, .timer = {.id = pt->id, .value = ev.value}},
-		.dequeued = signal_taken,
+	    .info = {.signo = ev.signo, .code = SI_TIMER, .timer = {.id = pt->id, .value = ev.value}},
+	    .dequeued = signal_taken,
 	};
 	pt->next = p->posix_timers;
 	p->posix_timers = pt;
@@ -176,7 +176,7 @@ long sys_timer_create(int clock, const struct sigevent_abi *sevp, int *timerid)
 static struct __kernel_timespec to_timespec(uint64_t ns)
 {
 	return (struct __kernel_timespec){.tv_sec = (long long)(ns / NSEC_PER_SEC),
-					  .tv_nsec = (long long)(ns % NSEC_PER_SEC)};
+	                                  .tv_nsec = (long long)(ns % NSEC_PER_SEC)};
 }
 
 static int timespec_ns(const struct __kernel_timespec *ts, uint64_t *ns)

@@ -97,7 +97,7 @@ long sys_rt_sigsuspend(const uint64_t *mask, size_t sigsetsize)
 }
 
 long sys_rt_sigtimedwait(const uint64_t *set, struct signal_info *info, const struct __kernel_timespec *timeout,
-			 size_t sigsetsize)
+                         size_t sigsetsize)
 {
 	if (sigsetsize != sizeof(uint64_t))
 		return -EINVAL;
@@ -143,7 +143,7 @@ long sys_rt_sigreturn(void)
 	struct signal_stack stack;
 	if (sigframe_pop(f, &mask, &stack))
 		process_kill_by_signal(t->proc, SIGSEGV, f, "sigreturn",
-				       "rt_sigreturn found no usable signal frame on the stack", f->rsp);
+		                       "rt_sigreturn found no usable signal frame on the stack", f->rsp);
 	signal_set_mask(mask);
 	signal_altstack_change(t, &stack, NULL, f->rsp); /* errors ignored, as on Linux */
 	return (long)f->rax;

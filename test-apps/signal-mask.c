@@ -1,12 +1,14 @@
 /* Signal handler ordering and masks: blocked signals wait in sigpending,
  * unblocking runs them, sigsuspend swaps the mask, SA_NODEFER lets a handler
  * nest, SA_RESETHAND runs once, real-time signals queue in order with their
- * values, rt_sigtimedwait takes them without a handler, and tgkill reaches
- * another thread. */
+ * values, rt_sigtimedwait and signalfd take them without a handler, and
+ * tgkill reaches another thread. */
 #define _GNU_SOURCE
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -68,7 +70,7 @@ static void flush_order(const char *what)
 }
 
 static volatile pid_t handler_tid;
-static volatile int worker_ready, worker_done;
+static volatile pid_t worker_tid;
 
 static void note_thread(int sig)
 {
@@ -78,12 +80,10 @@ static void note_thread(int sig)
 
 static void *worker(void *arg)
 {
-	pid_t *tid = arg;
-	*tid = (pid_t)syscall(SYS_gettid);
-	worker_ready = 1;
+	(void)arg;
+	worker_tid = (pid_t)syscall(SYS_gettid);
 	while (!handler_tid)
 		sched_yield();
-	worker_done = 1;
 	return NULL;
 }
 
@@ -168,21 +168,37 @@ int main(void)
 	printf("sigtimedwait took %d code SI_QUEUE %d value %d\n", got, info.si_code == SI_QUEUE,
 	       info.si_value.sival_int);
 	flush_order("handlers run meanwhile");
+
+	/* signalfd: readable while a signal in its mask is pending. */
+	int sfd = signalfd(-1, &block, SFD_NONBLOCK | SFD_CLOEXEC);
+	require(sfd >= 0, "signalfd");
+	struct pollfd pfd = {.fd = sfd, .events = POLLIN};
+	printf("signalfd, nothing pending: poll %d\n", poll(&pfd, 1, 0));
+	struct signalfd_siginfo ssi;
+	errno = 0;
+	long n = read(sfd, &ssi, sizeof ssi);
+	printf("signalfd read, nothing pending: %ld %s\n", n, errno_name(errno));
+	sigqueue(getpid(), SIGUSR1, (union sigval){.sival_int = 9});
+	printf("signalfd, one pending: poll %d revents POLLIN %d\n", poll(&pfd, 1, 1000), (pfd.revents & POLLIN) != 0);
+	n = read(sfd, &ssi, sizeof ssi);
+	printf("signalfd read %ld: signal %u SI_QUEUE %d value %d pid ours %d\n", n, ssi.ssi_signo,
+	       ssi.ssi_code == SI_QUEUE, ssi.ssi_int, ssi.ssi_pid == (uint32_t)getpid());
+	close(sfd);
 	sigprocmask(SIG_UNBLOCK, &block, NULL);
 
 	/* tgkill to another thread: its handler runs on that thread. */
 	signal(SIGUSR2, note_thread);
 	pthread_t thread;
-	pid_t tid = 0;
-	pthread_create(&thread, NULL, worker, &tid);
-	while (!worker_ready)
+	pthread_create(&thread, NULL, worker, NULL);
+	while (!worker_tid)
 		sched_yield();
+	pid_t tid = worker_tid;
 	syscall(SYS_tgkill, getpid(), tid, SIGUSR2);
 	pthread_join(thread, NULL);
 	printf("tgkill: handler ran on the target thread %d, main thread %d\n", handler_tid == tid,
 	       handler_tid == (pid_t)syscall(SYS_gettid));
 	errno = 0;
-	long gone = syscall(SYS_tgkill, getpid(), tid, SIGUSR2);
-	printf("tgkill to a thread that is gone: %ld %s\n", gone, errno_name(errno));
+	long wrong = syscall(SYS_tgkill, getpid() + 1, tid, SIGUSR2);
+	printf("tgkill with the wrong thread group: %ld %s\n", wrong, errno_name(errno));
 	return 0;
 }

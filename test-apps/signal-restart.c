@@ -2,7 +2,6 @@
  * restart with it, as Linux decides per call: a pipe read and an untimed
  * futex wait restart; nanosleep, pause and a timed futex wait never do. */
 #define _GNU_SOURCE
-#include <linux/futex.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -11,6 +10,10 @@
 #include <unistd.h>
 
 #include "common.h"
+
+/* linux/futex.h is not in musl's include path */
+#define FUTEX_WAIT_PRIVATE 128
+#define FUTEX_WAKE_PRIVATE 129
 
 static int pipe_fds[2];
 static volatile unsigned futex_word;

@@ -4,6 +4,8 @@
  * what is pending and unblocked, stacking one handler frame per signal. */
 #include "kernel/proc/signal.h"
 
+#include <linux/eventpoll.h>
+
 #include "kernel/arch/x86_64/sigframe.h"
 #include "kernel/arch/x86_64/trap_frame.h"
 #include "kernel/errno.h"
@@ -11,6 +13,7 @@
 #include "kernel/mm/heap.h"
 #include "kernel/proc/process.h"
 #include "kernel/sched/sched.h"
+#include "kernel/sched/wait.h"
 #include "libc-glue/kformat.h"
 #include "syscalls/rseq.h"
 
@@ -18,16 +21,19 @@
 
 #define DEFAULT_IGNORED (signal_bit(SIGCHLD) | signal_bit(SIGURG) | signal_bit(SIGWINCH) | signal_bit(SIGCONT))
 #define DEFAULT_STOPS (signal_bit(SIGSTOP) | signal_bit(SIGTSTP) | signal_bit(SIGTTIN) | signal_bit(SIGTTOU))
-#define DEFAULT_CORE_DUMP                                                                                      \
-	(signal_bit(SIGQUIT) | signal_bit(SIGILL) | signal_bit(SIGTRAP) | signal_bit(SIGABRT) | signal_bit(SIGBUS) | \
+#define DEFAULT_CORE_DUMP                                                                                              \
+	(signal_bit(SIGQUIT) | signal_bit(SIGILL) | signal_bit(SIGTRAP) | signal_bit(SIGABRT) | signal_bit(SIGBUS) |   \
 	 signal_bit(SIGFPE) | signal_bit(SIGSEGV) | signal_bit(SIGXCPU) | signal_bit(SIGXFSZ) | signal_bit(SIGSYS))
 /* Taken before any other pending signal: they come from the thread's own
  * faults (Linux's SYNCHRONOUS_MASK). */
-#define SYNCHRONOUS                                                                                           \
-	(signal_bit(SIGSEGV) | signal_bit(SIGBUS) | signal_bit(SIGILL) | signal_bit(SIGTRAP) | signal_bit(SIGFPE) | \
+#define SYNCHRONOUS                                                                                                    \
+	(signal_bit(SIGSEGV) | signal_bit(SIGBUS) | signal_bit(SIGILL) | signal_bit(SIGTRAP) | signal_bit(SIGFPE) |    \
 	 signal_bit(SIGSYS))
 
 static int queued_count; /* allocated entries, against RLIMIT_SIGPENDING */
+static struct wait_queue signalfd_readers;
+
+struct wait_queue *signal_fd_queue(void) { return &signalfd_readers; }
 
 static struct k_sigaction *action_of(struct process *p, int sig) { return &p->sighand->action[sig - 1]; }
 
@@ -125,11 +131,16 @@ static void queue_discard(struct signal_queue *q, int sig)
 static const char *sender_name(int code)
 {
 	switch (code) {
-	case SI_USER: return "kill";
-	case SI_TKILL: return "tkill or tgkill";
-	case SI_QUEUE: return "sigqueue";
-	case SI_TIMER: return "a timer";
-	default: return "the kernel";
+	case SI_USER:
+		return "kill";
+	case SI_TKILL:
+		return "tkill or tgkill";
+	case SI_QUEUE:
+		return "sigqueue";
+	case SI_TIMER:
+		return "a timer";
+	default:
+		return "the kernel";
 	}
 }
 
@@ -146,8 +157,7 @@ static void take_default_action(struct thread *t, int sig, const struct signal_i
 	}
 	char detail[80];
 	ksnprintf(detail, sizeof detail, "sent by the app itself with %s", sender_name(info->code));
-	const struct trap_frame *f =
-		signal_bit(sig) & DEFAULT_CORE_DUMP ? syscall_frame(t->kernel_stack_top) : NULL;
+	const struct trap_frame *f = signal_bit(sig) & DEFAULT_CORE_DUMP ? syscall_frame(t->kernel_stack_top) : NULL;
 	process_kill_by_signal(t->proc, sig, f, "signal", detail, 0);
 }
 
@@ -193,6 +203,7 @@ static void enqueue(struct process *p, struct thread *t, int sig, struct queued_
 	if (e)
 		queue_append(q, e);
 	q->set |= signal_bit(sig);
+	wait_wake(&signalfd_readers, __INT_MAX__, EPOLLIN | EPOLLRDNORM);
 	struct thread *taker = t ? (accepts(t, sig) ? t : NULL) : pick_thread(p, sig);
 	if (!taker)
 		return;
@@ -323,8 +334,8 @@ int signal_altstack_change(struct thread *t, const struct signal_stack *ss, stru
 	if (old) {
 		int32_t state = !t->altstack_size ? SS_DISABLE : signal_on_altstack(t, sp) ? SS_ONSTACK : 0;
 		*old = (struct signal_stack){.sp = t->altstack_sp,
-					     .flags = state | (int32_t)(t->altstack_flags & SS_AUTODISARM),
-					     .size = t->altstack_size};
+		                             .flags = state | (int32_t)(t->altstack_flags & SS_AUTODISARM),
+		                             .size = t->altstack_size};
 	}
 	if (!ss)
 		return 0;
@@ -359,7 +370,7 @@ static void abort_rseq_critical_section(struct thread *t, struct trap_frame *f)
 {
 	if (t->rseq_area && rseq_abort_critical_section(t, f))
 		process_kill_by_signal(t->proc, SIGSEGV, f, "rseq",
-				       "the registered struct rseq or its critical-section descriptor is invalid", 0);
+		                       "the registered struct rseq or its critical-section descriptor is invalid", 0);
 }
 
 /* Turns an interrupted syscall's -ERESTART* into its result, now that a
@@ -399,8 +410,7 @@ static void run_handler(struct trap_frame *f, int sig, const struct signal_info 
 		slot->handler = SIG_DFL;
 }
 
-void signal_deliver_fault(struct trap_frame *f, int sig, int code, uint64_t addr, const char *cause,
-			  const char *detail)
+void signal_deliver_fault(struct trap_frame *f, int sig, int code, uint64_t addr, const char *cause, const char *detail)
 {
 	struct thread *t = current_thread();
 	uint64_t handler = action_of(t->proc, sig)->handler;

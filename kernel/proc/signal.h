@@ -11,6 +11,7 @@
 struct process;
 struct thread;
 struct trap_frame;
+struct wait_queue;
 
 #define SIGHUP 1
 #define SIGINT 2
@@ -145,6 +146,9 @@ void signal_action_changed(struct process *p, int sig);
 /* Frees a dead thread's pending signals. */
 void signal_thread_exit(struct thread *t);
 
+/* Woken (EPOLLIN) whenever a signal is queued: signalfd waits on it. */
+struct wait_queue *signal_fd_queue(void);
+
 /* Whether t has a signal to act on: blocking code stops waiting and returns
  * an -ERESTART* value. */
 bool signal_pending(struct thread *t);
@@ -174,7 +178,7 @@ int signal_altstack_change(struct thread *t, const struct signal_stack *ss, stru
  * signal is not blocked; otherwise the app ends with a crash record, as
  * Linux force_sig does. */
 void signal_deliver_fault(struct trap_frame *f, int sig, int code, uint64_t addr, const char *cause,
-			  const char *detail);
+                          const char *detail);
 /* Every return to ring 3 goes through here, f being the app's registers:
  * rseq aborts, restarting interrupted syscalls, handler frames and default
  * actions. */

@@ -43,14 +43,25 @@ static long random_read(struct file *f, struct iobuf buf, size_t len)
 	return random_fill_buf(buf, len);
 }
 
+static unsigned console_poll(struct file *f, struct wait_queue **queue);
+
 /* The console. private_data is the fd it stands for (0, 1 or 2). */
 static long console_read(struct file *f, struct iobuf buf, size_t len)
 {
 	uint8_t chunk[512];
 	size_t n = len < sizeof chunk ? len : sizeof chunk;
-	long got = console_read_stdin(chunk, n, f->flags & O_NONBLOCK);
-	if (got < 0)
-		return -EAGAIN;
+	long got;
+	/* A blocking read waits on stdin's queue, so that a signal cuts it short. */
+	while ((got = console_read_stdin(chunk, n, true)) < 0) {
+		struct wait_queue *queue;
+		if (f->flags & O_NONBLOCK)
+			return -EAGAIN;
+		if (console_poll(f, &queue) & EPOLLIN)
+			continue;
+		long err = readiness_wait(queue, 0);
+		if (err)
+			return err;
+	}
 	return iobuf_put(buf, 0, chunk, (size_t)got) ? -EFAULT : got;
 }
 

@@ -83,7 +83,8 @@ static void fpu_save_to(void *area)
 {
 	uint64_t mask = cpu_features.xsave_mask;
 	if (mask)
-		__asm__ volatile("xsave64 (%0)" ::"r"(area), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32)) : "memory");
+		__asm__ volatile("xsave64 (%0)" ::"r"(area), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32))
+		                 : "memory");
 	else
 		__asm__ volatile("fxsave64 (%0)" ::"r"(area) : "memory");
 }
@@ -92,7 +93,8 @@ static void fpu_load_from(const void *area)
 {
 	uint64_t mask = cpu_features.xsave_mask;
 	if (mask)
-		__asm__ volatile("xrstor64 (%0)" ::"r"(area), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32)) : "memory");
+		__asm__ volatile("xrstor64 (%0)" ::"r"(area), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32))
+		                 : "memory");
 	else
 		__asm__ volatile("fxrstor64 (%0)" ::"r"(area) : "memory");
 }
@@ -129,10 +131,10 @@ static int fpu_push(uint64_t user_fp)
 	fpu_save_to(scratch);
 	if (use_xsave()) {
 		struct fpx_sw_bytes sw = {
-			.magic1 = FP_XSTATE_MAGIC1,
-			.extended_size = fpu_frame_size(),
-			.xfeatures = cpu_features.xsave_mask,
-			.xstate_size = fpu_state_size(),
+		    .magic1 = FP_XSTATE_MAGIC1,
+		    .extended_size = fpu_frame_size(),
+		    .xfeatures = cpu_features.xsave_mask,
+		    .xstate_size = fpu_state_size(),
 		};
 		memcpy((uint8_t *)scratch + SW_BYTES_OFFSET, &sw, sizeof sw);
 	} else {
@@ -170,9 +172,9 @@ static int fpu_pop(uint64_t user_fp)
 	memcpy(&sw, (uint8_t *)scratch + SW_BYTES_OFFSET, sizeof sw);
 	uint32_t magic2 = 0;
 	bool extended = sw.magic1 == FP_XSTATE_MAGIC1 && sw.xstate_size == fpu_state_size() &&
-			sw.extended_size == fpu_frame_size() &&
-			!copy_from_user(&magic2, (const void *)(user_fp + sw.xstate_size), sizeof magic2) &&
-			magic2 == FP_XSTATE_MAGIC2;
+	                sw.extended_size == fpu_frame_size() &&
+	                !copy_from_user(&magic2, (const void *)(user_fp + sw.xstate_size), sizeof magic2) &&
+	                magic2 == FP_XSTATE_MAGIC2;
 	uint8_t *header = (uint8_t *)scratch + FXSAVE_SIZE;
 	uint64_t xstate_bv;
 	memcpy(&xstate_bv, header, sizeof xstate_bv);
@@ -221,28 +223,44 @@ int sigframe_push(struct trap_frame *f, const struct k_sigaction *ka, const stru
 		return -EFAULT;
 	bool exception = f->vector < 32;
 	struct rt_sigframe frame = {
-		.return_address = ka->restorer,
-		.uc = {
-			.flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS | (use_xsave() ? UC_FP_XSTATE : 0),
-			.stack = {.sp = t->altstack_sp,
-				  .flags = t->altstack_size ? (int32_t)t->altstack_flags : SS_DISABLE,
-				  .size = t->altstack_size},
-			.mcontext = {
-				.r8 = f->r8, .r9 = f->r9, .r10 = f->r10, .r11 = f->r11,
-				.r12 = f->r12, .r13 = f->r13, .r14 = f->r14, .r15 = f->r15,
-				.rdi = f->rdi, .rsi = f->rsi, .rbp = f->rbp, .rbx = f->rbx,
-				.rdx = f->rdx, .rax = f->rax, .rcx = f->rcx, .rsp = f->rsp,
-				.rip = f->rip, .rflags = f->rflags,
-				.cs = USER_CS, .ss = USER_DS,
-				.err = exception ? f->error : 0,
-				.trapno = exception ? f->vector : 0,
-				.oldmask = mask,
-				.cr2 = f->vector == 14 ? info->fault.addr : 0,
-				.fpstate = fpstate,
-			},
-			.sigmask = mask,
-		},
-		.info = *info,
+	    .return_address = ka->restorer,
+	    .uc =
+	        {
+	            .flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS | (use_xsave() ? UC_FP_XSTATE : 0),
+	            .stack = {.sp = t->altstack_sp,
+	                      .flags = t->altstack_size ? (int32_t)t->altstack_flags : SS_DISABLE,
+	                      .size = t->altstack_size},
+	            .mcontext =
+	                {
+	                    .r8 = f->r8,
+	                    .r9 = f->r9,
+	                    .r10 = f->r10,
+	                    .r11 = f->r11,
+	                    .r12 = f->r12,
+	                    .r13 = f->r13,
+	                    .r14 = f->r14,
+	                    .r15 = f->r15,
+	                    .rdi = f->rdi,
+	                    .rsi = f->rsi,
+	                    .rbp = f->rbp,
+	                    .rbx = f->rbx,
+	                    .rdx = f->rdx,
+	                    .rax = f->rax,
+	                    .rcx = f->rcx,
+	                    .rsp = f->rsp,
+	                    .rip = f->rip,
+	                    .rflags = f->rflags,
+	                    .cs = USER_CS,
+	                    .ss = USER_DS,
+	                    .err = exception ? f->error : 0,
+	                    .trapno = exception ? f->vector : 0,
+	                    .oldmask = mask,
+	                    .cr2 = f->vector == 14 ? info->fault.addr : 0,
+	                    .fpstate = fpstate,
+	                },
+	            .sigmask = mask,
+	        },
+	    .info = *info,
 	};
 	if (copy_to_user((void *)at, &frame, sizeof frame) || fpu_push(fpstate))
 		return -EFAULT;
