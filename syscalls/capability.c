@@ -25,16 +25,6 @@ static int words_for(struct __user_cap_header_struct *user_header, struct __user
 	return copy_to_user(user_header, header, sizeof *header) ? -EFAULT : 0;
 }
 
-static bool names_the_app(int pid)
-{
-	if (pid == 0 || pid == current_process()->pid)
-		return true;
-	for (struct thread *t = current_process()->threads; t; t = t->next_in_process)
-		if (t->tid == pid)
-			return true;
-	return false;
-}
-
 long sys_capget(struct __user_cap_header_struct *user_header, struct __user_cap_data_struct *data)
 {
 	struct __user_cap_header_struct header;
@@ -45,7 +35,7 @@ long sys_capget(struct __user_cap_header_struct *user_header, struct __user_cap_
 		return words < 0 ? words : -EINVAL;
 	if (header.pid < 0)
 		return -EINVAL;
-	if (!names_the_app(header.pid))
+	if (!process_is_named_by(current_process(), header.pid))
 		return -ESRCH;
 	struct __user_cap_data_struct out[2];
 	for (int i = 0; i < 2; i++)

@@ -9,7 +9,6 @@
 #include "kernel/time.h"
 #include "syscalls/fs_common.h"
 #include "syscalls/readiness.h"
-#include "syscalls/timespec.h"
 
 #define NSEC_PER_SEC 1000000000ull
 
@@ -60,14 +59,10 @@ long sys_poll(struct pollfd *fds, unsigned nfds, int timeout_ms)
 long sys_ppoll(struct pollfd *fds, unsigned nfds, struct __kernel_timespec *user_timeout, const uint64_t *sigmask,
                size_t sigsetsize)
 {
-	uint64_t deadline = 0;
-	if (user_timeout) {
-		uint64_t ns;
-		int err = timespec_from_user(user_timeout, &ns);
-		if (err)
-			return err;
-		deadline = deadline_after_ns(ns);
-	}
+	uint64_t deadline;
+	int bad = deadline_from_user_timespec(user_timeout, &deadline);
+	if (bad)
+		return bad;
 	long err = wait_sigmask_install(sigmask, sigsetsize);
 	if (err)
 		return err;

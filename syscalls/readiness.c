@@ -1,6 +1,7 @@
 /* The readiness mechanism, see readiness.h: polling a file, waking its
  * watchers, and waiting on a set of files for poll and select. */
 #include "syscalls/readiness.h"
+#include "syscalls/timespec.h"
 
 #include "kernel/errno.h"
 #include "kernel/mm/uaccess.h"
@@ -78,6 +79,18 @@ long wait_sigmask_install(const uint64_t *user_mask, size_t size)
 		return -EFAULT;
 	signal_set_temporary_mask(mask);
 	return 0;
+}
+
+int deadline_from_user_timespec(const struct __kernel_timespec *user, uint64_t *deadline)
+{
+	uint64_t ns;
+	*deadline = 0;
+	if (!user)
+		return 0;
+	int err = timespec_from_user(user, &ns);
+	if (!err)
+		*deadline = deadline_after_ns(ns);
+	return err;
 }
 
 uint64_t deadline_after_ns(uint64_t ns)

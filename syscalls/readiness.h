@@ -55,5 +55,9 @@ long wait_sigmask_install(const uint64_t *user_mask, size_t size);
  * in the past for a zero timeout. */
 uint64_t deadline_after_ms(long ms);
 uint64_t deadline_after_ns(uint64_t ns);
+/* The deadline of an optional timeout the app passes as a timespec: 0 (no
+ * deadline) when user is NULL; -EFAULT or -EINVAL for a bad one. */
+struct __kernel_timespec;
+int deadline_from_user_timespec(const struct __kernel_timespec *user, uint64_t *deadline);
 
 #endif

@@ -21,21 +21,11 @@ static int nice_value;
 static int io_priority = DEFAULT_IOPRIO;
 
 /* pid 0 means the caller; any of the app's threads or the process itself. */
-static bool names_the_app(int pid)
-{
-	if (pid == 0 || pid == current_process()->pid)
-		return true;
-	for (struct thread *t = current_process()->threads; t; t = t->next_in_process)
-		if (t->tid == pid)
-			return true;
-	return false;
-}
-
 long sys_sched_getscheduler(int pid)
 {
 	if (pid < 0)
 		return -EINVAL;
-	return names_the_app(pid) ? SCHED_NORMAL : -ESRCH;
+	return process_is_named_by(current_process(), pid) ? SCHED_NORMAL : -ESRCH;
 }
 
 long sys_sched_setscheduler(int pid, int policy, const struct sched_param *param)
@@ -45,7 +35,7 @@ long sys_sched_setscheduler(int pid, int policy, const struct sched_param *param
 		return -EINVAL;
 	if (copy_from_user(&p, param, sizeof p))
 		return -EFAULT;
-	if (!names_the_app(pid))
+	if (!process_is_named_by(current_process(), pid))
 		return -ESRCH;
 	policy &= ~SCHED_RESET_ON_FORK;
 	if (policy == SCHED_NORMAL || policy == SCHED_BATCH || policy == SCHED_IDLE)
@@ -59,7 +49,7 @@ long sys_sched_getparam(int pid, struct sched_param *param)
 {
 	if (pid < 0 || !param)
 		return -EINVAL;
-	if (!names_the_app(pid))
+	if (!process_is_named_by(current_process(), pid))
 		return -ESRCH;
 	struct sched_param p = {.sched_priority = 0};
 	return copy_to_user(param, &p, sizeof p) ? -EFAULT : 0;
@@ -88,7 +78,7 @@ long sys_sched_rr_get_interval(int pid, struct __kernel_timespec *interval)
 {
 	if (pid < 0)
 		return -EINVAL;
-	if (!names_the_app(pid))
+	if (!process_is_named_by(current_process(), pid))
 		return -ESRCH;
 	struct __kernel_timespec slice = {0, 0}; /* SCHED_OTHER: no fixed quantum, as Linux answers */
 	return copy_to_user(interval, &slice, sizeof slice) ? -EFAULT : 0;
@@ -97,7 +87,7 @@ long sys_sched_rr_get_interval(int pid, struct __kernel_timespec *interval)
 long sys_sched_setaffinity(int pid, unsigned len, const unsigned long *mask)
 {
 	unsigned long first_word;
-	if (!names_the_app(pid))
+	if (!process_is_named_by(current_process(), pid))
 		return -ESRCH;
 	if (len < sizeof first_word)
 		return -EINVAL;
@@ -120,7 +110,7 @@ long sys_getpriority(int which, int who)
 {
 	if (which != PRIO_PROCESS && which != PRIO_PGRP && which != PRIO_USER)
 		return -EINVAL;
-	if (which == PRIO_PROCESS && !names_the_app(who))
+	if (which == PRIO_PROCESS && !process_is_named_by(current_process(), who))
 		return -ESRCH;
 	if (which == PRIO_USER && who != 0)
 		return -ESRCH;
@@ -142,7 +132,7 @@ long sys_ioprio_get(int which, int who)
 {
 	if (which != IOPRIO_WHO_PROCESS && which != IOPRIO_WHO_USER && which != 2)
 		return -EINVAL;
-	if (which == IOPRIO_WHO_PROCESS && !names_the_app(who))
+	if (which == IOPRIO_WHO_PROCESS && !process_is_named_by(current_process(), who))
 		return -ESRCH;
 	return io_priority;
 }

@@ -8,7 +8,6 @@
 #include "kernel/time.h"
 #include "syscalls/fs_common.h"
 #include "syscalls/readiness.h"
-#include "syscalls/timespec.h"
 
 #define NSEC_PER_SEC 1000000000ull
 #define NSEC_PER_USEC 1000ull
@@ -117,14 +116,10 @@ struct sigset_argument {
 long sys_pselect6(int nfds, uint64_t *readfds, uint64_t *writefds, uint64_t *exceptfds,
                   struct __kernel_timespec *user_timeout, const struct sigset_argument *user_sigmask)
 {
-	uint64_t deadline = 0;
-	if (user_timeout) {
-		uint64_t ns;
-		int err = timespec_from_user(user_timeout, &ns);
-		if (err)
-			return err;
-		deadline = deadline_after_ns(ns);
-	}
+	uint64_t deadline;
+	int bad = deadline_from_user_timespec(user_timeout, &deadline);
+	if (bad)
+		return bad;
 	struct sigset_argument sig = {0};
 	if (user_sigmask && copy_from_user(&sig, user_sigmask, sizeof sig))
 		return -EFAULT;

@@ -60,6 +60,16 @@ struct thread *thread_create(struct process *p)
 	return t;
 }
 
+bool process_is_named_by(const struct process *p, int pid)
+{
+	if (pid == 0 || pid == p->pid)
+		return true;
+	for (const struct thread *t = p->threads; t; t = t->next_in_process)
+		if (t->tid == pid)
+			return true;
+	return false;
+}
+
 void thread_free(struct thread *t)
 {
 	struct process *p = t->proc;

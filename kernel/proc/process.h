@@ -118,6 +118,9 @@ struct process *process_create_init(void);
 void thread_switch_to(struct thread *t);
 /* A new thread of p (clone), not yet runnable; NULL when out of memory. */
 struct thread *thread_create(struct process *p);
+/* Whether pid names the app: 0 (the caller), the process id, or the id of
+ * one of its threads, as calls that take "pid 0 or a tid" accept. */
+bool process_is_named_by(const struct process *p, int pid);
 /* Frees a dead thread's kernel stack, FPU area and structure. */
 void thread_free(struct thread *t);
 /* Ends the whole process: exit_group. Sends the status and powers off. */

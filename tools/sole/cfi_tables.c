@@ -49,33 +49,36 @@ static uint64_t read_unsigned(struct reader *r, size_t n)
 	return value;
 }
 
-static uint64_t read_uleb(struct reader *r)
+/* LEB128: seven bits a byte, low bits first; *shift and *last tell the
+ * signed reader where the value ended and its sign bit. */
+static uint64_t read_leb(struct reader *r, unsigned *shift, uint8_t *last)
 {
 	uint64_t value = 0;
-	unsigned shift = 0;
 	uint8_t byte;
 
+	*shift = 0;
 	do {
 		byte = (uint8_t)read_unsigned(r, 1);
-		if (shift < 64)
-			value |= (uint64_t)(byte & 0x7f) << shift;
-		shift += 7;
+		if (*shift < 64)
+			value |= (uint64_t)(byte & 0x7f) << *shift;
+		*shift += 7;
 	} while (r->ok && (byte & 0x80));
+	*last = byte;
 	return value;
+}
+
+static uint64_t read_uleb(struct reader *r)
+{
+	unsigned shift;
+	uint8_t last;
+	return read_leb(r, &shift, &last);
 }
 
 static int64_t read_sleb(struct reader *r)
 {
-	uint64_t value = 0;
-	unsigned shift = 0;
+	unsigned shift;
 	uint8_t byte;
-
-	do {
-		byte = (uint8_t)read_unsigned(r, 1);
-		if (shift < 64)
-			value |= (uint64_t)(byte & 0x7f) << shift;
-		shift += 7;
-	} while (r->ok && (byte & 0x80));
+	uint64_t value = read_leb(r, &shift, &byte);
 	if (shift < 64 && (byte & 0x40))
 		value |= ~UINT64_C(0) << shift;
 	return (int64_t)value;
