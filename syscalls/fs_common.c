@@ -67,3 +67,27 @@ int inode_at(int dirfd, const char *user_path, int at_flags, struct inode **out)
 		return dirfd_inode(dirfd, out);
 	return lookup_at(dirfd, p.name, at_flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW, out);
 }
+
+bool is_dot_or_dotdot(const char *name, size_t len)
+{
+	return (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.');
+}
+
+int parent_at(int dirfd, const char *user_path, struct user_path *p, struct inode **parent, const char **name,
+	      size_t *len)
+{
+	struct inode *start;
+	int err = user_path_get(user_path, p, false);
+	if (!err)
+		err = dirfd_start(dirfd, p->name, &start);
+	return err ? err : vfs_lookup_parent(start, p->name, parent, name, len);
+}
+
+int new_entry_at(int dirfd, const char *user_path, struct user_path *p, struct inode **parent, const char **name,
+		 size_t *len)
+{
+	int err = parent_at(dirfd, user_path, p, parent, name, len);
+	if (err)
+		return err == -EBUSY ? -EEXIST : err;
+	return is_dot_or_dotdot(*name, *len) || dir_lookup(*parent, *name, *len) ? -EEXIST : 0;
+}

@@ -30,4 +30,13 @@ int lookup_at(int dirfd, const char *path, int flags, struct inode **out);
  * NULL path (utimensat), names dirfd itself (the cwd for AT_FDCWD). */
 int inode_at(int dirfd, const char *user_path, int at_flags, struct inode **out);
 
+bool is_dot_or_dotdot(const char *name, size_t len);
+/* The directory that holds the last component of a path, and that
+ * component (*name, *len point into p). */
+int parent_at(int dirfd, const char *user_path, struct user_path *p, struct inode **parent, const char **name,
+	      size_t *len);
+/* As parent_at, for a name about to be created: -EEXIST when it exists. */
+int new_entry_at(int dirfd, const char *user_path, struct user_path *p, struct inode **parent, const char **name,
+		 size_t *len);
+
 #endif

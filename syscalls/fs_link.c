@@ -6,23 +6,6 @@
 #include "kernel/mm/heap.h"
 #include "syscalls/fs_common.h"
 
-/* Resolves where a new name goes; fails when it exists. */
-static int new_entry_at(int dirfd, const char *user_path, struct user_path *p, struct inode **parent,
-			const char **name, size_t *len)
-{
-	struct inode *start;
-	int err = user_path_get(user_path, p, false);
-	if (!err)
-		err = dirfd_start(dirfd, p->name, &start);
-	if (!err)
-		err = vfs_lookup_parent(start, p->name, parent, name, len);
-	if (err)
-		return err == -EBUSY ? -EEXIST : err;
-	if ((*len == 1 && (*name)[0] == '.') || (*len == 2 && (*name)[0] == '.' && (*name)[1] == '.'))
-		return -EEXIST;
-	return dir_lookup(*parent, *name, *len) ? -EEXIST : 0;
-}
-
 long sys_symlinkat(const char *user_target, int dirfd, const char *linkpath)
 {
 	struct user_path target, p;

@@ -16,10 +16,6 @@
 
 static uint32_t apply_umask(uint32_t mode) { return mode & ~current_process()->fs->umask & 07777; }
 
-static bool is_dot_or_dotdot(const char *name, size_t len)
-{
-	return (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.');
-}
 
 /* Finds or creates the file for open(O_CREAT). */
 static int open_create(struct inode *start, const char *path, int flags, uint32_t mode, struct inode **out)
@@ -103,28 +99,15 @@ long sys_openat(int dirfd, const char *user_path, int flags, unsigned mode)
 long sys_open(const char *path, int flags, unsigned mode) { return sys_openat(AT_FDCWD, path, flags, mode); }
 long sys_creat(const char *path, unsigned mode) { return sys_openat(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode); }
 
-/* Resolves the parent of a path that names a new or existing entry. */
-static int parent_at(int dirfd, const char *user_path, struct user_path *p, struct inode **parent, const char **name,
-		     size_t *len)
-{
-	struct inode *start;
-	int err = user_path_get(user_path, p, false);
-	if (!err)
-		err = dirfd_start(dirfd, p->name, &start);
-	return err ? err : vfs_lookup_parent(start, p->name, parent, name, len);
-}
-
 long sys_mkdirat(int dirfd, const char *user_path, unsigned mode)
 {
 	struct user_path p;
 	struct inode *parent;
 	const char *name;
 	size_t len;
-	int err = parent_at(dirfd, user_path, &p, &parent, &name, &len);
+	int err = new_entry_at(dirfd, user_path, &p, &parent, &name, &len);
 	if (err)
-		return err == -EBUSY ? -EEXIST : err;
-	if (is_dot_or_dotdot(name, len) || dir_lookup(parent, name, len))
-		return -EEXIST;
+		return err;
 	struct inode *dir = inode_new(S_IFDIR | apply_umask(mode));
 	if (!dir)
 		return -ENOMEM;
