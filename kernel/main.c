@@ -18,6 +18,7 @@
 #include "kernel/proc/process.h"
 #include "kernel/sched/sched.h"
 #include "kernel/time.h"
+#include "libc-glue/kformat.h"
 #include "loader/load.h"
 #include "platforms/platform.h"
 #include "platforms/qemu/pvh.h"
@@ -91,8 +92,11 @@ static void __attribute__((noreturn)) start_app(void)
 	struct loaded_image image;
 	const char *error = "";
 	int err = load_elf(p, exe, boot_config.exe, &image, &error);
-	if (err == -ENOEXEC)
-		boot_fail(126, "%s", error);
+	if (err == -ENOEXEC) {
+		static char message[256];
+		ksnprintf(message, sizeof message, "%s: %s", boot_config.exe, error);
+		boot_fail(126, "%s", message);
+	}
 	uint64_t sp = err ? 0
 			  : build_initial_stack(p, &image, boot_config.exe, boot_config.argv, boot_config.argc,
 						boot_config.envp, boot_config.envc);

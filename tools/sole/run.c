@@ -141,10 +141,21 @@ static void report_syscall_summary(const struct run_options *options, const stru
 		sole_error("--syscall-summary=%s: %s", options->syscall_summary_path, strerror(errno));
 }
 
-/* The paths the app could not open: all of them with --missing-files; else,
- * when the app failed, a hint naming the last one (the open just before a
- * failure is the likely culprit; earlier ones are often ld.so's and libc's
- * probes). /proc, /sys and /dev are left out of the hint. */
+/* Paths glibc probes on every run, whose absence changes nothing. */
+static bool optional_probe(const char *path)
+{
+	static const char *const prefixes[] = {"/proc/", "/sys/", "/dev/", "/etc/ld.so.", "/usr/lib/locale/",
+					       "/usr/share/locale/", NULL};
+	for (const char *const *p = prefixes; *p; p++)
+		if (!strncmp(path, *p, strlen(*p)))
+			return true;
+	return false;
+}
+
+/* The paths the app could not open: all of them with --missing-files. Else,
+ * when the app failed, a hint naming the last of them that the host has:
+ * most likely a file the user meant to --copy. Paths the host lacks too
+ * (ld.so's search probes, say) would fail natively as well. */
 static void report_missing_files(const struct run_options *options, const struct string_list *paths, int status)
 {
 	if (options->missing_files) {
@@ -156,20 +167,15 @@ static void report_missing_files(const struct run_options *options, const struct
 	}
 	if (status == 0)
 		return;
-	size_t relevant = 0;
 	const char *last = NULL;
-	for (size_t i = 0; i < paths->count; i++) {
-		const char *p = paths->items[i];
-		if (!strncmp(p, "/proc/", 6) || !strncmp(p, "/sys/", 5) || !strncmp(p, "/dev/", 5))
-			continue;
-		relevant++;
-		last = p;
-	}
-	if (relevant)
+	for (size_t i = 0; i < paths->count; i++)
+		if (!optional_probe(paths->items[i]) && access(paths->items[i], F_OK) == 0)
+			last = paths->items[i];
+	if (last)
 		fprintf(stderr,
-			"sole: hint: the app tried to open %zu path%s not in the VM, the last %s; add what it needs "
-			"with --copy (--missing-files lists them all)\n",
-			relevant, relevant == 1 ? "" : "s", last);
+			"sole: hint: the app tried to open %s, which the host has but the VM does not; add it with "
+			"--copy %s (--missing-files lists every path it missed)\n",
+			last, last);
 }
 
 static int run_vm(const struct run_options *options, const struct app_binary *binary,
