@@ -55,10 +55,3 @@ uint64_t time_monotonic_ns(void)
 uint64_t time_realtime_ns(void) { return shared()->realtime_at_boot_ns + time_monotonic_ns(); }
 
 void time_set_realtime_ns(uint64_t ns) { shared()->realtime_at_boot_ns = ns - time_monotonic_ns(); }
-
-void time_sleep_ns(uint64_t ns)
-{
-	uint64_t until = time_monotonic_ns() + ns;
-	while (time_monotonic_ns() < until)
-		cpu_relax();
-}

@@ -15,7 +15,5 @@ uint64_t time_realtime_ns(void);
  * does not move. */
 void time_set_realtime_ns(uint64_t ns);
 uint64_t time_tsc_hz(void);
-/* Waits ns nanoseconds (idle: no other thread to run yet). */
-void time_sleep_ns(uint64_t ns);
 
 #endif

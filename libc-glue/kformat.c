@@ -1,9 +1,8 @@
-/* Runs musl's vsnprintf and qsort inside the kernel, see kformat.h. */
+/* Runs musl's vsnprintf inside the kernel, see kformat.h. */
 #include "libc-glue/kformat.h"
 
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "kernel/arch/x86_64/cpu.h"
 
@@ -73,11 +72,4 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...)
 	int n = kvsnprintf(buf, size, fmt, ap);
 	va_end(ap);
 	return n;
-}
-
-void ksort(void *base, size_t count, size_t size, int (*cmp)(const void *, const void *))
-{
-	uint64_t saved = libc_enter();
-	qsort(base, count, size, cmp);
-	libc_leave(saved);
 }

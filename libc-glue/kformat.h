@@ -1,4 +1,4 @@
-/* The kernel's door into musl's formatting and sorting code. Those musl
+/* The kernel's door into musl's formatting code. Those musl
  * members read %fs (errno, the stack canary) and use SSE registers, so every
  * call goes through here: it lends them a kernel TLS block and keeps the
  * app's FS base and FPU state intact. Plain string functions (memcpy,
@@ -11,7 +11,6 @@
 
 int ksnprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
-void ksort(void *base, size_t count, size_t size, int (*cmp)(const void *, const void *));
 
 /* Called once the CPU's FPU/XSAVE features are switched on. */
 void libc_glue_init(unsigned xsave_size, unsigned long long xsave_mask);

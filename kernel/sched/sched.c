@@ -200,8 +200,6 @@ void sched_start_thread(struct thread *t, struct trap_frame *frame)
 	arm_timer();
 }
 
-void thread_started(struct trap_frame *frame) { (void)frame; }
-
 enum wake_reason sched_block(uint64_t deadline)
 {
 	struct thread *t = current_thread();

@@ -24,6 +24,4 @@ context_switch:                 /* (uint64_t *save, uint64_t next_rsp) */
 	.globl thread_first_entry
 thread_first_entry:             /* r12 = the thread's trap frame */
 	mov %r12, %rdi
-	call thread_started
-	mov %r12, %rdi
 	jmp trap_return_to
