@@ -11,6 +11,7 @@
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/process.h"
 #include "kernel/random.h"
+#include "kernel/sched/sched.h"
 #include "kernel/time.h"
 #include "syscalls/uts.h"
 
@@ -91,7 +92,11 @@ long sys_getrandom(void *buf, size_t len, unsigned flags)
 	return random_fill_buf(user_buf(buf), len);
 }
 
-long sys_sched_yield(void) { return 0; }
+long sys_sched_yield(void)
+{
+	sched_yield();
+	return 0;
+}
 
 long sys_sched_getaffinity(int pid, unsigned len, unsigned long *mask)
 {
