@@ -6,6 +6,7 @@
 #include "kernel/arch/x86_64/percpu.h"
 #include "kernel/arch/x86_64/trap_frame.h"
 #include "kernel/boot_config.h"
+#include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/log.h"
@@ -14,6 +15,7 @@
 #include "kernel/mm/layout.h"
 #include "kernel/mm/page.h"
 #include "kernel/mm/paging.h"
+#include "kernel/net/net.h"
 #include "kernel/panic.h"
 #include "kernel/proc/process.h"
 #include "kernel/sched/sched.h"
@@ -131,6 +133,7 @@ void kmain(uint32_t start_info_phys)
 	const struct pvh_start_info *info = phys_to_virt(start_info_phys);
 	if (info->magic != PVH_START_MAGIC)
 		panic("not started through PVH (start_info magic 0x%x)", info->magic);
+	cmdline_init(info->cmdline_paddr ? phys_to_virt(info->cmdline_paddr) : NULL);
 	const uint8_t *initrd;
 	size_t initrd_size;
 	find_initrd(info, &initrd, &initrd_size);
@@ -139,5 +142,7 @@ void kmain(uint32_t start_info_phys)
 	time_init_begin();
 	load_file_tree(initrd, initrd_size);
 	time_init_finish();
+	net_init();
+	devices_probe();
 	start_app();
 }
