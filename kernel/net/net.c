@@ -47,9 +47,11 @@ static bool loopback_pending(void)
 	return false;
 }
 
-void net_poll(void)
+bool net_poll(void)
 {
+	bool delivered = false;
 	while (loopback_pending()) {
+		delivered = true;
 		struct netif *netif;
 		NETIF_FOREACH(netif)
 		{
@@ -64,6 +66,7 @@ void net_poll(void)
 		}
 	}
 	lwip_timer_arm();
+	return delivered;
 }
 
 void net_init(void)

@@ -17,6 +17,7 @@
 #include "kernel/mm/page.h"
 #include "kernel/panic.h"
 #include "kernel/proc/process.h"
+#include "kernel/net/net.h"
 #include "kernel/sched/ktimer.h"
 #include "kernel/time.h"
 
@@ -159,6 +160,8 @@ static void schedule(void)
 {
 	struct thread *next;
 	while (!(next = run_dequeue())) {
+		if (net_poll()) /* loopback traffic still queued may wake a thread */
+			continue;
 		if (!timers && !external_waiters && !ktimer_next_deadline())
 			deadlock();
 		arm_timer();
