@@ -25,7 +25,11 @@ bool cmdline_get(const char *key, unsigned n, char *value, size_t size)
 	while (*p) {
 		while (*p == ' ')
 			p++;
-		size_t word_len = strcspn(p, " ");
+		/* Not strcspn: musl builds it with the stack protector, which
+		 * reads the TLS canary the kernel does not have. */
+		size_t word_len = 0;
+		while (p[word_len] && p[word_len] != ' ')
+			word_len++;
 		if (word_len > key_len && strncmp(p, key, key_len) == 0 && p[key_len] == '=' && n-- == 0) {
 			size_t value_len = word_len - key_len - 1;
 			if (size == 0)
