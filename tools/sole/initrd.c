@@ -44,7 +44,7 @@ static int gather_contents(struct cpio_archive *archive, const struct run_option
 		status = runtime_bundles_add(archive, binary->host_path, options);
 	if (status != 0)
 		return status;
-	root_skeleton_add(archive, now);
+	root_skeleton_add(archive, now, guest_network_dns_server(&options->network));
 	for (size_t i = 0; i < options->copy_count; i++)
 		if ((status = host_copy_add(archive, &options->copies[i])) != 0)
 			return status;

@@ -20,13 +20,22 @@
 #include "xalloc.h"
 
 #define QEMU_PROGRAM "qemu-system-x86_64"
+/* The VM's one network backend: a second -netdev for the same NIC is how
+ * kraft's duplicate-id errors came about (kraftkit#1367). */
+#define NETDEV_ID "net0"
 
 /* What differs between machine types. */
 static const struct machine_profile {
-	const char *qemu_machine; /* the -M value */
+	const char *qemu_machine;     /* the -M value */
+	const char *net_device;       /* the -device for virtio-net, on NETDEV_ID */
+	const char *virtio_transport; /* a -global for the virtio transport, or NULL */
 } machine_profiles[] = {
-	[MACHINE_MICROVM] = {"microvm,x-option-roms=off,rtc=on"},
-	[MACHINE_PC] = {"pc"},
+	/* virtio 1.0 over MMIO (version 2) rather than the legacy interface,
+	 * so that one driver serves both machines */
+	[MACHINE_MICROVM] = {"microvm,x-option-roms=off,rtc=on", "virtio-net-device,netdev=" NETDEV_ID,
+			     "virtio-mmio.force-legacy=false"},
+	/* modern virtio only, and no option ROM: no firmware runs one (PVH boot) */
+	[MACHINE_PC] = {"pc", "virtio-net-pci,netdev=" NETDEV_ID ",disable-legacy=on,romfile="},
 };
 
 /* What differs between accelerators. */
@@ -38,12 +47,51 @@ static const struct accel_profile {
 	[ACCEL_KIND_KVM] = {"kvm", "host"},
 };
 
+/* "tcp:127.0.0.1:8080-10.0.2.15:80": one -p as a user network hostfwd rule. */
+static char *hostfwd_rule(const struct port_mapping *mapping, const char *guest_address)
+{
+	return xasprintf("%s:%s:%u-%s:%u", port_protocol_name(mapping->protocol), mapping->host_address,
+			 mapping->host_port, guest_address, mapping->guest_port);
+}
+
+static char *netdev_option(const struct guest_network *network)
+{
+	if (network->mode == NETWORK_TAP)
+		return xasprintf("tap,id=" NETDEV_ID ",ifname=%s,script=no,downscript=no", network->tap_name);
+	struct byte_buffer option = {0};
+	byte_buffer_append_string(&option, "user,id=" NETDEV_ID);
+	for (size_t i = 0; i < network->port_count; i++) {
+		char *rule = hostfwd_rule(&network->ports[i], network->address);
+		byte_buffer_append_string(&option, ",hostfwd=");
+		byte_buffer_append_string(&option, rule);
+		free(rule);
+	}
+	byte_buffer_append(&option, "", 1);
+	return (char *)option.data;
+}
+
+static void add_network(const struct qemu_config *config, const struct machine_profile *machine,
+			struct string_list *argv)
+{
+	if (config->network->mode == NETWORK_NONE)
+		return;
+	string_list_append(argv, "-netdev");
+	string_list_append_owned(argv, netdev_option(config->network));
+	string_list_append(argv, "-device");
+	string_list_append(argv, machine->net_device);
+	if (machine->virtio_transport) {
+		string_list_append(argv, "-global");
+		string_list_append(argv, machine->virtio_transport);
+	}
+}
+
 void qemu_build_command(const struct qemu_config *config, struct string_list *argv)
 {
 	const struct machine_profile *machine = &machine_profiles[config->machine];
 	const struct accel_profile *accel = &accel_profiles[config->accel];
 	uint64_t mebibytes = (config->memory_bytes + (1u << 20) - 1) >> 20;
 	char *memory = xasprintf("%lluM", (unsigned long long)mebibytes);
+	char *kernel_arguments = guest_network_kernel_arguments(config->network);
 	const char *const arguments[] = {
 		QEMU_PROGRAM,
 		"-M", machine->qemu_machine,
@@ -53,7 +101,8 @@ void qemu_build_command(const struct qemu_config *config, struct string_list *ar
 		"-m", memory,
 		"-kernel", config->kernel_path,
 		"-initrd", config->initrd_path,
-		"-append", "", /* the boot configuration travels in the initrd */
+		/* only the network's keys: the boot configuration travels in the initrd */
+		"-append", kernel_arguments,
 		"-chardev", "stdio,id=con,signal=off",
 		"-serial", "chardev:con",
 		"-device", "isa-debug-exit,iobase=0x501,iosize=1",
@@ -62,12 +111,32 @@ void qemu_build_command(const struct qemu_config *config, struct string_list *ar
 
 	for (size_t i = 0; i < sizeof(arguments) / sizeof(*arguments); i++)
 		string_list_append(argv, arguments[i]);
+	add_network(config, machine, argv);
 	if (config->gdb_port) {
 		string_list_append(argv, "-gdb");
 		string_list_append_owned(argv, xasprintf("tcp:127.0.0.1:%d", config->gdb_port));
 		string_list_append(argv, "-S"); /* hold the CPU until gdb says continue */
 	}
+	free(kernel_arguments);
 	free(memory);
+}
+
+void qemu_explain_failure(const struct qemu_config *config, const struct byte_buffer *messages)
+{
+	const struct guest_network *network = config->network;
+
+	for (size_t i = 0; i < network->port_count; i++) {
+		const struct port_mapping *mapping = &network->ports[i];
+		char *rule = hostfwd_rule(mapping, network->address);
+		char *complaint = xasprintf("Could not set up host forwarding rule '%s'", rule);
+		if (messages->length && memmem(messages->data, messages->length, complaint, strlen(complaint)))
+			sole_error("-p %s: QEMU could not listen on %s port %u of %s (taken by another program "
+				   "since sole checked it?); pick another host port",
+				   mapping->as_typed, mapping->protocol == PORT_UDP ? "UDP" : "TCP",
+				   mapping->host_port, mapping->host_address);
+		free(complaint);
+		free(rule);
+	}
 }
 
 static bool needs_shell_quotes(const char *word)

@@ -7,6 +7,8 @@
 #include <sys/types.h>
 
 #include "accel.h"
+#include "byte_buffer.h"
+#include "guest_network.h"
 #include "run_options.h"
 #include "string_list.h"
 
@@ -17,6 +19,7 @@ struct qemu_config {
 	const char *kernel_path;
 	const char *initrd_path;
 	int gdb_port; /* 0: no gdb stub; else QEMU waits for gdb on 127.0.0.1:port */
+	const struct guest_network *network;
 };
 
 struct qemu_process {
@@ -27,6 +30,10 @@ struct qemu_process {
 };
 
 void qemu_build_command(const struct qemu_config *config, struct string_list *argv);
+/* After QEMU failed at start, with its messages: when they show that it
+ * could not listen on a published port (taken since sole checked it), says
+ * which -p and what to do. */
+void qemu_explain_failure(const struct qemu_config *config, const struct byte_buffer *messages);
 /* The command as a shell would take it, for --verbose. */
 char *qemu_format_command(const struct string_list *argv);
 

@@ -1,12 +1,14 @@
 /* The files and folders every guest root starts with: /etc basics (passwd,
- * group, hosts, resolv.conf for QEMU's user network...), the host's time
+ * group, hosts, resolv.conf naming the guest's DNS server...), the host's time
  * zone as /etc/localtime when it has one, /tmp, /root, /dev, /proc. */
 #include "root_skeleton.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "boot_config.h"
+#include "xalloc.h"
 
 static const struct {
 	const char *path;
@@ -26,13 +28,12 @@ static const struct {
 	{"/etc/hosts", "127.0.0.1\tlocalhost\n"
 		       "::1\tlocalhost ip6-localhost\n"},
 	{"/etc/hostname", SOLE_HOSTNAME "\n"},
-	{"/etc/resolv.conf", "nameserver 10.0.2.3\n"}, /* QEMU user networking's DNS */
 	{"/etc/nsswitch.conf", "passwd: files\n"
 			       "group: files\n"
 			       "hosts: files dns\n"},
 };
 
-void root_skeleton_add(struct cpio_archive *archive, int64_t mtime)
+void root_skeleton_add(struct cpio_archive *archive, int64_t mtime, const char *dns_server)
 {
 	for (size_t i = 0; i < sizeof(skeleton_directories) / sizeof(*skeleton_directories); i++)
 		cpio_add_directory(archive, skeleton_directories[i].path, skeleton_directories[i].mode,
@@ -40,6 +41,10 @@ void root_skeleton_add(struct cpio_archive *archive, int64_t mtime)
 	for (size_t i = 0; i < sizeof(skeleton_files) / sizeof(*skeleton_files); i++)
 		cpio_add_file(archive, skeleton_files[i].path, 0644, mtime, skeleton_files[i].contents,
 			      strlen(skeleton_files[i].contents));
+	char *resolv_conf = dns_server ? xasprintf("nameserver %s\n", dns_server)
+				       : xstrdup("# sole run --net none: the VM has no network\n");
+	cpio_add_file(archive, "/etc/resolv.conf", 0644, mtime, resolv_conf, strlen(resolv_conf));
+	free(resolv_conf);
 	/* The app's clock should read as the user's does: the zone file itself,
 	 * since the zoneinfo folder it links into is not in the guest. */
 	struct stat zone;

@@ -1,6 +1,6 @@
 /* The files and folders every guest root starts with: /etc basics (passwd,
- * group, hosts, resolv.conf for QEMU's user network...), /tmp, /root, /dev,
- * /proc. */
+ * group, hosts, resolv.conf naming the guest's DNS server...), /tmp, /root,
+ * /dev, /proc. */
 #ifndef SOLE_ROOT_SKELETON_H
 #define SOLE_ROOT_SKELETON_H
 
@@ -8,6 +8,9 @@
 
 #include "cpio_writer.h"
 
-void root_skeleton_add(struct cpio_archive *archive, int64_t mtime);
+/* dns_server: the address /etc/resolv.conf names, or NULL when the VM has
+ * no network (resolv.conf then names none). A --copy added later replaces
+ * any of these files. */
+void root_skeleton_add(struct cpio_archive *archive, int64_t mtime, const char *dns_server);
 
 #endif

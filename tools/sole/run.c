@@ -22,6 +22,7 @@
 #include "elf_check.h"
 #include "exit_codes.h"
 #include "gdb_command.h"
+#include "guest_network.h"
 #include "initrd.h"
 #include "kernel_image.h"
 #include "paths.h"
@@ -141,11 +142,14 @@ static void report_syscall_summary(const struct run_options *options, const stru
 		sole_error("--syscall-summary=%s: %s", options->syscall_summary_path, strerror(errno));
 }
 
-/* Paths glibc probes on every run, whose absence changes nothing. */
+/* Paths glibc probes on every run, whose absence changes nothing; and
+ * those a server reads at start for optional settings: getaddrinfo's
+ * /etc/gai.conf, OpenSSL's openssl.cnf. */
 static bool optional_probe(const char *path)
 {
 	static const char *const prefixes[] = {"/proc/", "/sys/", "/dev/", "/etc/ld.so.", "/usr/lib/locale/",
-					       "/usr/share/locale/", NULL};
+					       "/usr/share/locale/", "/etc/gai.conf", "/usr/lib/ssl/openssl.cnf",
+					       NULL};
 	for (const char *const *p = prefixes; *p; p++)
 		if (!strncmp(path, *p, strlen(*p)))
 			return true;
@@ -206,6 +210,8 @@ static int run_vm(const struct run_options *options, const struct app_binary *bi
 		report_syscall_summary(options, &outcome.sink.summary.lines);
 	struct crash_context crash = {config->kernel_path, binary->host_path, binary->guest_path};
 	status = exit_status_of(&outcome, &crash, options->core_path);
+	if (!outcome.demux.have_exit_status)
+		qemu_explain_failure(config, &outcome.messages.captured);
 	report_missing_files(options, &outcome.sink.missing.lines, status);
 	console_sink_free(&outcome.sink);
 	byte_buffer_free(&outcome.messages.captured);
@@ -232,7 +238,11 @@ static int check_initrd_fits(const struct run_options *options, const char *init
 static int boot(const struct run_options *options, const struct app_binary *binary)
 {
 	struct qemu_config config = {
-		.machine = options->machine, .memory_bytes = options->memory_bytes, .gdb_port = options->gdb_port};
+		.machine = options->machine,
+		.memory_bytes = options->memory_bytes,
+		.gdb_port = options->gdb_port,
+		.network = &options->network,
+	};
 	struct byte_buffer boot_config = {0};
 	char *kernel = kernel_image_find(options->kernel_path);
 	char *initrd = NULL;
@@ -269,6 +279,8 @@ static int run_app(const struct run_options *options)
 		status = check_binary(&binary);
 	if (status == 0)
 		status = app_binary_check_executable(&binary);
+	if (status == 0)
+		status = guest_network_check_host(&options->network);
 	if (status == 0)
 		status = boot(options, &binary);
 	app_binary_free(&binary);

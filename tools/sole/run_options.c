@@ -31,6 +31,10 @@ enum run_flag_id {
 	FLAG_CORE,
 	FLAG_TEST_KERNEL_PANIC,
 	FLAG_PUBLISH,
+	FLAG_NET,
+	FLAG_IP,
+	FLAG_GATEWAY,
+	FLAG_DNS,
 	FLAG_VOLUME,
 	FLAG_HELP,
 	FLAG_COUNT
@@ -73,7 +77,19 @@ static const struct run_flag run_flags[FLAG_COUNT] = {
 	[FLAG_CORE] = {0, "core", "FILE", "if the app or the kernel crashes, also write the crash record to\n"
 					  "FILE; 'sole symbolize FILE' prints the report again"},
 	[FLAG_TEST_KERNEL_PANIC] = {0, "test-kernel-panic", NULL, NULL},
-	[FLAG_PUBLISH] = {'p', "publish", "HOST:GUEST", "publish a guest port on the host (not implemented yet)"},
+	[FLAG_PUBLISH] = {'p', "publish", "[IP:]HOST:GUEST",
+			  "publish a guest port: connections to the host's IP:HOST (default\n"
+			  "127.0.0.1) reach the guest's port GUEST; add /udp for UDP (repeatable;\n"
+			  "needs --net user)"},
+	[FLAG_NET] = {0, "net", "user|tap:NAME|none",
+		      "the VM's network: QEMU's user network, no root needed, the guest\n"
+		      "at 10.0.2.15/24 (default); the existing tap device NAME, the guest\n"
+		      "at --ip (bench/netns-tap makes one); or none, no network device"},
+	[FLAG_IP] = {0, "ip", "ADDR/PREFIX", "the guest's address with --net tap (default 192.168.100.2/24)"},
+	[FLAG_GATEWAY] = {0, "gateway", "ADDR", "the guest's gateway with --net tap (default: the first address of\n"
+						"the --ip subnet, 192.168.100.1)"},
+	[FLAG_DNS] = {0, "dns", "ADDR", "the DNS server the guest asks, also in its /etc/resolv.conf\n"
+					"(default: QEMU's 10.0.2.3 with --net user, the gateway with tap)"},
 	[FLAG_VOLUME] = {'v', "volume", "HOSTDIR:DIR", "mount a host folder (not implemented yet; use --copy)"},
 	[FLAG_HELP] = {'h', "help", NULL, "show this help"},
 };
@@ -265,9 +281,11 @@ static int apply_flag(struct run_options *options, const struct flag_use *use)
 			return EXIT_SOLE_ERROR;
 		options->machine = (enum machine_kind)choice;
 		return 0;
-	case FLAG_PUBLISH:
-		sole_error("%s: networking is not implemented yet", use->spelled);
-		return EXIT_SOLE_ERROR;
+	case FLAG_PUBLISH: return guest_network_publish(&options->network, use->spelled, use->value);
+	case FLAG_NET: return guest_network_set_mode(&options->network, use->spelled, use->value);
+	case FLAG_IP: return guest_network_set_address(&options->network, use->spelled, use->value);
+	case FLAG_GATEWAY: return guest_network_set_gateway(&options->network, use->spelled, use->value);
+	case FLAG_DNS: return guest_network_set_dns(&options->network, use->spelled, use->value);
 	case FLAG_VOLUME:
 		sole_error("%s: volumes are not implemented yet; use --copy SRC:DEST to copy files in",
 			   use->spelled);
@@ -345,6 +363,7 @@ static void set_defaults(struct run_options *options)
 		.workdir = xstrdup("/"),
 		.accel = ACCEL_AUTO,
 		.machine = MACHINE_MICROVM,
+		.network = {.mode = NETWORK_USER},
 	};
 	for (size_t i = 0; i < sizeof(default_environment) / sizeof(*default_environment); i++)
 		string_list_append(&options->env, default_environment[i]);
@@ -369,6 +388,8 @@ int run_options_parse(struct run_options *options, int argc, char **argv)
 	}
 	if (options->help)
 		return 0;
+	if (guest_network_finish(&options->network) != 0)
+		return EXIT_SOLE_ERROR;
 	if (index >= argc) {
 		sole_error("'sole run' needs a BINARY to run (see 'sole run --help')");
 		return EXIT_SOLE_ERROR;
@@ -388,6 +409,7 @@ void run_options_free(struct run_options *options)
 	free(options->copies);
 	free(options->workdir);
 	string_list_free(&options->env);
+	guest_network_free(&options->network);
 }
 
 /* Prints a flag's help, indenting the continuation lines of a multi-line text. */
@@ -412,9 +434,13 @@ void run_options_print_help(FILE *out)
 {
 	fputs("Usage: sole run [OPTIONS] BINARY [ARGS...]\n"
 	      "\n"
-	      "Boot BINARY (a Linux x86_64 ELF, static for now) as the only process of the\n"
+	      "Boot BINARY (a Linux x86_64 ELF, static or dynamic) as the only process of the\n"
 	      "sole kernel under QEMU. Its stdout and stderr reach yours, stdin reaches it\n"
 	      "followed by EOF, and its exit status becomes sole's.\n"
+	      "\n"
+	      "The VM has a network: by default QEMU's user network, through which the app\n"
+	      "reaches what the host reaches, and -p 8080:80 makes the app's port 80\n"
+	      "answer on the host's 127.0.0.1:8080.\n"
 	      "\n"
 	      "BINARY without a '/' is searched on PATH. Options end at BINARY or at '--';\n"
 	      "everything after BINARY is the app's own arguments.\n"

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "guest_network.h"
 #include "string_list.h"
 
 enum accel_request { ACCEL_AUTO, ACCEL_TCG, ACCEL_KVM };
@@ -39,6 +40,7 @@ struct run_options {
 	bool test_kernel_panic; /* the kernel panics on purpose (tests only) */
 	enum accel_request accel;
 	enum machine_kind machine;
+	struct guest_network network; /* --net, -p, --ip, --gateway, --dns */
 	const char *kernel_path; /* NULL: find the installed kernel */
 	const char *binary;      /* as typed; NULL only with help */
 	char **app_args;         /* the app's argv after argv[0] */

@@ -1,5 +1,6 @@
 /* Tests the `sole run` flag parser: docker-style short and long forms, sizes,
- * the environment rules, --copy destinations, and where options end. */
+ * the environment rules, --copy destinations, the network flags (-p, --net,
+ * --ip, --gateway, --dns), and where options end. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,8 +118,6 @@ static void check_rejections(void)
 		{"--memory", NULL, NULL},
 		{"--memory=", "app", NULL},
 		{"--trace=1", "app", NULL},
-		{"-p", "8080:80", "app"},
-		{"--publish=8080:80", "app", NULL},
 		{"-v", "/a:/b", "app"},
 		{"--accel", "hvf", "app"},
 		{"--machine", "q35", "app"},
@@ -132,6 +131,149 @@ static void check_rejections(void)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
 		int argc = bad[i][1] ? bad[i][2] ? 3 : 2 : 1;
 		CHECK(run_options_parse(&options, argc, (char **)bad[i]) == EXIT_SOLE_ERROR);
+		run_options_free(&options);
+	}
+}
+
+/* Parses argv (NULL-terminated); the network settings must come out as given. */
+static void check_network(char **argv, enum network_mode mode, const char *kernel_arguments,
+			  const char *dns_server)
+{
+	struct run_options options;
+	int argc = 0;
+
+	while (argv[argc])
+		argc++;
+	CHECK(run_options_parse(&options, argc, argv) == 0);
+	CHECK(options.network.mode == mode);
+	char *arguments = guest_network_kernel_arguments(&options.network);
+	CHECK_STRING(arguments, kernel_arguments);
+	free(arguments);
+	const char *dns = guest_network_dns_server(&options.network);
+	if (dns_server)
+		CHECK_STRING(dns, dns_server);
+	else
+		CHECK(dns == NULL);
+	run_options_free(&options);
+}
+
+static void check_network_settings(void)
+{
+	check_network((char *[]){"app", NULL}, NETWORK_USER, "ip=10.0.2.15/24 gw=10.0.2.2 dns=10.0.2.3",
+		      "10.0.2.3");
+	check_network((char *[]){"--net", "user", "--dns", "1.1.1.1", "app", NULL}, NETWORK_USER,
+		      "ip=10.0.2.15/24 gw=10.0.2.2 dns=1.1.1.1", "1.1.1.1");
+	check_network((char *[]){"--net=none", "app", NULL}, NETWORK_NONE, "", NULL);
+	check_network((char *[]){"--net", "tap:sole0", "app", NULL}, NETWORK_TAP,
+		      "ip=192.168.100.2/24 gw=192.168.100.1 dns=192.168.100.1", "192.168.100.1");
+	/* the gateway defaults to the subnet's first address, the DNS server to the gateway */
+	check_network((char *[]){"--ip", "10.1.2.3/16", "--net=tap:t-1.x_y", "app", NULL}, NETWORK_TAP,
+		      "ip=10.1.2.3/16 gw=10.1.0.1 dns=10.1.0.1", "10.1.0.1");
+	check_network((char *[]){"--net", "tap:sole0", "--ip", "10.1.2.3/16", "--gateway", "10.1.255.254",
+				 "--dns=9.9.9.9", "app", NULL},
+		      NETWORK_TAP, "ip=10.1.2.3/16 gw=10.1.255.254 dns=9.9.9.9", "9.9.9.9");
+	/* the last --net wins, as docker's single-valued flags do */
+	check_network((char *[]){"--net", "none", "--net", "user", "-p", "8080:80", "app", NULL}, NETWORK_USER,
+		      "ip=10.0.2.15/24 gw=10.0.2.2 dns=10.0.2.3", "10.0.2.3");
+}
+
+static void check_published_ports(void)
+{
+	struct run_options options;
+	char *argv[] = {"-p", "8080:80", "--publish=127.0.0.2:9000:90/udp", "-p", "0.0.0.0:5353:53/udp",
+			"-p5354:53/tcp", "--publish", "8080:80/udp", "app", "-p", "1:1"};
+
+	CHECK(PARSE(&options, argv) == 0);
+	CHECK(options.network.port_count == 5);
+	const struct port_mapping *ports = options.network.ports;
+	CHECK_STRING(ports[0].host_address, "127.0.0.1");
+	CHECK(ports[0].host_port == 8080 && ports[0].guest_port == 80 && ports[0].protocol == PORT_TCP);
+	CHECK_STRING(ports[0].as_typed, "8080:80");
+	CHECK_STRING(ports[1].host_address, "127.0.0.2");
+	CHECK(ports[1].host_port == 9000 && ports[1].guest_port == 90 && ports[1].protocol == PORT_UDP);
+	CHECK_STRING(ports[2].host_address, "0.0.0.0");
+	CHECK(ports[2].host_port == 5353 && ports[2].protocol == PORT_UDP);
+	CHECK(ports[3].host_port == 5354 && ports[3].guest_port == 53 && ports[3].protocol == PORT_TCP);
+	CHECK(ports[4].host_port == 8080 && ports[4].protocol == PORT_UDP);
+	CHECK(options.app_arg_count == 2); /* the app's own -p */
+	run_options_free(&options);
+}
+
+static void check_network_rejections(void)
+{
+	struct run_options options;
+	const char *const bad[][7] = {
+		/* malformed -p */
+		{"-p", "", "app"},
+		{"-p", "80", "app"},
+		{"-p", "80/udp", "app"},
+		{"-p", "0:80", "app"},
+		{"-p", "8080:0", "app"},
+		{"-p", "65536:80", "app"},
+		{"-p", "8080:99999999999999999999", "app"},
+		{"-p", "abc:80", "app"},
+		{"-p", "-1:80", "app"},
+		{"-p", "+80:80", "app"},
+		{"-p", " 80:80", "app"},
+		{"-p", "8080:80 ", "app"},
+		{"-p", "8080:80/sctp", "app"},
+		{"-p", "8080:80/", "app"},
+		{"-p", "8080:80/tcp/udp", "app"},
+		{"-p", "localhost:8080:80", "app"},
+		{"-p", "300.1.1.1:8080:80", "app"},
+		{"-p", ":8080:80", "app"},
+		{"-p", "[::1]:8080:80", "app"},
+		{"-p", "::1:8080:80", "app"},
+		{"-p", "127.0.0.1::80", "app"},
+		{"-p", ":80", "app"},
+		{"-p", "8080:", "app"},
+		{"-p", "8080-8081:80-81", "app"},
+		{"--publish", NULL},
+		/* the same host port twice */
+		{"-p", "8080:80", "-p", "8080:81", "app"},
+		{"-p", "0.0.0.0:8080:80", "-p", "127.0.0.1:8080:81", "app"},
+		{"-p", "5353:53/udp", "--publish=5353:54/udp", "app"},
+		/* --net */
+		{"--net", "bridge", "app"},
+		{"--net", "", "app"},
+		{"--net", "tap:", "app"},
+		{"--net", "tap:a,script=/bin/evil", "app"},
+		{"--net", "tap:a=b", "app"},
+		{"--net", "tap:sixteen-chars-xy", "app"},
+		{"--net", "TAP:x", "app"},
+		{"--net", NULL},
+		/* flags that do not fit the network mode */
+		{"--net", "none", "-p", "8080:80", "app"},
+		{"-p", "8080:80", "--net", "tap:sole0", "app"},
+		{"--net", "none", "--dns", "1.1.1.1", "app"},
+		{"--net", "none", "--ip", "10.0.0.5/24", "app"},
+		{"--ip", "10.0.0.5/24", "app"},
+		{"--gateway", "10.0.2.1", "app"},
+		/* addresses */
+		{"--net", "tap:x", "--ip", "10.0.0.5", "app"},
+		{"--net", "tap:x", "--ip", "10.0.0.5/", "app"},
+		{"--net", "tap:x", "--ip", "10.0.0.5/0", "app"},
+		{"--net", "tap:x", "--ip", "10.0.0.5/31", "app"},
+		{"--net", "tap:x", "--ip", "10.0.0.5/2x", "app"},
+		{"--net", "tap:x", "--ip", "10.0.0.5/-8", "app"},
+		{"--net", "tap:x", "--ip", "a.b.c.d/24", "app"},
+		{"--net", "tap:x", "--ip", "10.0.0.0/24", "app"},
+		{"--net", "tap:x", "--ip", "10.0.0.255/24", "app"},
+		{"--net", "tap:x", "--ip", "10.0.0.1/24", "app"},
+		{"--net", "tap:x", "--ip", "10.0.0.5/24", "--gateway", "10.0.1.1", "app"},
+		{"--net", "tap:x", "--gateway", "999.1.1.1", "app"},
+		{"--net", "tap:x", "--dns", "dns.example", "app"},
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		int argc = 0;
+		while (argc < 7 && bad[i][argc])
+			argc++;
+		int status = run_options_parse(&options, argc, (char **)bad[i]);
+		if (status != EXIT_SOLE_ERROR)
+			fprintf(stderr, "accepted: %s %s %s %s\n", bad[i][0], bad[i][1] ? bad[i][1] : "",
+				argc > 2 ? bad[i][2] : "", argc > 3 ? bad[i][3] : "");
+		CHECK(status == EXIT_SOLE_ERROR);
 		run_options_free(&options);
 	}
 }
@@ -156,6 +298,9 @@ int main(void)
 	check_full_command_line();
 	check_defaults_and_ends();
 	check_rejections();
+	check_network_settings();
+	check_published_ports();
+	check_network_rejections();
 	check_environment_set();
 	return check_summary("run_options");
 }

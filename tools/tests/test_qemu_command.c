@@ -1,0 +1,132 @@
+/* Tests the QEMU command line of `sole run` for each network mode and
+ * machine type: one netdev and its device, the hostfwd rules of -p, and the
+ * kernel command line (ip= gw= dns=); and what sole says when QEMU could not
+ * listen on a published port. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "qemu.h"
+
+/* A network as the flags (NULL-terminated pairs of flag and value) set it. */
+static void network_from_flags(struct guest_network *network, const char *const *flags)
+{
+	*network = (struct guest_network){.mode = NETWORK_USER};
+	for (; flags[0]; flags += 2) {
+		int status = strcmp(flags[0], "--net") == 0 ? guest_network_set_mode(network, flags[0], flags[1])
+			     : strcmp(flags[0], "--ip") == 0 ? guest_network_set_address(network, flags[0], flags[1])
+							     : guest_network_publish(network, flags[0], flags[1]);
+		CHECK(status == 0);
+	}
+	CHECK(guest_network_finish(network) == 0);
+}
+
+/* The command QEMU gets, from "-M" on (the program name is the same
+ * everywhere), as a shell would show it. */
+static char *command_for(enum machine_kind machine, const char *const *flags)
+{
+	struct guest_network network;
+	struct string_list argv = {0};
+	struct qemu_config config = {
+		.machine = machine,
+		.accel = ACCEL_KIND_TCG,
+		.memory_bytes = 64 << 20,
+		.kernel_path = "k.elf",
+		.initrd_path = "i.cpio",
+		.network = &network,
+	};
+
+	network_from_flags(&network, flags);
+	qemu_build_command(&config, &argv);
+	char *command = qemu_format_command(&argv);
+	string_list_free(&argv);
+	guest_network_free(&network);
+	char *from_machine = strdup(strstr(command, "-M "));
+	free(command);
+	return from_machine;
+}
+
+#define COMMON_PART "-nodefaults -no-user-config -display none -m 64M -kernel k.elf -initrd i.cpio "
+#define CONSOLE_PART                                                                                     \
+	"-chardev stdio,id=con,signal=off -serial chardev:con -device isa-debug-exit,iobase=0x501,iosize=1 " \
+	"-no-reboot"
+
+static void check_commands(void)
+{
+	const char *ports[] = {"-p", "8080:80", "-p", "0.0.0.0:5353:53/udp", NULL};
+	char *command = command_for(MACHINE_MICROVM, ports);
+	CHECK_STRING(command,
+		     "-M microvm,x-option-roms=off,rtc=on -accel tcg -cpu max " COMMON_PART
+		     "-append 'ip=10.0.2.15/24 gw=10.0.2.2 dns=10.0.2.3' " CONSOLE_PART
+		     " -netdev user,id=net0,hostfwd=tcp:127.0.0.1:8080-10.0.2.15:80,hostfwd=udp:0.0.0.0:5353-10.0.2.15:53"
+		     " -device virtio-net-device,netdev=net0 -global virtio-mmio.force-legacy=false");
+	free(command);
+
+	command = command_for(MACHINE_PC, (const char *[]){NULL});
+	CHECK_STRING(command, "-M pc -accel tcg -cpu max " COMMON_PART
+			      "-append 'ip=10.0.2.15/24 gw=10.0.2.2 dns=10.0.2.3' " CONSOLE_PART
+			      " -netdev user,id=net0 -device virtio-net-pci,netdev=net0,disable-legacy=on,romfile=");
+	free(command);
+
+	command = command_for(MACHINE_PC, (const char *[]){"--net", "tap:sole0", "--ip", "10.9.0.7/16", NULL});
+	CHECK_STRING(command, "-M pc -accel tcg -cpu max " COMMON_PART
+			      "-append 'ip=10.9.0.7/16 gw=10.9.0.1 dns=10.9.0.1' " CONSOLE_PART
+			      " -netdev tap,id=net0,ifname=sole0,script=no,downscript=no"
+			      " -device virtio-net-pci,netdev=net0,disable-legacy=on,romfile=");
+	free(command);
+
+	command = command_for(MACHINE_MICROVM, (const char *[]){"--net", "none", NULL});
+	CHECK_STRING(command, "-M microvm,x-option-roms=off,rtc=on -accel tcg -cpu max " COMMON_PART
+			      "-append '' " CONSOLE_PART);
+	free(command);
+}
+
+/* What qemu_explain_failure says about QEMU's messages, read back from a
+ * file that stands in for stderr. */
+static char *explanation_of(const char *qemu_messages, const char *const *flags)
+{
+	struct guest_network network;
+	struct qemu_config config = {.network = &network};
+	struct byte_buffer messages = {0};
+	static char said[1024];
+	FILE *capture = tmpfile();
+	int saved_stderr = dup(STDERR_FILENO);
+
+	network_from_flags(&network, flags);
+	byte_buffer_append_string(&messages, qemu_messages);
+	fflush(stderr);
+	dup2(fileno(capture), STDERR_FILENO);
+	qemu_explain_failure(&config, &messages);
+	fflush(stderr);
+	dup2(saved_stderr, STDERR_FILENO);
+	close(saved_stderr);
+	rewind(capture);
+	size_t length = fread(said, 1, sizeof(said) - 1, capture);
+	said[length] = '\0';
+	fclose(capture);
+	byte_buffer_free(&messages);
+	guest_network_free(&network);
+	return said;
+}
+
+static void check_failure_explanation(void)
+{
+	const char *ports[] = {"-p", "8080:80", "-p", "9090:90", NULL};
+	const char *qemu_said = "qemu-system-x86_64: -netdev user,id=net0,hostfwd=tcp:127.0.0.1:8080-10.0.2.15:80,"
+				"hostfwd=tcp:127.0.0.1:9090-10.0.2.15:90: Could not set up host forwarding rule "
+				"'tcp:127.0.0.1:9090-10.0.2.15:90'\n";
+
+	CHECK_STRING(explanation_of(qemu_said, ports),
+		     "sole: -p 9090:90: QEMU could not listen on TCP port 9090 of 127.0.0.1 (taken by another "
+		     "program since sole checked it?); pick another host port\n");
+	CHECK_STRING(explanation_of("qemu-system-x86_64: something else\n", ports), "");
+}
+
+int main(void)
+{
+	check_commands();
+	check_failure_explanation();
+	return check_summary("qemu_command");
+}
