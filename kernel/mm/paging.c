@@ -46,6 +46,24 @@ int paging_map(uint64_t root, uintptr_t va, uint64_t phys, uint64_t flags)
 	return 0;
 }
 
+void *paging_map_device(uint64_t phys, size_t size)
+{
+	uint64_t end = PAGE_ALIGN_UP(phys + size);
+	/* Device memory shares the direct map's top-level slot, which user
+	 * roots already hold: it must stay below the slot's 512 GiB. */
+	if (size == 0 || end < phys || end > (1ull << 39))
+		return NULL;
+	for (uint64_t pa = PAGE_ALIGN_DOWN(phys); pa < end; pa += PAGE_SIZE) {
+		uintptr_t va = PHYS_MAP_BASE + pa;
+		uint64_t *pte = paging_walk(kernel_root, va, true);
+		if (!pte || (*pte & PTE_HUGE)) /* a huge page here is RAM */
+			return NULL;
+		*pte = pa | PTE_PRESENT | PTE_WRITE | PTE_CACHE_DISABLE | PTE_GLOBAL | PTE_NX;
+		invlpg(va);
+	}
+	return phys_to_virt(phys);
+}
+
 static void map_range(uint64_t root, uintptr_t va, uintptr_t va_end, uint64_t flags)
 {
 	for (; va < va_end; va += PAGE_SIZE)

@@ -4,11 +4,13 @@
 #define SOLE_PAGING_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define PTE_PRESENT (1ull << 0)
 #define PTE_WRITE (1ull << 1)
 #define PTE_USER (1ull << 2)
+#define PTE_CACHE_DISABLE (1ull << 4)
 #define PTE_HUGE (1ull << 7)
 #define PTE_GLOBAL (1ull << 8)
 #define PTE_BORROWED (1ull << 9) /* available bit: the page belongs to a file, not to the mapping */
@@ -30,6 +32,10 @@ void paging_free_root(uint64_t root);
  * set. NULL when absent (or out of memory). */
 uint64_t *paging_walk(uint64_t root, uintptr_t va, bool create);
 int paging_map(uint64_t root, uintptr_t va, uint64_t phys, uint64_t flags);
+/* Maps size bytes of device registers at phys, uncached, into the kernel
+ * half (at PHYS_MAP_BASE + phys, beside the direct map of RAM). Returns
+ * their kernel address, or NULL when out of memory or when phys is RAM. */
+void *paging_map_device(uint64_t phys, size_t size);
 void paging_activate(uint64_t root);
 
 #endif

@@ -44,6 +44,7 @@ void *lwip_port_calloc(size_t count, size_t size);
 #define LWIP_IPV6_DHCP6 0
 #define LWIP_IPV6_FRAG 1
 #define LWIP_IPV6_REASS 1
+#define IPV6_FRAG_COPYHEADER 1 /* 64-bit pointers do not fit the header space lwIP reuses */
 #define IP_REASSEMBLY 1
 #define IP_FRAG 1
 #define ARP_QUEUEING 1

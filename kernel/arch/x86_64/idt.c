@@ -1,8 +1,10 @@
 /* The IDT: every CPU exception goes to its stub in traps.S, and so do the
- * local APIC's timer and spurious vectors. A double fault runs on its own
- * stack (IST 1) so that a blown kernel stack still reports. */
+ * local APIC's timer and spurious vectors and the device vectors. A double
+ * fault runs on its own stack (IST 1) so that a blown kernel stack still
+ * reports. */
 #include <stdint.h>
 
+#include "kernel/arch/x86_64/irq.h"
 #include "kernel/arch/x86_64/lapic.h"
 #include "kernel/arch/x86_64/trap_frame.h"
 
@@ -18,6 +20,7 @@ struct __attribute__((packed)) idt_gate {
 
 extern const uint64_t trap_stubs[32];
 extern const uint64_t irq_stub_timer, irq_stub_spurious;
+extern const uint64_t device_irq_stubs[IRQ_LAST_DEVICE_VECTOR - IRQ_FIRST_DEVICE_VECTOR + 1];
 static struct idt_gate idt[256];
 
 static void set_gate(int vector, uint64_t handler, uint8_t ist)
@@ -37,6 +40,8 @@ void idt_init(void)
 	for (int v = 0; v < 32; v++)
 		set_gate(v, trap_stubs[v], v == 8 ? 1 : 0);
 	set_gate(TIMER_VECTOR, irq_stub_timer, 0);
+	for (int v = IRQ_FIRST_DEVICE_VECTOR; v <= IRQ_LAST_DEVICE_VECTOR; v++)
+		set_gate(v, device_irq_stubs[v - IRQ_FIRST_DEVICE_VECTOR], 0);
 	set_gate(SPURIOUS_VECTOR, irq_stub_spurious, 0);
 	struct __attribute__((packed)) {
 		uint16_t limit;

@@ -4,7 +4,6 @@
 
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/log.h"
-#include "kernel/mm/layout.h"
 #include "kernel/mm/paging.h"
 #include "kernel/panic.h"
 
@@ -12,6 +11,7 @@
 #define APIC_BASE_ENABLE (1u << 11)
 #define APIC_PHYS 0xfee00000ull
 
+#define REG_ID 0x20
 #define REG_EOI 0xb0
 #define REG_SPURIOUS 0xf0
 #define REG_TIMER_LVT 0x320
@@ -19,8 +19,6 @@
 #define REG_TIMER_CURRENT 0x390
 #define REG_TIMER_DIVIDE 0x3e0
 #define LVT_MASKED (1u << 16)
-
-#define PTE_CACHE_DISABLE (1ull << 4)
 
 static volatile uint32_t *apic;
 static uint64_t ticks_per_ms;
@@ -30,11 +28,9 @@ static void write_reg(unsigned reg, uint32_t v) { apic[reg / 4] = v; }
 
 void lapic_start_calibration(void)
 {
-	uintptr_t va = PHYS_MAP_BASE + APIC_PHYS;
-	if (paging_map(paging_kernel_root(), va, APIC_PHYS, PTE_WRITE | PTE_NX | PTE_CACHE_DISABLE | PTE_GLOBAL))
+	apic = paging_map_device(APIC_PHYS, 0x400);
+	if (!apic)
 		panic("out of memory mapping the local APIC");
-	invlpg(va);
-	apic = (volatile uint32_t *)va;
 	wrmsr(MSR_APIC_BASE, (rdmsr(MSR_APIC_BASE) & ~0xfffull) | APIC_BASE_ENABLE);
 	write_reg(REG_SPURIOUS, 0x100 | SPURIOUS_VECTOR);
 	write_reg(REG_TIMER_DIVIDE, 0x3); /* divide by 16 */
@@ -68,3 +64,5 @@ void lapic_timer_arm(uint64_t ns)
 }
 
 void lapic_eoi(void) { write_reg(REG_EOI, 0); }
+
+uint8_t lapic_id(void) { return read_reg(REG_ID) >> 24; }

@@ -15,5 +15,7 @@ void lapic_finish_calibration(uint64_t elapsed_ns);
 /* Arms the one-shot timer to fire after ns nanoseconds (0: disarm). */
 void lapic_timer_arm(uint64_t ns);
 void lapic_eoi(void);
+/* This CPU's APIC ID: where interrupt messages (MSI, IOAPIC) are sent. */
+uint8_t lapic_id(void);
 
 #endif

@@ -1,6 +1,7 @@
-/* Exception entry stubs: each pushes its vector (and a zero where the CPU
- * pushes no error code), then trap_common saves a struct trap_frame and
- * calls trap_handler. trap_return_to is the one way back to ring 3. */
+/* Exception and interrupt entry stubs: each pushes its vector (and a zero
+ * where the CPU pushes no error code), then trap_common saves a struct
+ * trap_frame and calls trap_handler. trap_return_to is the one way back to
+ * ring 3. */
 #include "kernel/arch/x86_64/trap_frame.h"
 
 .macro TRAP_NOERR n
@@ -53,6 +54,18 @@ TRAP_NOERR 31
 TRAP_NOERR 32   /* the local APIC timer */
 TRAP_NOERR 255  /* the local APIC's spurious vector */
 
+/* Device vectors 33..254 (IRQ_FIRST_DEVICE_VECTOR..IRQ_LAST_DEVICE_VECTOR),
+ * named by number through .altmacro's %expression. */
+	.altmacro
+.macro STUB_ADDRESS n
+	.quad trap_stub_\n
+.endm
+	.set vector, 33
+	.rept 254 - 33 + 1
+	TRAP_NOERR %vector
+	.set vector, vector + 1
+	.endr
+
 	.section .rodata
 	.globl irq_stub_timer, irq_stub_spurious
 	.p2align 3
@@ -66,6 +79,14 @@ trap_stubs:
 .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	.quad trap_stub_\n
 .endr
+	.globl device_irq_stubs
+device_irq_stubs:
+	.set vector, 33
+	.rept 254 - 33 + 1
+	STUB_ADDRESS %vector
+	.set vector, vector + 1
+	.endr
+	.noaltmacro
 
 	.text
 .macro SAVE_GPRS

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/irq.h"
 #include "kernel/arch/x86_64/lapic.h"
 #include "kernel/arch/x86_64/trap_frame.h"
 #include "kernel/errno.h"
@@ -160,12 +161,12 @@ static void exception(struct trap_frame *f)
 
 void trap_handler(struct trap_frame *f)
 {
-	if (f->vector >= 32) {
-		if (f->vector == TIMER_VECTOR)
-			sched_timer_interrupt();
-	} else {
+	if (f->vector == TIMER_VECTOR)
+		sched_timer_interrupt();
+	else if (f->vector >= 32)
+		irq_dispatch(f->vector);
+	else
 		exception(f);
-	}
 	if (trap_from_user(f)) {
 		sched_preempt_point();
 		signal_return_to_user(f);
