@@ -1,0 +1,433 @@
+"""The benchmarks that need no network: boot, memory, size, syscall cost and sqlite.
+
+Each takes the run's Settings and returns a report.Section. Every figure comes
+from sole (`sole run`), from the Linux guest (linux_guest.py, on sole's own QEMU
+command line) and, where it makes sense, from the same binary run natively.
+nginx and redis (throughput, and their rows of the memory table) need
+networking; NETWORK_ROWS names them so the report shows them as pending.
+"""
+import os
+import re
+import shutil
+import struct
+import subprocess
+import tempfile
+
+import harness
+import linux_guest
+import sqlite_script
+from harness import BenchError, median, progress, ratio
+from report import Plot, Section, SummaryRow, Table, number, times
+
+SQLITE3 = "/usr/bin/sqlite3"
+NGINX = "/usr/sbin/nginx"
+HELLO_LINE = "hello from sole"
+# The largest -m the memory search tries, and how long one probe may take.
+MEMORY_CEILING_MB = 512
+PROBE_TIMEOUT = 90
+# A Linux boot that takes this long has hung (it takes seconds under TCG).
+LINUX_BOOT_TIMEOUT = 60
+NOT_RUN = "not run"
+NETWORK_ROWS = {
+    "nginx": "wrk against Debian's nginx (needs networking, issue 6)",
+    "redis": "redis-benchmark against Debian's redis-server (needs networking, issue 6)",
+}
+
+
+def guest_cell(guest, text):
+    """TEXT in a Linux-guest column, or "not run" when this run has no Linux guest (--smoke)."""
+    return text if guest else NOT_RUN
+
+
+def floor_command(qemu, floor_kernel):
+    """sole's QEMU command line with the floor kernel (it powers off at once), no initrd."""
+    out, args = [], iter(qemu)
+    for arg in args:
+        if arg in ("-initrd", "-append"):
+            next(args)
+        elif arg == "-kernel":
+            next(args)
+            out += [arg, floor_kernel]
+        else:
+            out.append(arg)
+    return out
+
+
+def milliseconds(values):
+    return [value * 1000 for value in values]
+
+
+def boot(settings):
+    """End-to-end boot of a static hello, with the QEMU floor and sole's guest-side boot."""
+    build = settings.build
+    section = Section("boot", "Boot: a static hello, QEMU start to exit",
+                      f"`test-apps/hello-musl-static` (musl, static), {settings.runs} runs "
+                      "each, alternating. *sole* is `sole run` end to end (it packs its initrd too); "
+                      "*floor* is QEMU with a kernel that powers off at its first instruction; "
+                      "*Linux guest* boots Debian's cloud kernel with a prebuilt initramfs; "
+                      "*guest side* is sole's kernel entry to the app's first instruction, from the TSC.")
+    table = Table(["machine", "what", "min (ms)", "median (ms)", "failed runs"], [])
+    groups = []
+    for machine in settings.machines:
+        vm = harness.sole_vm(build, machine, settings.accel, settings.memory_mb)
+        floor = floor_command(vm.qemu, build.floor_kernel)
+        guest = linux_guest.LinuxGuest(vm) if settings.linux_guest else None
+        hello_initrd = linux_guest.initramfs([build.hello]) if guest else None
+        sole_times, floor_times, guest_side, linux_times, native_times = [], [], [], [], []
+        linux_failures = 0
+        for run in range(settings.runs):
+            progress("boot", f"{machine}: run {run + 1}/{settings.runs}")
+            result = harness.sole_run(settings, [build.hello], machine)
+            if not result.ok or HELLO_LINE not in result.stdout:
+                raise BenchError(f"sole run {build.hello} failed (status {result.status}):\n{result.stderr}")
+            sole_times.append(result.seconds)
+            floor_times.append(harness.timed(floor).seconds)
+            verbose = harness.sole_run(settings, [build.hello], machine, options=["--verbose"])
+            microseconds = harness.guest_boot_microseconds(verbose.stderr)
+            if microseconds is not None:
+                guest_side.append(microseconds / 1000)
+            native_times.append(harness.timed([build.hello]).seconds)
+            if guest:
+                linux = guest.run(hello_initrd, timeout=LINUX_BOOT_TIMEOUT)
+                if linux.ok and HELLO_LINE in linux.output:
+                    linux_times.append(linux.seconds)
+                else:
+                    linux_failures += 1
+                    progress("boot", f"{machine}: the Linux guest failed or hung "
+                             f"({'timed out' if linux.timed_out else f'status {linux.status}'})")
+        rows = [("sole, end to end", milliseconds(sole_times), 0),
+                ("floor: QEMU, kernel exits", milliseconds(floor_times), 0),
+                ("sole, guest side", guest_side, 0),
+                ("native process", milliseconds(native_times), 0)]
+        if guest:
+            rows.insert(1, ("Linux guest, end to end", milliseconds(linux_times), linux_failures))
+        for what, values, failures in rows:
+            table.rows.append([machine, what, number(min(values) if values else None),
+                               number(median(values)), f"{failures} of {settings.runs}" if failures else ""])
+        sole_ms, linux_ms = median(milliseconds(sole_times)), median(milliseconds(linux_times))
+        section.summary.append(SummaryRow(
+            f"boot, static hello, end to end, median ({machine})", number(sole_ms, 0, " ms"),
+            guest_cell(guest, number(linux_ms, 0, " ms")), number(median(milliseconds(native_times)), 1, " ms"),
+            times(ratio(linux_ms, sole_ms)), "Linux ÷ sole ≥ 20×"))
+        section.summary.append(SummaryRow(
+            f"boot, sole guest side, kernel entry to app ({machine})", number(median(guest_side), 2, " ms"),
+            "", "", "", ""))
+        groups.append((machine, [sole_ms, median(milliseconds(floor_times)), linux_ms]))
+        section.commands.append((f"sole, {machine}", vm.qemu))
+        section.commands.append((f"floor, {machine}", floor))
+        if guest:
+            section.commands.append((f"Linux guest, {machine}", guest.command("INITRAMFS")))
+    section.tables.append(table)
+    if settings.linux_guest:
+        section.notes.append("The Linux guest is told the TSC rate (`tsc_early_khz`, as sole measured it): "
+                             "microvm has no HPET or ACPI PM timer, and under TCG on a busy host its PIT "
+                             "calibration fails often enough that the kernel then hangs at boot (2 of 8 tries "
+                             "on microvm here without it; none with it).")
+    section.plots.append(Plot("boot", "Static hello, QEMU start to exit (median)", "ms",
+                              ["sole", "floor", "Linux guest"], groups, logscale=True))
+    return section
+
+
+def smallest_memory(works, ceiling):
+    """The smallest whole MB in [1, CEILING] at which WORKS(MB) holds (it is assumed to
+    hold from some size on), or None when it fails even at CEILING."""
+    if not works(ceiling):
+        return None
+    low, high = 1, ceiling
+    while low < high:
+        middle = (low + high) // 2
+        if works(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return high
+
+
+def memory(settings):
+    """The smallest -m at which a static hello and the sqlite3 script still work."""
+    build = settings.build
+    section = Section("memory", "Memory: the smallest -m that still works",
+                      f"A binary search in 1 MB steps from 1 to {MEMORY_CEILING_MB} MB on "
+                      f"`-M {settings.machines[0]}`. *hello* must print its line; *sqlite3* runs a "
+                      "2,000-row script and must print the native checksum.")
+    machine = settings.machines[0]
+    vm = harness.sole_vm(build, machine, settings.accel, settings.memory_mb)
+    guest = linux_guest.LinuxGuest(vm) if settings.linux_guest else None
+    work = tempfile.mkdtemp(prefix="bench-memory-")
+    try:
+        script = os.path.join(work, "memory.sql")
+        with open(script, "w") as sql:
+            sql.write(sqlite_script.script(2000, 50))
+        expected = sqlite_script.checksum(harness.timed([SQLITE3, ":memory:", ".read memory.sql"], cwd=work).stdout)
+        # (name, argv, copies as (host, guest) paths, check of the app's output). nginx and
+        # redis join with networking; their check is a client's answer, not their output.
+        cases = [
+            ("hello", [build.hello], [], lambda output: HELLO_LINE in output),
+            ("sqlite3 script", [SQLITE3, ":memory:", ".read memory.sql"], [(script, "/memory.sql")],
+             lambda output: sqlite_script.checksum(output) == expected),
+        ]
+        table = Table(["app", "sole (MB)", "Linux guest (MB)", "Linux ÷ sole"], [])
+        groups = []
+        for name, argv, copies, correct in cases:
+            def sole_works(megabytes):
+                options = [option for _, guest_path in copies for option in ("--copy", guest_path.lstrip("/"))]
+                result = harness.sole_run(settings, argv, machine, megabytes, options, cwd=work,
+                                          timeout=PROBE_TIMEOUT)
+                works = result.ok and correct(result.stdout)
+                progress("memory", f"{name}: sole at {megabytes} MB: {'works' if works else 'fails'}")
+                return works
+
+            sole_mb = smallest_memory(sole_works, MEMORY_CEILING_MB)
+            linux_mb = None
+            if guest:
+                initrd = linux_guest.initramfs(argv, copies)
+
+                def linux_works(megabytes):
+                    result = guest.run(initrd, megabytes, timeout=PROBE_TIMEOUT)
+                    works = result.ok and correct(result.output)
+                    progress("memory", f"{name}: Linux guest at {megabytes} MB: {'works' if works else 'fails'}")
+                    return works
+
+                linux_mb = smallest_memory(linux_works, MEMORY_CEILING_MB)
+            table.rows.append([name, number(sole_mb, 0), guest_cell(guest, number(linux_mb, 0)),
+                               times(ratio(linux_mb, sole_mb))])
+            section.summary.append(SummaryRow(f"memory, smallest -m, {name}", number(sole_mb, 0, " MB"),
+                                              guest_cell(guest, number(linux_mb, 0, " MB")), "",
+                                              times(ratio(linux_mb, sole_mb)), "sole ≤ ¼ of Linux"))
+            groups.append((name, [sole_mb, linux_mb]))
+        for name in ("nginx serving one page", "redis-server answering PING"):
+            table.rows.append([name, "pending: needs networking (issue 6)", "", ""])
+    finally:
+        shutil.rmtree(work)
+    section.tables.append(table)
+    section.plots.append(Plot("memory", "Smallest guest memory that works", "MB",
+                              ["sole", "Linux guest"], groups))
+    section.commands.append((f"sole, {machine} (-m varies)", vm.qemu))
+    if guest:
+        section.commands.append((f"Linux guest, {machine} (-m varies)", guest.command("INITRAMFS")))
+    return section
+
+
+def loadable_sizes(elf_path):
+    """Bytes of an ELF64's PT_LOAD segments: (code and read-only data, data, bss)."""
+    with open(elf_path, "rb") as elf:
+        image = elf.read()
+    if image[:4] != b"\x7fELF" or image[4] != 2:
+        raise BenchError(f"{elf_path} is not an ELF64 file; rebuild it with ninja")
+    phoff, = struct.unpack_from("<Q", image, 0x20)
+    phentsize, phnum = struct.unpack_from("<HH", image, 0x36)
+    text = data = bss = 0
+    for index in range(phnum):
+        kind, flags, _, _, _, filesz, memsz, _ = struct.unpack_from("<IIQQQQQQ", image, phoff + index * phentsize)
+        if kind != 1:  # PT_LOAD
+            continue
+        if flags & 2:  # PF_W
+            data += filesz
+            bss += memsz - filesz
+        else:
+            text += filesz
+    return text, data, bss
+
+
+def stripped_size(elf_path):
+    with tempfile.TemporaryDirectory() as folder:
+        stripped = os.path.join(folder, "stripped")
+        subprocess.run(["strip", "-o", stripped, elf_path], check=True)
+        return os.path.getsize(stripped)
+
+
+def sole_initrd_size(settings, argv):
+    result = harness.sole_run(settings, argv, options=["--verbose"])
+    size = harness.initrd_bytes(result.stderr)
+    if size is None:
+        raise BenchError(f"sole run --verbose {argv[0]} printed no 'initrd: N entries, B bytes' line:\n"
+                         f"{result.stderr}")
+    return size
+
+
+def size(settings):
+    """The kernel image and the initrd, for sole and for the Linux guest."""
+    build = settings.build
+    section = Section("size", "Size: kernel image and initrd",
+                      "sole's kernel is the ELF that QEMU boots (built with debug information; "
+                      "*stripped* is what a release would ship). The initrd holds the app, its libraries "
+                      "and ld.so; the Linux guest's also holds busybox and /init. Neither holds nginx's "
+                      "configuration yet (it comes with the nginx row).")
+    text, data, bss = loadable_sizes(build.kernel)
+    kib = 1024
+    table = Table(["what", "sole (KiB)", "Linux guest (KiB)", "Linux ÷ sole"], [])
+    vmlinuz = os.path.getsize(linux_guest.kernel_image()) if settings.linux_guest else None
+    sole_stripped = stripped_size(build.kernel)
+    table.rows += [
+        ["kernel file as built", number(os.path.getsize(build.kernel) / kib, 0), "", ""],
+        ["kernel file, stripped (vmlinuz for Linux)", number(sole_stripped / kib, 0), number(vmlinuz and vmlinuz / kib, 0),
+         times(ratio(vmlinuz, sole_stripped))],
+        ["kernel code and read-only data", number(text / kib, 0), "", ""],
+        ["kernel data + bss", f"{number(data / kib, 0)} + {number(bss / kib, 0)}", "", ""],
+    ]
+    groups = [("kernel", [sole_stripped / kib, vmlinuz and vmlinuz / kib])]
+    for name, argv in (("static hello", [build.hello]), ("nginx", [NGINX, "-v"])):
+        progress("size", f"initrd for {name}")
+        sole_bytes = sole_initrd_size(settings, argv)
+        linux_bytes = len(linux_guest.initramfs(argv)) if settings.linux_guest else None
+        table.rows.append([f"initrd, {name}", number(sole_bytes / kib, 0), number(linux_bytes and linux_bytes / kib, 0),
+                           times(ratio(linux_bytes, sole_bytes))])
+        groups.append((f"initrd, {name}", [sole_bytes / kib, linux_bytes and linux_bytes / kib]))
+    section.summary.append(SummaryRow("kernel image (stripped; Linux: vmlinuz)", number(sole_stripped / kib, 0, " KiB"),
+                                      number(vmlinuz and vmlinuz / kib, 0, " KiB"), "",
+                                      times(ratio(vmlinuz, sole_stripped)), "sole ≤ 1 MB"))
+    section.tables.append(table)
+    section.plots.append(Plot("size", "Kernel image and initrd", "KiB", ["sole", "Linux guest"], groups,
+                              logscale=True))
+    return section
+
+
+SYSCALL_MEASURES = {"getppid": "getppid (no-op syscall)", "pipe-4k": "4 KiB pipe write + read",
+                    "mmap-munmap": "mmap + munmap of 4 KiB"}
+
+
+def parse_syscall_cost(output):
+    """{measure: (ns, cycles)} from syscall-cost's lines."""
+    found = re.findall(r"^(\S+) ns=([\d.]+) cycles=(\d+) calls=\d+$", output, re.M)
+    return {name: (float(ns), int(cycles)) for name, ns, cycles in found}
+
+
+def best(runs, measure):
+    """The run with the fewest ns for MEASURE (the least disturbed), as (ns, cycles)."""
+    values = [run[measure] for run in runs if measure in run]
+    return min(values) if values else None
+
+
+def syscall(settings):
+    """syscall-cost in sole, in the Linux guest and natively."""
+    build = settings.build
+    machine = settings.machines[0]
+    argv = [build.syscall_cost, str(settings.getppid_calls), str(settings.round_trips)]
+    section = Section("syscall", "Syscall cost",
+                      f"`bench/syscall-cost.c` (glibc, static): {settings.getppid_calls:,} getppid calls, "
+                      f"{settings.round_trips:,} pipe round trips and mmap/munmap pairs, timed by the TSC "
+                      f"(calibrated against CLOCK_MONOTONIC). The best of {settings.runs} run(s) on "
+                      f"`-M {machine}`; under TCG a guest's cycles are QEMU's virtual TSC, so ns are the "
+                      "measure to compare.")
+    vm = harness.sole_vm(build, machine, settings.accel, settings.memory_mb)
+    guest = linux_guest.LinuxGuest(vm) if settings.linux_guest else None
+    initrd = linux_guest.initramfs(argv) if guest else None
+    sole_runs, linux_runs, native_runs = [], [], []
+    for run in range(settings.runs):
+        progress("syscall", f"run {run + 1}/{settings.runs}")
+        result = harness.sole_run(settings, argv, machine)
+        if not result.ok:
+            raise BenchError(f"sole run {build.syscall_cost} failed (status {result.status}):\n{result.stderr}")
+        sole_runs.append(parse_syscall_cost(result.stdout))
+        native_runs.append(parse_syscall_cost(harness.timed(argv).stdout))
+        if guest:
+            linux = guest.run(initrd, timeout=LINUX_BOOT_TIMEOUT + 120)
+            if linux.ok:
+                linux_runs.append(parse_syscall_cost(linux.output))
+            else:
+                progress("syscall", f"the Linux guest failed (status {linux.status}); run not counted")
+    table = Table(["measure", "sole ns (cycles)", "Linux guest ns (cycles)", "native ns (cycles)",
+                   "Linux ÷ sole"], [])
+    groups = []
+    for measure, label in SYSCALL_MEASURES.items():
+        figures = [best(runs, measure) for runs in (sole_runs, linux_runs, native_runs)]
+        if figures[0] is None:
+            raise BenchError(f"syscall-cost printed no '{measure}' line in sole:\n{sole_runs}")
+        cells = [f"{number(f[0])} ({f[1]:,})" if f else number(None) for f in figures]
+        cells[1] = guest_cell(guest, cells[1])
+        over = ratio(figures[1] and figures[1][0], figures[0][0])
+        table.rows.append([label] + cells + [times(over)])
+        section.summary.append(SummaryRow(f"syscall cost, {label}", number(figures[0][0], 0, " ns"),
+                                          guest_cell(guest, number(figures[1] and figures[1][0], 0, " ns")),
+                                          number(figures[2] and figures[2][0], 0, " ns"), times(over),
+                                          "Linux ÷ sole ≥ 2×" if measure == "getppid" else ""))
+        groups.append((label, [f and f[0] for f in figures]))
+    section.tables.append(table)
+    section.plots.append(Plot("syscall", "Cost of one call (best run)", "ns", ["sole", "Linux guest", "native"],
+                              groups, logscale=True))
+    section.commands.append((f"sole, {machine}", vm.qemu))
+    if guest:
+        section.commands.append((f"Linux guest, {machine}", guest.command("INITRAMFS")))
+    return section
+
+
+def sqlite(settings):
+    """The generated sqlite3 script, in sole, in the Linux guest and natively."""
+    build = settings.build
+    machine = settings.machines[0]
+    rows, queries = settings.sqlite_rows, settings.sqlite_queries
+    section = Section("sqlite", "sqlite3: inserts, an index, range queries",
+                      f"Debian's `{SQLITE3}` runs a generated script (`bench/sqlite_script.py`): "
+                      f"{rows:,} INSERTs in transactions of 1,000, CREATE INDEX, {queries:,} range queries, "
+                      "on a database in memory-backed files (tmpfs natively, the initrd's overlay in the "
+                      "guests). Phases are timed by sqlite's own clock inside the app; *end to end* "
+                      f"includes boot. The median of {settings.runs} run(s) on `-M {machine}`.")
+    argv = [SQLITE3, "bench.db", ".read bench.sql"]
+    work = tempfile.mkdtemp(prefix="bench-sqlite-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+    try:
+        script = os.path.join(work, "bench.sql")
+        with open(script, "w") as sql:
+            sql.write(sqlite_script.script(rows, queries))
+        vm = harness.sole_vm(build, machine, settings.accel, settings.memory_mb)
+        guest = linux_guest.LinuxGuest(vm) if settings.linux_guest else None
+        initrd = linux_guest.initramfs(argv, [(script, "/bench.sql")]) if guest else None
+        results = {"sole": [], "Linux guest": [], "native": []}
+        expected = None
+        for run in range(settings.runs):
+            progress("sqlite", f"run {run + 1}/{settings.runs}: native")
+            database = os.path.join(work, "bench.db")
+            if os.path.exists(database):
+                os.remove(database)
+            native = harness.timed(argv, cwd=work)
+            os.remove(database)
+            expected = sqlite_script.checksum(native.stdout)
+            if not native.ok or expected is None:
+                raise BenchError(f"{SQLITE3} failed natively (status {native.status}): {native.stderr}")
+            results["native"].append((native.seconds, sqlite_script.phase_seconds(native.stdout)))
+            progress("sqlite", f"run {run + 1}/{settings.runs}: sole")
+            in_sole = harness.sole_run(settings, argv, machine, options=["--copy", "bench.sql"], cwd=work)
+            if not in_sole.ok or sqlite_script.checksum(in_sole.stdout) != expected:
+                raise BenchError(f"sqlite3 in sole failed or printed another checksum (status "
+                                 f"{in_sole.status}):\n{in_sole.stdout[-500:]}\n{in_sole.stderr[-2000:]}")
+            results["sole"].append((in_sole.seconds, sqlite_script.phase_seconds(in_sole.stdout)))
+            if guest:
+                progress("sqlite", f"run {run + 1}/{settings.runs}: Linux guest")
+                linux = guest.run(initrd, timeout=1800)
+                if linux.ok and sqlite_script.checksum(linux.output) == expected:
+                    results["Linux guest"].append((linux.seconds, sqlite_script.phase_seconds(linux.output)))
+                else:
+                    progress("sqlite", f"the Linux guest failed (status {linux.status}); run not counted")
+    finally:
+        shutil.rmtree(work)
+    table = Table(["phase (s)", "sole", "Linux guest", "native", "Linux ÷ sole", "sole ÷ native"], [])
+    groups = []
+    for phase in sqlite_script.PHASES + ("in-app total", "end to end"):
+        figures = []
+        for runs in results.values():
+            if phase == "end to end":
+                values = [seconds for seconds, _ in runs]
+            elif phase == "in-app total":
+                values = [sum(phases.values()) for _, phases in runs]
+            else:
+                values = [phases[phase] for _, phases in runs]
+            figures.append(median(values))
+        cells = [number(value, 3) for value in figures]
+        cells[1] = guest_cell(guest, cells[1])
+        table.rows.append([phase] + cells + [times(ratio(figures[1], figures[0])), times(ratio(figures[0], figures[2]))])
+        groups.append((phase, figures))
+        if phase == "in-app total":
+            section.summary.append(SummaryRow(f"sqlite3 script, {rows:,} rows, in-app time",
+                                              number(figures[0], 2, " s"),
+                                              guest_cell(guest, number(figures[1], 2, " s")),
+                                              number(figures[2], 2, " s"), times(ratio(figures[1], figures[0])), ""))
+    section.tables.append(table)
+    section.notes.append(f"Every run printed the native checksum: `{expected}`.")
+    section.plots.append(Plot("sqlite", f"sqlite3 script, {rows:,} rows (median)", "seconds",
+                              list(results), groups))
+    section.commands.append((f"sole, {machine}", vm.qemu))
+    if guest:
+        section.commands.append((f"Linux guest, {machine}", guest.command("INITRAMFS")))
+    return section
+
+
+BENCHMARKS = {"boot": boot, "memory": memory, "size": size, "syscall": syscall, "sqlite": sqlite}

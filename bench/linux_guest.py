@@ -1,0 +1,273 @@
+#!/usr/bin/env python3
+"""The Linux guest: the same binary, booted by Debian's cloud kernel on the same QEMU.
+
+The kernel is Debian's linux-image-cloud-amd64 (its real package, found from the
+metapackage's dependency), fetched with `apt-get download` and unpacked with
+`dpkg -x` into bench/.cache/ (never committed). For each run it packs an
+uncompressed newc initramfs holding busybox (Debian's busybox-static), the binary,
+its shared libraries and ld.so (as `ldd` on the host resolves them), the files the
+caller names, and an /init that mounts /proc and /dev, runs the command, prints its
+exit status and powers off at once.
+
+The QEMU command line is sole's own (`sole run --verbose` prints it) with only the
+kernel, the initrd and the kernel command line swapped, so machine type,
+accelerator, CPU, memory and devices stay the same.
+
+For the network rows (to come): this kernel has virtio, virtio_ring, virtio_mmio,
+virtio_pci, failover, net_failover and virtio_net as modules, so the initramfs must
+carry them from bench/.cache/PACKAGE/lib/modules/ and /init must insmod them.
+
+Run by hand:  bench/linux_guest.py [--machine microvm|pc] [-m MB] [--console] BINARY [ARGS...]
+"""
+import argparse
+import glob
+import os
+import re
+import shlex
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+
+import harness
+
+BENCH = os.path.dirname(os.path.abspath(__file__))
+CACHE = os.path.join(BENCH, ".cache")
+METAPACKAGE = "linux-image-cloud-amd64"
+BUSYBOX = "/bin/busybox"
+KERNEL_ARGS = "console=ttyS0 quiet panic=-1 reboot=t"
+STATUS_MARK = "@@bench-exit "
+START_MARK = "@@bench-start"
+
+
+def kernel_package():
+    """The real kernel package the metapackage depends on (linux-image-6.1.0-N-cloud-amd64)."""
+    proc = subprocess.run(["apt-cache", "depends", METAPACKAGE], capture_output=True, text=True)
+    found = re.search(r"Depends:\s*(linux-image-\S+-cloud-amd64)", proc.stdout)
+    if not found:
+        raise harness.BenchError(f"apt-cache knows no dependency of {METAPACKAGE}; "
+                                 "run `apt-get update` (as root) so it knows Debian's package lists")
+    return found.group(1)
+
+
+def kernel_image():
+    """Path of the cached vmlinuz, fetching and unpacking the kernel package on first use."""
+    package = kernel_package()
+    unpacked = os.path.join(CACHE, package)
+    images = glob.glob(os.path.join(unpacked, "boot", "vmlinuz-*"))
+    if images:
+        return images[0]
+    os.makedirs(CACHE, exist_ok=True)
+    print(f"linux guest: fetching {package} from Debian into {CACHE}", file=sys.stderr, flush=True)
+    with tempfile.TemporaryDirectory(dir=CACHE) as download:
+        proc = subprocess.run(["apt-get", "download", package], cwd=download,
+                              capture_output=True, text=True)
+        debs = glob.glob(os.path.join(download, "*.deb"))
+        if proc.returncode != 0 or not debs:
+            raise harness.BenchError(f"`apt-get download {package}` failed: {proc.stderr.strip()}")
+        partial = unpacked + ".partial"
+        shutil.rmtree(partial, ignore_errors=True)
+        subprocess.run(["dpkg", "-x", debs[0], partial], check=True)
+        os.rename(partial, unpacked)
+    images = glob.glob(os.path.join(unpacked, "boot", "vmlinuz-*"))
+    if not images:
+        raise harness.BenchError(f"{package} holds no boot/vmlinuz-*; look into {unpacked}")
+    return images[0]
+
+
+def shared_libraries(binary):
+    """ld.so and every shared library of BINARY, as the host's ldd resolves them."""
+    proc = subprocess.run(["ldd", binary], capture_output=True, text=True)
+    if proc.returncode != 0:
+        return []  # static: "not a dynamic executable"
+    libraries = []
+    for line in proc.stdout.splitlines():
+        found = re.search(r"(?:=>\s*)?(/\S+)\s+\(0x", line)
+        if found:
+            libraries.append(found.group(1))
+        elif "not found" in line:
+            raise harness.BenchError(f"ldd {binary}: {line.strip()}; install the library on the host")
+    return libraries
+
+
+class Cpio:
+    """An uncompressed newc archive, built in memory."""
+
+    def __init__(self):
+        self.data = bytearray()
+        self.inode = 1
+        self.paths = set()
+
+    def _entry(self, name, mode, body=b"", rdev=(0, 0)):
+        fields = [self.inode, mode, 0, 0, 1, 0, len(body), 0, 0, rdev[0], rdev[1], len(name) + 1, 0]
+        self.inode += 1
+        self.data += b"070701" + "".join(f"{v:08x}" for v in fields).encode()
+        self.data += name.encode() + b"\0"
+        self.data += b"\0" * (-len(self.data) % 4)
+        self.data += body
+        self.data += b"\0" * (-len(self.data) % 4)
+
+    def directory(self, path):
+        """Adds PATH and its parents as directories (once each)."""
+        name = path.strip("/")
+        if not name or name in self.paths:
+            return
+        self.directory(os.path.dirname(name))
+        self.paths.add(name)
+        self._entry(name, stat.S_IFDIR | 0o755)
+
+    def file(self, path, body, mode=0o755):
+        name = path.strip("/")
+        self.directory(os.path.dirname(name))
+        self.paths.add(name)
+        self._entry(name, stat.S_IFREG | mode, body)
+
+    def host_file(self, guest_path, host_path):
+        with open(host_path, "rb") as f:
+            self.file(guest_path, f.read(), stat.S_IMODE(os.stat(host_path).st_mode))
+
+    def symlink(self, path, target):
+        name = path.strip("/")
+        self.directory(os.path.dirname(name))
+        self.paths.add(name)
+        self._entry(name, stat.S_IFLNK | 0o777, target.encode())
+
+    def char_device(self, path, major, minor):
+        name = path.strip("/")
+        self.directory(os.path.dirname(name))
+        self.paths.add(name)
+        self._entry(name, stat.S_IFCHR | 0o600, rdev=(major, minor))
+
+    def finish(self):
+        self._entry("TRAILER!!!", 0)
+        return bytes(self.data)
+
+
+def init_script(argv, workdir):
+    """The /init: mount, run ARGV in WORKDIR, print its status, power off at once."""
+    return f"""#!/bin/busybox sh
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t devtmpfs dev /dev
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
+cd {shlex.quote(workdir)}
+echo {START_MARK}
+{shlex.join(argv)} </dev/null
+echo "{STATUS_MARK}$?"
+/bin/busybox poweroff -f
+"""
+
+
+def initramfs(argv, copies=(), workdir="/"):
+    """A newc initramfs for ARGV (ARGV[0] a host path); COPIES are (host, guest) pairs."""
+    archive = Cpio()
+    archive.char_device("/dev/console", 5, 1)
+    for directory in ("/proc", "/tmp", "/root", workdir):
+        archive.directory(directory)
+    archive.host_file(BUSYBOX, BUSYBOX)
+    archive.symlink("/bin/sh", "busybox")
+    archive.file("/init", init_script(argv, workdir).encode())
+    binary = os.path.realpath(argv[0])
+    for path in [argv[0]] + shared_libraries(binary):
+        if path.strip("/") not in archive.paths:
+            archive.host_file(path, path)
+    for host, guest in copies:
+        archive.host_file(guest, host)
+    return archive.finish()
+
+
+def with_memory(qemu, memory_mb):
+    """QEMU command line QEMU with -m set to MEMORY_MB megabytes."""
+    out = list(qemu)
+    out[out.index("-m") + 1] = f"{memory_mb}M"
+    return out
+
+
+class GuestRun:
+    """One boot: the app's console output (between the markers), its exit status
+    (None if it never printed one) and the wall time from QEMU's start to its exit."""
+
+    def __init__(self, seconds, status, output, console, timed_out):
+        self.seconds = seconds
+        self.status = status
+        self.output = output
+        self.console = console
+        self.timed_out = timed_out
+
+    @property
+    def ok(self):
+        return self.status == 0 and not self.timed_out
+
+
+class LinuxGuest:
+    """Debian's kernel on sole's QEMU command line: only -kernel, -initrd and -append differ.
+
+    The kernel is told the TSC rate (tsc_early_khz, as sole's kernel measured it on the
+    same QEMU): microvm has no HPET or ACPI PM timer, and under TCG on a busy host the
+    PIT calibration fails often enough that Linux then hangs at boot for good (seen in
+    2 of 8 boots here). With the rate given, every boot finished."""
+
+    def __init__(self, sole_vm):
+        self.qemu = list(sole_vm.qemu)
+        self.qemu[self.qemu.index("-kernel") + 1] = kernel_image()
+        self.qemu[self.qemu.index("-append") + 1] = f"{KERNEL_ARGS} tsc_early_khz={sole_vm.tsc_khz}"
+
+    def command(self, initrd_path, memory_mb=None):
+        """The QEMU command line booting INITRD_PATH (with -m MEMORY_MB if given)."""
+        command = list(self.qemu)
+        command[command.index("-initrd") + 1] = initrd_path
+        return with_memory(command, memory_mb) if memory_mb else command
+
+    def run(self, initrd, memory_mb=None, timeout=120):
+        """Boots the initramfs bytes INITRD once."""
+        with tempfile.NamedTemporaryFile(prefix="bench-initramfs-", suffix=".cpio") as initrd_file:
+            initrd_file.write(initrd)
+            initrd_file.flush()
+            start = time.perf_counter()
+            try:
+                proc = subprocess.run(self.command(initrd_file.name, memory_mb), stdin=subprocess.DEVNULL,
+                                      capture_output=True, timeout=timeout)
+                console, timed_out = proc.stdout, False
+            except subprocess.TimeoutExpired as expired:
+                console, timed_out = expired.stdout or b"", True
+            seconds = time.perf_counter() - start
+        console = console.decode(errors="replace").replace("\r\n", "\n")
+        status, output = None, ""
+        if START_MARK in console:
+            output = console.split(START_MARK + "\n", 1)[-1]
+            found = re.search(re.escape(STATUS_MARK) + r"(\d+)", output)
+            if found:
+                status = int(found.group(1))
+                output = output[:found.start()]
+        return GuestRun(seconds, status, output, console, timed_out)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--machine", default="microvm", choices=("microvm", "pc"))
+    parser.add_argument("--accel", default="tcg", choices=("tcg", "kvm"))
+    parser.add_argument("-m", "--memory", type=int, default=128, metavar="MB")
+    parser.add_argument("--build", default=os.path.join(harness.ROOT, "build"))
+    parser.add_argument("--console", action="store_true", help="print the whole console output")
+    parser.add_argument("argv", nargs=argparse.REMAINDER, metavar="BINARY [ARGS...]")
+    args = parser.parse_args()
+    if not args.argv:
+        parser.error("name a BINARY to run")
+    argv = [shutil.which(args.argv[0]) or args.argv[0]] + args.argv[1:]
+    try:
+        build = harness.Build(args.build)
+        guest = LinuxGuest(harness.sole_vm(build, args.machine, args.accel, args.memory))
+        result = guest.run(initramfs(argv))
+    except harness.BenchError as error:
+        sys.exit(f"linux guest: {error}")
+    sys.stdout.write(result.console if args.console else result.output)
+    print(f"linux guest: status {result.status}, {result.seconds * 1000:.0f} ms"
+          f"{' (timed out)' if result.timed_out else ''}; qemu: {shlex.join(guest.command('INITRD'))}",
+          file=sys.stderr)
+    sys.exit(0 if result.ok else 1)
+
+
+if __name__ == "__main__":
+    main()
