@@ -169,11 +169,15 @@ static const struct netdev_ops virtio_net_ops = {
     .rx_buffer_return = rx_buffer_return,
 };
 
-/* Buffers for the whole receive queue, in one run of pages: fewer when
- * memory is short, but never so few that the stack would starve. */
+/* Buffers for the whole receive queue, in one run of pages: at most a
+ * 32nd of the VM's memory, fewer when memory is short, but never so few
+ * that the stack would starve. */
 static int setup_rx(struct virtio_net *net)
 {
 	unsigned count = net->rx.size;
+	size_t memory_share = page_total_count() * PAGE_SIZE / 32 / RX_BUFFER_SIZE;
+	while (count > MIN_RX_BUFFERS && count > memory_share)
+		count /= 2;
 	while (count >= MIN_RX_BUFFERS && !(net->rx_memory = page_alloc(rx_memory_pages(count))))
 		count /= 2;
 	if (!net->rx_memory)

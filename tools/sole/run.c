@@ -223,7 +223,8 @@ static int run_vm(const struct run_options *options, const struct app_binary *bi
  * a size that leaves the app room to run. */
 static int check_initrd_fits(const struct run_options *options, const char *initrd)
 {
-	const uint64_t mib = 1024 * 1024, kernel_room = 2 * mib, app_room = 16 * mib;
+	/* kernel_room: the first MiB, which PVH leaves alone, and the kernel image */
+	const uint64_t mib = 1024 * 1024, kernel_room = 3 * mib / 2, app_room = 16 * mib;
 	struct stat info;
 	if (stat(initrd, &info) != 0 || (uint64_t)info.st_size + kernel_room <= options->memory_bytes)
 		return 0;
