@@ -6,14 +6,15 @@
 #include <linux/close_range.h>
 #include <linux/falloc.h>
 #include <linux/fs.h>
-#include <linux/uio.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "kernel/errno.h"
+#include "kernel/mm/heap.h"
 #include "kernel/mm/uaccess.h"
 #include "syscalls/fs_common.h"
 #include "syscalls/fs_lock.h"
+#include "syscalls/net/socket_core.h"
 #include "syscalls/pipe.h"
 
 #define IOV_MAX_COUNT 1024
@@ -104,9 +105,35 @@ long sys_pwrite64(int fd, const void *buf, size_t count, long offset)
 
 typedef long (*transfer_fn)(struct file *f, void *buf, size_t len, uint64_t *pos);
 
+static long read_transfer(struct file *f, void *buf, size_t len, uint64_t *pos) { return do_read(f, buf, len, pos); }
+static long write_transfer(struct file *f, void *buf, size_t len, uint64_t *pos)
+{
+	return do_write(f, buf, len, pos);
+}
+
+/* A socket takes the whole vector as one message: one datagram per
+ * writev. Nothing at all to move is done at once, as Linux's vfs_writev
+ * does (no empty datagram). */
+static long socket_vectored(struct file *f, const struct iovec *user_iov, int iovcnt, bool write)
+{
+	if (write ? !writable(f) : !readable(f))
+		return -EBADF;
+	struct iovec *iov;
+	long total = iovec_from_user(user_iov, (size_t)iovcnt, &iov);
+	if (total <= 0) {
+		kfree(iov);
+		return total;
+	}
+	file_get(f);
+	long n = socket_transfer(socket_from_file(f), iov, (unsigned)iovcnt, true, write);
+	file_put(f);
+	kfree(iov);
+	return n;
+}
+
 /* readv/writev, and with offset >= 0 their positioned forms (preadv...),
  * which leave the file position alone. */
-static long vectored(int fd, const struct iovec *user_iov, int iovcnt, long offset, transfer_fn transfer)
+static long vectored(int fd, const struct iovec *user_iov, int iovcnt, long offset, bool write)
 {
 	struct file *f = current_file(fd);
 	if (!f)
@@ -120,6 +147,9 @@ static long vectored(int fd, const struct iovec *user_iov, int iovcnt, long offs
 			return -ESPIPE;
 		pos = &position;
 	}
+	if (socket_from_file(f))
+		return socket_vectored(f, user_iov, iovcnt, write);
+	transfer_fn transfer = write ? write_transfer : read_transfer;
 	long total = 0;
 	file_get(f);
 	for (int i = 0; i < iovcnt; i++) {
@@ -147,46 +177,40 @@ static long vectored(int fd, const struct iovec *user_iov, int iovcnt, long offs
 	return total;
 }
 
-static long read_transfer(struct file *f, void *buf, size_t len, uint64_t *pos) { return do_read(f, buf, len, pos); }
-static long write_transfer(struct file *f, void *buf, size_t len, uint64_t *pos)
-{
-	return do_write(f, buf, len, pos);
-}
-
-long sys_readv(int fd, const struct iovec *iov, int iovcnt) { return vectored(fd, iov, iovcnt, -1, read_transfer); }
-long sys_writev(int fd, const struct iovec *iov, int iovcnt) { return vectored(fd, iov, iovcnt, -1, write_transfer); }
+long sys_readv(int fd, const struct iovec *iov, int iovcnt) { return vectored(fd, iov, iovcnt, -1, false); }
+long sys_writev(int fd, const struct iovec *iov, int iovcnt) { return vectored(fd, iov, iovcnt, -1, true); }
 
 /* The offset comes split in two registers (pos_l, pos_h) on every ABI; on
  * x86_64 pos_l holds it whole. -1 in the v2 forms means the file position. */
 static long positioned_vectored(int fd, const struct iovec *iov, int iovcnt, long offset, int flags, bool v2,
-				transfer_fn transfer)
+				bool write)
 {
 	if (flags & ~(RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_NOWAIT | RWF_APPEND))
 		return -EOPNOTSUPP;
 	if (offset < 0 && !(v2 && offset == -1))
 		return -EINVAL;
-	return vectored(fd, iov, iovcnt, offset, transfer);
+	return vectored(fd, iov, iovcnt, offset, write);
 }
 
 long sys_preadv(int fd, const struct iovec *iov, int iovcnt, long pos_l, long pos_h)
 {
 	(void)pos_h;
-	return positioned_vectored(fd, iov, iovcnt, pos_l, 0, false, read_transfer);
+	return positioned_vectored(fd, iov, iovcnt, pos_l, 0, false, false);
 }
 long sys_pwritev(int fd, const struct iovec *iov, int iovcnt, long pos_l, long pos_h)
 {
 	(void)pos_h;
-	return positioned_vectored(fd, iov, iovcnt, pos_l, 0, false, write_transfer);
+	return positioned_vectored(fd, iov, iovcnt, pos_l, 0, false, true);
 }
 long sys_preadv2(int fd, const struct iovec *iov, int iovcnt, long pos_l, long pos_h, int flags)
 {
 	(void)pos_h;
-	return positioned_vectored(fd, iov, iovcnt, pos_l, flags, true, read_transfer);
+	return positioned_vectored(fd, iov, iovcnt, pos_l, flags, true, false);
 }
 long sys_pwritev2(int fd, const struct iovec *iov, int iovcnt, long pos_l, long pos_h, int flags)
 {
 	(void)pos_h;
-	return positioned_vectored(fd, iov, iovcnt, pos_l, flags, true, write_transfer);
+	return positioned_vectored(fd, iov, iovcnt, pos_l, flags, true, true);
 }
 
 long sys_lseek(int fd, long offset, unsigned whence)

@@ -75,6 +75,8 @@ long sys_openat(int dirfd, const char *user_path, int flags, unsigned mode)
 	int access = flags & O_ACCMODE;
 	if ((flags & O_DIRECTORY) && !S_ISDIR(ino->mode))
 		return -ENOTDIR;
+	if (S_ISSOCK(ino->mode) && !(flags & O_PATH))
+		return -ENXIO; /* a bound AF_UNIX socket is reached with connect */
 	if (S_ISDIR(ino->mode) && (access != O_RDONLY || (flags & O_CREAT)))
 		return -EISDIR;
 	if ((flags & O_TRUNC) && S_ISREG(ino->mode) && access != O_RDONLY) {

@@ -62,7 +62,8 @@ struct socket_ops {
 	/* Options: every level but SOL_SOCKET, and at SOL_SOCKET what the core
 	 * does not answer by itself (see socket.c). After the core stores a
 	 * SOL_SOCKET option it also calls setsockopt with it, so the family can
-	 * apply it (a family returns 0 for SOL_SOCKET options it has no use for).
+	 * apply it (a family returns 0 or -ENOPROTOOPT for SOL_SOCKET options it
+	 * has no use for: the core then answers 0 for the ones it stored).
 	 * Unknown options: -ENOPROTOOPT, as Linux answers. value is a kernel copy;
 	 * getsockopt gets *len bytes of room and sets *len. */
 	int (*setsockopt)(struct socket *s, int level, int name, const void *value, socklen_t len);
@@ -90,7 +91,15 @@ struct socket {
 	int rcvbuf, sndbuf; /* what getsockopt reports (Linux doubles what is set) */
 	int rcvlowat;
 	uint64_t rcvtimeo_ns, sndtimeo_ns; /* 0 for none */
+	int priority;  /* SO_PRIORITY */
+	uint32_t mark; /* SO_MARK */
 	void *proto; /* the family's state */
+};
+
+/* SO_PEERCRED's answer: Linux's struct ucred. */
+struct socket_peer_cred {
+	int32_t pid;
+	uint32_t uid, gid;
 };
 
 struct socket_family {

@@ -79,10 +79,22 @@ static const struct file_ops device_ops = {.read = device_read, .write = device_
 static const struct file_ops polled_device_ops = {
 	.read = device_read, .write = device_write, .ioctl = device_ioctl, .poll = device_poll};
 
+/* A socket's name in the tree (an AF_UNIX bind): no data of its own;
+ * Linux refuses to open one with ENXIO. */
+static long socket_node_transfer(struct file *f, struct iobuf buf, size_t len, uint64_t *pos)
+{
+	(void)f, (void)buf, (void)len, (void)pos;
+	return -ENXIO;
+}
+
+static const struct file_ops socket_node_ops = {.read = socket_node_transfer, .write = socket_node_transfer};
+
 static const struct file_ops *ops_for(const struct inode *ino)
 {
 	if (S_ISDIR(ino->mode))
 		return &directory_ops;
+	if (S_ISSOCK(ino->mode))
+		return &socket_node_ops;
 	if (S_ISCHR(ino->mode))
 		return ino->dev->poll ? &polled_device_ops : &device_ops;
 	return S_ISREG(ino->mode) && ino->file.generate ? &generated_ops : &regular_ops;

@@ -16,6 +16,7 @@
 
 struct file;
 struct strbuf;
+struct unix_sock;
 struct wait_queue;
 
 struct kstat_time {
@@ -68,6 +69,9 @@ struct inode {
 		} file;
 		char *link_target;
 		const struct chardev *dev;
+		/* S_IFSOCK: the AF_UNIX socket bound to this name, NULL once it
+		 * has closed (syscalls/net/unix_address.c). */
+		struct unix_sock *bound_unix;
 	};
 };
 
