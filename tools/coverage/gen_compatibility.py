@@ -23,8 +23,10 @@ PROGRAMS = {
     "nginx": ("/usr/sbin/nginx", ["/usr/sbin/nginx", "-t", "-q", "-p", "/tmp", "-c", "/etc/nginx/nginx.conf"], ""),
     "redis-server": ("/usr/bin/redis-server", ["/usr/bin/redis-server", "--version"], ""),
 }
-# Servers are also tried the way a user serves them: with a published port.
-SERVERS = {"nginx", "redis-server"}
+# Servers are also tried the way a user serves them, with a published port and
+# real clients: test-apps/serve-test CASE (the net suite's checks).
+SERVERS = {"nginx": "nginx", "redis-server": "redis"}
+SERVE_TEST = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "test-apps", "serve-test")
 
 
 def static_report(sole, binary):
@@ -57,10 +59,15 @@ def run_both(sole, argv, stdin):
         return native, inside, rows, why
 
 
-def try_publish(sole, binary):
-    """What sole says when asked to publish a port for a server."""
-    done = subprocess.run([sole, "run", "-p", "8080:80", binary], capture_output=True, text=True, timeout=120)
-    return done.returncode, done.stderr.strip().splitlines()[0] if done.stderr.strip() else ""
+def try_serving(sole, case):
+    """Whether serve-test CASE passes inside sole, and its verdict line."""
+    try:
+        done = subprocess.run([sys.executable, SERVE_TEST, case, "--sole", sole], capture_output=True, text=True,
+                              timeout=900)
+    except subprocess.TimeoutExpired:
+        return 1, "timed out after 900 s"
+    verdicts = [line for line in (done.stdout + done.stderr).splitlines() if line.startswith(("ok:", "FAIL:"))]
+    return done.returncode, verdicts[-1] if verdicts else f"exit status {done.returncode}"
 
 
 def describe_run(native, inside, why):
@@ -118,9 +125,10 @@ def main():
         lines.append(f"| {name} | `{command}` | {needs} | {verdict} | {runs} | {differential} "
                      f"| {dynamic_cell(rows)} |")
         if name in SERVERS:
-            status, message = try_publish(sole, binary)
-            served = "yes" if status == 0 else f"does not run yet: {message.removeprefix('sole: ')}"
-            lines.append(f"| {name} (served) | `-p 8080:80` | | | {served} | — | — |")
+            status, verdict_line = try_serving(sole, SERVERS[name])
+            served = "yes" if status == 0 else f"not yet: {verdict_line}"
+            lines.append(f"| {name} (served) | `test-apps/serve-test {SERVERS[name]}` | | | {served} "
+                         f"| real clients through `-p` | — |")
     lines += ["", "Static needs over-approximate: they count every syscall the code can reach. "
               "The soundness test (`meson test -C build coverage-soundness`) checks them against "
               "`strace -f` of real workloads.", ""]
