@@ -24,6 +24,8 @@ struct relay {
 	struct byte_buffer to_guest; /* escaped stdin not yet taken by QEMU */
 	struct console_demux *demux;
 	struct qemu_messages *messages;
+	guest_started_fn *guest_started; /* NULL once called */
+	void *guest_started_context;
 };
 
 /* Reads what fd has. Returns the count, 0 at its end (or on an error that
@@ -68,6 +70,10 @@ static void read_guest_output(struct relay *relay)
 	uint8_t buffer[READ_CHUNK];
 	ssize_t got = read_some(relay->qemu_stdout, buffer);
 
+	if (got > 0 && relay->guest_started) {
+		relay->guest_started(relay->guest_started_context);
+		relay->guest_started = NULL;
+	}
 	if (got > 0)
 		console_demux_feed(relay->demux, buffer, (size_t)got);
 	else if (got == 0)
@@ -112,7 +118,7 @@ static void poll_once(struct relay *relay)
 }
 
 void console_relay_run(const struct qemu_process *qemu, struct console_demux *demux,
-		       struct qemu_messages *messages)
+		       struct qemu_messages *messages, guest_started_fn *guest_started, void *context)
 {
 	struct relay relay = {
 		.host_stdin = STDIN_FILENO,
@@ -121,6 +127,8 @@ void console_relay_run(const struct qemu_process *qemu, struct console_demux *de
 		.qemu_stderr = qemu->stderr_fd,
 		.demux = demux,
 		.messages = messages,
+		.guest_started = guest_started,
+		.guest_started_context = context,
 	};
 	while (relay.qemu_stdout >= 0 || relay.qemu_stderr >= 0)
 		poll_once(&relay);

@@ -16,8 +16,12 @@ struct qemu_messages {
 	struct byte_buffer captured;
 };
 
+/* Called once, when the guest's first output arrives: by then QEMU has set
+ * up its devices, the network's listening sockets among them. */
+typedef void guest_started_fn(void *context);
+
 /* Returns when QEMU has closed its stdout and stderr, that is, exited. */
 void console_relay_run(const struct qemu_process *qemu, struct console_demux *demux,
-		       struct qemu_messages *messages);
+		       struct qemu_messages *messages, guest_started_fn *guest_started, void *context);
 
 #endif

@@ -23,6 +23,7 @@
 #include "exit_codes.h"
 #include "gdb_command.h"
 #include "guest_network.h"
+#include "hostfwd_backlog.h"
 #include "initrd.h"
 #include "kernel_image.h"
 #include "paths.h"
@@ -107,17 +108,31 @@ static int exit_status_of(const struct vm_outcome *outcome, const struct crash_c
 	return status;
 }
 
+/* The VM whose published ports get a wide listen backlog once it runs. */
+struct started_vm {
+	pid_t qemu_pid;
+	const struct run_options *options;
+};
+
+static void widen_hostfwd_backlog(void *context)
+{
+	const struct started_vm *vm = context;
+
+	hostfwd_backlog_widen(vm->qemu_pid, &vm->options->network, vm->options->verbose);
+}
+
 /* Relays the console until QEMU exits, then waits for it. */
 static void watch_vm(struct qemu_process *qemu, const struct run_options *options,
 		     struct vm_outcome *outcome)
 {
 	struct line_prefixer live_messages;
+	struct started_vm started = {qemu->pid, options};
 
 	line_prefixer_init(&live_messages, STDERR_FILENO, "sole: qemu: ");
 	console_sink_init(&outcome->sink, options->verbose, options->trace);
 	console_demux_init(&outcome->demux, console_sink_deliver, &outcome->sink);
 	outcome->messages.live = options->verbose ? &live_messages : NULL;
-	console_relay_run(qemu, &outcome->demux, &outcome->messages);
+	console_relay_run(qemu, &outcome->demux, &outcome->messages, widen_hostfwd_backlog, &started);
 	console_sink_finish(&outcome->sink);
 	line_prefixer_finish(&live_messages);
 	qemu_close_pipes(qemu);
