@@ -15,7 +15,6 @@
 #include "kernel/mm/layout.h"
 #include "kernel/mm/page.h"
 #include "kernel/mm/paging.h"
-#include "kernel/net/net.h"
 #include "kernel/panic.h"
 #include "kernel/proc/process.h"
 #include "kernel/sched/sched.h"
@@ -142,7 +141,5 @@ void kmain(uint32_t start_info_phys)
 	time_init_begin();
 	load_file_tree(initrd, initrd_size);
 	time_init_finish();
-	net_init();
-	devices_probe();
 	start_app();
 }

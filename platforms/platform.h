@@ -29,8 +29,9 @@ int64_t rtc_read_epoch_seconds(void);
 void platform_poweroff(int failed) __attribute__((noreturn));
 
 /* Finds the machine's devices (PCI on pc, virtio-mmio on microvm) and
- * starts their drivers; a network device registers with the stack
- * (kernel/net/netdev.h), so net_init must come first. */
+ * starts their drivers. Network devices are the only kind so far: a
+ * network device registers with the stack (kernel/net/netdev.h), so
+ * net_start calls this once lwIP is up. */
 void devices_probe(void);
 
 #endif

@@ -8,6 +8,7 @@
 #include "kernel/log.h"
 #include "kernel/sched/ktimer.h"
 #include "kernel/time.h"
+#include "platforms/platform.h"
 #include "lwip/init.h"
 #include "lwip/ip_addr.h"
 #include "lwip/netif.h"
@@ -16,6 +17,7 @@
 #define NS_PER_MS 1000000ull
 
 static struct ktimer lwip_timer;
+static bool started;
 
 static void lwip_timer_arm(void)
 {
@@ -50,6 +52,8 @@ static bool loopback_pending(void)
 bool net_poll(void)
 {
 	bool delivered = false;
+	if (!started)
+		return false;
 	while (loopback_pending()) {
 		delivered = true;
 		struct netif *netif;
@@ -69,10 +73,14 @@ bool net_poll(void)
 	return delivered;
 }
 
-void net_init(void)
+void net_start(void)
 {
+	if (started)
+		return;
+	started = true;
 	lwip_timer.fire = lwip_timer_fire;
 	lwip_init();
+	devices_probe();
 	net_poll();
 }
 

@@ -9,8 +9,11 @@
 
 #include <stdbool.h>
 
-/* Starts lwIP and the loopback interface; before devices_probe. */
-void net_init(void);
+/* Starts lwIP, the loopback interface and the network devices
+ * (devices_probe) the first time it is called: the first AF_INET or
+ * AF_INET6 socket does, so an app that never opens one pays nothing for
+ * the network at boot. */
+void net_start(void);
 
 /* Call after lwIP work done from a syscall, before blocking or returning:
  * delivers what was sent to the guest's own addresses (loopback traffic

@@ -20,6 +20,7 @@
 
 static int inet_create(struct socket *s)
 {
+	net_start();
 	switch (s->type) {
 	case SOCK_STREAM:
 		if (s->protocol != 0 && s->protocol != IPPROTO_TCP)
