@@ -1,10 +1,9 @@
-"""The benchmarks that need no network: boot, memory, size, syscall cost and sqlite.
+"""The benchmarks: boot, memory, size, syscall cost and sqlite here; nginx and redis
+in network.py (which also gives the memory table its server lines).
 
 Each takes the run's Settings and returns a report.Section. Every figure comes
 from sole (`sole run`), from the Linux guest (linux_guest.py, on sole's own QEMU
 command line) and, where it makes sense, from the same binary run natively.
-nginx and redis (throughput, and their rows of the memory table) need
-networking; NETWORK_ROWS names them so the report shows them as pending.
 """
 import os
 import re
@@ -15,12 +14,12 @@ import tempfile
 
 import harness
 import linux_guest
+import network
 import sqlite_script
 from harness import BenchError, median, progress, ratio
 from report import Plot, Section, SummaryRow, Table, number, times
 
 SQLITE3 = "/usr/bin/sqlite3"
-NGINX = "/usr/sbin/nginx"
 HELLO_LINE = "hello from sole"
 # The largest -m the memory search tries, and how long one probe may take.
 MEMORY_CEILING_MB = 512
@@ -28,10 +27,6 @@ PROBE_TIMEOUT = 90
 # A Linux boot that takes this long has hung (it takes seconds under TCG).
 LINUX_BOOT_TIMEOUT = 60
 NOT_RUN = "not run"
-NETWORK_ROWS = {
-    "nginx": "wrk against Debian's nginx (needs networking, issue 6)",
-    "redis": "redis-benchmark against Debian's redis-server (needs networking, issue 6)",
-}
 
 
 def guest_cell(guest, text):
@@ -144,12 +139,14 @@ def smallest_memory(works, ceiling):
 
 
 def memory(settings):
-    """The smallest -m at which a static hello and the sqlite3 script still work."""
+    """The smallest -m at which a static hello, the sqlite3 script, nginx and redis-server still work."""
     build = settings.build
     section = Section("memory", "Memory: the smallest -m that still works",
                       f"A binary search in 1 MB steps from 1 to {MEMORY_CEILING_MB} MB on "
                       f"`-M {settings.machines[0]}`. *hello* must print its line; *sqlite3* runs a "
-                      "2,000-row script and must print the native checksum.")
+                      "2,000-row script and must print the native checksum; *nginx* must serve its page "
+                      "to curl and *redis-server* must answer redis-cli's PING, over the user network "
+                      f"(`-p`), within {network.READY_TIMEOUT} s of QEMU's start.")
     machine = settings.machines[0]
     vm = harness.sole_vm(build, machine, settings.accel, settings.memory_mb)
     guest = linux_guest.LinuxGuest(vm) if settings.linux_guest else None
@@ -159,16 +156,10 @@ def memory(settings):
         with open(script, "w") as sql:
             sql.write(sqlite_script.script(2000, 50))
         expected = sqlite_script.checksum(harness.timed([SQLITE3, ":memory:", ".read memory.sql"], cwd=work).stdout)
-        # (name, argv, copies as (host, guest) paths, check of the app's output). nginx and
-        # redis join with networking; their check is a client's answer, not their output.
-        cases = [
-            ("hello", [build.hello], [], lambda output: HELLO_LINE in output),
-            ("sqlite3 script", [SQLITE3, ":memory:", ".read memory.sql"], [(script, "/memory.sql")],
-             lambda output: sqlite_script.checksum(output) == expected),
-        ]
-        table = Table(["app", "sole (MB)", "Linux guest (MB)", "Linux ÷ sole"], [])
-        groups = []
-        for name, argv, copies, correct in cases:
+
+        def batch_probes(name, argv, copies, correct):
+            """(sole works at MB, Linux guest works at MB) for an app that runs to its
+            end: it must exit 0 and its output pass CORRECT. COPIES are (host, guest) paths."""
             def sole_works(megabytes):
                 options = [option for _, guest_path in copies for option in ("--copy", guest_path.lstrip("/"))]
                 result = harness.sole_run(settings, argv, machine, megabytes, options, cwd=work,
@@ -177,26 +168,34 @@ def memory(settings):
                 progress("memory", f"{name}: sole at {megabytes} MB: {'works' if works else 'fails'}")
                 return works
 
+            def linux_works(megabytes):
+                result = guest.run(initrd, megabytes, timeout=PROBE_TIMEOUT)
+                works = result.ok and correct(result.output)
+                progress("memory", f"{name}: Linux guest at {megabytes} MB: {'works' if works else 'fails'}")
+                return works
+
+            initrd = linux_guest.initramfs(argv, copies) if guest else None
+            return sole_works, linux_works
+
+        cases = [
+            ("hello", *batch_probes("hello", [build.hello], [], lambda output: HELLO_LINE in output)),
+            ("sqlite3 script", *batch_probes("sqlite3 script", [SQLITE3, ":memory:", ".read memory.sql"],
+                                             [(script, "/memory.sql")],
+                                             lambda output: sqlite_script.checksum(output) == expected)),
+            ("nginx serving one page", *network.server_probes("nginx", settings, work)),
+            ("redis-server answering PING", *network.server_probes("redis", settings, work)),
+        ]
+        table = Table(["app", "sole (MB)", "Linux guest (MB)", "Linux ÷ sole"], [])
+        groups = []
+        for name, sole_works, linux_works in cases:
             sole_mb = smallest_memory(sole_works, MEMORY_CEILING_MB)
-            linux_mb = None
-            if guest:
-                initrd = linux_guest.initramfs(argv, copies)
-
-                def linux_works(megabytes):
-                    result = guest.run(initrd, megabytes, timeout=PROBE_TIMEOUT)
-                    works = result.ok and correct(result.output)
-                    progress("memory", f"{name}: Linux guest at {megabytes} MB: {'works' if works else 'fails'}")
-                    return works
-
-                linux_mb = smallest_memory(linux_works, MEMORY_CEILING_MB)
+            linux_mb = smallest_memory(linux_works, MEMORY_CEILING_MB) if guest else None
             table.rows.append([name, number(sole_mb, 0), guest_cell(guest, number(linux_mb, 0)),
                                times(ratio(linux_mb, sole_mb))])
             section.summary.append(SummaryRow(f"memory, smallest -m, {name}", number(sole_mb, 0, " MB"),
                                               guest_cell(guest, number(linux_mb, 0, " MB")), "",
                                               times(ratio(linux_mb, sole_mb)), "sole ≤ ¼ of Linux"))
             groups.append((name, [sole_mb, linux_mb]))
-        for name in ("nginx serving one page", "redis-server answering PING"):
-            table.rows.append([name, "pending: needs networking (issue 6)", "", ""])
     finally:
         shutil.rmtree(work)
     section.tables.append(table)
@@ -236,23 +235,15 @@ def stripped_size(elf_path):
         return os.path.getsize(stripped)
 
 
-def sole_initrd_size(settings, argv):
-    result = harness.sole_run(settings, argv, options=["--verbose"])
-    size = harness.initrd_bytes(result.stderr)
-    if size is None:
-        raise BenchError(f"sole run --verbose {argv[0]} printed no 'initrd: N entries, B bytes' line:\n"
-                         f"{result.stderr}")
-    return size
-
-
 def size(settings):
     """The kernel image and the initrd, for sole and for the Linux guest."""
     build = settings.build
     section = Section("size", "Size: kernel image and initrd",
                       "sole's kernel is the ELF that QEMU boots (built with debug information; "
                       "*stripped* is what a release would ship). The initrd holds the app, its libraries "
-                      "and ld.so; the Linux guest's also holds busybox and /init. Neither holds nginx's "
-                      "configuration yet (it comes with the nginx row).")
+                      "and ld.so; the Linux guest's also holds busybox and /init. For nginx both also hold "
+                      "the configuration and the page of the nginx row, and the Linux guest's the "
+                      "virtio-net modules it needs to serve them.")
     text, data, bss = loadable_sizes(build.kernel)
     kib = 1024
     table = Table(["what", "sole (KiB)", "Linux guest (KiB)", "Linux ÷ sole"], [])
@@ -266,10 +257,12 @@ def size(settings):
         ["kernel data + bss", f"{number(data / kib, 0)} + {number(bss / kib, 0)}", "", ""],
     ]
     groups = [("kernel", [sole_stripped / kib, vmlinuz and vmlinuz / kib])]
-    for name, argv in (("static hello", [build.hello]), ("nginx", [NGINX, "-v"])):
-        progress("size", f"initrd for {name}")
-        sole_bytes = sole_initrd_size(settings, argv)
-        linux_bytes = len(linux_guest.initramfs(argv)) if settings.linux_guest else None
+    progress("size", "initrds")
+    hello_linux = len(linux_guest.initramfs([build.hello])) if settings.linux_guest else None
+    with tempfile.TemporaryDirectory(prefix="bench-size-") as folder:
+        initrds = [("static hello", harness.sole_initrd_size(settings, [build.hello]), hello_linux),
+                   ("nginx, with its configuration and page", *network.nginx_initrd_sizes(settings, folder))]
+    for name, sole_bytes, linux_bytes in initrds:
         table.rows.append([f"initrd, {name}", number(sole_bytes / kib, 0), number(linux_bytes and linux_bytes / kib, 0),
                            times(ratio(linux_bytes, sole_bytes))])
         groups.append((f"initrd, {name}", [sole_bytes / kib, linux_bytes and linux_bytes / kib]))
@@ -430,4 +423,5 @@ def sqlite(settings):
     return section
 
 
-BENCHMARKS = {"boot": boot, "memory": memory, "size": size, "syscall": syscall, "sqlite": sqlite}
+BENCHMARKS = {"boot": boot, "memory": memory, "size": size, "syscall": syscall, "sqlite": sqlite,
+              "nginx": network.nginx, "redis": network.redis}

@@ -1,6 +1,8 @@
 """What every benchmark shares: the build's paths, running and timing commands,
 sole's QEMU command line, the machine's description and small statistics.
 """
+import dataclasses
+import json
 import os
 import platform
 import re
@@ -63,6 +65,19 @@ class Settings:
     getppid_calls: int
     round_trips: int
     machines: tuple
+    wrk_seconds: int
+    redis_requests: int
+
+    def to_json(self):
+        return json.dumps(dataclasses.asdict(self))
+
+    @classmethod
+    def from_json(cls, text):
+        """The Settings that to_json wrote (bench/network.py gets them in its namespace this way)."""
+        fields = json.loads(text)
+        fields["build"] = Build(**fields["build"])
+        fields["machines"] = tuple(fields["machines"])
+        return cls(**fields)
 
 
 @dataclass
@@ -92,12 +107,16 @@ def timed(command, cwd=None, timeout=300):
                  proc.stderr.decode(errors="replace"))
 
 
+def sole_command(settings, argv, machine="microvm", memory_mb=None, options=()):
+    """The `sole run` command line of ARGV with the settings' accelerator and memory."""
+    memory = memory_mb or settings.memory_mb
+    return [settings.build.sole, "run", "--machine", machine, "--accel", settings.accel,
+            "-m", f"{memory}M", *options, *argv]
+
+
 def sole_run(settings, argv, machine="microvm", memory_mb=None, options=(), cwd=None, timeout=300):
     """`sole run` of ARGV with the settings' accelerator and memory, timed end to end."""
-    memory = memory_mb or settings.memory_mb
-    command = [settings.build.sole, "run", "--machine", machine, "--accel", settings.accel,
-               "-m", f"{memory}M", *options, *argv]
-    return timed(command, cwd=cwd, timeout=timeout)
+    return timed(sole_command(settings, argv, machine, memory_mb, options), cwd=cwd, timeout=timeout)
 
 
 @dataclass
@@ -108,10 +127,11 @@ class SoleVm:
     tsc_khz: int
 
 
-def sole_vm(build, machine, accel, memory_mb):
-    """SoleVm of a `sole run --verbose` of the static hello."""
+def sole_vm(build, machine, accel, memory_mb, options=()):
+    """SoleVm of a `sole run --verbose` of the static hello, with sole's OPTIONS
+    (such as -p or --net, which change QEMU's network options)."""
     result = timed([build.sole, "run", "--verbose", "--machine", machine, "--accel", accel,
-                    "-m", f"{memory_mb}M", build.hello])
+                    "-m", f"{memory_mb}M", *options, build.hello])
     command = re.search(r"^sole: qemu command: (.*)$", result.stderr, re.M)
     tsc = re.search(r"TSC at (\d+) kHz", result.stderr)
     if not command or not tsc:
@@ -130,6 +150,17 @@ def initrd_bytes(stderr):
     """The initrd size from sole's --verbose log, or None."""
     found = re.search(r"initrd: \d+ entries, (\d+) bytes", stderr)
     return int(found.group(1)) if found else None
+
+
+def sole_initrd_size(settings, argv, options=()):
+    """Bytes of the initrd `sole run` packs for ARGV with OPTIONS (such as --copy); ARGV
+    must exit by itself."""
+    result = sole_run(settings, argv, options=["--verbose", *options])
+    size = initrd_bytes(result.stderr)
+    if not result.ok or size is None:
+        raise BenchError(f"sole run --verbose {shlex.join(argv)} failed (status {result.status}) or printed no "
+                         f"'initrd: N entries, B bytes' line:\n{result.stderr}")
+    return size
 
 
 def progress(section, message):

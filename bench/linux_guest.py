@@ -11,13 +11,17 @@ exit status and powers off at once.
 
 The QEMU command line is sole's own (`sole run --verbose` prints it) with only the
 kernel, the initrd and the kernel command line swapped, so machine type,
-accelerator, CPU, memory and devices stay the same.
+accelerator, CPU, memory, network backend and devices stay the same.
 
-For the network rows (to come): this kernel has virtio, virtio_ring, virtio_mmio,
-virtio_pci, failover, net_failover and virtio_net as modules, so the initramfs must
-carry them from bench/.cache/PACKAGE/lib/modules/ and /init must insmod them.
+With a network (GuestNetwork, read from sole's command line: its NIC and its
+`ip=`/`gw=` words), the initramfs also carries the virtio-net driver: this kernel
+builds virtio, virtio_ring, the transport (virtio_mmio on microvm, found through
+QEMU's ACPI tables; virtio_pci on pc), failover, net_failover and virtio_net as
+modules. They come from the unpacked package with their dependencies read from
+each module's .modinfo (the package ships no modules.dep), and /init insmods
+them in dependency order, then gives eth0 the address sole's guest has.
 
-Run by hand:  bench/linux_guest.py [--machine microvm|pc] [-m MB] [--console] BINARY [ARGS...]
+Run by hand:  bench/linux_guest.py [--machine microvm|pc] [-m MB] [--network] [--console] BINARY [ARGS...]
 """
 import argparse
 import glob
@@ -26,10 +30,12 @@ import re
 import shlex
 import shutil
 import stat
+import struct
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 
 import harness
 
@@ -40,6 +46,13 @@ BUSYBOX = "/bin/busybox"
 KERNEL_ARGS = "console=ttyS0 quiet panic=-1 reboot=t"
 STATUS_MARK = "@@bench-exit "
 START_MARK = "@@bench-start"
+# The accounts sole's guest root has (tools/sole/root_skeleton.c): nginx started as
+# root looks up its worker user "nobody" and group "nogroup" while reading its config.
+PASSWD = "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"
+GROUP = "root:x:0:\nnogroup:x:65534:\n"
+# The virtio transport module for each NIC sole's QEMU line may hold.
+TRANSPORT_MODULES = {"virtio-net-device": "virtio_mmio", "virtio-net-pci": "virtio_pci"}
+NET_DRIVER_MODULE = "virtio_net"
 
 
 def kernel_package():
@@ -75,6 +88,98 @@ def kernel_image():
     if not images:
         raise harness.BenchError(f"{package} holds no boot/vmlinuz-*; look into {unpacked}")
     return images[0]
+
+
+def modules_folder():
+    """lib/modules/VERSION of the cached kernel package."""
+    folders = glob.glob(os.path.join(os.path.dirname(os.path.dirname(kernel_image())), "lib", "modules", "*"))
+    if len(folders) != 1:
+        raise harness.BenchError(f"expected one lib/modules/VERSION folder in the unpacked {kernel_package()}, "
+                                 f"found {folders}; remove {CACHE} so it is fetched again")
+    return folders[0]
+
+
+def modinfo(module_path):
+    """The key=value strings of a kernel module's .modinfo section, as {key: [values]}."""
+    with open(module_path, "rb") as module:
+        image = module.read()
+    if image[:4] != b"\x7fELF":
+        raise harness.BenchError(f"{module_path} is not an ELF file; the unpacked package is damaged: "
+                                 f"remove {CACHE} and rerun")
+    shoff, = struct.unpack_from("<Q", image, 0x28)
+    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", image, 0x3a)
+
+    def section(index):
+        name, _, _, _, offset, size = struct.unpack_from("<IIQQQQ", image, shoff + index * shentsize)
+        return name, image[offset:offset + size]
+
+    names = section(shstrndx)[1]
+    info = {}
+    for index in range(shnum):
+        name, body = section(index)
+        if names[name:names.index(b"\0", name)] == b".modinfo":
+            for entry in body.split(b"\0"):
+                key, _, value = entry.decode(errors="replace").partition("=")
+                if value:
+                    info.setdefault(key, []).append(value)
+    return info
+
+
+def modules_in_load_order(names):
+    """The .ko paths of the modules NAMES and of everything they depend on, each
+    after its dependencies (the order insmod needs)."""
+    folder = modules_folder()
+    paths = {os.path.basename(path)[:-len(".ko")]: path
+             for path in glob.glob(os.path.join(folder, "kernel", "**", "*.ko"), recursive=True)}
+    ordered = []
+
+    def visit(name):
+        if name not in paths:
+            raise harness.BenchError(f"the kernel module {name}.ko is not under {folder}: this kernel builds it "
+                                     "in or compresses it (.ko.xz), which bench/linux_guest.py does not handle; "
+                                     f"or the unpacked package is damaged: remove {CACHE} and rerun")
+        if paths[name] in ordered:
+            return
+        for dependency in modinfo(paths[name]).get("depends", [""])[0].split(","):
+            if dependency:
+                visit(dependency)
+        ordered.append(paths[name])
+
+    for name in names:
+        visit(name)
+    return ordered
+
+
+@dataclass
+class GuestNetwork:
+    """eth0 as sole's guest has it: ADDRESS (with /PREFIX) behind GATEWAY, and the
+    modules (in load order) that drive the NIC of sole's QEMU command line."""
+    address: str
+    gateway: str
+    modules: list
+
+    @classmethod
+    def of_sole_vm(cls, qemu):
+        """The network of sole's QEMU command line QEMU, or None when it has no NIC."""
+        devices = [qemu[i + 1].split(",")[0] for i, arg in enumerate(qemu) if arg == "-device"]
+        nics = [device for device in devices if device in TRANSPORT_MODULES]
+        if not nics:
+            return None
+        append = qemu[qemu.index("-append") + 1]
+        address, gateway = re.search(r"\bip=(\S+)", append), re.search(r"\bgw=(\S+)", append)
+        if not address or not gateway:
+            raise harness.BenchError(f"sole's kernel command line '{append}' has no ip= or gw= word; "
+                                     "bench/linux_guest.py reads the guest's address from them")
+        return cls(address.group(1), gateway.group(1),
+                   modules_in_load_order([TRANSPORT_MODULES[nics[0]], NET_DRIVER_MODULE]))
+
+    def init_lines(self):
+        """Shell lines for /init: load the driver, bring up lo and eth0, route by the gateway."""
+        lines = [f"/bin/busybox insmod /lib/modules/{os.path.basename(path)}" for path in self.modules]
+        return lines + ["/bin/busybox ip link set lo up",
+                        f"/bin/busybox ip addr add {self.address} dev eth0",
+                        "/bin/busybox ip link set eth0 up",
+                        f"/bin/busybox ip route add default via {self.gateway}"]
 
 
 def shared_libraries(binary):
@@ -145,13 +250,15 @@ class Cpio:
         return bytes(self.data)
 
 
-def init_script(argv, workdir):
-    """The /init: mount, run ARGV in WORKDIR, print its status, power off at once."""
+def init_script(argv, workdir, network=None):
+    """The /init: mount, bring up NETWORK (a GuestNetwork) if given, run ARGV in
+    WORKDIR, print its status, power off at once."""
+    network_lines = "".join(line + "\n" for line in network.init_lines()) if network else ""
     return f"""#!/bin/busybox sh
 /bin/busybox mount -t proc proc /proc
 /bin/busybox mount -t devtmpfs dev /dev
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
-cd {shlex.quote(workdir)}
+{network_lines}cd {shlex.quote(workdir)}
 echo {START_MARK}
 {shlex.join(argv)} </dev/null
 echo "{STATUS_MARK}$?"
@@ -159,15 +266,20 @@ echo "{STATUS_MARK}$?"
 """
 
 
-def initramfs(argv, copies=(), workdir="/"):
-    """A newc initramfs for ARGV (ARGV[0] a host path); COPIES are (host, guest) pairs."""
+def initramfs(argv, copies=(), workdir="/", network=None):
+    """A newc initramfs for ARGV (ARGV[0] a host path); COPIES are (host, guest) pairs;
+    NETWORK (a GuestNetwork) adds its modules and brings eth0 up before ARGV runs."""
     archive = Cpio()
     archive.char_device("/dev/console", 5, 1)
     for directory in ("/proc", "/tmp", "/root", workdir):
         archive.directory(directory)
+    archive.file("/etc/passwd", PASSWD.encode(), 0o644)
+    archive.file("/etc/group", GROUP.encode(), 0o644)
     archive.host_file(BUSYBOX, BUSYBOX)
     archive.symlink("/bin/sh", "busybox")
-    archive.file("/init", init_script(argv, workdir).encode())
+    archive.file("/init", init_script(argv, workdir, network).encode())
+    for module in network.modules if network else ():
+        archive.host_file(f"/lib/modules/{os.path.basename(module)}", module)
     binary = os.path.realpath(argv[0])
     for path in [argv[0]] + shared_libraries(binary):
         if path.strip("/") not in archive.paths:
@@ -210,6 +322,7 @@ class LinuxGuest:
 
     def __init__(self, sole_vm):
         self.qemu = list(sole_vm.qemu)
+        self.network = GuestNetwork.of_sole_vm(self.qemu)
         self.qemu[self.qemu.index("-kernel") + 1] = kernel_image()
         self.qemu[self.qemu.index("-append") + 1] = f"{KERNEL_ARGS} tsc_early_khz={sole_vm.tsc_khz}"
 
@@ -250,6 +363,8 @@ def main():
     parser.add_argument("--accel", default="tcg", choices=("tcg", "kvm"))
     parser.add_argument("-m", "--memory", type=int, default=128, metavar="MB")
     parser.add_argument("--build", default=os.path.join(harness.ROOT, "build"))
+    parser.add_argument("--network", action="store_true",
+                        help="bring up eth0 on QEMU's user network (10.0.2.15/24, as sole's guest) first")
     parser.add_argument("--console", action="store_true", help="print the whole console output")
     parser.add_argument("argv", nargs=argparse.REMAINDER, metavar="BINARY [ARGS...]")
     args = parser.parse_args()
@@ -259,7 +374,7 @@ def main():
     try:
         build = harness.Build(args.build)
         guest = LinuxGuest(harness.sole_vm(build, args.machine, args.accel, args.memory))
-        result = guest.run(initramfs(argv))
+        result = guest.run(initramfs(argv, network=guest.network if args.network else None))
     except harness.BenchError as error:
         sys.exit(f"linux guest: {error}")
     sys.stdout.write(result.console if args.console else result.output)

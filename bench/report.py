@@ -29,17 +29,19 @@ class Plot:
     title: str
     ylabel: str
     series: list
-    groups: list  # (label, [one value or None per series])
+    groups: list  # (label, [one value or None per series]); a label may hold line breaks
     logscale: bool = False
 
 
 @dataclass
 class SummaryRow:
+    """One line of the summary. ADVANTAGE is how many times better sole does than the
+    Linux guest: Linux ÷ sole for times and sizes, sole ÷ Linux for rates."""
     measure: str
     sole: str
     linux: str
     native: str
-    linux_over_sole: str
+    advantage: str
     target: str
 
 
@@ -81,10 +83,12 @@ def draw(plot, folder):
         raise RuntimeError("gnuplot is not installed; run ./setup (it installs Debian's gnuplot-nox)")
     os.makedirs(folder, exist_ok=True)
     path = os.path.join(folder, plot.name + ".png")
+    label_lines = max(len(label.splitlines()) for label, _ in plot.groups)
     with tempfile.NamedTemporaryFile("w", suffix=".dat") as data:
         for label, values in plot.groups:
             cells = ["-" if value is None else repr(float(value)) for value in values]
-            data.write(f'"{label}" ' + " ".join(cells) + "\n")
+            shown = label.replace("\n", "\\n")  # gnuplot breaks a tic label at \n
+            data.write(f'"{shown}" ' + " ".join(cells) + "\n")
         data.flush()
         columns = ", ".join(
             f"'{data.name}' using {i + 2}{':xtic(1)' if i == 0 else ''} title '{series}'"
@@ -100,6 +104,7 @@ def draw(plot, folder):
             "set style histogram clustered gap 1",
             "set style fill solid 0.8 border -1",
             "set key top left",
+            f"set bmargin {label_lines + 2}",
             "set grid ytics",
             "set yrange [0:*]" if not plot.logscale else "set logscale y",
             f"plot {columns}",
@@ -126,8 +131,10 @@ def write(sections, machine_lines, command_line, output_folder, root):
     summary = [row for section in sections for row in section.summary]
     if summary:
         lines += ["", "## Summary", "",
-                  markdown_table(Table(["measure", "sole", "Linux guest", "native", "Linux ÷ sole", "target"],
-                                       [[r.measure, r.sole, r.linux, r.native, r.linux_over_sole, r.target]
+                  "*sole's advantage* is how many times better sole does than the Linux guest: "
+                  "Linux ÷ sole for times and sizes, sole ÷ Linux for request rates.", "",
+                  markdown_table(Table(["measure", "sole", "Linux guest", "native", "sole's advantage", "target"],
+                                       [[r.measure, r.sole, r.linux, r.native, r.advantage, r.target]
                                         for r in summary]))]
     for section in sections:
         lines += ["", f"## {section.title}", "", section.intro]
