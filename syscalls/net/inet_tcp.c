@@ -352,19 +352,7 @@ static struct inet_tcp *tcp_child_new(struct inet_tcp *listener, struct tcp_pcb 
 		socket_free(s);
 		return NULL;
 	}
-	s->reuseaddr = parent->reuseaddr;
-	s->reuseport = parent->reuseport;
-	s->keepalive = parent->keepalive;
-	s->oobinline = parent->oobinline;
-	s->linger_on = parent->linger_on;
-	s->linger_seconds = parent->linger_seconds;
-	s->rcvbuf = parent->rcvbuf;
-	s->sndbuf = parent->sndbuf;
-	s->rcvlowat = parent->rcvlowat;
-	s->rcvtimeo_ns = parent->rcvtimeo_ns;
-	s->sndtimeo_ns = parent->sndtimeo_ns;
-	s->priority = parent->priority;
-	s->mark = parent->mark;
+	socket_inherit_options(s, parent);
 	struct inet_sock shared = listener->inet;
 	shared.socket = s;
 	shared.pcb.tcp = pcb;

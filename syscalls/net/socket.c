@@ -85,6 +85,23 @@ struct socket *socket_alloc_like(const struct socket *like)
 	return s;
 }
 
+void socket_inherit_options(struct socket *child, const struct socket *listener)
+{
+	child->reuseaddr = listener->reuseaddr;
+	child->reuseport = listener->reuseport;
+	child->keepalive = listener->keepalive;
+	child->oobinline = listener->oobinline;
+	child->linger_on = listener->linger_on;
+	child->linger_seconds = listener->linger_seconds;
+	child->rcvbuf = listener->rcvbuf;
+	child->sndbuf = listener->sndbuf;
+	child->rcvlowat = listener->rcvlowat;
+	child->rcvtimeo_ns = listener->rcvtimeo_ns;
+	child->sndtimeo_ns = listener->sndtimeo_ns;
+	child->priority = listener->priority;
+	child->mark = listener->mark;
+}
+
 void socket_free(struct socket *s)
 {
 	s->ops->release(s);

@@ -121,6 +121,9 @@ extern const struct socket_family inet6_socket_family; /* AF_INET6 */
 /* A socket of the same domain, type and protocol as like, with the core's
  * defaults and like's ops, not yet in any file (accept's child). */
 struct socket *socket_alloc_like(const struct socket *like);
+/* Gives child the core-stored SOL_SOCKET options of the listener it was
+ * accepted from, as Linux's clone of a listening TCP socket does. */
+void socket_inherit_options(struct socket *child, const struct socket *listener);
 /* Frees a socket that never got a file (an accept queue dropped): calls
  * ops->release, then frees it. */
 void socket_free(struct socket *s);
