@@ -8,7 +8,11 @@
 #include "kernel/boot_config.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
+#include "kernel/crash_record.h"
 #include "kernel/errno.h"
+#include "kernel/fs/devfs.h"
+#include "kernel/fs/file.h"
+#include "kernel/fs/vfs.h"
 #include "kernel/log.h"
 #include "kernel/mm/addrspace.h"
 #include "kernel/mm/heap.h"
@@ -23,9 +27,6 @@
 #include "loader/load.h"
 #include "platforms/platform.h"
 #include "platforms/qemu/pvh.h"
-#include "syscalls/vfs/devfs.h"
-#include "syscalls/vfs/file.h"
-#include "syscalls/vfs/vfs.h"
 
 static uint64_t tsc_at_entry;
 
@@ -99,8 +100,8 @@ static void __attribute__((noreturn)) start_app(void)
 		boot_fail(126, "%s", message);
 	}
 	uint64_t sp = err ? 0
-			  : build_initial_stack(p, &image, boot_config.exe, boot_config.argv, boot_config.argc,
-						boot_config.envp, boot_config.envc);
+	                  : build_initial_stack(p, &image, boot_config.exe, boot_config.argv, boot_config.argc,
+	                                        boot_config.envp, boot_config.envc);
 	if (!sp)
 		boot_fail(137, "%s", "out of memory while loading the app; run it with a larger -m");
 	klog("boot: %s at entry 0x%llx, %zu of %zu pages free", boot_config.exe, (unsigned long long)image.entry,
@@ -124,6 +125,7 @@ void kmain(uint32_t start_info_phys)
 {
 	tsc_at_entry = rdtsc();
 	console_init();
+	panic_set_reporter(crash_record_kernel_panic);
 	pic_disable();
 	percpu_init();
 	idt_init();

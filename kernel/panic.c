@@ -4,9 +4,12 @@
 #include <stdarg.h>
 
 #include "kernel/arch/x86_64/trap_frame.h"
-#include "kernel/crash_record.h"
 #include "libc-glue/kformat.h"
 #include "platforms/platform.h"
+
+static panic_reporter reporter;
+
+void panic_set_reporter(panic_reporter report) { reporter = report; }
 
 void panic(const char *fmt, ...)
 {
@@ -15,12 +18,14 @@ void panic(const char *fmt, ...)
 	va_start(ap, fmt);
 	kvsnprintf(detail, sizeof detail, fmt, ap);
 	va_end(ap);
-	crash_record_kernel_panic(NULL, detail, (uint64_t)__builtin_frame_address(0));
+	if (reporter)
+		reporter(NULL, detail, (uint64_t)__builtin_frame_address(0));
 	platform_poweroff(1);
 }
 
 void panic_in_trap(const struct trap_frame *f, const char *cause)
 {
-	crash_record_kernel_panic(f, cause, 0);
+	if (reporter)
+		reporter(f, cause, 0);
 	platform_poweroff(1);
 }

@@ -4,15 +4,15 @@
 #include "loader/load.h"
 
 #include "kernel/errno.h"
+#include "kernel/fs/vfs.h"
 #include "kernel/intern.h"
-#include "kernel/mm/heap.h"
 #include "kernel/mm/addrspace.h"
+#include "kernel/mm/heap.h"
 #include "kernel/mm/layout.h"
-#include "kernel/vdso/vdso_map.h"
 #include "kernel/proc/process.h"
-#include "loader/elf.h"
+#include "kernel/vdso/vdso_map.h"
 #include "libc-glue/kformat.h"
-#include "syscalls/vfs/vfs.h"
+#include "loader/elf.h"
 
 #define HEADER_BYTES 4096
 
@@ -24,15 +24,14 @@ static uint32_t segment_prot(uint32_t flags)
 /* Like Linux, a segment sharing a page with the previous one replaces it:
  * both come from the same file page, since vaddr and offset agree modulo
  * the page size. */
-static int map_segment(struct addrspace *as, struct inode *file, const char *path, const Elf64_Phdr *ph,
-		       uint64_t bias)
+static int map_segment(struct addrspace *as, struct inode *file, const char *path, const Elf64_Phdr *ph, uint64_t bias)
 {
 	uint64_t vaddr = ph->p_vaddr + bias;
 	uint64_t start = PAGE_ALIGN_DOWN(vaddr);
 	uint64_t lead = vaddr - start;
 	uint64_t end = PAGE_ALIGN_UP(vaddr + ph->p_memsz);
 	return as_map(as, start, end - start, segment_prot(ph->p_flags), 0, file, ph->p_offset - lead,
-		      ph->p_filesz + lead, path);
+	              ph->p_filesz + lead, path);
 }
 
 /* Reads and checks the ELF headers of file into a fresh page. */
@@ -52,7 +51,7 @@ static int read_headers(struct inode *file, uint8_t **header, struct elf_info *i
 }
 
 static int map_image(struct addrspace *as, struct inode *file, const char *path, const struct elf_info *info,
-		     uint64_t bias, const char **error)
+                     uint64_t bias, const char **error)
 {
 	for (unsigned i = 0; i < info->phnum; i++) {
 		if (info->phdrs[i].p_type != PT_LOAD)

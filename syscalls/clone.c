@@ -1,6 +1,7 @@
 /* Threads: clone and clone3 with the flags pthread_create uses, and the
  * end of a thread (exit). A new process (fork, vfork, clone without
  * CLONE_VM) is not supported yet: those get ENOSYS, never half a process. */
+#include <linux/futex.h>
 #include <linux/sched.h>
 #include <string.h>
 
@@ -10,13 +11,13 @@
 #include "kernel/mm/layout.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/process.h"
+#include "kernel/sched/futex.h"
 #include "kernel/sched/sched.h"
-#include "syscalls/futex.h"
 
 /* What a thread shares with the rest of its process, all of it required. */
 #define THREAD_SHARING (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD)
-#define THREAD_OPTIONS                                                                                    \
-	(CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | \
+#define THREAD_OPTIONS                                                                                                 \
+	(CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID |              \
 	 CLONE_DETACHED)
 
 static struct trap_frame *user_frame_of(struct thread *t)
@@ -74,11 +75,11 @@ static long create_thread(const struct clone_args *a)
 long sys_clone(unsigned long flags, unsigned long newsp, int *parent_tid, int *child_tid, unsigned long tls)
 {
 	struct clone_args a = {
-		.flags = flags & ~0xfful, /* the low byte is the exit signal */
-		.parent_tid = (uint64_t)parent_tid,
-		.child_tid = (uint64_t)child_tid,
-		.stack = newsp,
-		.tls = tls,
+	    .flags = flags & ~0xfful, /* the low byte is the exit signal */
+	    .parent_tid = (uint64_t)parent_tid,
+	    .child_tid = (uint64_t)child_tid,
+	    .stack = newsp,
+	    .tls = tls,
 	};
 	return create_thread(&a);
 }
@@ -119,7 +120,7 @@ long sys_exit(int status)
 	if (t->clear_child_tid) {
 		int zero = 0;
 		if (!copy_to_user((void *)t->clear_child_tid, &zero, sizeof zero))
-			futex_wake_address(t->clear_child_tid, 1);
+			futex_wake(t->clear_child_tid, 1, FUTEX_BITSET_MATCH_ANY);
 	}
 	sched_exit_current();
 }

@@ -1,103 +1,16 @@
-/* eventfd and eventfd2: a 64-bit counter that write adds to and read takes
- * (all of it, or one in EFD_SEMAPHORE mode), blocking at 0 and at the top. */
+/* eventfd and eventfd2: a new eventfd (kernel/fs/eventfd.c) on the lowest
+ * free descriptor. */
 #include <linux/fcntl.h>
-#include <stdint.h>
 
 #include "kernel/errno.h"
-#include "kernel/mm/heap.h"
-#include "syscalls/fs_common.h"
-#include "syscalls/readiness.h"
-
-#define EFD_SEMAPHORE 1
-#define EVENTFD_MAX (UINT64_MAX - 1)
-
-struct eventfd {
-	uint64_t count;
-	bool semaphore;
-	struct wait_queue queue;
-};
-
-static long eventfd_read(struct file *f, struct iobuf buf, size_t len, uint64_t *pos)
-{
-	(void)pos;
-	struct eventfd *e = f->object;
-	if (len < sizeof(uint64_t))
-		return -EINVAL;
-	while (e->count == 0) {
-		if (f->flags & O_NONBLOCK)
-			return -EAGAIN;
-		long err = readiness_wait(&e->queue, 0);
-		if (err)
-			return err;
-	}
-	uint64_t value = e->semaphore ? 1 : e->count;
-	if (iobuf_put(buf, 0, &value, sizeof value))
-		return -EFAULT;
-	e->count -= value;
-	readiness_notify(&e->queue, EPOLLOUT | EPOLLWRNORM);
-	return sizeof value;
-}
-
-static long eventfd_write(struct file *f, struct iobuf buf, size_t len, uint64_t *pos)
-{
-	(void)pos;
-	struct eventfd *e = f->object;
-	uint64_t value;
-	if (len < sizeof value)
-		return -EINVAL;
-	if (iobuf_get(&value, buf, 0, sizeof value))
-		return -EFAULT;
-	if (value == UINT64_MAX)
-		return -EINVAL;
-	while (EVENTFD_MAX - e->count < value) {
-		if (f->flags & O_NONBLOCK)
-			return -EAGAIN;
-		long err = readiness_wait(&e->queue, 0);
-		if (err)
-			return err;
-	}
-	e->count += value;
-	if (value)
-		readiness_notify(&e->queue, EPOLLIN | EPOLLRDNORM);
-	return sizeof value;
-}
-
-static unsigned eventfd_poll(struct file *f, struct wait_queue **queue)
-{
-	struct eventfd *e = f->object;
-	if (queue)
-		*queue = &e->queue;
-	unsigned events = 0;
-	if (e->count)
-		events |= EPOLLIN | EPOLLRDNORM;
-	if (e->count < EVENTFD_MAX)
-		events |= EPOLLOUT | EPOLLWRNORM;
-	return events;
-}
-
-static void eventfd_release(struct file *f) { kfree(f->object); }
-
-static const struct file_ops eventfd_ops = {
-    .read = eventfd_read, .write = eventfd_write, .release = eventfd_release, .poll = eventfd_poll};
+#include "kernel/fs/eventfd.h"
+#include "kernel/proc/process.h"
 
 long sys_eventfd2(unsigned initval, int flags)
 {
 	if (flags & ~(EFD_SEMAPHORE | O_CLOEXEC | O_NONBLOCK))
 		return -EINVAL;
-	struct eventfd *e = kzalloc(sizeof *e);
-	if (!e)
-		return -ENOMEM;
-	e->count = initval;
-	e->semaphore = flags & EFD_SEMAPHORE;
-	struct file *f =
-	    file_open_anonymous(NULL, 0600, &eventfd_ops, e, O_RDWR | (flags & O_NONBLOCK), "anon_inode:[eventfd]");
-	if (!f) {
-		kfree(e);
-		return -ENOMEM;
-	}
-	long fd = fd_install(current_process()->files, f, 0, flags & O_CLOEXEC);
-	file_put(f);
-	return fd;
+	return fd_install_new(current_process()->files, eventfd_create(initval, (unsigned)flags), flags & O_CLOEXEC);
 }
 
 long sys_eventfd(unsigned initval) { return sys_eventfd2(initval, 0); }

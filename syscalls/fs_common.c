@@ -14,34 +14,6 @@ int user_path_get(const char *user, struct user_path *out, bool empty_ok)
 	return n == 0 && !empty_ok ? -ENOENT : 0;
 }
 
-struct file *current_file(int fd) { return fd_get(current_process()->files, fd); }
-
-int dirfd_start(int dirfd, const char *path, struct inode **start)
-{
-	if (path[0] == '/') {
-		*start = vfs_root();
-		return 0;
-	}
-	if (dirfd == AT_FDCWD) {
-		*start = current_process()->fs->cwd;
-		return 0;
-	}
-	struct file *f = current_file(dirfd);
-	if (!f)
-		return -EBADF;
-	if (!f->inode || !S_ISDIR(f->inode->mode))
-		return -ENOTDIR;
-	*start = f->inode;
-	return 0;
-}
-
-int lookup_at(int dirfd, const char *path, int flags, struct inode **out)
-{
-	struct inode *start;
-	int err = dirfd_start(dirfd, path, &start);
-	return err ? err : vfs_lookup(start, path, flags, out);
-}
-
 static int dirfd_inode(int dirfd, struct inode **out)
 {
 	if (dirfd == AT_FDCWD) {
@@ -68,13 +40,8 @@ int inode_at(int dirfd, const char *user_path, int at_flags, struct inode **out)
 	return lookup_at(dirfd, p.name, at_flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW, out);
 }
 
-bool is_dot_or_dotdot(const char *name, size_t len)
-{
-	return (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.');
-}
-
 int parent_at(int dirfd, const char *user_path, struct user_path *p, struct inode **parent, const char **name,
-	      size_t *len)
+              size_t *len)
 {
 	struct inode *start;
 	int err = user_path_get(user_path, p, false);
@@ -84,7 +51,7 @@ int parent_at(int dirfd, const char *user_path, struct user_path *p, struct inod
 }
 
 int new_entry_at(int dirfd, const char *user_path, struct user_path *p, struct inode **parent, const char **name,
-		 size_t *len)
+                 size_t *len)
 {
 	int err = parent_at(dirfd, user_path, p, parent, name, len);
 	if (err)

@@ -1,13 +1,12 @@
-/* Helpers shared by the file-system syscalls: fetching the caller's
- * descriptors and paths, and resolving a dirfd-relative path. */
+/* Helpers shared by the file-system syscalls: copying the app's
+ * paths and resolving the inode or parent directory an *at call names. */
 #ifndef SOLE_FS_COMMON_H
 #define SOLE_FS_COMMON_H
 
 #include <stddef.h>
 
+#include "kernel/fs/lookup_at.h"
 #include "kernel/proc/process.h"
-#include "syscalls/vfs/file.h"
-#include "syscalls/vfs/vfs.h"
 
 #define PATH_MAX_LEN 4096
 
@@ -18,25 +17,16 @@ struct user_path {
 /* Copies a path from the app: -EFAULT, -ENAMETOOLONG, or -ENOENT when empty
  * (unless empty_ok, for AT_EMPTY_PATH). */
 int user_path_get(const char *user, struct user_path *out, bool empty_ok);
-/* The open file behind fd in the calling process, or NULL. */
-struct file *current_file(int fd);
-/* Where a path given with dirfd starts: the cwd for AT_FDCWD, the root for
- * absolute paths, else the directory open at dirfd. */
-int dirfd_start(int dirfd, const char *path, struct inode **start);
-/* vfs_lookup from dirfd. */
-int lookup_at(int dirfd, const char *path, int flags, struct inode **out);
 /* The inode an *at call names: the path from dirfd, following a final
  * symlink unless AT_SYMLINK_NOFOLLOW; an empty path with AT_EMPTY_PATH, or a
  * NULL path (utimensat), names dirfd itself (the cwd for AT_FDCWD). */
 int inode_at(int dirfd, const char *user_path, int at_flags, struct inode **out);
-
-bool is_dot_or_dotdot(const char *name, size_t len);
 /* The directory that holds the last component of a path, and that
  * component (*name, *len point into p). */
 int parent_at(int dirfd, const char *user_path, struct user_path *p, struct inode **parent, const char **name,
-	      size_t *len);
+              size_t *len);
 /* As parent_at, for a name about to be created: -EEXIST when it exists. */
 int new_entry_at(int dirfd, const char *user_path, struct user_path *p, struct inode **parent, const char **name,
-		 size_t *len);
+                 size_t *len);
 
 #endif

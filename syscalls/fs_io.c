@@ -10,12 +10,12 @@
 #include <string.h>
 
 #include "kernel/errno.h"
+#include "kernel/fs/pipe.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/uaccess.h"
+#include "kernel/net/socket_core.h"
 #include "syscalls/fs_common.h"
 #include "syscalls/fs_lock.h"
-#include "syscalls/net/socket_core.h"
-#include "syscalls/pipe.h"
 
 #define IOV_MAX_COUNT 1024
 #define RW_MAX 0x7ffff000l /* Linux's MAX_RW_COUNT */
@@ -106,10 +106,7 @@ long sys_pwrite64(int fd, const void *buf, size_t count, long offset)
 typedef long (*transfer_fn)(struct file *f, void *buf, size_t len, uint64_t *pos);
 
 static long read_transfer(struct file *f, void *buf, size_t len, uint64_t *pos) { return do_read(f, buf, len, pos); }
-static long write_transfer(struct file *f, void *buf, size_t len, uint64_t *pos)
-{
-	return do_write(f, buf, len, pos);
-}
+static long write_transfer(struct file *f, void *buf, size_t len, uint64_t *pos) { return do_write(f, buf, len, pos); }
 
 /* A socket takes the whole vector as one message: one datagram per
  * writev. Nothing at all to move is done at once, as Linux's vfs_writev
@@ -183,7 +180,7 @@ long sys_writev(int fd, const struct iovec *iov, int iovcnt) { return vectored(f
 /* The offset comes split in two registers (pos_l, pos_h) on every ABI; on
  * x86_64 pos_l holds it whole. -1 in the v2 forms means the file position. */
 static long positioned_vectored(int fd, const struct iovec *iov, int iovcnt, long offset, int flags, bool v2,
-				bool write)
+                                bool write)
 {
 	if (flags & ~(RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_NOWAIT | RWF_APPEND))
 		return -EOPNOTSUPP;
@@ -468,7 +465,7 @@ struct linux_dirent_header {
 
 /* Emits one entry; returns its length, 0 when it does not fit, or -EFAULT. */
 static long emit_dirent(uint8_t *user_at, size_t room, const char *name, const struct inode *ino, int64_t next,
-			bool old_layout)
+                        bool old_layout)
 {
 	size_t name_len = strlen(name);
 	size_t header = old_layout ? sizeof(struct linux_dirent_header) : sizeof(struct linux_dirent64_header);

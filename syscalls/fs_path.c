@@ -4,10 +4,10 @@
 #include <string.h>
 
 #include "kernel/errno.h"
+#include "kernel/fs/missing.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/uaccess.h"
 #include "syscalls/fs_common.h"
-#include "syscalls/vfs/missing.h"
 
 #define RENAME_NOREPLACE (1 << 0)
 #define R_OK 4
@@ -15,7 +15,6 @@
 #define X_OK 1
 
 static uint32_t apply_umask(uint32_t mode) { return mode & ~current_process()->fs->umask & 07777; }
-
 
 /* Finds or creates the file for open(O_CREAT). */
 static int open_create(struct inode *start, const char *path, int flags, uint32_t mode, struct inode **out)
@@ -88,8 +87,8 @@ long sys_openat(int dirfd, const char *user_path, int flags, unsigned mode)
 	if (!absolute)
 		return -ENOMEM;
 	struct file *f = vfs_absolute_path(start, p.name, absolute, PATH_MAX_LEN) < 0
-				 ? NULL
-				 : file_open_inode(ino, (unsigned)flags, absolute);
+	                     ? NULL
+	                     : file_open_inode(ino, (unsigned)flags, absolute);
 	kfree(absolute);
 	if (!f)
 		return -ENOMEM;
@@ -99,7 +98,10 @@ long sys_openat(int dirfd, const char *user_path, int flags, unsigned mode)
 }
 
 long sys_open(const char *path, int flags, unsigned mode) { return sys_openat(AT_FDCWD, path, flags, mode); }
-long sys_creat(const char *path, unsigned mode) { return sys_openat(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode); }
+long sys_creat(const char *path, unsigned mode)
+{
+	return sys_openat(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode);
+}
 
 long sys_mkdirat(int dirfd, const char *user_path, unsigned mode)
 {

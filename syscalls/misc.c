@@ -4,7 +4,6 @@
 #include <linux/utsname.h>
 #include <string.h>
 
-#include "kernel/boot_config.h"
 #include "kernel/errno.h"
 #include "kernel/mm/layout.h"
 #include "kernel/mm/page.h"
@@ -13,42 +12,35 @@
 #include "kernel/random.h"
 #include "kernel/sched/sched.h"
 #include "kernel/time.h"
-#include "syscalls/uts.h"
+#include "kernel/uts.h"
 
-#define SOLE_RELEASE "6.1.0-sole"
-#define SOLE_VERSION "#1 SMP sole 0.1.0"
-
-/* The names sethostname and setdomainname change; the boot configuration
- * gives the first host name. */
-static char node_name[__NEW_UTS_LEN + 1];
-static char domain_name[__NEW_UTS_LEN + 1] = "(none)";
-
-const char *uts_hostname(void)
-{
-	if (!node_name[0])
-		strncpy(node_name, boot_config.hostname, __NEW_UTS_LEN);
-	return node_name;
-}
-
-static long set_name(char *dst, const char *user_name, int len)
+/* sethostname and setdomainname: root only, at most __NEW_UTS_LEN bytes. */
+static long copy_name(char *name, const char *user_name, int len)
 {
 	if (current_process()->cred.euid != 0)
 		return -EPERM;
 	if (len < 0 || len > __NEW_UTS_LEN)
 		return -EINVAL;
-	char name[__NEW_UTS_LEN + 1] = {0};
-	if (copy_from_user(name, user_name, (size_t)len))
-		return -EFAULT;
-	memcpy(dst, name, sizeof name);
-	return 0;
+	return copy_from_user(name, user_name, (size_t)len) ? -EFAULT : 0;
 }
 
-long sys_sethostname(const char *name, int len)
+long sys_sethostname(const char *user_name, int len)
 {
-	uts_hostname();
-	return set_name(node_name, name, len);
+	char name[__NEW_UTS_LEN + 1];
+	long err = copy_name(name, user_name, len);
+	if (!err)
+		uts_set_hostname(name, (size_t)len);
+	return err;
 }
-long sys_setdomainname(const char *name, int len) { return set_name(domain_name, name, len); }
+
+long sys_setdomainname(const char *user_name, int len)
+{
+	char name[__NEW_UTS_LEN + 1];
+	long err = copy_name(name, user_name, len);
+	if (!err)
+		uts_set_domainname(name, (size_t)len);
+	return err;
+}
 
 static void set_field(char *dst, const char *src)
 {
@@ -62,10 +54,10 @@ long sys_uname(struct new_utsname *buf)
 	memset(&u, 0, sizeof u);
 	set_field(u.sysname, "Linux");
 	set_field(u.nodename, uts_hostname());
-	set_field(u.release, SOLE_RELEASE);
-	set_field(u.version, SOLE_VERSION);
+	set_field(u.release, UTS_RELEASE);
+	set_field(u.version, UTS_VERSION);
 	set_field(u.machine, "x86_64");
-	set_field(u.domainname, domain_name);
+	set_field(u.domainname, uts_domainname());
 	return copy_to_user(buf, &u, sizeof u) ? -EFAULT : 0;
 }
 

@@ -1,237 +1,20 @@
-/* pipe and pipe2: a ring of 64 KiB by default (F_SETPIPE_SZ resizes it),
- * writes of up to PIPE_BUF bytes atomic, EOF once every writer is gone and
- * EPIPE once every reader is. Room is counted in bytes, where Linux counts
- * page-sized slots: small writes fill a pipe alike, odd sizes may not. */
-#include "syscalls/pipe.h"
-
-#include <asm/ioctls.h>
+/* pipe and pipe2: a new pipe (kernel/fs/pipe.c) on the two lowest free
+ * descriptors. */
 #include <linux/fcntl.h>
 
 #include "kernel/errno.h"
-#include "kernel/mm/heap.h"
+#include "kernel/fs/pipe.h"
 #include "kernel/mm/uaccess.h"
-#include "kernel/proc/signal.h"
-#include "libc-glue/kformat.h"
-#include "syscalls/fs_common.h"
-#include "syscalls/readiness.h"
-
-#define PIPE_DEFAULT_SIZE 65536
-#define PIPE_BUF 4096         /* writes up to this size are atomic */
-#define PIPE_MAX_SIZE 1048576 /* /proc/sys/fs/pipe-max-size */
-#define PIPE_PAGE 4096
-
-struct pipe {
-	uint8_t *ring;
-	size_t size, start, len; /* data is len bytes from start, wrapping at size */
-	int readers, writers;
-	struct wait_queue queue;
-};
-
-static bool reads_end(const struct file *f) { return (f->flags & O_ACCMODE) != O_WRONLY; }
-static bool writes_end(const struct file *f) { return (f->flags & O_ACCMODE) != O_RDONLY; }
-static size_t room(const struct pipe *p) { return p->size - p->len; }
-/* POLLOUT as Linux sees it: a free slot, so a PIPE_BUF write fits. */
-static bool has_write_room(const struct pipe *p) { return room(p) >= PIPE_BUF; }
-
-/* A write with no reader left: SIGPIPE to the writer, and EPIPE. */
-static long broken_pipe(void)
-{
-	struct signal_info info = {.signo = SIGPIPE, .code = SI_USER};
-	info.sender.pid = current_process()->pid;
-	signal_send_thread(current_thread(), &info);
-	return -EPIPE;
-}
-
-/* Copies n bytes out of the ring into buf. */
-static int ring_take(struct pipe *p, struct iobuf buf, size_t n)
-{
-	size_t first = p->size - p->start < n ? p->size - p->start : n;
-	if (iobuf_put(buf, 0, p->ring + p->start, first) || iobuf_put(buf, first, p->ring, n - first))
-		return -EFAULT;
-	p->start = (p->start + n) % p->size;
-	p->len -= n;
-	if (!p->len)
-		p->start = 0;
-	return 0;
-}
-
-/* Copies n bytes from buf at off onto the ring's end. */
-static int ring_put(struct pipe *p, struct iobuf buf, size_t off, size_t n)
-{
-	size_t end = (p->start + p->len) % p->size;
-	size_t first = p->size - end < n ? p->size - end : n;
-	if (iobuf_get(p->ring + end, buf, off, first) || iobuf_get(p->ring, buf, off + first, n - first))
-		return -EFAULT;
-	p->len += n;
-	return 0;
-}
-
-static long pipe_read(struct file *f, struct iobuf buf, size_t len, uint64_t *pos)
-{
-	(void)pos;
-	struct pipe *p = f->object;
-	if (len == 0)
-		return 0;
-	while (p->len == 0) {
-		if (!p->writers)
-			return 0;
-		if (f->flags & O_NONBLOCK)
-			return -EAGAIN;
-		long err = readiness_wait(&p->queue, 0);
-		if (err)
-			return err;
-	}
-	bool was_full = !has_write_room(p);
-	size_t n = len < p->len ? len : p->len;
-	if (ring_take(p, buf, n))
-		return -EFAULT;
-	if (was_full)
-		readiness_notify(&p->queue, EPOLLOUT | EPOLLWRNORM);
-	return (long)n;
-}
-
-static long pipe_write(struct file *f, struct iobuf buf, size_t len, uint64_t *pos)
-{
-	(void)pos;
-	struct pipe *p = f->object;
-	bool atomic = len <= PIPE_BUF;
-	size_t done = 0;
-	if (!p->readers)
-		return broken_pipe();
-	while (done < len) {
-		size_t want = len - done;
-		/* A longer write goes on in pieces, each into a free slot's worth
-		 * of room (or its whole rest), as Linux fills page slots. */
-		if (atomic || want <= room(p) ? room(p) < want : !has_write_room(p)) {
-			if (f->flags & O_NONBLOCK)
-				return done ? (long)done : -EAGAIN;
-			long err = readiness_wait(&p->queue, 0);
-			if (err)
-				return done ? (long)done : err;
-			if (!p->readers)
-				return done ? (long)done : broken_pipe();
-			continue;
-		}
-		size_t n = want < room(p) ? want : room(p);
-		if (ring_put(p, buf, done, n))
-			return done ? (long)done : -EFAULT;
-		done += n;
-		/* Every write, as Linux does for epoll: an edge watcher sees each one. */
-		readiness_notify(&p->queue, EPOLLIN | EPOLLRDNORM);
-	}
-	return (long)done;
-}
-
-static unsigned pipe_poll(struct file *f, struct wait_queue **queue)
-{
-	struct pipe *p = f->object;
-	unsigned events = 0;
-	if (queue)
-		*queue = &p->queue;
-	if (reads_end(f)) {
-		if (p->len)
-			events |= EPOLLIN | EPOLLRDNORM;
-		if (!p->writers)
-			events |= EPOLLHUP;
-	}
-	if (writes_end(f)) {
-		if (has_write_room(p))
-			events |= EPOLLOUT | EPOLLWRNORM;
-		if (!p->readers)
-			events |= EPOLLERR;
-	}
-	return events;
-}
-
-static long pipe_ioctl(struct file *f, unsigned cmd, unsigned long arg)
-{
-	struct pipe *p = f->object;
-	if (cmd != FIONREAD)
-		return -ENOTTY;
-	int n = (int)p->len;
-	return copy_to_user((void *)arg, &n, sizeof n) ? -EFAULT : 0;
-}
-
-static void pipe_release(struct file *f)
-{
-	struct pipe *p = f->object;
-	if (reads_end(f))
-		p->readers--;
-	if (writes_end(f))
-		p->writers--;
-	if (p->readers || p->writers) {
-		readiness_notify(&p->queue, ~0u); /* EOF for readers, EPIPE for writers */
-		return;
-	}
-	kfree(p->ring);
-	kfree(p);
-}
-
-static const struct file_ops pipe_ops = {
-    .read = pipe_read, .write = pipe_write, .ioctl = pipe_ioctl, .release = pipe_release, .poll = pipe_poll};
-
-/* Linux's sizes: a power-of-two number of pages, at least one. */
-static size_t round_pipe_size(unsigned long want)
-{
-	size_t size = PIPE_PAGE;
-	while (size < want)
-		size *= 2;
-	return size;
-}
-
-long pipe_fcntl(struct file *f, unsigned cmd, unsigned long arg)
-{
-	if (f->ops != &pipe_ops)
-		return -EBADF;
-	struct pipe *p = f->object;
-	if (cmd == F_GETPIPE_SZ)
-		return (long)p->size;
-	if (arg > PIPE_MAX_SIZE)
-		return -EPERM;
-	size_t size = round_pipe_size(arg);
-	if (size < p->len)
-		return -EBUSY;
-	uint8_t *ring = kmalloc(size);
-	if (!ring)
-		return -ENOMEM;
-	size_t len = p->len;
-	ring_take(p, kernel_buf(ring), len);
-	kfree(p->ring);
-	p->ring = ring;
-	p->size = size;
-	p->start = 0;
-	p->len = len;
-	if (has_write_room(p))
-		readiness_notify(&p->queue, EPOLLOUT | EPOLLWRNORM);
-	return (long)size;
-}
+#include "kernel/proc/process.h"
 
 long sys_pipe2(int *user_fds, int flags)
 {
 	if (flags & ~(O_CLOEXEC | O_NONBLOCK))
 		return -EINVAL; /* O_DIRECT (packet mode) is not supported */
-	struct pipe *p = kzalloc(sizeof *p);
-	if (!p || !(p->ring = kmalloc(PIPE_DEFAULT_SIZE))) {
-		kfree(p);
-		return -ENOMEM;
-	}
-	p->size = PIPE_DEFAULT_SIZE;
-	struct inode *ino = inode_new(S_IFIFO | 0600);
-	if (!ino) {
-		kfree(p->ring);
-		kfree(p);
-		return -ENOMEM;
-	}
-	ino->nlink = 0;
-	char name[32];
-	ksnprintf(name, sizeof name, "pipe:[%lu]", (unsigned long)ino->ino);
-	unsigned nonblock = (unsigned)flags & O_NONBLOCK;
-	struct file *ends[2] = {file_open_anonymous(ino, 0, &pipe_ops, p, O_RDONLY | nonblock, name),
-	                        file_open_anonymous(ino, 0, &pipe_ops, p, O_WRONLY | nonblock, name)};
-	inode_put(ino);
-	p->readers = ends[0] != NULL;
-	p->writers = ends[1] != NULL;
-	long err = ends[0] && ends[1] ? 0 : -ENOMEM;
+	struct file *ends[2];
+	long err = pipe_create((unsigned)flags, ends);
+	if (err)
+		return err;
 	int fds[2] = {-1, -1};
 	struct fd_table *table = current_process()->files;
 	for (int i = 0; i < 2 && !err; i++)
@@ -242,14 +25,9 @@ long sys_pipe2(int *user_fds, int flags)
 	for (int i = 0; i < 2; i++) {
 		if (err && fds[i] >= 0)
 			fd_close(table, fds[i]);
-		if (ends[i])
-			file_put(ends[i]);
+		file_put(ends[i]);
 	}
-	if (!ends[0] && !ends[1]) {
-		kfree(p->ring);
-		kfree(p);
-	}
-	return err ? err : 0;
+	return err;
 }
 
 long sys_pipe(int *user_fds) { return sys_pipe2(user_fds, 0); }

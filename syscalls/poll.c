@@ -1,14 +1,15 @@
 /* poll and ppoll: an array of pollfd waited on through the readiness
- * mechanism (syscalls/readiness.h). */
+ * mechanism (kernel/fs/readiness.h). */
 #include <asm-generic/poll.h>
 #include <linux/time_types.h>
 
 #include "kernel/errno.h"
+#include "kernel/fs/readiness.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/time.h"
 #include "syscalls/fs_common.h"
-#include "syscalls/readiness.h"
+#include "syscalls/wait_args.h"
 
 #define NSEC_PER_SEC 1000000000ull
 

@@ -13,8 +13,8 @@
 #include "kernel/proc/process.h"
 #include "kernel/sched/ktimer.h"
 #include "kernel/time.h"
+#include "syscalls/timespec.h"
 
-#define NSEC_PER_SEC 1000000000ull
 #define SIGEV_SIGNAL 0
 #define SIGEV_NONE 1
 #define SIGEV_THREAD 2
@@ -173,20 +173,6 @@ long sys_timer_create(int clock, const struct sigevent_abi *sevp, int *timerid)
 	return 0;
 }
 
-static struct __kernel_timespec to_timespec(uint64_t ns)
-{
-	return (struct __kernel_timespec){.tv_sec = (long long)(ns / NSEC_PER_SEC),
-	                                  .tv_nsec = (long long)(ns % NSEC_PER_SEC)};
-}
-
-static int timespec_ns(const struct __kernel_timespec *ts, uint64_t *ns)
-{
-	if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= (long long)NSEC_PER_SEC)
-		return -EINVAL;
-	*ns = (uint64_t)ts->tv_sec * NSEC_PER_SEC + (uint64_t)ts->tv_nsec;
-	return 0;
-}
-
 static struct __kernel_itimerspec current_setting(const struct posix_timer *pt)
 {
 	uint64_t left = 0;
@@ -194,7 +180,8 @@ static struct __kernel_itimerspec current_setting(const struct posix_timer *pt)
 		uint64_t now = time_monotonic_ns();
 		left = pt->deadline > now ? pt->deadline - now : 1;
 	}
-	return (struct __kernel_itimerspec){.it_interval = to_timespec(pt->interval), .it_value = to_timespec(left)};
+	return (struct __kernel_itimerspec){.it_interval = timespec_from_ns(pt->interval),
+	                                    .it_value = timespec_from_ns(left)};
 }
 
 long sys_timer_settime(int id, int flags, const struct __kernel_itimerspec *value, struct __kernel_itimerspec *old)
@@ -206,7 +193,7 @@ long sys_timer_settime(int id, int flags, const struct __kernel_itimerspec *valu
 	if (copy_from_user(&wanted, value, sizeof wanted))
 		return -EFAULT;
 	uint64_t ns, interval;
-	if (timespec_ns(&wanted.it_value, &ns) || timespec_ns(&wanted.it_interval, &interval))
+	if (timespec_to_ns(&wanted.it_value, &ns) || timespec_to_ns(&wanted.it_interval, &interval))
 		return -EINVAL;
 	struct __kernel_itimerspec previous = current_setting(pt);
 	if (old && copy_to_user(old, &previous, sizeof previous))

@@ -1,13 +1,14 @@
 /* select and pselect6: descriptor bitmaps turned into poll entries and
- * back, through the readiness mechanism (syscalls/readiness.h). */
+ * back, through the readiness mechanism (kernel/fs/readiness.h). */
 #include <linux/time_types.h>
 
 #include "kernel/errno.h"
+#include "kernel/fs/readiness.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/time.h"
 #include "syscalls/fs_common.h"
-#include "syscalls/readiness.h"
+#include "syscalls/wait_args.h"
 
 #define NSEC_PER_SEC 1000000000ull
 #define NSEC_PER_USEC 1000ull

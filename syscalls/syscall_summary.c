@@ -6,6 +6,7 @@
 #include "kernel/boot_config.h"
 #include "kernel/console.h"
 #include "kernel/errno.h"
+#include "kernel/proc/exit_report.h"
 #include "kernel/time.h"
 #include "libc-glue/kformat.h"
 #include "syscalls/syscall_table.h"
@@ -35,14 +36,13 @@ static void send_line(long nr, const struct syscall_counts *c, uint64_t tsc_hz)
 {
 	char line[128];
 	/* cycles to ns without overflow for any run shorter than centuries */
-	uint64_t ns = tsc_hz ? c->tsc_cycles / tsc_hz * 1000000000u + c->tsc_cycles % tsc_hz * 1000000000u / tsc_hz
-			     : 0;
+	uint64_t ns = tsc_hz ? c->tsc_cycles / tsc_hz * 1000000000u + c->tsc_cycles % tsc_hz * 1000000000u / tsc_hz : 0;
 	int n = ksnprintf(line, sizeof line, "%ld %llu %llu %llu %llu\n", nr, (unsigned long long)c->calls,
-			  (unsigned long long)c->errors, (unsigned long long)c->enosys, (unsigned long long)ns);
+	                  (unsigned long long)c->errors, (unsigned long long)c->enosys, (unsigned long long)ns);
 	console_write(WIRE_SUMMARY, line, (size_t)n);
 }
 
-void syscall_summary_send(void)
+static void syscall_summary_send(void)
 {
 	if (!boot_config.syscall_summary)
 		return;
@@ -53,3 +53,4 @@ void syscall_summary_send(void)
 	if (out_of_range.calls)
 		send_line(-1, &out_of_range, tsc_hz);
 }
+EXIT_REPORT(syscall_summary_send);

@@ -38,18 +38,13 @@ static int clock_now(int clock, uint64_t *ns)
 	}
 }
 
-static struct __kernel_timespec to_timespec(uint64_t ns)
-{
-	return (struct __kernel_timespec){.tv_sec = (long long)(ns / NSEC_PER_SEC), .tv_nsec = (long long)(ns % NSEC_PER_SEC)};
-}
-
 long sys_clock_gettime(int clock, struct __kernel_timespec *ts)
 {
 	uint64_t ns;
 	int err = clock_now(clock, &ns);
 	if (err)
 		return err;
-	struct __kernel_timespec t = to_timespec(ns);
+	struct __kernel_timespec t = timespec_from_ns(ns);
 	return copy_to_user(ts, &t, sizeof t) ? -EFAULT : 0;
 }
 
@@ -60,7 +55,7 @@ long sys_clock_getres(int clock, struct __kernel_timespec *res)
 	if (err)
 		return err;
 	bool coarse = clock == CLOCK_REALTIME_COARSE || clock == CLOCK_MONOTONIC_COARSE;
-	struct __kernel_timespec t = to_timespec(coarse ? COARSE_RESOLUTION_NS : 1);
+	struct __kernel_timespec t = timespec_from_ns(coarse ? COARSE_RESOLUTION_NS : 1);
 	return res && copy_to_user(res, &t, sizeof t) ? -EFAULT : 0;
 }
 
@@ -68,7 +63,8 @@ long sys_gettimeofday(struct __kernel_old_timeval *tv, struct timezone *tz)
 {
 	uint64_t ns = time_realtime_ns();
 	if (tv) {
-		struct __kernel_old_timeval v = {.tv_sec = (long)(ns / NSEC_PER_SEC), .tv_usec = (long)(ns % NSEC_PER_SEC / 1000)};
+		struct __kernel_old_timeval v = {.tv_sec = (long)(ns / NSEC_PER_SEC),
+		                                 .tv_usec = (long)(ns % NSEC_PER_SEC / 1000)};
 		if (copy_to_user(tv, &v, sizeof v))
 			return -EFAULT;
 	}
@@ -102,7 +98,7 @@ static long sleep_until(uint64_t deadline, struct __kernel_timespec *rem, bool a
 		if (absolute)
 			return -ERESTARTNOHAND;
 		uint64_t now = time_monotonic_ns();
-		struct __kernel_timespec t = to_timespec(deadline > now ? deadline - now : 0);
+		struct __kernel_timespec t = timespec_from_ns(deadline > now ? deadline - now : 0);
 		if (rem && copy_to_user(rem, &t, sizeof t))
 			return -EFAULT;
 		return signal_restart_block(resume_sleep, deadline, (uint64_t)rem, 0, 0);

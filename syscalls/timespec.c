@@ -12,6 +12,12 @@ int timespec_to_ns(const struct __kernel_timespec *t, uint64_t *ns)
 	return 0;
 }
 
+struct __kernel_timespec timespec_from_ns(uint64_t ns)
+{
+	return (struct __kernel_timespec){.tv_sec = (long long)(ns / NSEC_PER_SEC_U64),
+	                                  .tv_nsec = (long long)(ns % NSEC_PER_SEC_U64)};
+}
+
 int timespec_from_user(const struct __kernel_timespec *user, uint64_t *ns)
 {
 	struct __kernel_timespec t;

@@ -10,6 +10,7 @@
 
 /* A timespec already in the kernel: 0 and *ns, or -EINVAL. */
 int timespec_to_ns(const struct __kernel_timespec *t, uint64_t *ns);
+struct __kernel_timespec timespec_from_ns(uint64_t ns);
 /* One from the app: 0 and *ns, -EFAULT or -EINVAL. */
 int timespec_from_user(const struct __kernel_timespec *user, uint64_t *ns);
 

@@ -6,11 +6,11 @@
 
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/errno.h"
+#include "kernel/fs/vfs.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/layout.h"
 #include "kernel/mm/page.h"
 #include "kernel/mm/paging.h"
-#include "syscalls/vfs/vfs.h"
 
 struct addrspace *addrspace_create(void)
 {
@@ -123,7 +123,7 @@ int as_unmap(struct addrspace *as, uintptr_t start, size_t len)
 }
 
 int as_map(struct addrspace *as, uintptr_t start, size_t len, uint32_t prot, uint32_t flags, struct inode *file,
-	   uint64_t file_offset, uint64_t file_bytes, const char *name)
+           uint64_t file_offset, uint64_t file_bytes, const char *name)
 {
 	len = PAGE_ALIGN_UP(len);
 	if (!range_ok(start, len))

@@ -7,6 +7,7 @@
 #include "kernel/cmdline.h"
 #include "kernel/log.h"
 #include "kernel/sched/ktimer.h"
+#include "kernel/sched/sched.h"
 #include "kernel/time.h"
 #include "platforms/platform.h"
 #include "lwip/init.h"
@@ -78,6 +79,7 @@ void net_start(void)
 	if (started)
 		return;
 	started = true;
+	sched_set_idle_work(net_poll); /* loopback traffic still queued may wake a thread */
 	lwip_timer.fire = lwip_timer_fire;
 	lwip_init();
 	devices_probe();
@@ -116,7 +118,8 @@ bool net_configure_device(struct netif *netif, const char *device_name)
 	if (!cmdline_get("ip", 0, text, sizeof text))
 		return false;
 	if (!parse_ipv4_with_prefix(text, &address, &netmask)) {
-		kwarn("network: ip=%s on the kernel command line is not ADDRESS/PREFIX; the device stays unconfigured", text);
+		kwarn("network: ip=%s on the kernel command line is not ADDRESS/PREFIX; the device stays unconfigured",
+		      text);
 		return false;
 	}
 	ip4_addr_set_zero(&gateway);

@@ -18,8 +18,8 @@ void net_start(void);
 /* Call after lwIP work done from a syscall, before blocking or returning:
  * delivers what was sent to the guest's own addresses (loopback traffic
  * waits in a queue until then) and re-arms lwIP's timers. Cheap when there
- * is nothing to do. True when it delivered something. (The scheduler also
- * calls it before idling.) */
+ * is nothing to do. True when it delivered something. (Once started, the
+ * scheduler also calls it before idling.) */
 bool net_poll(void);
 
 /* For the device glue (netif.c): gives a device the address, netmask and

@@ -6,16 +6,15 @@
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/console.h"
 #include "kernel/crash_record.h"
+#include "kernel/fs/file.h"
+#include "kernel/fs/vfs.h"
 #include "kernel/mm/addrspace.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/layout.h"
 #include "kernel/mm/page.h"
+#include "kernel/proc/exit_report.h"
 #include "kernel/time.h"
 #include "platforms/platform.h"
-#include "syscalls/syscall_summary.h"
-#include "syscalls/vfs/file.h"
-#include "syscalls/vfs/missing.h"
-#include "syscalls/vfs/vfs.h"
 
 #define KERNEL_STACK_PAGES 8
 
@@ -116,11 +115,13 @@ void thread_switch_to(struct thread *t)
 	wrmsr(MSR_FS_BASE, t->fs_base);
 }
 
-/* What the host hears about at every end of the app, before its status. */
+/* What the host hears about at every end of the app, before its status:
+ * the reports registered with EXIT_REPORT (kernel/proc/exit_report.h). */
 static void report_at_exit(void)
 {
-	missing_report();
-	syscall_summary_send();
+	extern const exit_report_fn __exit_reports_start[], __exit_reports_end[];
+	for (const exit_report_fn *report = __exit_reports_start; report < __exit_reports_end; report++)
+		(*report)();
 }
 
 void process_exit(struct process *p, int status)
@@ -132,7 +133,7 @@ void process_exit(struct process *p, int status)
 }
 
 void process_kill_by_signal(struct process *p, int sig, const struct trap_frame *f, const char *cause,
-			    const char *detail, uint64_t addr)
+                            const char *detail, uint64_t addr)
 {
 	if (f)
 		crash_record_user_fault(p, sig, f, cause, detail, addr);

@@ -92,7 +92,7 @@ struct thread {
 	uint64_t altstack_sp, altstack_size;
 	uint32_t altstack_flags;
 	char comm[16]; /* prctl(PR_SET_NAME) */
-	uint64_t rseq_area; /* registered struct rseq, 0 for none (syscalls/rseq.c) */
+	uint64_t rseq_area; /* registered struct rseq, 0 for none (kernel/proc/rseq.c) */
 	uint32_t rseq_len, rseq_sig;
 	bool rseq_check; /* preempted or signalled: check for a critical section on the way back */
 	struct thread *next_in_process;

@@ -12,10 +12,10 @@
 #include "kernel/log.h"
 #include "kernel/mm/heap.h"
 #include "kernel/proc/process.h"
+#include "kernel/proc/rseq.h"
 #include "kernel/sched/sched.h"
 #include "kernel/sched/wait.h"
 #include "libc-glue/kformat.h"
-#include "syscalls/rseq.h"
 
 #define MINSIGSTKSZ 2048
 

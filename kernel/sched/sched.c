@@ -17,7 +17,6 @@
 #include "kernel/mm/page.h"
 #include "kernel/panic.h"
 #include "kernel/proc/process.h"
-#include "kernel/net/net.h"
 #include "kernel/sched/ktimer.h"
 #include "kernel/time.h"
 
@@ -101,7 +100,7 @@ static void fpu_save(struct thread *t)
 	uint64_t mask = cpu_features.xsave_mask;
 	if (mask)
 		__asm__ volatile("xsave64 (%0)" ::"r"(t->fpu_area), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32))
-				 : "memory");
+		                 : "memory");
 	else
 		__asm__ volatile("fxsave64 (%0)" ::"r"(t->fpu_area) : "memory");
 }
@@ -111,7 +110,7 @@ static void fpu_restore(struct thread *t)
 	uint64_t mask = cpu_features.xsave_mask;
 	if (mask)
 		__asm__ volatile("xrstor64 (%0)" ::"r"(t->fpu_area), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32))
-				 : "memory");
+		                 : "memory");
 	else
 		__asm__ volatile("fxrstor64 (%0)" ::"r"(t->fpu_area) : "memory");
 }
@@ -156,11 +155,15 @@ static void __attribute__((noreturn)) deadlock(void)
 
 /* Picks the next thread and runs it; idles (hlt, interrupts on) while none
  * is ready. The current thread must already be queued, blocked or dead. */
+static bool (*idle_work)(void);
+
+void sched_set_idle_work(bool (*work)(void)) { idle_work = work; }
+
 static void schedule(void)
 {
 	struct thread *next;
 	while (!(next = run_dequeue())) {
-		if (net_poll()) /* loopback traffic still queued may wake a thread */
+		if (idle_work && idle_work())
 			continue;
 		if (!timers && !external_waiters && !ktimer_next_deadline())
 			deadlock();
@@ -189,12 +192,12 @@ void sched_start_thread(struct thread *t, struct trap_frame *frame)
 {
 	uint64_t *sp = (uint64_t *)frame;
 	*--sp = (uint64_t)thread_first_entry;
-	*--sp = 0;                /* rbp */
-	*--sp = 0;                /* rbx */
-	*--sp = (uint64_t)frame;  /* r12 */
-	*--sp = 0;                /* r13 */
-	*--sp = 0;                /* r14 */
-	*--sp = 0;                /* r15 */
+	*--sp = 0;               /* rbp */
+	*--sp = 0;               /* rbx */
+	*--sp = (uint64_t)frame; /* r12 */
+	*--sp = 0;               /* r13 */
+	*--sp = 0;               /* r14 */
+	*--sp = 0;               /* r15 */
 	t->saved_rsp = (uint64_t)sp;
 	fpu_save(t); /* the child starts with the parent's FPU state */
 	t->gs_base = rdmsr(MSR_KERNEL_GS_BASE);

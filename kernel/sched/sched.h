@@ -43,5 +43,9 @@ int sched_live_threads(void);
  * -1 after): while any is, idle is not a deadlock, since an interrupt may
  * wake it. */
 void sched_external_wait(int delta);
+/* Work to do each time no thread is ready, before idling; it returns true
+ * when it may have made one ready (the network registers its loopback
+ * delivery when it starts). One hook: the scheduler knows nothing of who. */
+void sched_set_idle_work(bool (*work)(void));
 
 #endif

@@ -2,9 +2,9 @@
  * served in place from the kernel image like initrd files. */
 #include "kernel/vdso/vdso_map.h"
 
+#include "kernel/fs/vfs.h"
 #include "kernel/mm/addrspace.h"
 #include "kernel/mm/layout.h"
-#include "syscalls/vfs/vfs.h"
 
 extern const uint8_t vdso_image[];
 extern const size_t vdso_image_size;
@@ -37,7 +37,7 @@ uint64_t vdso_map(struct addrspace *as)
 		return 0;
 	if (as_map(as, base, PAGE_SIZE, VMA_READ, 0, vvar_file, 0, PAGE_SIZE, "[vvar]") ||
 	    as_map(as, base + PAGE_SIZE, vdso_image_size, VMA_READ | VMA_EXEC, 0, vdso_file, 0, vdso_image_size,
-		   "[vdso]"))
+	           "[vdso]"))
 		return 0;
 	return base + PAGE_SIZE;
 }

@@ -2,14 +2,14 @@
  * socketpair, bind, listen, accept, accept4, connect, shutdown,
  * getsockname and getpeername. Data moves in socket_msg.c, options in
  * sockopt.c. */
-#include "syscalls/net/socket_core.h"
+#include "kernel/net/socket_core.h"
 
 #include <linux/fcntl.h>
 
 #include "kernel/errno.h"
+#include "kernel/fs/file.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/process.h"
-#include "syscalls/vfs/file.h"
 
 #define SOCK_TYPE_MASK 0xf
 #define SOCK_TYPE_MAX 10 /* SOCK_PACKET */

@@ -2,7 +2,7 @@
  * sendmmsg and recvmmsg. Each message's header, iovec array, address and
  * ancillary data come into the kernel here; the bytes themselves move
  * through an io_iter over the app's buffers. */
-#include "syscalls/net/socket_core.h"
+#include "kernel/net/socket_core.h"
 
 #include "kernel/errno.h"
 #include "kernel/mm/heap.h"

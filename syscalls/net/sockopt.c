@@ -3,7 +3,7 @@
  * root, so the privileged ones work); after storing one it tells the family.
  * Other levels, and SOL_SOCKET options the core does not know, go to the
  * family. */
-#include "syscalls/net/socket_core.h"
+#include "kernel/net/socket_core.h"
 
 #include <string.h>
 

@@ -1,0 +1,202 @@
+/* /dev: null, zero, full, random, urandom, and the console (the app's
+ * stdin, stdout and stderr, carried on the console line to the host). */
+#include <asm/ioctls.h>
+#include <asm/termios.h>
+#include <linux/fcntl.h>
+#include <string.h>
+
+#include "kernel/boot_config.h"
+#include "kernel/console.h"
+#include "kernel/errno.h"
+#include "kernel/fs/devfs.h"
+#include "kernel/fs/file.h"
+#include "kernel/fs/readiness.h"
+#include "kernel/fs/vfs.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/random.h"
+#include "kernel/sched/ktimer.h"
+#include "kernel/time.h"
+
+static long null_read(struct file *f, struct iobuf buf, size_t len)
+{
+	(void)f, (void)buf, (void)len;
+	return 0;
+}
+static long sink_write(struct file *f, struct iobuf buf, size_t len)
+{
+	(void)f, (void)buf;
+	return (long)len;
+}
+static long zero_read(struct file *f, struct iobuf buf, size_t len)
+{
+	(void)f;
+	return iobuf_zero(buf, 0, len) ? -EFAULT : (long)len;
+}
+static long full_write(struct file *f, struct iobuf buf, size_t len)
+{
+	(void)f, (void)buf, (void)len;
+	return -ENOSPC;
+}
+static long random_read(struct file *f, struct iobuf buf, size_t len)
+{
+	(void)f;
+	return random_fill_buf(buf, len);
+}
+
+static unsigned console_poll(struct file *f, struct wait_queue **queue);
+
+/* The console. private_data is the fd it stands for (0, 1 or 2). */
+static long console_read(struct file *f, struct iobuf buf, size_t len)
+{
+	uint8_t chunk[512];
+	size_t n = len < sizeof chunk ? len : sizeof chunk;
+	long got;
+	/* A blocking read waits on stdin's queue, so that a signal cuts it short. */
+	while ((got = console_read_stdin(chunk, n, true)) < 0) {
+		struct wait_queue *queue;
+		if (f->flags & O_NONBLOCK)
+			return -EAGAIN;
+		if (console_poll(f, &queue) & EPOLLIN)
+			continue;
+		long err = readiness_wait(queue, 0);
+		if (err)
+			return err;
+	}
+	return iobuf_put(buf, 0, chunk, (size_t)got) ? -EFAULT : got;
+}
+
+/* stdin's readiness. The UART raises no interrupt here, so while anyone
+ * waits on stdin a timer looks at it every STDIN_RECHECK_NS and wakes the
+ * queue when data (or EOF) appears. */
+#define STDIN_RECHECK_NS 2000000ull
+static struct wait_queue stdin_queue;
+static bool stdin_seen_ready;
+
+static void stdin_recheck(struct ktimer *t, uint64_t now)
+{
+	bool ready = console_stdin_ready();
+	if (ready && !stdin_seen_ready)
+		readiness_notify(&stdin_queue, EPOLLIN | EPOLLRDNORM);
+	stdin_seen_ready = ready;
+	if (stdin_queue.head)
+		ktimer_arm(t, now + STDIN_RECHECK_NS);
+}
+
+static struct ktimer stdin_timer = {.fire = stdin_recheck};
+
+/* A terminal's answer: always writable, readable when stdin is. */
+static unsigned console_poll(struct file *f, struct wait_queue **queue)
+{
+	(void)f;
+	stdin_seen_ready = console_stdin_ready();
+	if (queue) {
+		*queue = &stdin_queue;
+		if (!ktimer_armed(&stdin_timer))
+			ktimer_arm(&stdin_timer, time_monotonic_ns() + STDIN_RECHECK_NS);
+	}
+	return EPOLLOUT | EPOLLWRNORM | (stdin_seen_ready ? EPOLLIN | EPOLLRDNORM : 0);
+}
+
+static long console_write_file(struct file *f, struct iobuf buf, size_t len)
+{
+	char stream = f->private_data == 2 ? WIRE_STDERR : WIRE_STDOUT;
+	uint8_t chunk[512];
+	size_t done = 0;
+	while (done < len) {
+		size_t n = len - done < sizeof chunk ? len - done : sizeof chunk;
+		if (iobuf_get(chunk, buf, done, n))
+			return done ? (long)done : -EFAULT;
+		console_write(stream, chunk, n);
+		done += n;
+	}
+	return (long)len;
+}
+
+/* A terminal answers as a freshly opened Linux tty does; a pipe or file on
+ * the host side answers ENOTTY, as it would natively. */
+static struct termios console_termios = {
+    .c_iflag = ICRNL | IXON,
+    .c_oflag = OPOST | ONLCR,
+    .c_cflag = B38400 | CS8 | CREAD | HUPCL,
+    .c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | IEXTEN | ECHOCTL | ECHOKE,
+    .c_cc = {[VINTR] = 3,
+             [VQUIT] = 28,
+             [VERASE] = 127,
+             [VKILL] = 21,
+             [VEOF] = 4,
+             [VMIN] = 1,
+             [VSTART] = 17,
+             [VSTOP] = 19,
+             [VSUSP] = 26},
+};
+
+static long console_ioctl(struct file *f, unsigned cmd, unsigned long arg)
+{
+	if (!(boot_config.tty_mask & (1u << f->private_data)))
+		return -ENOTTY;
+	switch (cmd) {
+	case TCGETS:
+		return copy_to_user((void *)arg, &console_termios, sizeof console_termios) ? -EFAULT : 0;
+	case TCSETS:
+	case TCSETSW:
+	case TCSETSF:
+		return copy_from_user(&console_termios, (const void *)arg, sizeof console_termios) ? -EFAULT : 0;
+	case TIOCGWINSZ: {
+		struct winsize ws = {.ws_row = boot_config.rows, .ws_col = boot_config.cols};
+		return copy_to_user((void *)arg, &ws, sizeof ws) ? -EFAULT : 0;
+	}
+	case TIOCGPGRP: {
+		int pgrp = 1;
+		return copy_to_user((void *)arg, &pgrp, sizeof pgrp) ? -EFAULT : 0;
+	}
+	default:
+		return -EINVAL;
+	}
+}
+
+static const struct chardev dev_null = {.read = null_read, .write = sink_write};
+static const struct chardev dev_zero = {.read = zero_read, .write = sink_write};
+static const struct chardev dev_full = {.read = zero_read, .write = full_write};
+static const struct chardev dev_random = {.read = random_read, .write = sink_write};
+static const struct chardev dev_console = {
+    .read = console_read, .write = console_write_file, .ioctl = console_ioctl, .poll = console_poll};
+
+static struct inode *console_inode;
+
+static struct inode *add_device(struct inode *dir, const char *name, const struct chardev *dev, unsigned major,
+                                unsigned minor)
+{
+	struct inode *ino = inode_new(S_IFCHR | 0666);
+	if (!ino)
+		return NULL;
+	ino->dev = dev;
+	ino->rdev = (major << 8) | minor;
+	dir_link(dir, name, strlen(name), ino);
+	inode_put(ino);
+	return ino;
+}
+
+void devfs_populate(void)
+{
+	struct inode *dev;
+	if (vfs_lookup(vfs_root(), "/dev", LOOKUP_DIRECTORY, &dev)) {
+		dev = inode_new(S_IFDIR | 0755);
+		dir_link(vfs_root(), "dev", 3, dev);
+		inode_put(dev);
+	}
+	add_device(dev, "null", &dev_null, 1, 3);
+	add_device(dev, "zero", &dev_zero, 1, 5);
+	add_device(dev, "full", &dev_full, 1, 7);
+	add_device(dev, "random", &dev_random, 1, 8);
+	add_device(dev, "urandom", &dev_random, 1, 9);
+	console_inode = add_device(dev, "console", &dev_console, 5, 1);
+	add_device(dev, "tty", &dev_console, 5, 0);
+}
+
+struct file *devfs_open_console(int fd)
+{
+	struct file *f = file_open_inode(console_inode, fd == 0 ? O_RDONLY : O_WRONLY, "/dev/console");
+	if (f)
+		f->private_data = fd;
+	return f;
+}

@@ -1,0 +1,240 @@
+/* Open file objects and descriptor tables, see file.h. */
+#include "kernel/fs/file.h"
+
+#include <linux/fcntl.h>
+#include <asm-generic/fcntl.h>
+
+#include "kernel/errno.h"
+#include "kernel/fs/vfs.h"
+#include "kernel/mm/heap.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/strbuf.h"
+
+static long regular_read(struct file *f, struct iobuf buf, size_t len, uint64_t *pos)
+{
+	long n = inode_read_buf(f->inode, *pos, buf, len);
+	if (n > 0)
+		*pos += (uint64_t)n;
+	return n;
+}
+
+static long regular_write(struct file *f, struct iobuf buf, size_t len, uint64_t *pos)
+{
+	if (f->flags & O_APPEND)
+		*pos = f->inode->size;
+	long n = inode_write_buf(f->inode, *pos, buf, len);
+	if (n > 0)
+		*pos += (uint64_t)n;
+	return n;
+}
+
+static long directory_read(struct file *f, struct iobuf buf, size_t len, uint64_t *pos)
+{
+	(void)f, (void)buf, (void)len, (void)pos;
+	return -EISDIR;
+}
+
+static const struct file_ops regular_ops = {.read = regular_read, .write = regular_write, .seekable = true};
+static const struct file_ops directory_ops = {.read = directory_read, .write = NULL, .seekable = true};
+
+static long device_read(struct file *f, struct iobuf buf, size_t len, uint64_t *pos)
+{
+	(void)pos;
+	return f->inode->dev->read ? f->inode->dev->read(f, buf, len) : -EINVAL;
+}
+static long device_write(struct file *f, struct iobuf buf, size_t len, uint64_t *pos)
+{
+	(void)pos;
+	return f->inode->dev->write ? f->inode->dev->write(f, buf, len) : -EINVAL;
+}
+static long device_ioctl(struct file *f, unsigned cmd, unsigned long arg)
+{
+	return f->inode->dev->ioctl ? f->inode->dev->ioctl(f, cmd, arg) : -ENOTTY;
+}
+/* /proc files: the content generated at open, read like a regular file. */
+static long generated_read(struct file *f, struct iobuf buf, size_t len, uint64_t *pos)
+{
+	const struct strbuf *sb = f->snapshot;
+	if (*pos >= sb->len)
+		return 0;
+	size_t n = sb->len - *pos < len ? sb->len - *pos : len;
+	if (iobuf_put(buf, 0, sb->data + *pos, n))
+		return -EFAULT;
+	*pos += n;
+	return (long)n;
+}
+
+static void generated_release(struct file *f)
+{
+	strbuf_free(f->snapshot);
+	kfree(f->snapshot);
+}
+
+static const struct file_ops generated_ops = {.read = generated_read, .release = generated_release, .seekable = true};
+
+static unsigned device_poll(struct file *f, struct wait_queue **queue) { return f->inode->dev->poll(f, queue); }
+
+static const struct file_ops device_ops = {.read = device_read, .write = device_write, .ioctl = device_ioctl};
+static const struct file_ops polled_device_ops = {
+    .read = device_read, .write = device_write, .ioctl = device_ioctl, .poll = device_poll};
+
+/* A socket's name in the tree (an AF_UNIX bind): no data of its own;
+ * Linux refuses to open one with ENXIO. */
+static long socket_node_transfer(struct file *f, struct iobuf buf, size_t len, uint64_t *pos)
+{
+	(void)f, (void)buf, (void)len, (void)pos;
+	return -ENXIO;
+}
+
+static const struct file_ops socket_node_ops = {.read = socket_node_transfer, .write = socket_node_transfer};
+
+static const struct file_ops *ops_for(const struct inode *ino)
+{
+	if (S_ISDIR(ino->mode))
+		return &directory_ops;
+	if (S_ISSOCK(ino->mode))
+		return &socket_node_ops;
+	if (S_ISCHR(ino->mode))
+		return ino->dev->poll ? &polled_device_ops : &device_ops;
+	return S_ISREG(ino->mode) && ino->file.generate ? &generated_ops : &regular_ops;
+}
+
+void file_watch_add(struct file *f, struct file_watch *w)
+{
+	w->next = f->watches;
+	f->watches = w;
+}
+
+void file_watch_remove(struct file *f, struct file_watch *w)
+{
+	for (struct file_watch **at = &f->watches; *at; at = &(*at)->next)
+		if (*at == w) {
+			*at = w->next;
+			return;
+		}
+}
+
+struct file *file_open_inode(struct inode *ino, unsigned flags, const char *path)
+{
+	struct file *f = kzalloc(sizeof *f);
+	if (!f)
+		return NULL;
+	f->inode = ino;
+	f->flags = flags;
+	f->refs = 1;
+	f->ops = ops_for(ino);
+	f->path = path ? kstrdup(path) : NULL;
+	if (f->ops == &generated_ops) {
+		f->snapshot = kzalloc(sizeof(struct strbuf));
+		if (!f->snapshot) {
+			kfree(f->path);
+			kfree(f);
+			return NULL;
+		}
+		ino->file.generate(f->snapshot);
+	}
+	inode_get(ino);
+	return f;
+}
+
+struct file *file_open_anonymous(struct inode *ino, uint32_t mode, const struct file_ops *ops, void *object,
+                                 unsigned flags, const char *name)
+{
+	struct file *f = kzalloc(sizeof *f);
+	if (!f)
+		return NULL;
+	if (ino) {
+		inode_get(ino);
+	} else if ((ino = inode_new(mode))) {
+		ino->nlink = 0; /* in no directory */
+	} else {
+		kfree(f);
+		return NULL;
+	}
+	f->inode = ino;
+	f->ops = ops;
+	f->object = object;
+	f->flags = flags;
+	f->refs = 1;
+	f->path = kstrdup(name);
+	return f;
+}
+
+void file_get(struct file *f) { f->refs++; }
+
+void file_put(struct file *f)
+{
+	if (--f->refs > 0)
+		return;
+	while (f->watches)
+		f->watches->forget(f->watches);
+	if (f->ops->release)
+		f->ops->release(f);
+	file_flock_release(f);
+	if (f->inode)
+		inode_put(f->inode);
+	kfree(f->path);
+	kfree(f);
+}
+
+void file_flock_release(struct file *f)
+{
+	if (f->flock_mode == LOCK_SH)
+		f->inode->flock_shared--;
+	else if (f->flock_mode == LOCK_EX)
+		f->inode->flock_exclusive = NULL;
+	f->flock_mode = 0;
+}
+
+struct fd_table *fd_table_new(void)
+{
+	struct fd_table *t = kzalloc(sizeof *t);
+	if (t)
+		t->refs = 1;
+	return t;
+}
+
+int fd_install_at(struct fd_table *t, struct file *f, int fd, bool cloexec)
+{
+	if (fd < 0 || fd >= FD_MAX)
+		return -EBADF;
+	file_get(f);
+	struct file *old = t->files[fd];
+	t->files[fd] = f;
+	t->cloexec[fd] = cloexec;
+	if (old)
+		file_put(old);
+	return fd;
+}
+
+int fd_install(struct fd_table *t, struct file *f, int min_fd, bool cloexec)
+{
+	if (min_fd < 0 || min_fd >= FD_MAX)
+		return -EINVAL;
+	for (int fd = min_fd; fd < FD_MAX; fd++)
+		if (!t->files[fd])
+			return fd_install_at(t, f, fd, cloexec);
+	return -EMFILE;
+}
+
+int fd_install_new(struct fd_table *t, struct file *f, bool cloexec)
+{
+	if (!f)
+		return -ENOMEM;
+	int fd = fd_install(t, f, 0, cloexec);
+	file_put(f);
+	return fd;
+}
+
+struct file *fd_get(struct fd_table *t, int fd) { return fd >= 0 && fd < FD_MAX ? t->files[fd] : NULL; }
+
+int fd_close(struct fd_table *t, int fd)
+{
+	struct file *f = fd_get(t, fd);
+	if (!f)
+		return -EBADF;
+	t->files[fd] = NULL;
+	t->cloexec[fd] = false;
+	file_put(f);
+	return 0;
+}

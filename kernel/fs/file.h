@@ -1,0 +1,90 @@
+/* Open files and the per-process table of file descriptors. */
+#ifndef SOLE_FILE_H
+#define SOLE_FILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/mm/iobuf.h"
+
+struct inode;
+struct file;
+struct wait_queue;
+
+/* Something that watches a file and must let go of it at the file's last
+ * close (an epoll item): the file holds a list of them and calls forget on
+ * each, so the file layer needs to know nothing of the watcher. forget must
+ * unlink w from the file's list. */
+struct file_watch {
+	void (*forget)(struct file_watch *w);
+	struct file_watch *next;
+};
+
+struct file_ops {
+	long (*read)(struct file *f, struct iobuf buf, size_t len, uint64_t *pos);
+	long (*write)(struct file *f, struct iobuf buf, size_t len, uint64_t *pos);
+	long (*ioctl)(struct file *f, unsigned cmd, unsigned long arg);
+	void (*release)(struct file *f); /* the last reference is gone */
+	/* Readiness (kernel/fs/readiness.h): the EPOLL* events that hold now,
+	 * and in *queue (when queue is not NULL) the wait queue the object
+	 * wakes, with the events that may have changed, on every change of
+	 * state. NULL for files that are always ready (regular files,
+	 * directories): poll and select see them readable and writable, epoll
+	 * refuses them with EPERM, as on Linux. */
+	unsigned (*poll)(struct file *f, struct wait_queue **queue);
+	bool seekable;
+};
+
+struct file {
+	struct inode *inode;
+	const struct file_ops *ops;
+	uint64_t pos;
+	unsigned flags; /* O_ACCMODE, O_APPEND, O_NONBLOCK, ... as given to open */
+	int refs;
+	long private_data;          /* the device's own use (the console: its stream) */
+	void *snapshot;             /* a generated file's content, taken at open */
+	char *path;                 /* the absolute path it was opened by, for /proc/self/fd */
+	int flock_mode;             /* LOCK_SH or LOCK_EX while this file holds a flock */
+	void *object;               /* what an anonymous file stands for: its pipe, eventfd, ... */
+	struct file_watch *watches; /* epoll items watching this file (kernel/fs/epoll.c) */
+};
+
+/* Adds w to f's watches; file_watch_remove takes it off again. */
+void file_watch_add(struct file *f, struct file_watch *w);
+void file_watch_remove(struct file *f, struct file_watch *w);
+
+/* path may be NULL (a device without a name). */
+struct file *file_open_inode(struct inode *ino, unsigned flags, const char *path);
+/* A file outside the tree (a pipe end, an eventfd, an epoll set) on a fresh
+ * inode of the given mode, or on ino when it is not NULL. name is what
+ * /proc/self/fd shows ("pipe:[7]", "anon_inode:[eventfd]"). */
+struct file *file_open_anonymous(struct inode *ino, uint32_t mode, const struct file_ops *ops, void *object,
+                                 unsigned flags, const char *name);
+void file_get(struct file *f);
+void file_put(struct file *f);
+
+#define FD_MAX 1024 /* RLIMIT_NOFILE's soft limit, as on Debian */
+
+/* Drops a flock the file holds (done at its last close, and by LOCK_UN). */
+void file_flock_release(struct file *f);
+
+struct fd_table {
+	struct file *files[FD_MAX];
+	bool cloexec[FD_MAX];
+	int refs;
+};
+
+struct fd_table *fd_table_new(void);
+/* The lowest free descriptor >= min_fd, or -EMFILE. Takes a reference. */
+int fd_install(struct fd_table *t, struct file *f, int min_fd, bool cloexec);
+/* Installs a file just opened (NULL, when opening ran out of memory, gives
+ * -ENOMEM) at the lowest free descriptor, and drops the opener's reference,
+ * so a failure frees it: the descriptor or -errno. */
+int fd_install_new(struct fd_table *t, struct file *f, bool cloexec);
+/* Places f at fd, closing what was there. Takes a reference. */
+int fd_install_at(struct fd_table *t, struct file *f, int fd, bool cloexec);
+struct file *fd_get(struct fd_table *t, int fd);
+int fd_close(struct fd_table *t, int fd);
+
+#endif

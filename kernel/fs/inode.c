@@ -1,0 +1,283 @@
+/* Inodes, directory entries and regular-file data, see vfs.h. */
+#include "kernel/fs/vfs.h"
+
+#include <string.h>
+
+#include "kernel/errno.h"
+#include "kernel/mm/heap.h"
+#include "kernel/mm/layout.h"
+#include "kernel/mm/page.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/time.h"
+
+static uint64_t next_ino = 1;
+
+/* File data lives in whole pages, zeroed when they arrive. */
+static uint8_t *data_page_alloc(void)
+{
+	uint64_t phys = page_alloc(1);
+	return phys ? phys_to_virt(phys) : NULL;
+}
+
+static void data_page_free(uint8_t *page)
+{
+	if (page)
+		page_free(virt_to_phys(page), 1);
+}
+
+static void now(struct kstat_time *t)
+{
+	uint64_t ns = time_realtime_ns();
+	t->sec = (int64_t)(ns / 1000000000);
+	t->nsec = (long)(ns % 1000000000);
+}
+
+struct inode *inode_new(uint32_t mode)
+{
+	struct inode *ino = kzalloc(sizeof *ino);
+	if (!ino)
+		return NULL;
+	ino->ino = next_ino++;
+	ino->mode = mode;
+	ino->refs = 1;
+	now(&ino->mtime);
+	ino->atime = ino->ctime = ino->mtime;
+	return ino;
+}
+
+void inode_get(struct inode *ino) { ino->refs++; }
+
+static void free_data(struct inode *ino)
+{
+	if (S_ISREG(ino->mode)) {
+		for (size_t i = 0; i < ino->file.npages; i++)
+			data_page_free(ino->file.pages[i]);
+		kfree(ino->file.pages);
+	} else if (S_ISLNK(ino->mode)) {
+		kfree(ino->link_target);
+	} else if (S_ISDIR(ino->mode)) {
+		kfree(ino->dir.name);
+	}
+}
+
+void inode_put(struct inode *ino)
+{
+	if (--ino->refs > 0)
+		return;
+	free_data(ino);
+	kfree(ino);
+}
+
+void inode_touch(struct inode *ino, bool modified)
+{
+	now(&ino->ctime);
+	if (modified)
+		ino->mtime = ino->ctime;
+}
+
+struct inode *dir_lookup(struct inode *dir, const char *name, size_t len)
+{
+	for (struct dentry *d = dir->dir.children; d; d = d->next)
+		if (strlen(d->name) == len && !memcmp(d->name, name, len))
+			return d->inode;
+	return NULL;
+}
+
+int dir_link(struct inode *dir, const char *name, size_t len, struct inode *child)
+{
+	if (len > 255)
+		return -ENAMETOOLONG;
+	if (dir_lookup(dir, name, len))
+		return -EEXIST;
+	struct dentry *d = kmalloc(sizeof *d);
+	char *copy = kmalloc(len + 1);
+	if (!d || !copy) {
+		kfree(d);
+		kfree(copy);
+		return -ENOMEM;
+	}
+	memcpy(copy, name, len);
+	copy[len] = 0;
+	if (S_ISDIR(child->mode)) {
+		char *own = kmalloc(len + 1);
+		if (!own) {
+			kfree(d);
+			kfree(copy);
+			return -ENOMEM;
+		}
+		memcpy(own, copy, len + 1);
+		kfree(child->dir.name);
+		child->dir.name = own;
+		child->dir.parent = dir;
+		dir->nlink++;
+	}
+	d->name = copy;
+	d->inode = child;
+	d->next = dir->dir.children;
+	dir->dir.children = d;
+	child->nlink++;
+	inode_get(child);
+	inode_touch(dir, true);
+	return 0;
+}
+
+int dir_unlink(struct inode *dir, const char *name, size_t len)
+{
+	for (struct dentry **link = &dir->dir.children; *link; link = &(*link)->next) {
+		struct dentry *d = *link;
+		if (strlen(d->name) != len || memcmp(d->name, name, len))
+			continue;
+		*link = d->next;
+		if (S_ISDIR(d->inode->mode))
+			dir->nlink--;
+		d->inode->nlink--;
+		inode_touch(d->inode, false);
+		inode_put(d->inode);
+		kfree(d->name);
+		kfree(d);
+		inode_touch(dir, true);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+bool dir_is_empty(const struct inode *dir) { return dir->dir.children == NULL; }
+
+void inode_set_initrd_data(struct inode *ino, const uint8_t *data, uint64_t size)
+{
+	ino->file.initrd_data = data;
+	ino->size = size;
+}
+
+/* The page holding offset off, NULL for a hole. */
+static uint8_t *data_page(struct inode *ino, uint64_t off)
+{
+	size_t index = off / PAGE_SIZE;
+	return index < ino->file.npages ? ino->file.pages[index] : NULL;
+}
+
+long inode_read_buf(struct inode *ino, uint64_t off, struct iobuf dst, size_t len)
+{
+	if (off >= ino->size)
+		return 0;
+	if (len > ino->size - off)
+		len = ino->size - off;
+	if (ino->file.initrd_data)
+		return iobuf_put(dst, 0, ino->file.initrd_data + off, len) ? -EFAULT : (long)len;
+	size_t done = 0;
+	while (done < len) {
+		uint64_t at = off + done;
+		size_t in_page = PAGE_SIZE - at % PAGE_SIZE;
+		size_t n = in_page < len - done ? in_page : len - done;
+		uint8_t *page = data_page(ino, at);
+		int err = page ? iobuf_put(dst, done, page + at % PAGE_SIZE, n) : iobuf_zero(dst, done, n);
+		if (err)
+			return done ? (long)done : -EFAULT;
+		done += n;
+	}
+	return (long)done;
+}
+
+static int grow_page_table(struct inode *ino, size_t npages)
+{
+	if (npages <= ino->file.npages)
+		return 0;
+	uint8_t **pages = kzalloc(npages * sizeof *pages);
+	if (!pages)
+		return -ENOMEM;
+	if (ino->file.npages)
+		memcpy(pages, ino->file.pages, ino->file.npages * sizeof *pages);
+	kfree(ino->file.pages);
+	ino->file.pages = pages;
+	ino->file.npages = npages;
+	return 0;
+}
+
+/* The first write moves initrd-backed data into pages of the file's own. */
+static int take_ownership(struct inode *ino)
+{
+	const uint8_t *src = ino->file.initrd_data;
+	if (!src)
+		return 0;
+	size_t npages = PAGE_ALIGN_UP(ino->size) / PAGE_SIZE;
+	if (grow_page_table(ino, npages))
+		return -ENOMEM;
+	for (size_t i = 0; i < npages; i++) {
+		ino->file.pages[i] = data_page_alloc();
+		if (!ino->file.pages[i])
+			return -ENOMEM;
+		size_t n = ino->size - i * PAGE_SIZE < PAGE_SIZE ? ino->size - i * PAGE_SIZE : PAGE_SIZE;
+		memcpy(ino->file.pages[i], src + i * PAGE_SIZE, n);
+	}
+	ino->file.initrd_data = NULL;
+	return 0;
+}
+
+long inode_write_buf(struct inode *ino, uint64_t off, struct iobuf src, size_t len)
+{
+	if (off + len < off)
+		return -EFBIG;
+	int err = take_ownership(ino);
+	if (!err)
+		err = grow_page_table(ino, PAGE_ALIGN_UP(off + len) / PAGE_SIZE);
+	if (err)
+		return err;
+	size_t done = 0;
+	while (done < len) {
+		uint64_t at = off + done;
+		size_t index = at / PAGE_SIZE;
+		size_t n = PAGE_SIZE - at % PAGE_SIZE < len - done ? PAGE_SIZE - at % PAGE_SIZE : len - done;
+		if (!ino->file.pages[index] && !(ino->file.pages[index] = data_page_alloc()))
+			break;
+		if (iobuf_get(ino->file.pages[index] + at % PAGE_SIZE, src, done, n))
+			break;
+		done += n;
+	}
+	if (done == 0 && len)
+		return -EFAULT;
+	if (off + done > ino->size)
+		ino->size = off + done;
+	inode_touch(ino, true);
+	return (long)done;
+}
+
+uint64_t inode_initrd_page(struct inode *ino, uint64_t off)
+{
+	const uint8_t *data = ino->file.initrd_data;
+	if (!data || off + PAGE_SIZE > ino->size || ((uintptr_t)(data + off) & (PAGE_SIZE - 1)))
+		return 0;
+	return virt_to_phys(data + off);
+}
+
+uint64_t inode_page_for_mapping(struct inode *ino, uint64_t off)
+{
+	size_t index = off / PAGE_SIZE;
+	if (take_ownership(ino) || grow_page_table(ino, index + 1))
+		return 0;
+	if (!ino->file.pages[index] && !(ino->file.pages[index] = data_page_alloc()))
+		return 0;
+	return virt_to_phys(ino->file.pages[index]);
+}
+
+int inode_truncate(struct inode *ino, uint64_t size)
+{
+	int err = take_ownership(ino);
+	if (err)
+		return err;
+	size_t keep = PAGE_ALIGN_UP(size) / PAGE_SIZE;
+	for (size_t i = keep; i < ino->file.npages; i++) {
+		if (ino->shared_mappings && ino->file.pages[i]) {
+			memset(ino->file.pages[i], 0, PAGE_SIZE); /* still mapped: keep it, empty */
+			continue;
+		}
+		data_page_free(ino->file.pages[i]);
+		ino->file.pages[i] = NULL;
+	}
+	/* Bytes past the new end inside the last page must read as zeros if
+	 * the file grows again. */
+	if (size % PAGE_SIZE && keep && keep <= ino->file.npages && ino->file.pages[keep - 1])
+		memset(ino->file.pages[keep - 1] + size % PAGE_SIZE, 0, PAGE_SIZE - size % PAGE_SIZE);
+	ino->size = size;
+	inode_touch(ino, true);
+	return 0;
+}

@@ -1,0 +1,40 @@
+/* Lookups relative to the calling process, see lookup_at.h. */
+#include "kernel/fs/lookup_at.h"
+
+#include <linux/fcntl.h>
+
+#include "kernel/errno.h"
+#include "kernel/proc/process.h"
+
+struct file *current_file(int fd) { return fd_get(current_process()->files, fd); }
+
+int dirfd_start(int dirfd, const char *path, struct inode **start)
+{
+	if (path[0] == '/') {
+		*start = vfs_root();
+		return 0;
+	}
+	if (dirfd == AT_FDCWD) {
+		*start = current_process()->fs->cwd;
+		return 0;
+	}
+	struct file *f = current_file(dirfd);
+	if (!f)
+		return -EBADF;
+	if (!f->inode || !S_ISDIR(f->inode->mode))
+		return -ENOTDIR;
+	*start = f->inode;
+	return 0;
+}
+
+int lookup_at(int dirfd, const char *path, int flags, struct inode **out)
+{
+	struct inode *start;
+	int err = dirfd_start(dirfd, path, &start);
+	return err ? err : vfs_lookup(start, path, flags, out);
+}
+
+bool is_dot_or_dotdot(const char *name, size_t len)
+{
+	return (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.');
+}

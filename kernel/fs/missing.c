@@ -1,0 +1,37 @@
+/* The list of missing paths, see missing.h. Each distinct absolute path is
+ * kept once; past MAX_NOTED the list stops growing. */
+#include "kernel/fs/missing.h"
+
+#include <string.h>
+
+#include "kernel/console.h"
+#include "kernel/fs/vfs.h"
+#include "kernel/mm/heap.h"
+#include "kernel/proc/exit_report.h"
+
+#define MAX_NOTED 512
+
+static char *noted[MAX_NOTED];
+static int noted_count;
+
+void missing_note(struct inode *start, const char *path)
+{
+	char absolute[4096];
+	if (noted_count == MAX_NOTED || vfs_absolute_path(start, path, absolute, sizeof absolute) < 0)
+		return;
+	for (int i = 0; i < noted_count; i++)
+		if (!strcmp(noted[i], absolute))
+			return;
+	noted[noted_count] = kstrdup(absolute);
+	if (noted[noted_count])
+		noted_count++;
+}
+
+static void missing_report(void)
+{
+	for (int i = 0; i < noted_count; i++) {
+		console_write(WIRE_MISSING, noted[i], strlen(noted[i]));
+		console_write(WIRE_MISSING, "\n", 1);
+	}
+}
+EXIT_REPORT(missing_report);

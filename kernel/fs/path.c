@@ -1,0 +1,194 @@
+/* Path resolution over the in-memory tree, with Linux's rules for ".",
+ * "..", trailing slashes and symlinks (ELOOP after 40). */
+#include <string.h>
+
+#include "kernel/errno.h"
+#include "kernel/fs/vfs.h"
+
+static struct inode *root;
+
+struct inode *vfs_root(void)
+{
+	if (!root) {
+		root = inode_new(S_IFDIR | 0755);
+		root->nlink = 2;
+	}
+	return root;
+}
+
+static struct inode *parent_of(struct inode *dir) { return dir->dir.parent ? dir->dir.parent : vfs_root(); }
+
+static int walk(struct inode *start, const char *path, size_t len, int flags, int depth, struct inode **out);
+
+static int follow_link(struct inode *dir, struct inode *link, int flags, int depth, struct inode **out)
+{
+	if (depth >= MAX_SYMLINK_DEPTH)
+		return -ELOOP;
+	const char *target = link->link_target;
+	return walk(dir, target, strlen(target), flags | LOOKUP_FOLLOW, depth + 1, out);
+}
+
+static int walk(struct inode *start, const char *path, size_t len, int flags, int depth, struct inode **out)
+{
+	if (len == 0)
+		return -ENOENT;
+	struct inode *cur = path[0] == '/' ? vfs_root() : start;
+	size_t i = 0;
+	bool trailing_slash = path[len - 1] == '/';
+	while (i < len) {
+		while (i < len && path[i] == '/')
+			i++;
+		if (i == len)
+			break;
+		size_t begin = i;
+		while (i < len && path[i] != '/')
+			i++;
+		size_t clen = i - begin;
+		const char *comp = path + begin;
+		size_t rest = i;
+		while (rest < len && path[rest] == '/')
+			rest++;
+		bool last = rest == len;
+		if (!S_ISDIR(cur->mode))
+			return -ENOTDIR;
+		if (clen > 255)
+			return -ENAMETOOLONG;
+		if (clen == 1 && comp[0] == '.')
+			continue;
+		if (clen == 2 && comp[0] == '.' && comp[1] == '.') {
+			cur = parent_of(cur);
+			continue;
+		}
+		dir_refresh(cur);
+		struct inode *child = dir_lookup(cur, comp, clen);
+		if (!child)
+			return -ENOENT;
+		if (S_ISLNK(child->mode) && (!last || trailing_slash || (flags & LOOKUP_FOLLOW))) {
+			int inner = last ? (flags & LOOKUP_DIRECTORY) : LOOKUP_DIRECTORY;
+			int err = follow_link(cur, child, inner, depth, &child);
+			if (err)
+				return err;
+		}
+		cur = child;
+	}
+	if ((trailing_slash || (flags & LOOKUP_DIRECTORY)) && !S_ISDIR(cur->mode))
+		return -ENOTDIR;
+	*out = cur;
+	return 0;
+}
+
+int vfs_lookup(struct inode *start, const char *path, int flags, struct inode **out)
+{
+	return walk(start, path, strlen(path), flags, 0, out);
+}
+
+int vfs_lookup_parent(struct inode *start, const char *path, struct inode **parent, const char **name, size_t *name_len)
+{
+	size_t len = strlen(path);
+	if (len == 0)
+		return -ENOENT;
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	size_t slash = len;
+	while (slash > 0 && path[slash - 1] != '/')
+		slash--;
+	*name = path + slash;
+	*name_len = len - slash;
+	if (*name_len == 0) /* "/" itself */
+		return -EBUSY;
+	if (*name_len > 255)
+		return -ENAMETOOLONG;
+	if (slash == 0) {
+		*parent = start;
+	} else {
+		int err = walk(start, path, slash, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, 0, parent);
+		if (err)
+			return err;
+	}
+	return S_ISDIR((*parent)->mode) ? 0 : -ENOTDIR;
+}
+
+long vfs_dir_path(struct inode *dir, char *buf, size_t size)
+{
+	/* Build from the end of buf, then move to the front. */
+	size_t at = size;
+	if (at == 0)
+		return -ERANGE;
+	buf[--at] = 0;
+	for (struct inode *d = dir; d != vfs_root() && d->dir.parent; d = d->dir.parent) {
+		size_t n = strlen(d->dir.name);
+		if (at < n + 1)
+			return -ERANGE;
+		at -= n;
+		memcpy(buf + at, d->dir.name, n);
+		buf[--at] = '/';
+	}
+	if (at == size - 1) {
+		if (at < 1)
+			return -ERANGE;
+		buf[--at] = '/';
+	}
+	size_t len = size - 1 - at;
+	memmove(buf, buf + at, len + 1);
+	return (long)len;
+}
+
+long vfs_absolute_path(struct inode *start, const char *path, char *buf, size_t size)
+{
+	size_t len = 0;
+	if (path[0] != '/') {
+		long n = vfs_dir_path(start, buf, size);
+		if (n < 0)
+			return n;
+		len = n == 1 ? 0 : (size_t)n; /* "/" contributes nothing before the next "/" */
+	}
+	for (const char *p = path; *p;) {
+		while (*p == '/')
+			p++;
+		const char *end = p;
+		while (*end && *end != '/')
+			end++;
+		size_t clen = (size_t)(end - p);
+		if (clen == 0 || (clen == 1 && p[0] == '.')) {
+			/* nothing */
+		} else if (clen == 2 && p[0] == '.' && p[1] == '.') {
+			while (len > 0 && buf[--len] != '/')
+				;
+		} else {
+			if (len + 1 + clen + 1 > size)
+				return -ENAMETOOLONG;
+			buf[len++] = '/';
+			memcpy(buf + len, p, clen);
+			len += clen;
+		}
+		p = end;
+	}
+	if (len == 0) {
+		if (size < 2)
+			return -ENAMETOOLONG;
+		buf[len++] = '/';
+	}
+	buf[len] = 0;
+	return (long)len;
+}
+
+void vfs_fill_stat(const struct inode *ino, struct stat *st)
+{
+	memset(st, 0, sizeof *st);
+	st->st_dev = 1;
+	st->st_ino = ino->ino;
+	st->st_nlink = ino->nlink ? ino->nlink : 1;
+	st->st_mode = ino->mode;
+	st->st_uid = ino->uid;
+	st->st_gid = ino->gid;
+	st->st_rdev = ino->rdev;
+	st->st_size = (long)ino->size;
+	st->st_blksize = 4096;
+	st->st_blocks = (long)((ino->size + 511) / 512);
+	st->st_atime = ino->atime.sec;
+	st->st_atime_nsec = (unsigned long)ino->atime.nsec;
+	st->st_mtime = ino->mtime.sec;
+	st->st_mtime_nsec = (unsigned long)ino->mtime.nsec;
+	st->st_ctime = ino->ctime.sec;
+	st->st_ctime_nsec = (unsigned long)ino->ctime.nsec;
+}

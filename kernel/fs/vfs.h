@@ -1,0 +1,136 @@
+/* The in-memory file tree: directories, regular files, symlinks and
+ * character devices. The initrd populates it at boot; its regular files are
+ * served from the initrd in place until written (then they own pages), so
+ * the tree is the read-only image and the writable tmpfs overlay at once. */
+#ifndef SOLE_VFS_H
+#define SOLE_VFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <asm/stat.h>
+#include "kernel/mm/iobuf.h"
+
+#include <linux/stat.h>
+
+struct file;
+struct strbuf;
+struct unix_sock;
+struct wait_queue;
+
+struct kstat_time {
+	int64_t sec;
+	long nsec;
+};
+
+/* A character device: /dev/null, /dev/console and their like. */
+struct chardev {
+	long (*read)(struct file *f, struct iobuf buf, size_t len);
+	long (*write)(struct file *f, struct iobuf buf, size_t len);
+	long (*ioctl)(struct file *f, unsigned cmd, unsigned long arg);
+	unsigned (*poll)(struct file *f, struct wait_queue **queue); /* as file_ops.poll */
+};
+
+struct dentry {
+	char *name;
+	struct inode *inode;
+	struct dentry *next;
+};
+
+struct inode {
+	uint64_t ino;
+	uint32_t mode; /* S_IFMT type and permission bits */
+	uint32_t nlink;
+	uint32_t uid, gid;
+	uint64_t size;
+	uint32_t rdev;
+	struct kstat_time atime, mtime, ctime;
+	int refs; /* open files, mappings and the tree's own link */
+	/* flock(2) state: how many open files hold it shared, or which one
+	 * holds it exclusively. */
+	int flock_shared;
+	struct file *flock_exclusive;
+	int shared_mappings; /* MAP_SHARED areas over the file: its pages stay put */
+	union {
+		struct {
+			struct dentry *children;
+			struct inode *parent;
+			char *name; /* its name in the parent, for getcwd */
+			/* For /proc: brings the entries up to date before use. */
+			void (*refresh)(struct inode *dir);
+		} dir;
+		struct {
+			const uint8_t *initrd_data; /* read-only, until the first write */
+			uint8_t **pages;            /* owned pages; NULL entries are holes */
+			size_t npages;
+			/* For /proc: the content, written afresh at each open. */
+			void (*generate)(struct strbuf *out);
+		} file;
+		char *link_target;
+		const struct chardev *dev;
+		/* S_IFSOCK: the AF_UNIX socket bound to this name, NULL once it
+		 * has closed (kernel/net/unix_address.c). */
+		struct unix_sock *bound_unix;
+	};
+};
+
+#define MAX_SYMLINK_DEPTH 40
+
+/* The root of the tree. */
+struct inode *vfs_root(void);
+struct inode *inode_new(uint32_t mode);
+void inode_get(struct inode *ino);
+void inode_put(struct inode *ino);
+void inode_touch(struct inode *ino, bool modified);
+
+/* Directory entries. */
+static inline void dir_refresh(struct inode *dir)
+{
+	if (dir->dir.refresh)
+		dir->dir.refresh(dir);
+}
+struct inode *dir_lookup(struct inode *dir, const char *name, size_t len);
+int dir_link(struct inode *dir, const char *name, size_t len, struct inode *child);
+int dir_unlink(struct inode *dir, const char *name, size_t len);
+bool dir_is_empty(const struct inode *dir);
+
+/* Regular file data. */
+long inode_read_buf(struct inode *ino, uint64_t off, struct iobuf buf, size_t len);
+long inode_write_buf(struct inode *ino, uint64_t off, struct iobuf buf, size_t len);
+static inline long inode_read(struct inode *ino, uint64_t off, void *kbuf, size_t len)
+{
+	return inode_read_buf(ino, off, kernel_buf(kbuf), len);
+}
+int inode_truncate(struct inode *ino, uint64_t size);
+/* Pages for mappings (physical addresses, 0 when there is none): the
+ * file's own page at off, made on demand for MAP_SHARED; or the initrd page
+ * holding off, when the file is still served in place from a page-aligned
+ * spot of the initrd. */
+uint64_t inode_page_for_mapping(struct inode *ino, uint64_t off);
+uint64_t inode_initrd_page(struct inode *ino, uint64_t off);
+/* Points a new file at initrd bytes, served in place. */
+void inode_set_initrd_data(struct inode *ino, const uint8_t *data, uint64_t size);
+
+/* Path resolution. start is the directory relative paths begin at. */
+#define LOOKUP_FOLLOW 0x1    /* follow a symlink in the last component */
+#define LOOKUP_DIRECTORY 0x2 /* the result must be a directory */
+int vfs_lookup(struct inode *start, const char *path, int flags, struct inode **out);
+/* Resolves all but the last component; *name points into path. */
+int vfs_lookup_parent(struct inode *start, const char *path, struct inode **parent, const char **name,
+                      size_t *name_len);
+/* Writes the absolute path of a directory; returns its length or -errno. */
+long vfs_dir_path(struct inode *dir, char *buf, size_t size);
+/* The absolute, normalised form of path as seen from start ("." and ".."
+ * folded, symlinks left alone). Returns its length or -errno. */
+long vfs_absolute_path(struct inode *start, const char *path, char *buf, size_t size);
+void vfs_fill_stat(const struct inode *ino, struct stat *st);
+
+/* Boot: the tree from the initrd cpio, plus /dev and /proc. */
+/* Fills the tree from a cpio (newc) archive. The boot configuration file
+ * is handed back instead of entering the tree. */
+int initrd_populate(const uint8_t *archive, size_t size, const uint8_t **boot_config, size_t *boot_config_len);
+void devfs_populate(void);
+void procfs_populate(const char *exe_path);
+
+#endif

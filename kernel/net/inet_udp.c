@@ -1,0 +1,338 @@
+/* UDP sockets (SOCK_DGRAM over AF_INET and AF_INET6) on lwIP's raw API.
+ * Received datagrams wait in a queue bounded by SO_RCVBUF (a datagram
+ * arriving at a full queue is dropped, as Linux drops it) with their source
+ * and destination; a send copies the app's data once, into the pbuf lwIP
+ * sends. lwIP does not pass ICMP errors to UDP, so a connected socket never
+ * sees ECONNREFUSED. */
+#include <asm/ioctls.h>
+#include <linux/eventpoll.h>
+#include <linux/sockios.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include "kernel/errno.h"
+#include "kernel/mm/heap.h"
+#include "kernel/mm/uaccess.h"
+#include "lwip/netif.h"
+#include "lwip/udp.h"
+#include "kernel/fs/readiness.h"
+#include "kernel/net/inet.h"
+
+/* The largest payload: what fits a 16-bit IP length with the UDP header,
+ * and for IPv6 what fits lwIP's 16-bit pbuf with the IPv6 header (Linux
+ * allows 65527 there). */
+#define UDP_MAX_PAYLOAD_IP4 (0xffff - 20 - 8)
+#define UDP_MAX_PAYLOAD_IP6 (0xffff - 40 - 8)
+/* What a queued datagram costs beyond its payload, against SO_RCVBUF
+ * (Linux counts an skb's truesize). */
+#define UDP_DATAGRAM_OVERHEAD 256
+
+struct udp_datagram {
+	struct udp_datagram *next;
+	struct pbuf *p;
+	ip_addr_t from, to; /* source, and destination for IP_PKTINFO */
+	uint16_t from_port;
+	uint8_t if_index; /* the interface it came in on */
+};
+
+struct inet_udp {
+	struct inet_sock inet;
+	struct udp_datagram *head, *tail;
+	size_t queued; /* bytes charged against SO_RCVBUF */
+};
+
+static const struct socket_ops udp_ops;
+
+static struct inet_udp *udp_of(const struct socket *s) { return s->proto; }
+
+static bool udp_connected(const struct inet_udp *u) { return u->inet.pcb.udp->flags & UDP_FLAGS_CONNECTED; }
+
+static size_t datagram_cost(const struct udp_datagram *d) { return d->p->tot_len + UDP_DATAGRAM_OVERHEAD; }
+
+static void udp_on_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr, u16_t port)
+{
+	struct inet_udp *u = arg;
+	(void)pcb;
+	struct udp_datagram *d = NULL;
+	if (u->queued < (size_t)u->inet.socket->rcvbuf)
+		d = kmalloc(sizeof *d);
+	if (!d) {
+		pbuf_free(p);
+		return;
+	}
+	*d = (struct udp_datagram){.p = p, .from_port = port, .if_index = netif_get_index(ip_current_input_netif())};
+	ip_addr_copy(d->from, *addr);
+	ip_addr_copy(d->to, *ip_current_dest_addr());
+	if (u->tail)
+		u->tail->next = d;
+	else
+		u->head = d;
+	u->tail = d;
+	u->queued += datagram_cost(d);
+	socket_notify(u->inet.socket, EPOLLIN | EPOLLRDNORM);
+}
+
+static void udp_dequeue(struct inet_udp *u)
+{
+	struct udp_datagram *d = u->head;
+	u->head = d->next;
+	if (!u->head)
+		u->tail = NULL;
+	u->queued -= datagram_cost(d);
+	pbuf_free(d->p);
+	kfree(d);
+}
+
+int inet_udp_create(struct socket *s)
+{
+	struct inet_udp *u = kzalloc(sizeof *u);
+	if (!u)
+		return -ENOMEM;
+	inet_sock_init(&u->inet, s);
+	struct udp_pcb *pcb = udp_new_ip_type(u->inet.v6 ? IPADDR_TYPE_ANY : IPADDR_TYPE_V4);
+	if (!pcb) {
+		inet_sock_release(&u->inet);
+		kfree(u);
+		return -ENOMEM;
+	}
+	u->inet.pcb.udp = pcb;
+	inet_pcb_apply_options(&u->inet);
+	udp_recv(pcb, udp_on_recv, u);
+	s->ops = &udp_ops;
+	return 0;
+}
+
+static void udp_release(struct socket *s)
+{
+	struct inet_udp *u = udp_of(s);
+	udp_remove(u->inet.pcb.udp);
+	while (u->head)
+		udp_dequeue(u);
+	inet_sock_release(&u->inet);
+	kfree(u);
+}
+
+static int udp_bind_op(struct socket *s, const struct sockaddr *addr, socklen_t len)
+{
+	struct inet_udp *u = udp_of(s);
+	ip_addr_t ip;
+	uint16_t port;
+	int err = inet_address_parse(&u->inet, addr, len, INET_ADDRESS_BIND, &ip, &port);
+	if (err)
+		return err;
+	if (u->inet.pcb.udp->local_port)
+		return -EINVAL;
+	err_t lwip_err = udp_bind(u->inet.pcb.udp, &ip, port);
+	return lwip_err == ERR_BUF ? -EADDRINUSE : inet_errno(lwip_err); /* ERR_BUF: no free port */
+}
+
+static int udp_connect_op(struct socket *s, const struct sockaddr *addr, socklen_t len, bool nonblock,
+                          uint64_t deadline)
+{
+	struct inet_udp *u = udp_of(s);
+	(void)nonblock;
+	(void)deadline;
+	if (len >= sizeof addr->sa_family && addr->sa_family == AF_UNSPEC) {
+		udp_disconnect(u->inet.pcb.udp);
+		return 0;
+	}
+	ip_addr_t ip;
+	uint16_t port;
+	int err = inet_address_parse(&u->inet, addr, len, INET_ADDRESS_DATAGRAM, &ip, &port);
+	if (err)
+		return err;
+	err_t lwip_err = udp_connect(u->inet.pcb.udp, &ip, port);
+	return lwip_err == ERR_BUF ? -EAGAIN : inet_errno(lwip_err); /* no free port: Linux's EAGAIN */
+}
+
+static long udp_sendmsg_op(struct socket *s, struct socket_msg *m)
+{
+	struct inet_udp *u = udp_of(s);
+	struct udp_pcb *pcb = u->inet.pcb.udp;
+	if (m->flags & MSG_OOB)
+		return -EOPNOTSUPP;
+	if (u->inet.snd_shutdown)
+		return -EPIPE;
+	ip_addr_t dest;
+	uint16_t port;
+	if (m->addr) {
+		int err = inet_address_parse(&u->inet, (const struct sockaddr *)m->addr, m->addr_len,
+		                             INET_ADDRESS_DATAGRAM, &dest, &port);
+		if (err)
+			return err;
+		if (port == 0)
+			return -EINVAL;
+	} else if (udp_connected(u)) {
+		ip_addr_copy(dest, pcb->remote_ip);
+		port = pcb->remote_port;
+	} else {
+		return -EDESTADDRREQ;
+	}
+	size_t len = m->data.remaining;
+	if (len > (IP_IS_V6_VAL(dest) ? UDP_MAX_PAYLOAD_IP6 : UDP_MAX_PAYLOAD_IP4))
+		return -EMSGSIZE;
+	if (IP_IS_V4_VAL(dest) && ip4_addr_get_u32(ip_2_ip4(&dest)) == IPADDR_BROADCAST && !s->broadcast)
+		return -EACCES;
+	struct pbuf *p = pbuf_alloc(PBUF_TRANSPORT, (u16_t)len, PBUF_RAM);
+	if (!p)
+		return -ENOBUFS;
+	if (io_iter_copy_from(p->payload, &m->data, len)) {
+		pbuf_free(p);
+		return -EFAULT;
+	}
+	err_t err = udp_sendto(pcb, p, &dest, port);
+	pbuf_free(p);
+	inet_deliver();
+	return err == ERR_OK ? (long)len : inet_errno(err);
+}
+
+/* Appends one control message to m's ancillary data at *used: MSG_CTRUNC
+ * when it does not fit. */
+static void put_cmsg(struct socket_msg *m, size_t room, size_t *used, int level, int type, const void *data, size_t len)
+{
+	if (!m->control || *used + CMSG_SPACE(len) > room) {
+		m->out_flags |= MSG_CTRUNC;
+		return;
+	}
+	struct cmsghdr header = {.cmsg_len = CMSG_LEN(len), .cmsg_level = level, .cmsg_type = type};
+	uint8_t *at = (uint8_t *)m->control + *used;
+	memcpy(at, &header, sizeof header);
+	memcpy(at + CMSG_LEN(0), data, len);
+	*used += CMSG_SPACE(len);
+}
+
+/* IP_PKTINFO and IPV6_PKTINFO for a datagram, when asked for. */
+static void put_pktinfo(const struct inet_udp *u, const struct udp_datagram *d, struct socket_msg *m)
+{
+	size_t room = m->control_len, used = 0;
+	if (u->inet.pktinfo && IP_IS_V4_VAL(d->to)) {
+		struct in_pktinfo info = {.ipi_ifindex = d->if_index};
+		info.ipi_spec_dst.s_addr = info.ipi_addr.s_addr = ip4_addr_get_u32(ip_2_ip4(&d->to));
+		put_cmsg(m, room, &used, IPPROTO_IP, IP_PKTINFO, &info, sizeof info);
+	}
+	if (u->inet.pktinfo6) {
+		struct sockaddr_storage to;
+		inet_address_format(&u->inet, &d->to, 0, &to);
+		struct in6_pktinfo info = {.ipi6_ifindex = d->if_index,
+		                           .ipi6_addr = ((const struct sockaddr_in6 *)&to)->sin6_addr};
+		put_cmsg(m, room, &used, IPPROTO_IPV6, IPV6_PKTINFO, &info, sizeof info);
+	}
+	m->control_len = used;
+}
+
+static long udp_recvmsg_op(struct socket *s, struct socket_msg *m)
+{
+	struct inet_udp *u = udp_of(s);
+	if (m->flags & MSG_ERRQUEUE)
+		return -EAGAIN; /* nothing is ever queued there */
+	while (!u->head) {
+		if (s->error)
+			return inet_take_error(s);
+		if (m->nonblock) /* Linux looks at a shutdown only once it would wait */
+			return -EAGAIN;
+		if (u->inet.rcv_shutdown)
+			return 0;
+		long err = readiness_wait(&s->wait, m->deadline);
+		if (err)
+			return err;
+	}
+	const struct udp_datagram *d = u->head;
+	size_t len = d->p->tot_len, n = len < m->data.remaining ? len : m->data.remaining;
+	int err = inet_pbuf_copy_out(d->p, 0, &m->data, n);
+	if (n < len)
+		m->out_flags |= MSG_TRUNC;
+	if (m->addr)
+		m->addr_len = inet_address_format(&u->inet, &d->from, d->from_port, m->addr);
+	put_pktinfo(u, d, m);
+	if (!(m->flags & MSG_PEEK))
+		udp_dequeue(u); /* a copy that faulted loses the datagram, as on Linux */
+	if (err)
+		return err;
+	return (long)(m->flags & MSG_TRUNC ? len : n);
+}
+
+/* Linux marks even an unconnected socket shut down (waking its readers)
+ * and then answers ENOTCONN. */
+static int udp_shutdown_op(struct socket *s, int how)
+{
+	struct inet_udp *u = udp_of(s);
+	int err = inet_shutdown_flags(&u->inet, how);
+	if (err)
+		return err;
+	socket_notify(s, EPOLLIN | EPOLLRDNORM | EPOLLRDHUP | EPOLLHUP);
+	return udp_connected(u) ? 0 : -ENOTCONN;
+}
+
+static int udp_getname_op(struct socket *s, struct sockaddr_storage *addr, socklen_t *len, bool peer)
+{
+	struct inet_udp *u = udp_of(s);
+	const struct udp_pcb *pcb = u->inet.pcb.udp;
+	if (peer) {
+		if (!udp_connected(u))
+			return -ENOTCONN;
+		*len = inet_address_format(&u->inet, &pcb->remote_ip, pcb->remote_port, addr);
+		return 0;
+	}
+	/* Connected while bound to the wildcard: the address its datagrams
+	 * leave from, as Linux shows it. */
+	ip_addr_t local;
+	ip_addr_copy(local, pcb->local_ip);
+	if (udp_connected(u) && ip_addr_isany(&local))
+		inet_address_source_for(&pcb->remote_ip, &local);
+	*len = inet_address_format(&u->inet, &local, pcb->local_port, addr);
+	return 0;
+}
+
+static int udp_setsockopt_op(struct socket *s, int level, int name, const void *value, socklen_t len)
+{
+	if (level == IPPROTO_UDP)
+		return -ENOPROTOOPT; /* UDP_CORK, UDP_SEGMENT, UDP_GRO: not here */
+	return inet_setsockopt(&udp_of(s)->inet, level, name, value, len);
+}
+
+static int udp_getsockopt_op(struct socket *s, int level, int name, void *value, socklen_t *len)
+{
+	if (level == IPPROTO_UDP)
+		return -ENOPROTOOPT;
+	return inet_getsockopt(&udp_of(s)->inet, level, name, value, len);
+}
+
+static unsigned udp_poll_op(struct socket *s)
+{
+	struct inet_udp *u = udp_of(s);
+	unsigned events = inet_poll_common(&u->inet) | EPOLLOUT | EPOLLWRNORM;
+	if (u->head)
+		events |= EPOLLIN | EPOLLRDNORM;
+	return events;
+}
+
+static int udp_ioctl_op(struct socket *s, unsigned cmd, unsigned long arg)
+{
+	struct inet_udp *u = udp_of(s);
+	int val;
+	switch (cmd) {
+	case SIOCINQ: /* FIONREAD: the next datagram's size, as Linux answers */
+		val = u->head ? u->head->p->tot_len : 0;
+		break;
+	case SIOCOUTQ: /* datagrams leave at once */
+		val = 0;
+		break;
+	default:
+		return -ENOTTY;
+	}
+	return copy_to_user((void *)arg, &val, sizeof val) ? -EFAULT : 0;
+}
+
+static const struct socket_ops udp_ops = {
+    .bind = udp_bind_op,
+    .connect = udp_connect_op,
+    .sendmsg = udp_sendmsg_op,
+    .recvmsg = udp_recvmsg_op,
+    .shutdown = udp_shutdown_op,
+    .getname = udp_getname_op,
+    .setsockopt = udp_setsockopt_op,
+    .getsockopt = udp_getsockopt_op,
+    .poll = udp_poll_op,
+    .ioctl = udp_ioctl_op,
+    .release = udp_release,
+};

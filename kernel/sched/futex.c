@@ -1,0 +1,170 @@
+/* Futex queues: threads wait on a word of the app's memory until another
+ * thread wakes them. Waiters hang in hashed wait queues keyed by the word's
+ * address (one address space, so private and shared futexes agree). Also
+ * the futex side of thread exit: the clear-child-tid wake and robust lists. */
+#include "kernel/sched/futex.h"
+
+#include <linux/futex.h>
+
+#include "kernel/errno.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/proc/process.h"
+#include "kernel/sched/wait.h"
+
+#define BUCKETS 64
+#define ROBUST_LIST_LIMIT 2048
+
+static struct wait_queue buckets[BUCKETS];
+
+static struct wait_queue *bucket_of(uintptr_t key) { return &buckets[(key >> 2) % BUCKETS]; }
+
+int futex_wake(uintptr_t key, int count, uint32_t bits)
+{
+	struct wait_queue *q = bucket_of(key);
+	int woken = 0;
+	for (struct waiter *w = q->head, *next; w && woken < count; w = next) {
+		next = w->next;
+		if (w->key == key && (w->bitset & bits)) {
+			wait_remove(w);
+			sched_wake(w->thread, WAKE_EVENT);
+			woken++;
+		}
+	}
+	return woken;
+}
+
+int futex_requeue(uintptr_t from, uintptr_t to, int count)
+{
+	struct wait_queue *q = bucket_of(from);
+	int moved = 0;
+	for (struct waiter *w = q->head, *next; w && moved < count; w = next) {
+		next = w->next;
+		if (w->key != from)
+			continue;
+		wait_remove(w);
+		w->key = to;
+		wait_add(bucket_of(to), w, w->thread);
+		moved++;
+	}
+	return moved;
+}
+
+static long resume_wait(struct restart_block *r);
+
+long futex_wait(uint32_t *uaddr, uint32_t val, uint64_t deadline, uint32_t bitset)
+{
+	uint32_t now_value;
+	if (copy_from_user(&now_value, uaddr, sizeof now_value))
+		return -EFAULT;
+	if (now_value != val)
+		return -EAGAIN;
+	struct waiter w = {.bitset = bitset, .key = (uintptr_t)uaddr};
+	wait_add(bucket_of(w.key), &w, current_thread());
+	enum wake_reason why = sched_block(deadline);
+	wait_remove(&w);
+	switch (why) {
+	case WAKE_EVENT:
+		return 0;
+	case WAKE_TIMEOUT:
+		return -ETIMEDOUT;
+	default:
+		/* As Linux: an untimed wait reruns under SA_RESTART; a timed one
+		 * fails with EINTR after a handler, else resumes to its deadline. */
+		if (!deadline)
+			return -ERESTARTSYS;
+		return signal_restart_block(resume_wait, (uint64_t)uaddr, val, deadline, bitset);
+	}
+}
+
+static long resume_wait(struct restart_block *r)
+{
+	return futex_wait((uint32_t *)r->arg[0], (uint32_t)r->arg[1], r->arg[2], (uint32_t)r->arg[3]);
+}
+
+int futex_wake_op(uint32_t *uaddr2, unsigned encoded, bool *condition)
+{
+	unsigned op = (encoded >> 28) & 7, cmp = (encoded >> 24) & 15;
+	int oparg = (int)((encoded >> 12) & 0xfff), cmparg = (int)(encoded & 0xfff);
+	if ((encoded >> 28) & FUTEX_OP_OPARG_SHIFT)
+		oparg = 1 << (oparg & 31);
+	int old;
+	if (copy_from_user(&old, uaddr2, sizeof old))
+		return -EFAULT;
+	int new;
+	switch (op) {
+	case FUTEX_OP_SET:
+		new = oparg;
+		break;
+	case FUTEX_OP_ADD:
+		new = old + oparg;
+		break;
+	case FUTEX_OP_OR:
+		new = old | oparg;
+		break;
+	case FUTEX_OP_ANDN:
+		new = old & ~oparg;
+		break;
+	case FUTEX_OP_XOR:
+		new = old ^ oparg;
+		break;
+	default:
+		return -ENOSYS;
+	}
+	switch (cmp) {
+	case FUTEX_OP_CMP_EQ:
+		*condition = old == cmparg;
+		break;
+	case FUTEX_OP_CMP_NE:
+		*condition = old != cmparg;
+		break;
+	case FUTEX_OP_CMP_LT:
+		*condition = old < cmparg;
+		break;
+	case FUTEX_OP_CMP_LE:
+		*condition = old <= cmparg;
+		break;
+	case FUTEX_OP_CMP_GT:
+		*condition = old > cmparg;
+		break;
+	case FUTEX_OP_CMP_GE:
+		*condition = old >= cmparg;
+		break;
+	default:
+		return -ENOSYS;
+	}
+	return copy_to_user(uaddr2, &new, sizeof new) ? -EFAULT : 0;
+}
+
+/* One robust-list entry of a dying thread: mark the lock's owner dead and
+ * wake a waiter, as Linux's handle_futex_death does. */
+static void release_robust_lock(uint32_t *word, int tid)
+{
+	uint32_t value;
+	if ((uintptr_t)word & 3 || copy_from_user(&value, word, sizeof value))
+		return;
+	if ((value & FUTEX_TID_MASK) != (uint32_t)tid)
+		return;
+	uint32_t died = (value & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
+	if (copy_to_user(word, &died, sizeof died))
+		return;
+	if (value & FUTEX_WAITERS)
+		futex_wake((uintptr_t)word, 1, FUTEX_BITSET_MATCH_ANY);
+}
+
+void futex_exit_robust_list(struct thread *t)
+{
+	struct robust_list_head head;
+	if (!t->robust_list || copy_from_user(&head, (void *)t->robust_list, sizeof head))
+		return;
+	uintptr_t entry = (uintptr_t)head.list.next;
+	for (int n = 0; entry != t->robust_list && n < ROBUST_LIST_LIMIT; n++) {
+		struct robust_list next;
+		if (copy_from_user(&next, (void *)(entry & ~1ul), sizeof next))
+			return;
+		if ((entry & ~1ul) != (uintptr_t)head.list_op_pending)
+			release_robust_lock((uint32_t *)((entry & ~1ul) + head.futex_offset), t->tid);
+		entry = (uintptr_t)next.next;
+	}
+	if (head.list_op_pending)
+		release_robust_lock((uint32_t *)((uintptr_t)head.list_op_pending + head.futex_offset), t->tid);
+}
