@@ -124,8 +124,19 @@ long sys_madvise(unsigned long addr, unsigned long length, int advice)
 {
 	if (addr & (PAGE_SIZE - 1))
 		return -EINVAL;
-	if (advice == MADV_DONTNEED)
-		return as_discard(current_process()->as, addr, length);
+	struct addrspace *as = current_process()->as;
+	switch (advice) {
+	case MADV_DONTNEED:
+		return as_discard(as, addr, length);
+	case MADV_DONTFORK:
+		return as_set_flags(as, addr, length, VMA_DONTFORK, 0);
+	case MADV_DOFORK:
+		return as_set_flags(as, addr, length, 0, VMA_DONTFORK);
+	case MADV_WIPEONFORK:
+		return as_set_flags(as, addr, length, VMA_WIPEONFORK, 0);
+	case MADV_KEEPONFORK:
+		return as_set_flags(as, addr, length, 0, VMA_WIPEONFORK);
+	}
 	return 0; /* other advice is a hint Linux may ignore too */
 }
 

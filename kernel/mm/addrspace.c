@@ -220,6 +220,29 @@ int as_protect(struct addrspace *as, uintptr_t start, size_t len, uint32_t prot)
 	return 0;
 }
 
+int as_set_flags(struct addrspace *as, uintptr_t start, size_t len, uint32_t set, uint32_t clear)
+{
+	len = PAGE_ALIGN_UP(len);
+	if (!range_ok(start, len))
+		return len ? -EINVAL : 0;
+	uintptr_t end = start + len;
+	if (!vma_first_overlap(&as->vmas, start, end))
+		return -ENOMEM;
+	/* Linux wipes on fork only private anonymous memory. */
+	if (set & VMA_WIPEONFORK)
+		for (struct vma *v = vma_first_overlap(&as->vmas, start, end); v && v->start < end; v = v->next)
+			if (v->file || (v->flags & VMA_SHARED))
+				return -EINVAL;
+	int err = split_at_bounds(as, start, end);
+	if (err)
+		return err;
+	for (struct vma *v = vma_first_overlap(&as->vmas, start, end); v && v->start < end; v = v->next)
+		v->flags = (v->flags | set) & ~clear;
+	/* Like madvise, the mapped parts take the flags even when a hole
+	 * makes the call fail. */
+	return as_check_mapped(as, start, len);
+}
+
 int as_check_mapped(struct addrspace *as, uintptr_t start, size_t len)
 {
 	for (uintptr_t at = start, end = start + PAGE_ALIGN_UP(len); at < end;) {

@@ -14,7 +14,9 @@
 
 #define VMA_STACK 0x100
 #define VMA_HEAP 0x200
-#define VMA_SHARED 0x400 /* MAP_SHARED: writes reach the file */
+#define VMA_SHARED 0x400      /* MAP_SHARED: writes reach the file; fork shares the pages */
+#define VMA_DONTFORK 0x800    /* MADV_DONTFORK: a forked child has no such area */
+#define VMA_WIPEONFORK 0x1000 /* MADV_WIPEONFORK: a forked child's copy starts empty (zeros) */
 
 struct inode;
 
