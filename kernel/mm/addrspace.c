@@ -424,3 +424,62 @@ int as_populate(struct addrspace *as, uintptr_t start, size_t len)
 	return 0;
 }
 
+/* Gives the child the pages present in the parent's area v: one more
+ * reference to each owned page, and in a private area both entries
+ * read-only, so that the first write on either side copies. Leaf tables
+ * are walked whole; empty ones are skipped. */
+static int fork_pages(struct addrspace *parent, struct addrspace *child, struct vma *v)
+{
+	size_t run;
+	for (uintptr_t va = v->start; va < v->end; va += run * PAGE_SIZE) {
+		uint64_t *from = paging_walk_run(parent->root, va, v->end, &run);
+		uint64_t *to = NULL; /* the child's entry for va, made on need */
+		for (size_t i = 0; from && i < run; i++) {
+			uint64_t pte = from[i];
+			if (!(pte & PTE_PRESENT))
+				continue;
+			if (!to && !(to = paging_walk(child->root, va, true)))
+				return -ENOMEM;
+			if (!(pte & PTE_BORROWED))
+				page_ref(pte & PTE_ADDR_MASK);
+			if (!(v->flags & VMA_SHARED))
+				pte &= ~PTE_WRITE;
+			from[i] = to[i] = pte;
+		}
+	}
+	return 0;
+}
+
+struct addrspace *addrspace_fork(struct addrspace *parent)
+{
+	struct addrspace *child = addrspace_create();
+	if (!child)
+		return NULL;
+	child->brk_start = parent->brk_start;
+	child->brk_end = parent->brk_end;
+	int err = 0;
+	for (struct vma *v = parent->vmas.head; v && !err; v = v->next) {
+		if (v->flags & VMA_DONTFORK)
+			continue;
+		struct vma *copy = kmalloc(sizeof *copy);
+		if (!copy) {
+			err = -ENOMEM;
+			break;
+		}
+		*copy = *v;
+		copy->prev = copy->next = NULL;
+		hold_file(copy);
+		vma_insert(&child->vmas, copy);
+		if (!(v->flags & VMA_WIPEONFORK))
+			err = fork_pages(parent, child, v);
+	}
+	/* The parent lost write access to its private pages: one flush of
+	 * its TLB instead of an invlpg per page (user pages are not global). */
+	if (is_current(parent))
+		paging_activate(parent->root);
+	if (err) {
+		addrspace_destroy(child); /* gives back every reference it took */
+		return NULL;
+	}
+	return child;
+}

@@ -12,6 +12,12 @@ struct addrspace {
 };
 
 struct addrspace *addrspace_create(void);
+/* fork's copy of parent: the same areas (less MADV_DONTFORK ones; empty
+ * for MADV_WIPEONFORK ones) and brk. MAP_SHARED areas share their pages;
+ * private ones share them read-only until the first write on either side
+ * copies. NULL when out of memory. */
+struct addrspace *addrspace_fork(struct addrspace *parent);
+/* Either side of a fork may go first: pages live until their last holder. */
 void addrspace_destroy(struct addrspace *as);
 void addrspace_activate(struct addrspace *as);
 
