@@ -91,13 +91,25 @@ long sys_mmap(unsigned long addr, unsigned long length, unsigned long prot, unsi
 			return -ENODEV; /* /proc files have no pages */
 		file = f->inode;
 		name = f->path ? intern(f->path) : NULL;
+	} else if (type != MAP_PRIVATE) {
+		/* Shared anonymous memory is an unnamed file, as Linux's shmem: a
+		 * page first touched after a fork is shared too, and the data
+		 * outlives MADV_DONTNEED. The area holds the file. */
+		file = inode_new(S_IFREG | 0600);
+		if (!file)
+			return -ENOMEM;
+		file->nlink = 0;
+		file->size = len;
+		name = "/dev/zero (deleted)";
 	}
 	uintptr_t start;
 	int err = mapping_target(as, addr, len, (int)flags, &start);
 	if (!err)
 		err = as_map(as, start, len, (uint32_t)prot,
 			     ((flags & MAP_GROWSDOWN) ? VMA_STACK : 0) | (type != MAP_PRIVATE && file ? VMA_SHARED : 0),
-			     file, offset, len, name);
+			     file, (flags & MAP_ANONYMOUS) ? 0 : offset, len, name);
+	if (file && (flags & MAP_ANONYMOUS))
+		inode_put(file);
 	if (!err && (flags & MAP_POPULATE))
 		as_populate(as, start, len);
 	return err ? err : (long)start;
@@ -124,8 +136,19 @@ long sys_madvise(unsigned long addr, unsigned long length, int advice)
 {
 	if (addr & (PAGE_SIZE - 1))
 		return -EINVAL;
-	if (advice == MADV_DONTNEED)
-		return as_discard(current_process()->as, addr, length);
+	struct addrspace *as = current_process()->as;
+	switch (advice) {
+	case MADV_DONTNEED:
+		return as_discard(as, addr, length);
+	case MADV_DONTFORK:
+		return as_set_flags(as, addr, length, VMA_DONTFORK, 0);
+	case MADV_DOFORK:
+		return as_set_flags(as, addr, length, 0, VMA_DONTFORK);
+	case MADV_WIPEONFORK:
+		return as_set_flags(as, addr, length, VMA_WIPEONFORK, 0);
+	case MADV_KEEPONFORK:
+		return as_set_flags(as, addr, length, 0, VMA_WIPEONFORK);
+	}
 	return 0; /* other advice is a hint Linux may ignore too */
 }
 

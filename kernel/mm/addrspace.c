@@ -1,5 +1,7 @@
 /* User address spaces: VMAs kept in step with the page tables. Pages are
- * filled lazily by as_fault (demand paging). */
+ * filled lazily by as_fault (demand paging). A page a mapping owns has a
+ * reference count: fork shares the pages of private areas read-only
+ * between parent and child, and the first write copies (copy-on-write). */
 #include "kernel/mm/addrspace.h"
 
 #include <string.h>
@@ -64,20 +66,39 @@ static void release_file(struct vma *v)
 	inode_put(v->file);
 }
 
+/* The leaf flags for a page of area v whose entry is (or is to be) pte. A
+ * private area writes only to a page it alone owns: borrowed pages and
+ * pages shared since a fork stay read-only until a write fault copies. */
+static uint64_t leaf_flags(struct vma *v, uint64_t pte)
+{
+	uint64_t flags = pte_flags(v->prot) | (pte & PTE_BORROWED);
+	if (!(v->flags & VMA_SHARED) && ((pte & PTE_BORROWED) || page_refcount(pte & PTE_ADDR_MASK) > 1))
+		flags &= ~PTE_WRITE;
+	return flags;
+}
+
 static bool is_current(struct addrspace *as) { return read_cr3() == as->root; }
+
+/* Clears a present entry and drops the mapping's reference to its page. */
+static void drop_page(struct addrspace *as, uint64_t *pte, uintptr_t va)
+{
+	uint64_t old = *pte;
+	*pte = 0;
+	if (is_current(as))
+		invlpg(va);
+	if (!(old & PTE_BORROWED))
+		page_unref(old & PTE_ADDR_MASK);
+}
 
 /* Drops the pages of [start, end), which lies inside one area. */
 static void unmap_pages(struct addrspace *as, uintptr_t start, uintptr_t end)
 {
-	for (uintptr_t va = start; va < end; va += PAGE_SIZE) {
-		uint64_t *pte = paging_walk(as->root, va, false);
-		if (!pte || !(*pte & PTE_PRESENT))
-			continue;
-		if (!(*pte & PTE_BORROWED))
-			page_free(*pte & PTE_ADDR_MASK, 1);
-		*pte = 0;
-		if (is_current(as))
-			invlpg(va);
+	size_t run;
+	for (uintptr_t va = start; va < end; va += run * PAGE_SIZE) {
+		uint64_t *pte = paging_walk_run(as->root, va, end, &run);
+		for (size_t i = 0; pte && i < run; i++)
+			if (pte[i] & PTE_PRESENT)
+				drop_page(as, &pte[i], va + i * PAGE_SIZE);
 	}
 }
 
@@ -180,25 +201,46 @@ int as_protect(struct addrspace *as, uintptr_t start, size_t len, uint32_t prot)
 		return err;
 	for (struct vma *v = vma_first_overlap(&as->vmas, start, end); v && v->start < end; v = v->next) {
 		v->prot = prot;
-		for (uintptr_t va = v->start; va < v->end; va += PAGE_SIZE) {
-			uint64_t *pte = paging_walk(as->root, va, false);
-			if (!pte || !(*pte & PTE_PRESENT))
-				continue;
-			bool borrowed = *pte & PTE_BORROWED;
-			if (prot == 0) {
-				if (!borrowed)
-					page_free(*pte & PTE_ADDR_MASK, 1);
-				*pte = 0; /* refilled from the backing if access returns */
-			} else if (borrowed && !(v->flags & VMA_SHARED)) {
-				*pte = (*pte & PTE_ADDR_MASK) | (pte_flags(prot) & ~PTE_WRITE) | PTE_BORROWED;
-			} else {
-				*pte = (*pte & PTE_ADDR_MASK) | pte_flags(prot) | (*pte & PTE_BORROWED);
+		size_t run;
+		for (uintptr_t va = v->start; va < v->end; va += run * PAGE_SIZE) {
+			uint64_t *pte = paging_walk_run(as->root, va, v->end, &run);
+			for (size_t i = 0; pte && i < run; i++) {
+				if (!(pte[i] & PTE_PRESENT))
+					continue;
+				if (prot == 0) {
+					drop_page(as, &pte[i], va + i * PAGE_SIZE); /* refilled from the backing */
+					continue;
+				}
+				pte[i] = (pte[i] & PTE_ADDR_MASK) | leaf_flags(v, pte[i]);
+				if (is_current(as))
+					invlpg(va + i * PAGE_SIZE);
 			}
-			if (is_current(as))
-				invlpg(va);
 		}
 	}
 	return 0;
+}
+
+int as_set_flags(struct addrspace *as, uintptr_t start, size_t len, uint32_t set, uint32_t clear)
+{
+	len = PAGE_ALIGN_UP(len);
+	if (!range_ok(start, len))
+		return len ? -EINVAL : 0;
+	uintptr_t end = start + len;
+	if (!vma_first_overlap(&as->vmas, start, end))
+		return -ENOMEM;
+	/* Linux wipes on fork only private anonymous memory. */
+	if (set & VMA_WIPEONFORK)
+		for (struct vma *v = vma_first_overlap(&as->vmas, start, end); v && v->start < end; v = v->next)
+			if (v->file || (v->flags & VMA_SHARED))
+				return -EINVAL;
+	int err = split_at_bounds(as, start, end);
+	if (err)
+		return err;
+	for (struct vma *v = vma_first_overlap(&as->vmas, start, end); v && v->start < end; v = v->next)
+		v->flags = (v->flags | set) & ~clear;
+	/* Like madvise, the mapped parts take the flags even when a hole
+	 * makes the call fail. */
+	return as_check_mapped(as, start, len);
 }
 
 int as_check_mapped(struct addrspace *as, uintptr_t start, size_t len)
@@ -311,15 +353,24 @@ static uint64_t borrowed_page(struct vma *v, uintptr_t va, bool write)
 	return inode_initrd_page(v->file, v->file_offset + into);
 }
 
-/* The first write to a borrowed page of a private area gives the area a
- * copy of its own. */
+/* The first write to a borrowed page of a private area, or to a page it
+ * shares since a fork, gives the area a copy of its own. A shared page
+ * whose other holders have all gone is the area's already: it just
+ * becomes writable. */
 static int copy_on_write(struct addrspace *as, struct vma *v, uintptr_t va, uint64_t *pte)
 {
-	uint64_t phys = page_alloc(1);
-	if (!phys)
-		return -ENOMEM;
-	memcpy(phys_to_virt(phys), phys_to_virt(*pte & PTE_ADDR_MASK), PAGE_SIZE);
-	*pte = phys | pte_flags(v->prot);
+	uint64_t old = *pte & PTE_ADDR_MASK;
+	bool borrowed = *pte & PTE_BORROWED;
+	if (borrowed || page_refcount(old) > 1) {
+		uint64_t phys = page_alloc(1);
+		if (!phys)
+			return -ENOMEM;
+		memcpy(phys_to_virt(phys), phys_to_virt(old), PAGE_SIZE);
+		if (!borrowed)
+			page_unref(old);
+		old = phys;
+	}
+	*pte = old | pte_flags(v->prot);
 	if (is_current(as))
 		invlpg(va);
 	return 0;
@@ -337,18 +388,16 @@ int as_fault(struct addrspace *as, uintptr_t addr, bool write, bool exec)
 	if (!pte)
 		return -ENOMEM;
 	if (*pte & PTE_PRESENT) {
-		/* Present: only a write to a borrowed private page is ours to fix;
-		 * anything else (SMAP, a protection the area forbids) is a fault. */
-		if (write && (*pte & PTE_BORROWED) && !(*pte & PTE_WRITE) && !(v->flags & VMA_SHARED))
+		/* Present: only a write to a read-only page of a writable private
+		 * area (borrowed, or shared since a fork) is ours to fix; anything
+		 * else (SMAP, a protection the area forbids) is a fault. */
+		if (write && !(*pte & PTE_WRITE) && !(v->flags & VMA_SHARED))
 			return copy_on_write(as, v, va, pte);
 		return -EACCES;
 	}
 	uint64_t borrowed = borrowed_page(v, va, write);
 	if (borrowed) {
-		uint64_t flags = pte_flags(v->prot) | PTE_BORROWED;
-		if (!(v->flags & VMA_SHARED))
-			flags &= ~PTE_WRITE;
-		*pte = borrowed | flags;
+		*pte = borrowed | leaf_flags(v, PTE_BORROWED);
 		return 0;
 	}
 	uint64_t phys = page_alloc(1);
@@ -356,7 +405,7 @@ int as_fault(struct addrspace *as, uintptr_t addr, bool write, bool exec)
 		return -ENOMEM;
 	int err = fill_page(v, va, phys_to_virt(phys));
 	if (err) {
-		page_free(phys, 1);
+		page_unref(phys);
 		return err;
 	}
 	*pte = phys | pte_flags(v->prot);
@@ -373,4 +422,64 @@ int as_populate(struct addrspace *as, uintptr_t start, size_t len)
 			return err;
 	}
 	return 0;
+}
+
+/* Gives the child the pages present in the parent's area v: one more
+ * reference to each owned page, and in a private area both entries
+ * read-only, so that the first write on either side copies. Leaf tables
+ * are walked whole; empty ones are skipped. */
+static int fork_pages(struct addrspace *parent, struct addrspace *child, struct vma *v)
+{
+	size_t run;
+	for (uintptr_t va = v->start; va < v->end; va += run * PAGE_SIZE) {
+		uint64_t *from = paging_walk_run(parent->root, va, v->end, &run);
+		uint64_t *to = NULL; /* the child's entry for va, made on need */
+		for (size_t i = 0; from && i < run; i++) {
+			uint64_t pte = from[i];
+			if (!(pte & PTE_PRESENT))
+				continue;
+			if (!to && !(to = paging_walk(child->root, va, true)))
+				return -ENOMEM;
+			if (!(pte & PTE_BORROWED))
+				page_ref(pte & PTE_ADDR_MASK);
+			if (!(v->flags & VMA_SHARED))
+				pte &= ~PTE_WRITE;
+			from[i] = to[i] = pte;
+		}
+	}
+	return 0;
+}
+
+struct addrspace *addrspace_fork(struct addrspace *parent)
+{
+	struct addrspace *child = addrspace_create();
+	if (!child)
+		return NULL;
+	child->brk_start = parent->brk_start;
+	child->brk_end = parent->brk_end;
+	int err = 0;
+	for (struct vma *v = parent->vmas.head; v && !err; v = v->next) {
+		if (v->flags & VMA_DONTFORK)
+			continue;
+		struct vma *copy = kmalloc(sizeof *copy);
+		if (!copy) {
+			err = -ENOMEM;
+			break;
+		}
+		*copy = *v;
+		copy->prev = copy->next = NULL;
+		hold_file(copy);
+		vma_insert(&child->vmas, copy);
+		if (!(v->flags & VMA_WIPEONFORK))
+			err = fork_pages(parent, child, v);
+	}
+	/* The parent lost write access to its private pages: one flush of
+	 * its TLB instead of an invlpg per page (user pages are not global). */
+	if (is_current(parent))
+		paging_activate(parent->root);
+	if (err) {
+		addrspace_destroy(child); /* gives back every reference it took */
+		return NULL;
+	}
+	return child;
 }

@@ -12,6 +12,12 @@ struct addrspace {
 };
 
 struct addrspace *addrspace_create(void);
+/* fork's copy of parent: the same areas (less MADV_DONTFORK ones; empty
+ * for MADV_WIPEONFORK ones) and brk. MAP_SHARED areas share their pages;
+ * private ones share them read-only until the first write on either side
+ * copies. NULL when out of memory. */
+struct addrspace *addrspace_fork(struct addrspace *parent);
+/* Either side of a fork may go first: pages live until their last holder. */
 void addrspace_destroy(struct addrspace *as);
 void addrspace_activate(struct addrspace *as);
 
@@ -24,6 +30,11 @@ int as_unmap(struct addrspace *as, uintptr_t start, size_t len);
  * them (zeros, or the file's bytes). -ENOMEM if part is not mapped. */
 int as_discard(struct addrspace *as, uintptr_t start, size_t len);
 int as_protect(struct addrspace *as, uintptr_t start, size_t len, uint32_t prot);
+/* Sets, then clears, VMA_* flags of the areas in [start, start+len)
+ * (madvise's fork advice), splitting areas at the bounds. -EINVAL for
+ * VMA_WIPEONFORK on memory that is not private anonymous, -ENOMEM when
+ * part of the range is not mapped. */
+int as_set_flags(struct addrspace *as, uintptr_t start, size_t len, uint32_t set, uint32_t clear);
 /* mremap's work: resizes the area at [old, old+old_len), in place when it
  * can, else (with may_move) moves it and its pages to a free range, or to
  * fixed_to when that is not 0. Returns the new start or -errno. */

@@ -33,15 +33,19 @@ void page_init(const struct pvh_start_info *info, uint64_t initrd_start, uint64_
 		phys_limit = 1ull << 30; /* the boot direct map covers 1 GiB */
 	size_t npages = phys_limit / PAGE_SIZE;
 
-	/* The bitmap itself goes in the first RAM above the kernel and initrd. */
+	/* The bitmap and then the reference counts go in the first RAM above
+	 * the kernel and initrd: at the 1 GiB limit, 262,144 pages take 32 KiB
+	 * of bitmap and 1 MiB of counts; -m 2M takes 64 bytes and 2 KiB. */
 	uint64_t kernel_end = virt_to_phys(__kernel_end);
-	uint64_t bitmap_bytes = pmm_storage_words(npages) * sizeof(uint64_t);
+	uint64_t refs_offset = pmm_storage_words(npages) * sizeof(uint64_t);
+	uint64_t bitmap_bytes = refs_offset + npages * sizeof(uint32_t);
 	uint64_t bitmap_at = PAGE_ALIGN_UP(kernel_end);
 	if (bitmap_at < initrd_end && bitmap_at + bitmap_bytes > initrd_start)
 		bitmap_at = PAGE_ALIGN_UP(initrd_end);
 	if (bitmap_at + bitmap_bytes > phys_limit)
 		panic("not enough memory for the page bitmap");
 	pmm_init(&pages, phys_to_virt(bitmap_at), npages);
+	pmm_init_refs(&pages, phys_to_virt(bitmap_at + refs_offset));
 
 	for (uint32_t i = 0; i < info->memmap_entries; i++) {
 		if (map[i].type != PVH_MEMMAP_RAM)
@@ -71,6 +75,20 @@ uint64_t page_alloc(size_t count)
 }
 
 void page_free(uint64_t phys, size_t count) { pmm_release(&pages, phys / PAGE_SIZE, count); }
+
+/* A count of 0 here means a free page or one the allocator never gave:
+ * a kernel bug that would free someone else's memory later. */
+static size_t counted_page(uint64_t phys, const char *what)
+{
+	size_t page = phys / PAGE_SIZE;
+	if (pmm_refcount(&pages, page) == 0)
+		panic("%s of page 0x%lx, which has no references", what, (unsigned long)phys);
+	return page;
+}
+
+void page_ref(uint64_t phys) { pmm_ref(&pages, counted_page(phys, "page_ref")); }
+void page_unref(uint64_t phys) { pmm_unref(&pages, counted_page(phys, "page_unref")); }
+uint32_t page_refcount(uint64_t phys) { return pmm_refcount(&pages, phys / PAGE_SIZE); }
 size_t page_free_count(void) { return pages.nfree; }
 size_t page_total_count(void) { return total_pages; }
 uint64_t page_phys_limit(void) { return phys_limit; }

@@ -37,6 +37,25 @@ uint64_t *paging_walk(uint64_t root, uintptr_t va, bool create)
 	return &table[index_at(va, 0)];
 }
 
+uint64_t *paging_walk_run(uint64_t root, uintptr_t va, uintptr_t end, size_t *run)
+{
+	uint64_t *table = phys_to_virt(root);
+	int level = 3;
+	for (; level > 0; level--) {
+		uint64_t entry = table[index_at(va, level)];
+		if (!(entry & PTE_PRESENT) || (entry & PTE_HUGE))
+			break; /* no huge pages in the user half */
+		table = phys_to_virt(entry & PTE_ADDR_MASK);
+	}
+	/* An entry at level n covers 4 KiB << 9n; a whole leaf table 2 MiB. */
+	uintptr_t span = (uintptr_t)PAGE_SIZE << (9 * (level > 0 ? level : 1));
+	uintptr_t next = (va | (span - 1)) + 1;
+	if (next > end || next < va)
+		next = end;
+	*run = (next - va) / PAGE_SIZE;
+	return level == 0 ? &table[index_at(va, 0)] : NULL;
+}
+
 int paging_map(uint64_t root, uintptr_t va, uint64_t phys, uint64_t flags)
 {
 	uint64_t *pte = paging_walk(root, va, true);

@@ -31,6 +31,12 @@ void paging_free_root(uint64_t root);
 /* The leaf entry for va, creating the intermediate tables when create is
  * set. NULL when absent (or out of memory). */
 uint64_t *paging_walk(uint64_t root, uintptr_t va, bool create);
+/* For walking a range table by table: the leaf entry of va, with in *run
+ * the pages from va on (up to end) whose entries follow it in the same
+ * table. When a table on the way is absent, returns NULL with *run the
+ * pages up to the end of the hole (or end), so that empty upper tables are
+ * skipped whole. */
+uint64_t *paging_walk_run(uint64_t root, uintptr_t va, uintptr_t end, size_t *run);
 int paging_map(uint64_t root, uintptr_t va, uint64_t phys, uint64_t flags);
 /* Maps size bytes of device registers at phys, uncached, into the kernel
  * half (at PHYS_MAP_BASE + phys, beside the direct map of RAM). Returns

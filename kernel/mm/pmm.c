@@ -22,6 +22,7 @@ void pmm_init(struct page_bitmap *pb, uint64_t *storage, size_t npages)
 	pb->npages = npages;
 	pb->nfree = 0;
 	pb->hint = npages;
+	pb->refs = NULL;
 	memset(storage, 0xff, pmm_storage_words(npages) * sizeof(uint64_t));
 }
 
@@ -55,9 +56,18 @@ static void set_range(struct page_bitmap *pb, size_t first, size_t count, bool u
 	}
 }
 
+static void set_refs(struct page_bitmap *pb, size_t first, size_t count, uint32_t value)
+{
+	if (!pb->refs)
+		return;
+	for (size_t p = first; p < first + count && p < pb->npages; p++)
+		pb->refs[p] = value;
+}
+
 void pmm_release(struct page_bitmap *pb, size_t first, size_t count)
 {
 	set_range(pb, first, count, false);
+	set_refs(pb, first, count, 0);
 	if (first < pb->hint)
 		pb->hint = first;
 }
@@ -83,6 +93,7 @@ bool pmm_alloc(struct page_bitmap *pb, size_t count, size_t *first)
 			size_t start = p + 1 - count;
 			bool was_hint = start == pb->hint;
 			set_range(pb, start, count, true);
+			set_refs(pb, start, count, 1);
 			if (was_hint)
 				pb->hint = p + 1;
 			*first = start;
@@ -90,4 +101,25 @@ bool pmm_alloc(struct page_bitmap *pb, size_t count, size_t *first)
 		}
 	}
 	return false;
+}
+
+void pmm_init_refs(struct page_bitmap *pb, uint32_t *refs)
+{
+	pb->refs = refs;
+	memset(refs, 0, pb->npages * sizeof *refs);
+}
+
+void pmm_ref(struct page_bitmap *pb, size_t page) { pb->refs[page]++; }
+
+uint32_t pmm_unref(struct page_bitmap *pb, size_t page)
+{
+	uint32_t left = --pb->refs[page];
+	if (left == 0)
+		pmm_release(pb, page, 1);
+	return left;
+}
+
+uint32_t pmm_refcount(const struct page_bitmap *pb, size_t page)
+{
+	return pb->refs && page < pb->npages ? pb->refs[page] : 0;
 }

@@ -14,7 +14,13 @@
 
 #define VMA_STACK 0x100
 #define VMA_HEAP 0x200
-#define VMA_SHARED 0x400 /* MAP_SHARED: writes reach the file */
+/* MAP_SHARED: writes reach the file, and fork shares the pages. Such an
+ * area always has a file (shared anonymous memory is an unnamed one), so
+ * its data outlives the page-table entries that MADV_DONTNEED and
+ * PROT_NONE drop. */
+#define VMA_SHARED 0x400
+#define VMA_DONTFORK 0x800    /* MADV_DONTFORK: a forked child has no such area */
+#define VMA_WIPEONFORK 0x1000 /* MADV_WIPEONFORK: a forked child's copy starts empty (zeros) */
 
 struct inode;
 

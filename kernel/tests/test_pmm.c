@@ -1,5 +1,6 @@
-/* Host unit tests of the bitmap page allocator (kernel/mm/pmm.c), with a
- * randomized run checked against a plain array of page states. */
+/* Host unit tests of the bitmap page allocator (kernel/mm/pmm.c) and its
+ * page reference counts, with randomized runs checked against plain arrays
+ * of page states. */
 #include <stdlib.h>
 
 #include "kernel/mm/pmm.h"
@@ -442,6 +443,142 @@ static void test_random_model(void)
 	free(pb.used);
 }
 
+/* A bitmap with reference counts, both at their exact size on the heap. */
+static struct page_bitmap new_counted(size_t npages)
+{
+	struct page_bitmap pb = new_bitmap(npages);
+	pmm_init_refs(&pb, malloc(npages * sizeof(uint32_t)));
+	return pb;
+}
+
+static void free_counted(struct page_bitmap *pb)
+{
+	free(pb->used);
+	free(pb->refs);
+}
+
+static void test_refs_absent(void)
+{
+	struct page_bitmap pb = new_bitmap(64);
+	pmm_release(&pb, 0, 64);
+	size_t first;
+	CHECK(pmm_alloc(&pb, 2, &first));
+	CHECK_EQ(pmm_refcount(&pb, first), 0); /* not kept */
+	pmm_release(&pb, first, 2);
+	CHECK_EQ(pb.nfree, 64);
+	free(pb.used);
+}
+
+static void test_refs_alloc_ref_unref(void)
+{
+	struct page_bitmap pb = new_counted(130);
+	for (size_t p = 0; p < 130; p++)
+		CHECK_EQ(pmm_refcount(&pb, p), 0);
+	pmm_release(&pb, 0, 130);
+	size_t first;
+	CHECK(pmm_alloc(&pb, 3, &first));
+	CHECK_EQ(first, 0);
+	for (size_t p = 0; p < 3; p++)
+		CHECK_EQ(pmm_refcount(&pb, p), 1);
+	CHECK_EQ(pmm_refcount(&pb, 3), 0);
+	CHECK_EQ(pmm_refcount(&pb, 130), 0); /* past the end */
+
+	/* A shared page stays taken until its last reference goes. */
+	pmm_ref(&pb, 1);
+	pmm_ref(&pb, 1);
+	CHECK_EQ(pmm_refcount(&pb, 1), 3);
+	CHECK_EQ(pmm_unref(&pb, 1), 2);
+	CHECK_EQ(pmm_unref(&pb, 1), 1);
+	CHECK(!pmm_is_free(&pb, 1));
+	CHECK_EQ(pb.nfree, 127);
+	CHECK_EQ(pmm_unref(&pb, 1), 0);
+	CHECK(pmm_is_free(&pb, 1));
+	CHECK_EQ(pb.nfree, 128);
+	CHECK_EQ(pb.hint, 1);
+	CHECK_EQ(pmm_refcount(&pb, 0), 1);
+	CHECK_EQ(pmm_refcount(&pb, 2), 1);
+
+	/* The freed page comes back with one reference. */
+	CHECK(pmm_alloc(&pb, 1, &first));
+	CHECK_EQ(first, 1);
+	CHECK_EQ(pmm_refcount(&pb, 1), 1);
+	free_counted(&pb);
+}
+
+static void test_refs_release_and_claim(void)
+{
+	struct page_bitmap pb = new_counted(200);
+	pmm_release(&pb, 0, 200);
+	size_t first;
+	CHECK(pmm_alloc(&pb, 150, &first)); /* whole words and a tail */
+	CHECK_EQ(pmm_refcount(&pb, 149), 1);
+	pmm_ref(&pb, 70);
+	pmm_release(&pb, 0, 150); /* page_free of a run: counts go too */
+	for (size_t p = 0; p < 200; p++)
+		CHECK_EQ(pmm_refcount(&pb, p), 0);
+	pmm_claim(&pb, 10, 5); /* reserved, never counted */
+	CHECK_EQ(pmm_refcount(&pb, 12), 0);
+	CHECK(pmm_alloc(&pb, 1, &first));
+	CHECK_EQ(first, 0);
+	CHECK_EQ(pmm_refcount(&pb, 0), 1);
+	free_counted(&pb);
+}
+
+/* Single pages shared and dropped at random, as fork, copy-on-write and
+ * unmap do, against a model of the counts: a page is free exactly when
+ * its count reaches 0, and nothing leaks at the end. */
+static void test_refs_random_model(void)
+{
+	enum { N = 300, OPS = 20000 };
+	struct page_bitmap pb = new_counted(N);
+	pmm_release(&pb, 0, N);
+	uint32_t model[N] = {0};
+	size_t model_nfree = N;
+	int mismatches = 0;
+	for (int op = 0; op < OPS && mismatches < 5; op++) {
+		uint64_t r = rng();
+		size_t p = r % N;
+		switch ((r >> 32) % 4) {
+		case 0: { /* alloc */
+			size_t got;
+			if (pmm_alloc(&pb, 1, &got)) {
+				if (!CHECK_EQ(model[got], 0))
+					mismatches++;
+				model[got] = 1;
+				model_nfree--;
+			} else if (!CHECK_EQ(model_nfree, 0)) {
+				mismatches++;
+			}
+			break;
+		}
+		case 1: /* share */
+			if (model[p]) {
+				pmm_ref(&pb, p);
+				model[p]++;
+			}
+			break;
+		default: /* drop */
+			if (model[p]) {
+				if (!CHECK_EQ(pmm_unref(&pb, p), model[p] - 1))
+					mismatches++;
+				if (--model[p] == 0)
+					model_nfree++;
+			}
+			break;
+		}
+		if (!CHECK_EQ(pb.nfree, model_nfree))
+			mismatches++;
+		if (!CHECK_EQ(pmm_refcount(&pb, p), model[p]) || !CHECK_EQ(pmm_is_free(&pb, p), model[p] == 0))
+			mismatches++;
+	}
+	for (size_t p = 0; p < N; p++)
+		for (; model[p]; model[p]--)
+			pmm_unref(&pb, p);
+	CHECK_EQ(pb.nfree, N);
+	CHECK_EQ(mismatches, 0);
+	free_counted(&pb);
+}
+
 int main(void)
 {
 	test_storage_words();
@@ -455,5 +592,9 @@ int main(void)
 	test_exhaustion_and_reuse();
 	test_hint();
 	test_random_model();
+	test_refs_absent();
+	test_refs_alloc_ref_unref();
+	test_refs_release_and_claim();
+	test_refs_random_model();
 	return check_summary("test_pmm");
 }
