@@ -24,11 +24,20 @@ struct addrspace *addrspace_create(void)
 		kfree(as);
 		return NULL;
 	}
+	as->refs = 1;
 	return as;
 }
 
-void addrspace_destroy(struct addrspace *as)
+struct addrspace *addrspace_get(struct addrspace *as)
 {
+	as->refs++;
+	return as;
+}
+
+void addrspace_put(struct addrspace *as)
+{
+	if (--as->refs > 0)
+		return;
 	while (as->vmas.head)
 		as_unmap(as, as->vmas.head->start, as->vmas.head->end - as->vmas.head->start);
 	paging_free_root(as->root);
@@ -478,8 +487,29 @@ struct addrspace *addrspace_fork(struct addrspace *parent)
 	if (is_current(parent))
 		paging_activate(parent->root);
 	if (err) {
-		addrspace_destroy(child); /* gives back every reference it took */
+		addrspace_put(child); /* gives back every reference it took */
 		return NULL;
 	}
 	return child;
+}
+
+int as_read(struct addrspace *as, uintptr_t addr, void *buf, size_t len)
+{
+	uint8_t *out = buf;
+	while (len) {
+		uintptr_t va = PAGE_ALIGN_DOWN(addr);
+		uint64_t *pte = paging_walk(as->root, va, false);
+		if (!pte || !(*pte & PTE_PRESENT)) {
+			if (addr >= USER_TOP || as_fault(as, va, false, false))
+				return -EFAULT;
+			pte = paging_walk(as->root, va, false);
+		}
+		size_t offset = addr - va;
+		size_t n = PAGE_SIZE - offset < len ? PAGE_SIZE - offset : len;
+		memcpy(out, (uint8_t *)phys_to_virt(*pte & PTE_ADDR_MASK) + offset, n);
+		out += n;
+		addr += n;
+		len -= n;
+	}
+	return 0;
 }

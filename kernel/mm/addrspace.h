@@ -1,5 +1,6 @@
 /* A user address space: its page-table root, its VMAs and its heap (brk).
- * Threads of one process share it. */
+ * Threads of one process share it, and so do processes made with CLONE_VM
+ * (vfork): it lives until the last of them lets go. */
 #ifndef SOLE_ADDRSPACE_H
 #define SOLE_ADDRSPACE_H
 
@@ -9,6 +10,7 @@ struct addrspace {
 	uint64_t root;
 	struct vma_list vmas;
 	uintptr_t brk_start, brk_end;
+	int refs; /* processes using it */
 };
 
 struct addrspace *addrspace_create(void);
@@ -17,8 +19,11 @@ struct addrspace *addrspace_create(void);
  * private ones share them read-only until the first write on either side
  * copies. NULL when out of memory. */
 struct addrspace *addrspace_fork(struct addrspace *parent);
-/* Either side of a fork may go first: pages live until their last holder. */
-void addrspace_destroy(struct addrspace *as);
+/* Another user (CLONE_VM), and letting go: the last put frees the areas
+ * and tables. Either side of a fork may go first: pages live until their
+ * last holder. */
+struct addrspace *addrspace_get(struct addrspace *as);
+void addrspace_put(struct addrspace *as);
 void addrspace_activate(struct addrspace *as);
 
 /* Maps [start, start+len) afresh (replacing what was there). file may be
@@ -49,5 +54,9 @@ int as_find_free(struct addrspace *as, size_t len, uintptr_t *start);
  * (protection) or -ENOMEM. */
 int as_fault(struct addrspace *as, uintptr_t addr, bool write, bool exec);
 int as_populate(struct addrspace *as, uintptr_t start, size_t len);
+/* Reads len bytes at addr of as, which need not be the current address
+ * space (/proc/PID/cmdline), bringing pages in as a read would: 0 or
+ * -EFAULT. */
+int as_read(struct addrspace *as, uintptr_t addr, void *buf, size_t len);
 
 #endif
