@@ -58,7 +58,7 @@ static void load_file_tree(const uint8_t *initrd, size_t initrd_size)
 		boot_fail(125, "%s", "the initrd has no valid boot configuration (.sole-boot)");
 	log_set_verbose(boot_config.verbose);
 	devfs_populate();
-	procfs_populate(boot_config.exe);
+	procfs_populate();
 }
 
 static void open_standard_fds(struct process *p)

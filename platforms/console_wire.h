@@ -16,9 +16,12 @@
 #define WIRE_WARN 'W'   /* kernel warnings: always shown, one per line */
 #define WIRE_TRACE 'T'  /* strace-style lines: shown with --trace */
 #define WIRE_CRASH 'C'  /* crash record lines, see docs/crash-record.md */
-#define WIRE_MISSING 'M' /* at exit: paths the app failed to open (ENOENT), one per line */
+#define WIRE_MISSING 'M' /* at exit: paths the app failed to open (ENOENT), one per line;
+			  * MISSING_RUN_PREFIX before one it failed to run (execve) */
 #define WIRE_SUMMARY 'S' /* per-syscall counts at exit, with --syscall-summary: one
 			  * "NR CALLS ERRORS ENOSYS NANOSECONDS" line per syscall made */
+
+#define MISSING_RUN_PREFIX "run "
 
 /* Guest to host: WIRE_ESC WIRE_EXIT <status byte>. The VM powers off next. */
 #define WIRE_EXIT 'X'

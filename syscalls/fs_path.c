@@ -68,7 +68,7 @@ long sys_openat(int dirfd, const char *user_path, int flags, unsigned mode)
 			err = -ELOOP;
 	}
 	if (err == -ENOENT)
-		missing_note(start, p.name);
+		missing_note(start, p.name, false);
 	if (err)
 		return err;
 	int access = flags & O_ACCMODE;

@@ -9,6 +9,7 @@
 #include "kernel/errno.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/uaccess.h"
+#include "kernel/proc/hooks.h"
 #include "kernel/proc/process.h"
 #include "kernel/sched/ktimer.h"
 #include "kernel/time.h"
@@ -140,3 +141,15 @@ long sys_alarm(unsigned seconds)
 		left++;
 	return left;
 }
+
+/* The interval timers end with the process; they survive exec, as on Linux. */
+static void stop_interval_timers(struct process *p)
+{
+	if (!p->itimers)
+		return;
+	for (int i = 0; i < ITIMER_COUNT; i++)
+		ktimer_cancel(&p->itimers->which[i].timer);
+	kfree(p->itimers);
+	p->itimers = NULL;
+}
+PROCESS_EXIT_HOOK(stop_interval_timers);

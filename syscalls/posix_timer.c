@@ -10,6 +10,7 @@
 #include "kernel/errno.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/uaccess.h"
+#include "kernel/proc/hooks.h"
 #include "kernel/proc/process.h"
 #include "kernel/sched/ktimer.h"
 #include "kernel/time.h"
@@ -229,18 +230,32 @@ long sys_timer_getoverrun(int id)
 	return pt ? pt->overrun_last : -EINVAL;
 }
 
+static void timer_remove(struct process *p, struct posix_timer **at)
+{
+	struct posix_timer *pt = *at;
+	*at = pt->next;
+	ktimer_cancel(&pt->timer);
+	signal_cancel_entry(p, &pt->signal);
+	kfree(pt);
+}
+
 long sys_timer_delete(int id)
 {
 	struct process *p = current_process();
 	for (struct posix_timer **at = &p->posix_timers; *at; at = &(*at)->next) {
-		struct posix_timer *pt = *at;
-		if (pt->id != id)
-			continue;
-		*at = pt->next;
-		ktimer_cancel(&pt->timer);
-		signal_cancel_entry(p, &pt->signal);
-		kfree(pt);
-		return 0;
+		if ((*at)->id == id) {
+			timer_remove(p, at);
+			return 0;
+		}
 	}
 	return -EINVAL;
 }
+
+/* A process's timers end with it, and with its program at exec. */
+static void delete_all_timers(struct process *p)
+{
+	while (p->posix_timers)
+		timer_remove(p, &p->posix_timers);
+}
+PROCESS_EXIT_HOOK(delete_all_timers);
+PROCESS_EXEC_HOOK(delete_all_timers);

@@ -9,19 +9,48 @@
 #include "kernel/errno.h"
 #include "kernel/mm/layout.h"
 #include "kernel/mm/uaccess.h"
+#include "kernel/proc/exit.h"
+#include "kernel/proc/kill.h"
+#include "kernel/proc/pid.h"
 #include "kernel/proc/process.h"
+#include "kernel/proc/session.h"
 
 long sys_exit_group(int status) { process_exit(current_process(), status); }
 
 long sys_getpid(void) { return current_process()->pid; }
 long sys_gettid(void) { return current_thread()->tid; }
-long sys_getppid(void) { return current_process()->ppid; }
+long sys_getppid(void) { return process_ppid(current_process()); }
 long sys_getpgrp(void) { return current_process()->pgid; }
 
-static bool is_self(int pid) { return pid == 0 || pid == current_process()->pid; }
+/* The process a pid argument names: the caller for 0, NULL when none. */
+static struct process *process_named(int pid)
+{
+	if (pid == 0)
+		return current_process();
+	return pid > 0 ? process_by_pid(pid) : NULL;
+}
 
-long sys_getpgid(int pid) { return is_self(pid) ? current_process()->pgid : -ESRCH; }
-long sys_getsid(int pid) { return is_self(pid) ? current_process()->sid : -ESRCH; }
+long sys_getpgid(int pid)
+{
+	struct process *p = process_named(pid);
+	return p ? p->pgid : -ESRCH;
+}
+
+long sys_getsid(int pid)
+{
+	struct process *p = process_named(pid);
+	return p ? p->sid : -ESRCH;
+}
+
+long sys_setpgid(int pid, int pgid)
+{
+	if (pid < 0 || pgid < 0)
+		return -EINVAL;
+	struct process *p = process_named(pid);
+	return p ? session_set_group(p, pgid) : -ESRCH;
+}
+
+long sys_setsid(void) { return session_create(); }
 
 long sys_set_tid_address(int *tidptr)
 {
@@ -101,11 +130,14 @@ long sys_arch_prctl(int code, unsigned long addr)
 
 long sys_prlimit64(int pid, unsigned resource, const struct rlimit64 *new_limit, struct rlimit64 *old_limit)
 {
-	if (!is_self(pid))
-		return -ESRCH;
 	if (resource >= NRLIMITS)
 		return -EINVAL;
-	struct rlimit64 *slot = &current_process()->rlimits[resource];
+	struct process *p = process_named(pid);
+	if (!p || p->state == PROCESS_REAPED)
+		return -ESRCH;
+	if (!kill_permitted(p, 0))
+		return -EPERM;
+	struct rlimit64 *slot = &p->rlimits[resource];
 	struct rlimit64 wanted;
 	if (new_limit) {
 		if (copy_from_user(&wanted, new_limit, sizeof wanted))
@@ -175,6 +207,11 @@ long sys_prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long
 		return 0;
 	case PR_GET_PDEATHSIG:
 		return get_int_option(p->parent_death_signal, arg2);
+	case PR_SET_CHILD_SUBREAPER:
+		p->child_subreaper = arg2 != 0;
+		return 0;
+	case PR_GET_CHILD_SUBREAPER:
+		return get_int_option(p->child_subreaper, arg2);
 	default:
 		return -EINVAL;
 	}

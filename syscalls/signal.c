@@ -8,6 +8,9 @@
 #include "kernel/arch/x86_64/trap_frame.h"
 #include "kernel/errno.h"
 #include "kernel/mm/uaccess.h"
+#include "kernel/proc/exit.h"
+#include "kernel/proc/kill.h"
+#include "kernel/proc/pid.h"
 #include "kernel/proc/process.h"
 #include "kernel/sched/sched.h"
 #include "kernel/time.h"
@@ -168,14 +171,6 @@ long sys_sigaltstack(const struct signal_stack *ss, struct signal_stack *old)
 	return old && copy_to_user(old, &previous, sizeof previous) ? -EFAULT : 0;
 }
 
-static struct thread *find_thread(int tid)
-{
-	for (struct thread *t = current_process()->threads; t; t = t->next_in_process)
-		if (t->tid == tid && t->state != THREAD_DEAD)
-			return t;
-	return NULL;
-}
-
 static struct signal_info sent_by_app(int sig, int code)
 {
 	return (struct signal_info){.signo = sig, .code = code, .sender = {.pid = current_process()->pid}};
@@ -183,26 +178,32 @@ static struct signal_info sent_by_app(int sig, int code)
 
 long sys_kill(int pid, int sig)
 {
-	struct process *p = current_process();
 	if (sig < 0 || sig > NSIG)
 		return -EINVAL;
-	/* pid 0 and -pgid name our process group; -1 names every other process */
-	if (pid != p->pid && pid != 0 && pid != -p->pgid)
-		return -ESRCH;
-	if (sig == 0)
-		return 0; /* only checks that the target exists */
 	struct signal_info info = sent_by_app(sig, SI_USER);
-	return signal_send_process(p, &info);
+	if (pid > 0) {
+		struct process *target = process_by_pid(pid);
+		return target ? kill_process(target, &info) : -ESRCH;
+	}
+	if (pid == 0)
+		return kill_group(current_process()->pgid, &info);
+	if (pid == -1)
+		return kill_everyone(&info);
+	if (pid == -0x7fffffff - 1)
+		return -ESRCH; /* INT_MIN names no group, as on Linux */
+	return kill_group(-pid, &info);
 }
 
 static long send_to_thread(int tgid, int tid, int sig, const struct signal_info *info)
 {
 	if (tid <= 0 || sig < 0 || sig > NSIG)
 		return -EINVAL;
-	struct thread *t = find_thread(tid);
-	if (!t || (tgid >= 0 && tgid != t->proc->pid))
+	struct thread *t = thread_by_tid(tid);
+	if (!t || t->state == THREAD_DEAD || (tgid >= 0 && tgid != t->proc->pid))
 		return -ESRCH;
-	return sig ? signal_send_thread(t, info) : 0;
+	if (!kill_permitted(t->proc, sig))
+		return -EPERM;
+	return sig && t->proc->state == PROCESS_ALIVE ? signal_send_thread(t, info) : 0;
 }
 
 long sys_tkill(int tid, int sig)
@@ -230,15 +231,18 @@ static long queued_info(int sig, const struct signal_info *user, struct signal_i
 
 long sys_rt_sigqueueinfo(int tgid, int sig, const struct signal_info *uinfo)
 {
-	struct process *p = current_process();
 	struct signal_info info;
 	if (sig < 0 || sig > NSIG)
 		return -EINVAL;
 	if (queued_info(sig, uinfo, &info))
 		return -EFAULT;
-	if (tgid != p->pid)
+	struct process *target = process_by_pid(tgid);
+	if (!target)
 		return -ESRCH;
-	return sig ? signal_send_process(p, &info) : 0;
+	/* Only the kernel may claim SI_USER or a positive code to another process. */
+	if (target != current_process() && (info.code >= 0 || info.code == SI_TKILL))
+		return -EPERM;
+	return kill_process(target, &info);
 }
 
 long sys_rt_tgsigqueueinfo(int tgid, int tid, int sig, const struct signal_info *uinfo)

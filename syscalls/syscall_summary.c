@@ -6,7 +6,7 @@
 #include "kernel/boot_config.h"
 #include "kernel/console.h"
 #include "kernel/errno.h"
-#include "kernel/proc/exit_report.h"
+#include "kernel/proc/hooks.h"
 #include "kernel/time.h"
 #include "libc-glue/kformat.h"
 #include "syscalls/syscall_table.h"

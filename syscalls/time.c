@@ -29,9 +29,10 @@ static int clock_now(int clock, uint64_t *ns)
 		*ns = time_monotonic_ns();
 		return 0;
 	case CLOCK_PROCESS_CPUTIME_ID:
+		*ns = process_cpu_ns(current_process());
+		return 0;
 	case CLOCK_THREAD_CPUTIME_ID:
-		/* One thread that is never descheduled: its CPU time is its age. */
-		*ns = time_monotonic_ns() - current_process()->start_ns;
+		*ns = sched_thread_cpu_ns(current_thread());
 		return 0;
 	default:
 		return -EINVAL;

@@ -1,33 +1,111 @@
-/* Waiting for child processes: the app is sole's only process and cannot
- * start another, so it never has a child, and both calls answer ECHILD as
- * Linux does for a process without children. */
+/* wait4 and waitid: decoding which children the app waits for, and writing
+ * back the status, the siginfo and the rusage (kernel/proc/child_wait.c
+ * does the waiting). */
+#include <linux/resource.h>
+#include <string.h>
+
 #include "kernel/errno.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/proc/child_wait.h"
+#include "kernel/proc/process.h"
 
-#define WNOHANG 1
-#define WUNTRACED 2
-#define WEXITED 4
-#define WCONTINUED 8
-#define WNOWAIT 0x01000000
-#define WALL_FLAGS 0xe0000000u /* __WNOTHREAD, __WALL, __WCLONE */
 #define P_ALL 0
+#define P_PID 1
+#define P_PGID 2
 #define P_PIDFD 3
+#define WAIT4_OPTIONS (WNOHANG | WUNTRACED | WCONTINUED | WNOTHREAD | WALL | WCLONE)
+#define WAITID_OPTIONS (WNOHANG | WUNTRACED | WEXITED | WCONTINUED | WNOWAIT | WNOTHREAD | WALL | WCLONE)
+#define CLD_EXITED 1
+#define CLD_KILLED 2
+#define NSEC_PER_USEC 1000ull
+#define USEC_PER_SEC 1000000ull
 
-long sys_wait4(int pid, int *status, int options, void *rusage)
+static int copy_rusage(struct rusage *user, const struct child_report *r)
 {
-	(void)pid, (void)status, (void)rusage;
-	if ((unsigned)options & ~(WNOHANG | WUNTRACED | WCONTINUED | WALL_FLAGS))
-		return -EINVAL;
-	return -ECHILD;
+	if (!user)
+		return 0;
+	struct rusage ru;
+	memset(&ru, 0, sizeof ru);
+	uint64_t us = r->cpu_ns / NSEC_PER_USEC;
+	ru.ru_utime.tv_sec = (long)(us / USEC_PER_SEC);
+	ru.ru_utime.tv_usec = (long)(us % USEC_PER_SEC);
+	return copy_to_user(user, &ru, sizeof ru) ? -EFAULT : 0;
 }
 
-long sys_waitid(int idtype, int id, void *info, int options, void *rusage)
+long sys_wait4(int pid, int *user_status, int options, struct rusage *user_rusage)
 {
-	(void)id, (void)info, (void)rusage;
-	if (idtype < P_ALL || idtype > P_PIDFD)
+	if ((unsigned)options & ~(unsigned)WAIT4_OPTIONS)
 		return -EINVAL;
-	if ((unsigned)options & ~(WNOHANG | WUNTRACED | WEXITED | WCONTINUED | WNOWAIT | WALL_FLAGS))
+	if (pid == -0x7fffffff - 1)
+		return -ESRCH; /* INT_MIN cannot be negated into a group, as on Linux */
+	struct child_selector sel = {.options = options | WEXITED};
+	if (pid > 0)
+		sel = (struct child_selector){CHILD_PID, pid, sel.options};
+	else if (pid == 0)
+		sel = (struct child_selector){CHILD_PGID, current_process()->pgid, sel.options};
+	else if (pid < -1)
+		sel = (struct child_selector){CHILD_PGID, -pid, sel.options};
+	struct child_report r;
+	long found = child_wait(&sel, &r);
+	if (found <= 0)
+		return found;
+	if (user_status && copy_to_user(user_status, &r.wait_status, sizeof r.wait_status))
+		return -EFAULT;
+	return copy_rusage(user_rusage, &r) ? -EFAULT : found;
+}
+
+/* Linux's siginfo for waitid: si_signo SIGCHLD, si_code CLD_*, and the
+ * child's pid, uid and status at offset 16. */
+struct waitid_info {
+	int32_t signo, errnum, code, pad;
+	int32_t pid;
+	uint32_t uid;
+	int32_t status;
+	uint8_t rest[128 - 28];
+};
+
+long sys_waitid(int idtype, int id, void *user_info, int options, struct rusage *user_rusage)
+{
+	if ((unsigned)options & ~(unsigned)WAITID_OPTIONS)
 		return -EINVAL;
 	if (!(options & (WEXITED | WUNTRACED | WCONTINUED)))
 		return -EINVAL;
-	return -ECHILD;
+	struct child_selector sel = {CHILD_ANY, 0, options};
+	switch (idtype) {
+	case P_ALL:
+		break;
+	case P_PID:
+		if (id <= 0)
+			return -EINVAL;
+		sel.match = CHILD_PID;
+		sel.id = id;
+		break;
+	case P_PGID:
+		if (id < 0)
+			return -EINVAL;
+		sel.match = CHILD_PGID;
+		sel.id = id ? id : current_process()->pgid;
+		break;
+	case P_PIDFD:
+		return -EBADF; /* no pidfds yet, so the id names none */
+	default:
+		return -EINVAL;
+	}
+	struct child_report r = {0}; /* with WNOHANG and no child ready, Linux reports zeros */
+	long found = child_wait(&sel, &r);
+	if (found < 0)
+		return found;
+	struct waitid_info info;
+	memset(&info, 0, sizeof info);
+	if (found > 0) {
+		int sig = r.wait_status & 0x7f;
+		info.signo = SIGCHLD;
+		info.code = sig ? CLD_KILLED : CLD_EXITED;
+		info.pid = r.pid;
+		info.uid = r.uid;
+		info.status = sig ? sig : (r.wait_status >> 8) & 0xff;
+	}
+	if (user_info && copy_to_user(user_info, &info, sizeof info))
+		return -EFAULT;
+	return copy_rusage(user_rusage, &r);
 }

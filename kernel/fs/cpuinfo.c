@@ -32,8 +32,9 @@ static const struct flag flags[] = {
     {2, 23, "clflushopt"}, {2, 29, "sha_ni"},  {3, 0, "prefetchwt1"}, {3, 2, "umip"},          {3, 22, "rdpid"},
 };
 
-void cpuinfo_generate(struct strbuf *out)
+void cpuinfo_generate(const struct inode *ino, struct strbuf *out)
 {
+	(void)ino;
 	uint32_t r[4], regs[6] = {0};
 	char vendor[13] = {0}, brand[49] = {0};
 	cpuid(0, 0, r);

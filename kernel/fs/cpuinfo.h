@@ -2,8 +2,10 @@
 #ifndef SOLE_CPUINFO_H
 #define SOLE_CPUINFO_H
 
+struct inode;
 struct strbuf;
 
-void cpuinfo_generate(struct strbuf *out);
+/* A /proc generator (vfs.h): ino is not used. */
+void cpuinfo_generate(const struct inode *ino, struct strbuf *out);
 
 #endif

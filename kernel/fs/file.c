@@ -131,7 +131,7 @@ struct file *file_open_inode(struct inode *ino, unsigned flags, const char *path
 			kfree(f);
 			return NULL;
 		}
-		ino->file.generate(f->snapshot);
+		ino->file.generate(ino, f->snapshot);
 	}
 	inode_get(ino);
 	return f;
@@ -192,6 +192,38 @@ struct fd_table *fd_table_new(void)
 	if (t)
 		t->refs = 1;
 	return t;
+}
+
+struct fd_table *fd_table_dup(const struct fd_table *from)
+{
+	struct fd_table *t = fd_table_new();
+	if (!t)
+		return NULL;
+	for (int fd = 0; fd < FD_MAX; fd++) {
+		if (!from->files[fd])
+			continue;
+		t->files[fd] = from->files[fd];
+		t->cloexec[fd] = from->cloexec[fd];
+		file_get(t->files[fd]);
+	}
+	return t;
+}
+
+void fd_table_put(struct fd_table *t)
+{
+	if (--t->refs > 0)
+		return;
+	for (int fd = 0; fd < FD_MAX; fd++)
+		if (t->files[fd])
+			fd_close(t, fd);
+	kfree(t);
+}
+
+void fd_table_close_on_exec(struct fd_table *t)
+{
+	for (int fd = 0; fd < FD_MAX; fd++)
+		if (t->files[fd] && t->cloexec[fd])
+			fd_close(t, fd);
 }
 
 int fd_install_at(struct fd_table *t, struct file *f, int fd, bool cloexec)

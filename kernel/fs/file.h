@@ -76,6 +76,13 @@ struct fd_table {
 };
 
 struct fd_table *fd_table_new(void);
+/* fork's copy: the same open files (each shared, with its offset and
+ * flags, as on Linux) at the same descriptors. NULL when out of memory. */
+struct fd_table *fd_table_dup(const struct fd_table *from);
+/* Drops a reference; the last one closes every descriptor. */
+void fd_table_put(struct fd_table *t);
+/* exec: closes the descriptors marked close-on-exec. */
+void fd_table_close_on_exec(struct fd_table *t);
 /* The lowest free descriptor >= min_fd, or -EMFILE. Takes a reference. */
 int fd_install(struct fd_table *t, struct file *f, int min_fd, bool cloexec);
 /* Installs a file just opened (NULL, when opening ran out of memory, gives

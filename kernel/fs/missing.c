@@ -1,5 +1,6 @@
 /* The list of missing paths, see missing.h. Each distinct absolute path is
- * kept once; past MAX_NOTED the list stops growing. */
+ * kept once (twice when it was both opened and run); past MAX_NOTED the list
+ * stops growing. */
 #include "kernel/fs/missing.h"
 
 #include <string.h>
@@ -7,17 +8,19 @@
 #include "kernel/console.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/mm/heap.h"
-#include "kernel/proc/exit_report.h"
+#include "kernel/proc/hooks.h"
 
 #define MAX_NOTED 512
 
 static char *noted[MAX_NOTED];
 static int noted_count;
 
-void missing_note(struct inode *start, const char *path)
+void missing_note(struct inode *start, const char *path, bool to_run)
 {
-	char absolute[4096];
-	if (noted_count == MAX_NOTED || vfs_absolute_path(start, path, absolute, sizeof absolute) < 0)
+	char absolute[4096 + sizeof MISSING_RUN_PREFIX];
+	size_t prefix = to_run ? strlen(MISSING_RUN_PREFIX) : 0;
+	memcpy(absolute, MISSING_RUN_PREFIX, prefix);
+	if (noted_count == MAX_NOTED || vfs_absolute_path(start, path, absolute + prefix, sizeof absolute - prefix) < 0)
 		return;
 	for (int i = 0; i < noted_count; i++)
 		if (!strcmp(noted[i], absolute))

@@ -1,6 +1,7 @@
-/* /proc for the one process (pid 1): the files glibc, Python and jemalloc
- * read, in Linux's formats. Files are generated at open; /proc/1 and its
- * fd/ folder are brought up to date on every lookup. */
+/* /proc: a folder per process (/proc/PID, zombies included) with the files
+ * glibc, Python, ps and jemalloc read, in Linux's formats, and /proc/self
+ * naming the caller's. Files are generated at open from the process their
+ * folder names; /proc's folders are brought up to date on every lookup. */
 #include <string.h>
 
 #include "kernel/arch/x86_64/cpu.h"
@@ -12,7 +13,7 @@
 #include "kernel/mm/heap.h"
 #include "kernel/mm/layout.h"
 #include "kernel/mm/page.h"
-#include "kernel/mm/uaccess.h"
+#include "kernel/proc/pid.h"
 #include "kernel/proc/process.h"
 #include "kernel/strbuf.h"
 #include "kernel/time.h"
@@ -23,8 +24,8 @@
 
 static struct inode *make_dir(struct inode *parent, const char *name, uint32_t mode)
 {
-	struct inode *dir;
-	if (!vfs_lookup(parent, name, LOOKUP_DIRECTORY, &dir))
+	struct inode *dir = dir_lookup(parent, name, strlen(name)); /* no refresh: it may be running */
+	if (dir)
 		return dir;
 	dir = inode_new(S_IFDIR | mode);
 	if (!dir)
@@ -46,65 +47,97 @@ static void make_link(struct inode *dir, const char *name, const char *target)
 	inode_put(link);
 }
 
-static void replace_link(struct inode *dir, const char *name, const char *target)
+/* Points a link at target, leaving it alone when it already does: a
+ * lookup that refreshes its folder may be following that very link. */
+static void update_link(struct inode *dir, const char *name, const char *target)
 {
+	struct inode *old = dir_lookup(dir, name, strlen(name));
+	if (old && S_ISLNK(old->mode) && old->link_target && !strcmp(old->link_target, target))
+		return;
 	dir_unlink(dir, name, strlen(name));
 	make_link(dir, name, target);
 }
 
-static void make_file(struct inode *dir, const char *name, void (*generate)(struct strbuf *out))
+typedef void (*generator)(const struct inode *ino, struct strbuf *out);
+
+static void make_file(struct inode *dir, const char *name, generator generate)
 {
 	struct inode *file = inode_new(S_IFREG | 0444);
 	if (!file)
 		return;
 	file->file.generate = generate;
+	file->file.proc_pid = dir->dir.proc_pid;
 	dir_link(dir, name, strlen(name), file);
 	inode_put(file);
 }
 
-/* Copies [start, end) of the app's memory, as Linux's cmdline and environ do. */
-static void append_user_range(struct strbuf *out, uint64_t start, uint64_t end)
+/* The process a /proc/PID file or folder describes; NULL once it is gone.
+ * A zombie has no memory, files or cwd left: its files come out empty. */
+static struct process *described(int pid)
+{
+	struct process *p = process_by_pid(pid);
+	return p && p->state != PROCESS_REAPED ? p : NULL;
+}
+
+static struct process *live(const struct inode *ino)
+{
+	struct process *p = described(ino->file.proc_pid);
+	return p && p->as ? p : NULL;
+}
+
+/* Copies [start, end) of p's memory, as Linux's cmdline and environ do. */
+static void append_user_range(struct strbuf *out, struct process *p, uint64_t start, uint64_t end)
 {
 	char chunk[256];
 	for (uint64_t at = start; at < end;) {
 		size_t n = end - at < sizeof chunk ? end - at : sizeof chunk;
-		if (copy_from_user(chunk, (const void *)at, n))
+		if (as_read(p->as, at, chunk, n))
 			return;
 		strbuf_append(out, chunk, n);
 		at += n;
 	}
 }
 
-static void gen_cmdline(struct strbuf *out)
+static void gen_cmdline(const struct inode *ino, struct strbuf *out)
 {
-	append_user_range(out, current_process()->arg_start, current_process()->arg_end);
+	struct process *p = live(ino);
+	if (p)
+		append_user_range(out, p, p->arg_start, p->arg_end);
 }
 
-static void gen_environ(struct strbuf *out)
+static void gen_environ(const struct inode *ino, struct strbuf *out)
 {
-	append_user_range(out, current_process()->env_start, current_process()->env_end);
+	struct process *p = live(ino);
+	if (p)
+		append_user_range(out, p, p->env_start, p->env_end);
 }
 
-static void gen_auxv(struct strbuf *out)
+static void gen_auxv(const struct inode *ino, struct strbuf *out)
 {
-	struct process *p = current_process();
-	strbuf_append(out, p->auxv, p->auxv_words * sizeof(uint64_t));
+	struct process *p = live(ino);
+	if (p)
+		strbuf_append(out, p->auxv, p->auxv_words * sizeof(uint64_t));
 }
 
 static const char *comm_of(const struct process *p)
 {
-	const char *comm = p->threads->comm;
-	if (comm[0])
-		return comm;
+	if (p->threads && p->threads->comm[0])
+		return p->threads->comm;
 	const char *slash = strrchr(p->exe_path, '/');
 	return slash ? slash + 1 : p->exe_path;
 }
 
-static void gen_comm(struct strbuf *out) { strbuf_printf(out, "%.15s\n", comm_of(current_process())); }
-
-static void gen_maps(struct strbuf *out)
+static void gen_comm(const struct inode *ino, struct strbuf *out)
 {
-	for (const struct vma *v = current_process()->as->vmas.head; v; v = v->next) {
+	struct process *p = described(ino->file.proc_pid);
+	if (p)
+		strbuf_printf(out, "%.15s\n", comm_of(p));
+}
+
+static void gen_maps(const struct inode *ino, struct strbuf *out)
+{
+	struct process *p = live(ino);
+	for (const struct vma *v = p ? p->as->vmas.head : NULL; v; v = v->next) {
 		int start = (int)out->len;
 		strbuf_printf(out, "%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu ", (unsigned long)v->start,
 		              (unsigned long)v->end, v->prot & VMA_READ ? 'r' : '-', v->prot & VMA_WRITE ? 'w' : '-',
@@ -119,65 +152,92 @@ static void gen_maps(struct strbuf *out)
 	}
 }
 
-static size_t mapped_kib(void)
+static size_t mapped_kib(const struct process *p)
 {
 	size_t bytes = 0;
-	for (const struct vma *v = current_process()->as->vmas.head; v; v = v->next)
+	for (const struct vma *v = p && p->as ? p->as->vmas.head : NULL; v; v = v->next)
 		bytes += v->end - v->start;
 	return bytes / 1024;
 }
 
 static size_t used_kib(void) { return (page_total_count() - page_free_count()) * (PAGE_SIZE / 1024); }
 
-static void gen_status(struct strbuf *out)
+/* ps's letter: R for the caller, S for a process whose threads all wait, Z
+ * for a zombie. */
+static char state_letter(const struct process *p)
 {
-	struct process *p = current_process();
-	struct thread *t = current_thread();
+	if (p->state != PROCESS_ALIVE && !p->live_threads)
+		return 'Z';
+	for (const struct thread *t = p->threads; t; t = t->next_in_process)
+		if (t->state == THREAD_RUNNING || t->state == THREAD_READY)
+			return 'R';
+	return 'S';
+}
+
+static const char *state_name(char letter)
+{
+	return letter == 'Z' ? "Z (zombie)" : letter == 'S' ? "S (sleeping)" : "R (running)";
+}
+
+static void gen_status(const struct inode *ino, struct strbuf *out)
+{
+	struct process *p = described(ino->file.proc_pid);
+	if (!p)
+		return;
+	const struct thread *t = p->threads;
 	strbuf_printf(out,
-	              "Name:\t%.15s\nUmask:\t%04o\nState:\tR (running)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
+	              "Name:\t%.15s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
 	              "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\nGroups:\t",
-	              comm_of(p), p->fs->umask, p->pid, p->pid, p->ppid, p->cred.ruid, p->cred.euid, p->cred.suid,
-	              p->cred.fsuid, p->cred.rgid, p->cred.egid, p->cred.sgid, p->cred.fsgid, FD_MAX);
+	              comm_of(p), p->fs ? p->fs->umask : 0, state_name(state_letter(p)), p->pid, p->pid,
+	              process_ppid(p), p->cred.ruid, p->cred.euid, p->cred.suid, p->cred.fsuid, p->cred.rgid,
+	              p->cred.egid, p->cred.sgid, p->cred.fsgid, FD_MAX);
 	for (int i = 0; i < p->cred.group_count; i++)
 		strbuf_printf(out, "%u ", p->cred.groups[i]);
 	strbuf_printf(out, "\n");
 	strbuf_printf(out,
 	              "VmPeak:\t%8zu kB\nVmSize:\t%8zu kB\nVmLck:\t       0 kB\nVmPin:\t       0 kB\nVmHWM:\t%8zu kB\n"
-	              "VmRSS:\t%8zu kB\nThreads:\t1\nSigQ:\t0/%llu\nSigPnd:\t0000000000000000\n"
+	              "VmRSS:\t%8zu kB\nThreads:\t%d\nSigQ:\t0/%llu\nSigPnd:\t0000000000000000\n"
 	              "ShdPnd:\t0000000000000000\nSigBlk:\t%016llx\nSigIgn:\t0000000000000000\n"
 	              "SigCgt:\t0000000000000000\nCapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\n"
 	              "CapEff:\t000001ffffffffff\nCapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\n"
 	              "NoNewPrivs:\t%d\nSeccomp:\t0\nCpus_allowed:\t1\nCpus_allowed_list:\t0\n"
 	              "Mems_allowed:\t1\nMems_allowed_list:\t0\nvoluntary_ctxt_switches:\t0\n"
 	              "nonvoluntary_ctxt_switches:\t0\n",
-	              mapped_kib(), mapped_kib(), used_kib(), used_kib(),
-	              (unsigned long long)p->rlimits[RLIMIT_SIGPENDING].rlim_cur, (unsigned long long)t->signal_mask,
-	              p->no_new_privs);
+	              mapped_kib(p), mapped_kib(p), used_kib(), used_kib(), p->live_threads,
+	              (unsigned long long)p->rlimits[RLIMIT_SIGPENDING].rlim_cur,
+	              (unsigned long long)(t ? t->signal_mask : 0), p->no_new_privs);
 }
 
-static uint64_t ticks_since_boot(uint64_t ns) { return ns / (1000000000ull / CLOCK_TICKS_PER_SEC); }
+static uint64_t ticks(uint64_t ns) { return ns / (1000000000ull / CLOCK_TICKS_PER_SEC); }
 
-static void gen_stat(struct strbuf *out)
+static void gen_stat(const struct inode *ino, struct strbuf *out)
 {
-	struct process *p = current_process();
-	uint64_t cpu = ticks_since_boot(time_monotonic_ns() - p->start_ns);
-	strbuf_printf(out, "%d (%.15s) R %d %d %d 0 -1 4194560 0 0 0 0 %llu 0 0 0 20 0 1 0 %llu %zu %zu %llu ", p->pid,
-	              comm_of(p), p->ppid, p->pgid, p->sid, (unsigned long long)cpu,
-	              (unsigned long long)ticks_since_boot(p->start_ns), mapped_kib() * 1024,
+	struct process *p = described(ino->file.proc_pid);
+	if (!p)
+		return;
+	strbuf_printf(out, "%d (%.15s) %c %d %d %d 0 -1 4194560 0 0 0 0 %llu 0 %llu 0 20 0 %d 0 %llu %zu %zu %llu ",
+	              p->pid, comm_of(p), state_letter(p), process_ppid(p), p->pgid, p->sid,
+	              (unsigned long long)ticks(process_cpu_ns(p)), (unsigned long long)ticks(p->children_cpu_ns),
+	              p->live_threads, (unsigned long long)ticks(p->start_ns), mapped_kib(p) * 1024,
 	              used_kib() * 1024 / PAGE_SIZE, (unsigned long long)p->rlimits[RLIMIT_RSS].rlim_cur);
-	strbuf_printf(out, "0 0 %llu 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 %llu %llu %llu %llu %llu %llu 0\n",
-	              (unsigned long long)p->arg_start, (unsigned long long)p->as->brk_start,
-	              (unsigned long long)p->as->brk_end, (unsigned long long)p->arg_start,
-	              (unsigned long long)p->arg_end, (unsigned long long)p->env_start, (unsigned long long)p->env_end);
+	uint64_t brk_start = p->as ? p->as->brk_start : 0, brk_end = p->as ? p->as->brk_end : 0;
+	strbuf_printf(out, "0 0 %llu 0 0 0 0 0 0 0 0 0 %d 0 0 0 0 0 0 %llu %llu %llu %llu %llu %llu %d\n",
+	              (unsigned long long)p->arg_start, p->exit_signal, (unsigned long long)brk_start,
+	              (unsigned long long)brk_end, (unsigned long long)p->arg_start, (unsigned long long)p->arg_end,
+	              (unsigned long long)p->env_start, (unsigned long long)p->env_end,
+	              p->state == PROCESS_ALIVE ? 0 : p->wait_status);
 }
 
-static void gen_statm(struct strbuf *out)
+static void gen_statm(const struct inode *ino, struct strbuf *out)
 {
-	strbuf_printf(out, "%zu %zu 0 0 0 0 0\n", mapped_kib() / 4, used_kib() / 4);
+	struct process *p = described(ino->file.proc_pid);
+	if (p)
+		strbuf_printf(out, "%zu %zu 0 0 0 0 0\n", mapped_kib(p) / 4, used_kib() / 4);
 }
 
-static void gen_meminfo(struct strbuf *out)
+static void gen_meminfo(const struct inode *ino, struct strbuf *out)
 {
+	(void)ino;
 	size_t total = page_total_count() * (PAGE_SIZE / 1024), free = page_free_count() * (PAGE_SIZE / 1024);
 	strbuf_printf(out,
 	              "MemTotal:       %8zu kB\nMemFree:        %8zu kB\nMemAvailable:   %8zu kB\n"
@@ -187,60 +247,86 @@ static void gen_meminfo(struct strbuf *out)
 	              "AnonPages:      %8zu kB\nMapped:                0 kB\nShmem:                 0 kB\n"
 	              "CommitLimit:    %8zu kB\nCommitted_AS:   %8zu kB\nHugePages_Total:       0\n"
 	              "HugePages_Free:        0\nHugepagesize:       2048 kB\n",
-	              total, free, free, total - free, total - free, total, mapped_kib());
+	              total, free, free, total - free, total - free, total, mapped_kib(current_process()));
 }
 
-static void gen_proc_stat(struct strbuf *out)
+static void gen_proc_stat(const struct inode *ino, struct strbuf *out)
 {
-	uint64_t busy = ticks_since_boot(time_monotonic_ns());
+	(void)ino;
+	uint64_t busy = ticks(time_monotonic_ns());
 	uint64_t boot = (time_realtime_ns() - time_monotonic_ns()) / 1000000000ull;
 	strbuf_printf(out,
 	              "cpu  %llu 0 0 0 0 0 0 0 0 0\ncpu0 %llu 0 0 0 0 0 0 0 0 0\nintr 0\nctxt 0\nbtime %llu\n"
-	              "processes 1\nprocs_running 1\nprocs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n",
-	              (unsigned long long)busy, (unsigned long long)busy, (unsigned long long)boot);
+	              "processes %d\nprocs_running 1\nprocs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n",
+	              (unsigned long long)busy, (unsigned long long)busy, (unsigned long long)boot, process_count());
 }
 
-static void gen_uptime(struct strbuf *out)
+static void gen_uptime(const struct inode *ino, struct strbuf *out)
 {
+	(void)ino;
 	uint64_t ns = time_monotonic_ns();
 	strbuf_printf(out, "%llu.%02llu 0.00\n", (unsigned long long)(ns / 1000000000ull),
 	              (unsigned long long)(ns / 10000000ull % 100));
 }
 
-static void gen_loadavg(struct strbuf *out) { strbuf_printf(out, "0.00 0.00 0.00 1/1 1\n"); }
-static void gen_osrelease(struct strbuf *out) { strbuf_printf(out, "%s\n", UTS_RELEASE); }
-static void gen_ostype(struct strbuf *out) { strbuf_printf(out, "Linux\n"); }
-static void gen_hostname(struct strbuf *out) { strbuf_printf(out, "%s\n", uts_hostname()); }
-static void gen_zero(struct strbuf *out) { strbuf_printf(out, "0\n"); }
-static void gen_version(struct strbuf *out)
+/* Files that describe the machine, not a process: ino is not used. */
+static void gen_loadavg(const struct inode *ino, struct strbuf *out)
 {
+	(void)ino;
+	strbuf_printf(out, "0.00 0.00 0.00 1/%d %d\n", process_count(), current_process()->pid);
+}
+static void gen_osrelease(const struct inode *ino, struct strbuf *out)
+{
+	(void)ino;
+	strbuf_printf(out, "%s\n", UTS_RELEASE);
+}
+static void gen_ostype(const struct inode *ino, struct strbuf *out)
+{
+	(void)ino;
+	strbuf_printf(out, "Linux\n");
+}
+static void gen_hostname(const struct inode *ino, struct strbuf *out)
+{
+	(void)ino;
+	strbuf_printf(out, "%s\n", uts_hostname());
+}
+static void gen_zero(const struct inode *ino, struct strbuf *out)
+{
+	(void)ino;
+	strbuf_printf(out, "0\n");
+}
+static void gen_version(const struct inode *ino, struct strbuf *out)
+{
+	(void)ino;
 	strbuf_printf(out, "Linux version %s (sole) %s\n", UTS_RELEASE, UTS_VERSION);
 }
-static void gen_mounts(struct strbuf *out)
+static void gen_mounts(const struct inode *ino, struct strbuf *out)
 {
+	(void)ino;
 	strbuf_printf(out, "rootfs / rootfs rw 0 0\nproc /proc proc rw,nosuid,nodev,noexec 0 0\n"
 	                   "devtmpfs /dev devtmpfs rw,nosuid 0 0\n");
 }
 
-/* /proc/1/cwd follows the process's working directory. */
+/* /proc/PID/cwd and exe follow the process's working directory and
+ * program. */
 static void refresh_process_dir(struct inode *dir)
 {
+	struct process *p = described(dir->dir.proc_pid);
 	char path[4096];
-	if (!this_cpu()->current)
-		return; /* still booting */
-	if (vfs_dir_path(current_process()->fs->cwd, path, sizeof path) >= 0)
-		replace_link(dir, "cwd", path);
+	if (p && p->fs && vfs_dir_path(p->fs->cwd, path, sizeof path) >= 0)
+		update_link(dir, "cwd", path);
+	if (p)
+		update_link(dir, "exe", p->exe_path);
 }
 
-/* /proc/1/fd holds one link per open descriptor, to the path it was opened by. */
+/* /proc/PID/fd holds one link per open descriptor, to the path it was opened by. */
 static void refresh_fd_dir(struct inode *dir)
 {
-	if (!this_cpu()->current)
-		return; /* still booting */
 	while (dir->dir.children)
 		dir_unlink(dir, dir->dir.children->name, strlen(dir->dir.children->name));
-	struct fd_table *table = current_process()->files;
-	for (int fd = FD_MAX - 1; fd >= 0; fd--) {
+	struct process *p = described(dir->dir.proc_pid);
+	struct fd_table *table = p ? p->files : NULL;
+	for (int fd = FD_MAX - 1; table && fd >= 0; fd--) {
 		struct file *f = table->files[fd];
 		if (!f)
 			continue;
@@ -250,36 +336,78 @@ static void refresh_fd_dir(struct inode *dir)
 	}
 }
 
-static void populate_process(struct inode *proc, const char *exe_path)
+static void populate_process(struct inode *proc, const struct process *p)
 {
-	struct inode *pid1 = make_dir(proc, "1", 0555);
-	if (!pid1)
+	char name[12];
+	ksnprintf(name, sizeof name, "%d", p->pid);
+	struct inode *dir = make_dir(proc, name, 0555);
+	if (!dir)
 		return;
-	pid1->dir.refresh = refresh_process_dir;
-	make_link(pid1, "exe", exe_path);
-	make_link(pid1, "root", "/");
-	struct inode *fd = make_dir(pid1, "fd", 0500);
-	if (fd)
+	dir->dir.proc_pid = p->pid;
+	dir->dir.refresh = refresh_process_dir;
+	make_link(dir, "root", "/");
+	struct inode *fd = make_dir(dir, "fd", 0500);
+	if (fd) {
+		fd->dir.proc_pid = p->pid;
 		fd->dir.refresh = refresh_fd_dir;
-	make_file(pid1, "cmdline", gen_cmdline);
-	make_file(pid1, "environ", gen_environ);
-	make_file(pid1, "auxv", gen_auxv);
-	make_file(pid1, "comm", gen_comm);
-	make_file(pid1, "maps", gen_maps);
-	make_file(pid1, "status", gen_status);
-	make_file(pid1, "stat", gen_stat);
-	make_file(pid1, "statm", gen_statm);
-	make_file(pid1, "mounts", gen_mounts);
-	make_link(proc, "self", "1");
-	make_link(proc, "thread-self", "1");
+	}
+	static const struct {
+		const char *name;
+		generator generate;
+	} files[] = {{"cmdline", gen_cmdline}, {"environ", gen_environ}, {"auxv", gen_auxv},
+	             {"comm", gen_comm},       {"maps", gen_maps},       {"status", gen_status},
+	             {"stat", gen_stat},       {"statm", gen_statm},     {"mounts", gen_mounts}};
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+		make_file(dir, files[i].name, files[i].generate);
 }
 
-void procfs_populate(const char *exe_path)
+static bool is_pid_name(const char *name)
+{
+	if (!*name)
+		return false;
+	for (; *name; name++)
+		if (*name < '0' || *name > '9')
+			return false;
+	return true;
+}
+
+static int parse_pid(const char *name)
+{
+	int pid = 0;
+	for (; *name; name++)
+		pid = pid * 10 + (*name - '0');
+	return pid;
+}
+
+/* A folder for every process and none for processes that are gone;
+ * self and thread-self name the caller's. */
+static void refresh_proc(struct inode *proc)
+{
+	if (!this_cpu()->current)
+		return; /* still booting: no process yet */
+	for (struct dentry *d = proc->dir.children, *next; d; d = next) {
+		next = d->next;
+		if (is_pid_name(d->name) && !described(parse_pid(d->name)))
+			dir_unlink(proc, d->name, strlen(d->name));
+	}
+	for (struct process *p = process_first(); p; p = process_next(p)) {
+		char name[12];
+		ksnprintf(name, sizeof name, "%d", p->pid);
+		if (p->state != PROCESS_REAPED && !dir_lookup(proc, name, strlen(name)))
+			populate_process(proc, p);
+	}
+	char self[12];
+	ksnprintf(self, sizeof self, "%d", current_process()->pid);
+	update_link(proc, "self", self);
+	update_link(proc, "thread-self", self);
+}
+
+void procfs_populate(void)
 {
 	struct inode *proc = make_dir(vfs_root(), "proc", 0555);
 	if (!proc)
 		return;
-	populate_process(proc, exe_path);
+	proc->dir.refresh = refresh_proc;
 	make_file(proc, "meminfo", gen_meminfo);
 	make_file(proc, "cpuinfo", cpuinfo_generate);
 	make_file(proc, "stat", gen_proc_stat);

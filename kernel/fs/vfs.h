@@ -59,13 +59,15 @@ struct inode {
 			char *name; /* its name in the parent, for getcwd */
 			/* For /proc: brings the entries up to date before use. */
 			void (*refresh)(struct inode *dir);
+			int proc_pid; /* For /proc/PID: the process it describes */
 		} dir;
 		struct {
 			const uint8_t *initrd_data; /* read-only, until the first write */
 			uint8_t **pages;            /* owned pages; NULL entries are holes */
 			size_t npages;
 			/* For /proc: the content, written afresh at each open. */
-			void (*generate)(struct strbuf *out);
+			void (*generate)(const struct inode *ino, struct strbuf *out);
+			int proc_pid; /* For /proc/PID files: the process they describe */
 		} file;
 		char *link_target;
 		const struct chardev *dev;
@@ -131,6 +133,6 @@ void vfs_fill_stat(const struct inode *ino, struct stat *st);
  * is handed back instead of entering the tree. */
 int initrd_populate(const uint8_t *archive, size_t size, const uint8_t **boot_config, size_t *boot_config_len);
 void devfs_populate(void);
-void procfs_populate(const char *exe_path);
+void procfs_populate(void);
 
 #endif

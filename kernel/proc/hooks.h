@@ -17,11 +17,11 @@ struct process;
 typedef void (*exit_report_fn)(void);
 typedef void (*process_hook_fn)(struct process *p);
 
-#define HOOK_IN_SECTION(type, section, fn) static const type hook_##fn __attribute__((section(section), used)) = fn
+#define HOOK_IN_SECTION(type, kind, fn) static const type kind##_##fn __attribute__((section("." #kind "s"), used)) = fn
 
-#define EXIT_REPORT(fn) HOOK_IN_SECTION(exit_report_fn, ".exit_reports", fn)
-#define PROCESS_EXIT_HOOK(fn) HOOK_IN_SECTION(process_hook_fn, ".process_exit_hooks", fn)
-#define PROCESS_EXEC_HOOK(fn) HOOK_IN_SECTION(process_hook_fn, ".process_exec_hooks", fn)
+#define EXIT_REPORT(fn) HOOK_IN_SECTION(exit_report_fn, exit_report, fn)
+#define PROCESS_EXIT_HOOK(fn) HOOK_IN_SECTION(process_hook_fn, process_exit_hook, fn)
+#define PROCESS_EXEC_HOOK(fn) HOOK_IN_SECTION(process_hook_fn, process_exec_hook, fn)
 
 /* Runs every hook of one kind. */
 void exit_reports_run(void);

@@ -4,17 +4,17 @@
 #include <string.h>
 
 #include "kernel/arch/x86_64/cpu.h"
-#include "kernel/console.h"
-#include "kernel/crash_record.h"
+#include "kernel/arch/x86_64/trap_frame.h"
 #include "kernel/fs/file.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/mm/addrspace.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/layout.h"
 #include "kernel/mm/page.h"
-#include "kernel/proc/exit_report.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/proc/pid.h"
+#include "kernel/sched/sched.h"
 #include "kernel/time.h"
-#include "platforms/platform.h"
 
 #define KERNEL_STACK_PAGES 8
 
@@ -34,10 +34,11 @@ static void default_rlimits(struct rlimit64 *r)
 	r[14] = (struct rlimit64){.rlim_cur = 0, .rlim_max = 0};                  /* RLIMIT_RTPRIO */
 }
 
-static int next_tid = 1;
-
 struct thread *thread_create(struct process *p)
 {
+	int tid = pid_alloc();
+	if (tid < 0)
+		return NULL;
 	struct thread *t = kzalloc(sizeof *t);
 	uint64_t stack = page_alloc(KERNEL_STACK_PAGES);
 	uint64_t fpu = page_alloc(1);
@@ -49,14 +50,60 @@ struct thread *thread_create(struct process *p)
 			page_free(fpu, 1);
 		return NULL;
 	}
-	t->tid = next_tid++;
+	t->tid = tid;
 	t->proc = p;
 	t->fpu_area = phys_to_virt(fpu);
 	t->kernel_stack_base = (uint64_t)phys_to_virt(stack);
 	t->kernel_stack_top = t->kernel_stack_base + KERNEL_STACK_PAGES * PAGE_SIZE;
 	t->next_in_process = p->threads;
 	p->threads = t;
+	pid_add_thread(t);
 	return t;
+}
+
+void thread_start(struct thread *t, struct trap_frame *frame)
+{
+	t->proc->live_threads++;
+	sched_start_thread(t, frame);
+}
+
+void thread_first_run(struct trap_frame *frame)
+{
+	sched_finish_switch();
+	struct thread *t = current_thread();
+	if (t->set_child_tid) {
+		int tid = t->tid;
+		copy_to_user((void *)t->set_child_tid, &tid, sizeof tid); /* ignored when bad, as on Linux */
+		t->set_child_tid = 0;
+	}
+	signal_return_to_user(frame); /* a thread killed before it ever ran leaves here */
+	trap_return_to(frame);
+}
+
+void process_add_child(struct process *parent, struct process *child)
+{
+	child->parent = parent;
+	child->next_sibling = parent->children;
+	parent->children = child;
+}
+
+void process_remove_child(struct process *child)
+{
+	for (struct process **at = &child->parent->children; *at; at = &(*at)->next_sibling)
+		if (*at == child) {
+			*at = child->next_sibling;
+			return;
+		}
+}
+
+void process_release_vfork_parent(struct process *p)
+{
+	struct thread *waiting = p->vfork_parent;
+	if (!waiting)
+		return;
+	p->vfork_parent = NULL;
+	waiting->vfork_waiting = false;
+	sched_wake(waiting, WAKE_EVENT);
 }
 
 bool process_is_named_by(const struct process *p, int pid)
@@ -69,6 +116,16 @@ bool process_is_named_by(const struct process *p, int pid)
 	return false;
 }
 
+int process_ppid(const struct process *p) { return p->parent ? p->parent->pid : 0; }
+
+uint64_t process_cpu_ns(const struct process *p)
+{
+	uint64_t ns = p->dead_threads_cpu_ns;
+	for (const struct thread *t = p->threads; t; t = t->next_in_process)
+		ns += sched_thread_cpu_ns(t);
+	return ns;
+}
+
 void thread_free(struct thread *t)
 {
 	struct process *p = t->proc;
@@ -77,10 +134,56 @@ void thread_free(struct thread *t)
 			*at = t->next_in_process;
 			break;
 		}
+	pid_remove_thread(t);
+	p->dead_threads_cpu_ns += t->cpu_ns;
 	signal_thread_exit(t);
 	page_free(virt_to_phys((void *)t->kernel_stack_base), KERNEL_STACK_PAGES);
 	page_free(virt_to_phys(t->fpu_area), 1);
 	kfree(t);
+	if (!p->threads && p->state == PROCESS_REAPED)
+		process_free(p);
+}
+
+void process_free(struct process *p)
+{
+	signal_process_free(p);
+	signal_handlers_put(p->sighand);
+	kfree(p);
+}
+
+struct signal_handlers *signal_handlers_copy(const struct signal_handlers *from)
+{
+	struct signal_handlers *h = kmalloc(sizeof *h);
+	if (!h)
+		return NULL;
+	*h = *from;
+	h->refs = 1;
+	return h;
+}
+
+void signal_handlers_put(struct signal_handlers *h)
+{
+	if (h && --h->refs == 0)
+		kfree(h);
+}
+
+struct fs_context *fs_context_copy(const struct fs_context *from)
+{
+	struct fs_context *fs = kmalloc(sizeof *fs);
+	if (!fs)
+		return NULL;
+	*fs = *from;
+	fs->refs = 1;
+	inode_get(fs->cwd);
+	return fs;
+}
+
+void fs_context_put(struct fs_context *fs)
+{
+	if (!fs || --fs->refs > 0)
+		return;
+	inode_put(fs->cwd);
+	kfree(fs);
 }
 
 struct process *process_create_init(void)
@@ -88,14 +191,17 @@ struct process *process_create_init(void)
 	struct process *p = kzalloc(sizeof *p);
 	if (!p)
 		return NULL;
-	p->pid = p->pgid = p->sid = 1;
-	p->ppid = 0;
 	p->as = addrspace_create();
 	p->files = fd_table_new();
 	p->sighand = kzalloc(sizeof *p->sighand);
 	p->fs = kzalloc(sizeof *p->fs);
-	if (!p->as || !p->files || !p->sighand || !p->fs || !thread_create(p))
+	struct thread *t = p->as && p->files && p->sighand && p->fs ? thread_create(p) : NULL;
+	if (!t)
 		return NULL;
+	p->pid = p->pgid = p->sid = t->tid; /* 1: the first id */
+	p->exit_signal = SIGCHLD;
+	p->live_threads = 1;
+	pid_add_process(p);
 	p->sighand->refs = 1;
 	p->fs->refs = 1;
 	p->fs->umask = 022;
@@ -113,31 +219,4 @@ void thread_switch_to(struct thread *t)
 	percpu_set_kernel_stack(t->kernel_stack_top);
 	addrspace_activate(t->proc->as);
 	wrmsr(MSR_FS_BASE, t->fs_base);
-}
-
-/* What the host hears about at every end of the app, before its status:
- * the reports registered with EXIT_REPORT (kernel/proc/exit_report.h). */
-static void report_at_exit(void)
-{
-	extern const exit_report_fn __exit_reports_start[], __exit_reports_end[];
-	for (const exit_report_fn *report = __exit_reports_start; report < __exit_reports_end; report++)
-		(*report)();
-}
-
-void process_exit(struct process *p, int status)
-{
-	(void)p;
-	report_at_exit();
-	console_send_exit(status & 0xff);
-	platform_poweroff(0);
-}
-
-void process_kill_by_signal(struct process *p, int sig, const struct trap_frame *f, const char *cause,
-                            const char *detail, uint64_t addr)
-{
-	if (f)
-		crash_record_user_fault(p, sig, f, cause, detail, addr);
-	report_at_exit();
-	console_send_exit(128 + sig);
-	platform_poweroff(0);
 }

@@ -1,7 +1,10 @@
 /* Processes and threads. A process owns an address space, a descriptor
  * table, signal dispositions and a file-system context (cwd, umask); its
- * threads share them, as clone(CLONE_VM|CLONE_FILES|CLONE_SIGHAND|CLONE_FS)
- * will. Each thread has its own kernel stack, TLS base and signal mask. */
+ * threads share them, and clone's CLONE_VM, CLONE_FILES, CLONE_SIGHAND and
+ * CLONE_FS let another process share them too. Each thread has its own
+ * kernel stack, TLS base and signal mask. Processes form Linux's tree: a
+ * parent, its children, process groups and sessions; a process that ends
+ * stays a zombie until its parent reaps it (kernel/proc/exit.c). */
 #ifndef SOLE_PROCESS_H
 #define SOLE_PROCESS_H
 
@@ -13,6 +16,7 @@
 
 #include "kernel/arch/x86_64/percpu.h"
 #include "kernel/proc/signal.h"
+#include "kernel/sched/wait.h"
 
 struct addrspace;
 struct fd_table;
@@ -53,8 +57,33 @@ struct credentials {
 	int group_count;
 };
 
+enum process_state {
+	PROCESS_ALIVE,
+	PROCESS_EXITING, /* its threads are dying; the last one out makes it a zombie */
+	PROCESS_ZOMBIE,  /* ended, its status kept until the parent reaps it */
+	PROCESS_REAPED,  /* reaped: freed once its last thread structure is */
+};
+
 struct process {
-	int pid, ppid, pgid, sid;
+	int pid, pgid, sid;
+	enum process_state state;
+	/* The tree: parent is NULL only for pid 1. */
+	struct process *parent;
+	struct process *children, *next_sibling;
+	int exit_signal;              /* sent to the parent at the end: SIGCHLD, or clone's choice */
+	int wait_status;              /* as wait4 reports it, once it is exiting */
+	bool child_subreaper;         /* PR_SET_CHILD_SUBREAPER: orphans below come here */
+	bool did_exec;                /* since fork: setpgid may no longer move it */
+	struct wait_queue child_exit; /* its waiters in wait4/waitid: woken when a child ends */
+	int live_threads;
+	/* vfork: the parent thread sleeps until this child execs or ends. */
+	struct thread *vfork_parent;
+	/* exec: the thread that waits for the process's other threads to die. */
+	struct thread *exec_waiter;
+	/* CPU time of its threads that ended, and of its reaped children. */
+	uint64_t dead_threads_cpu_ns, children_cpu_ns;
+	/* The id tables (kernel/proc/pid.c). */
+	struct process *pid_next, *list_next, *list_prev;
 	struct credentials cred;
 	struct addrspace *as;
 	struct fd_table *files;
@@ -91,11 +120,16 @@ struct thread {
 	struct thread_signals signals; /* pending, sigsuspend's mask, restart (kernel/proc/signal.h) */
 	uint64_t altstack_sp, altstack_size;
 	uint32_t altstack_flags;
-	char comm[16]; /* prctl(PR_SET_NAME) */
+	char comm[16];      /* prctl(PR_SET_NAME) */
 	uint64_t rseq_area; /* registered struct rseq, 0 for none (kernel/proc/rseq.c) */
 	uint32_t rseq_len, rseq_sig;
 	bool rseq_check; /* preempted or signalled: check for a critical section on the way back */
 	struct thread *next_in_process;
+	struct thread *tid_next; /* the id table's chain (kernel/proc/pid.c) */
+	bool killed;             /* its process is ending or exec'ing: it must not return to the app */
+	bool vfork_waiting;      /* in vfork, until the child execs or ends */
+	uint64_t set_child_tid;  /* CLONE_CHILD_SETTID: where its first run writes its tid */
+	uint64_t cpu_ns;         /* time it ran, counted by the scheduler */
 	/* The scheduler's (kernel/sched): */
 	enum thread_state state;
 	uint64_t saved_rsp;        /* kernel stack pointer while switched out */
@@ -116,18 +150,36 @@ static inline struct process *current_process(void) { return this_cpu()->current
 struct process *process_create_init(void);
 /* Makes t the running thread: its kernel stack, address space and TLS. */
 void thread_switch_to(struct thread *t);
-/* A new thread of p (clone), not yet runnable; NULL when out of memory. */
+/* A new thread of p with a fresh id, not yet runnable; NULL when out of
+ * memory or ids. */
 struct thread *thread_create(struct process *p);
+/* Makes a created thread runnable, leaving for the app through frame. */
+void thread_start(struct thread *t, struct trap_frame *frame);
+/* Where a new thread's first run starts (context_switch.S): its own
+ * CLONE_CHILD_SETTID write, then the way to ring 3 every return takes. */
+void thread_first_run(struct trap_frame *frame) __attribute__((noreturn));
+/* The process tree's links. */
+void process_add_child(struct process *parent, struct process *child);
+void process_remove_child(struct process *child);
+/* vfork's parent may go on: the child p has exec'd or ended. */
+void process_release_vfork_parent(struct process *p);
 /* Whether pid names the app: 0 (the caller), the process id, or the id of
  * one of its threads, as calls that take "pid 0 or a tid" accept. */
 bool process_is_named_by(const struct process *p, int pid);
-/* Frees a dead thread's kernel stack, FPU area and structure. */
+/* Frees a dead thread's kernel stack, FPU area and structure; with the
+ * last thread of a reaped process, the process too. */
 void thread_free(struct thread *t);
-/* Ends the whole process: exit_group. Sends the status and powers off. */
-void process_exit(struct process *p, int status) __attribute__((noreturn));
-/* Ends the process by a fatal signal, with a crash record first when the
- * signal came from a fault. */
-void process_kill_by_signal(struct process *p, int sig, const struct trap_frame *f, const char *cause,
-			    const char *detail, uint64_t addr) __attribute__((noreturn));
+void process_free(struct process *p);
+/* getppid's answer: the parent's pid, 0 for pid 1. */
+int process_ppid(const struct process *p);
+/* The CPU time p's threads have run, the ended ones included. */
+uint64_t process_cpu_ns(const struct process *p);
+
+/* The shareable parts: clone without CLONE_SIGHAND or CLONE_FS copies them
+ * (NULL when out of memory); the last reference frees them. */
+struct signal_handlers *signal_handlers_copy(const struct signal_handlers *from);
+void signal_handlers_put(struct signal_handlers *h);
+struct fs_context *fs_context_copy(const struct fs_context *from);
+void fs_context_put(struct fs_context *fs);
 
 #endif

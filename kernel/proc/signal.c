@@ -11,6 +11,7 @@
 #include "kernel/errno.h"
 #include "kernel/log.h"
 #include "kernel/mm/heap.h"
+#include "kernel/proc/exit.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/rseq.h"
 #include "kernel/sched/sched.h"
@@ -161,6 +162,14 @@ static void take_default_action(struct thread *t, int sig, const struct signal_i
 	process_kill_by_signal(t->proc, sig, f, "signal", detail, 0);
 }
 
+/* Whether t has something to act on other than sig, which was just queued
+ * (Linux asks the same before it marks a thread for sig). */
+static bool pending_besides(struct thread *t, int sig)
+{
+	uint64_t pending = (t->signals.pending.set | t->proc->shared_pending.set) & ~signal_bit(sig);
+	return t->killed || (pending & (~t->signal_mask | t->signals.waiting_for));
+}
+
 /* Linux's complete_signal: the thread that takes a process-directed
  * signal, preferring the main thread, then one with nothing pending. */
 static struct thread *pick_thread(struct process *p, int sig)
@@ -169,7 +178,7 @@ static struct thread *pick_thread(struct process *p, int sig)
 	for (struct thread *t = p->threads; t; t = t->next_in_process) {
 		if (!accepts(t, sig))
 			continue;
-		bool free_to_take = t == current_thread() || !signal_pending(t);
+		bool free_to_take = t == current_thread() || !pending_besides(t, sig);
 		if (free_to_take && t->tid == p->pid)
 			return t;
 		if (free_to_take && !spare)
@@ -218,8 +227,12 @@ static void enqueue(struct process *p, struct thread *t, int sig, struct queued_
 static int send(struct process *p, struct thread *t, const struct signal_info *info)
 {
 	int sig = info->signo;
-	if (sig == SIGKILL)
+	if (p->state != PROCESS_ALIVE)
+		return 0; /* ending or a zombie: nothing takes it */
+	if (sig == SIGKILL) {
 		process_kill_by_signal(p, SIGKILL, NULL, "signal", "sent by the app itself", 0);
+		return 0;
+	}
 	if (discarded_at_once(p, t, sig))
 		return 0;
 	struct signal_queue *q = t ? &t->signals.pending : &p->shared_pending;
@@ -268,20 +281,23 @@ void signal_action_changed(struct process *p, int sig)
 		queue_discard(&t->signals.pending, sig);
 }
 
-void signal_thread_exit(struct thread *t)
+static void queue_flush(struct signal_queue *q)
 {
-	while (t->signals.pending.head) {
-		struct queued_signal *e = t->signals.pending.head;
-		t->signals.pending.head = e->next;
+	while (q->head) {
+		struct queued_signal *e = q->head;
+		q->head = e->next;
 		entry_release(e, NULL);
 	}
-	t->signals.pending.set = 0;
+	q->set = 0;
 }
+
+void signal_thread_exit(struct thread *t) { queue_flush(&t->signals.pending); }
+void signal_process_free(struct process *p) { queue_flush(&p->shared_pending); }
 
 bool signal_pending(struct thread *t)
 {
 	uint64_t pending = t->signals.pending.set | t->proc->shared_pending.set;
-	return pending & (~t->signal_mask | t->signals.waiting_for);
+	return t->killed || (pending & (~t->signal_mask | t->signals.waiting_for));
 }
 
 static int lowest(uint64_t set)
@@ -362,6 +378,7 @@ static void __attribute__((noreturn)) frame_failed(struct trap_frame *f, int sig
 	char detail[96];
 	ksnprintf(detail, sizeof detail, "no room on the stack for the frame of the handler of signal %d", sig);
 	process_kill_by_signal(current_process(), SIGSEGV, f, "signal-frame", detail, f->rsp);
+	__builtin_unreachable(); /* the caller's own process */
 }
 
 /* Linux moves a thread that is preempted or signalled inside an rseq
@@ -423,6 +440,8 @@ void signal_deliver_fault(struct trap_frame *f, int sig, int code, uint64_t addr
 void signal_return_to_user(struct trap_frame *f)
 {
 	struct thread *t = current_thread();
+	if (t->killed)
+		thread_exit_killed();
 	if (t->rseq_check) {
 		t->rseq_check = false;
 		abort_rseq_critical_section(t, f);

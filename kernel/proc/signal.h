@@ -46,6 +46,7 @@ struct wait_queue;
 #define SIG_DFL 0
 #define SIG_IGN 1
 
+#define SA_NOCLDWAIT 0x00000002ull
 #define SA_SIGINFO 0x00000004ull
 #define SA_RESTORER 0x04000000ull
 #define SA_ONSTACK 0x08000000ull
@@ -85,6 +86,13 @@ struct signal_info {
 		struct {
 			uint64_t addr;
 		} fault;
+		struct { /* SIGCHLD */
+			int32_t pid;
+			uint32_t uid;
+			int32_t status;
+			int32_t pad;
+			int64_t utime, stime;
+		} child;
 		uint8_t raw[112];
 	};
 };
@@ -143,14 +151,15 @@ bool signal_send_entry(struct process *p, struct thread *t, struct queued_signal
 void signal_cancel_entry(struct process *p, struct queued_signal *q);
 /* After rt_sigaction: a signal now ignored loses its pending instances. */
 void signal_action_changed(struct process *p, int sig);
-/* Frees a dead thread's pending signals. */
+/* Frees a dead thread's pending signals; a freed process's. */
 void signal_thread_exit(struct thread *t);
+void signal_process_free(struct process *p);
 
 /* Woken (EPOLLIN) whenever a signal is queued: signalfd waits on it. */
 struct wait_queue *signal_fd_queue(void);
 
-/* Whether t has a signal to act on: blocking code stops waiting and returns
- * an -ERESTART* value. */
+/* Whether t has a signal to act on, or was told to die (thread_kill):
+ * blocking code stops waiting and returns an -ERESTART* value. */
 bool signal_pending(struct thread *t);
 /* Takes the lowest pending signal in set (private queue first, then the
  * process's) into *info: its number, or 0 when none. */

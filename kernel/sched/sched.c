@@ -16,6 +16,7 @@
 #include "kernel/mm/layout.h"
 #include "kernel/mm/page.h"
 #include "kernel/panic.h"
+#include "kernel/proc/exit.h"
 #include "kernel/proc/process.h"
 #include "kernel/sched/ktimer.h"
 #include "kernel/time.h"
@@ -28,6 +29,7 @@ static struct thread *timers; /* blocked with a deadline, soonest first */
 static struct thread *dead;   /* exited; their stacks are freed by the next thread */
 static bool need_resched;
 static uint64_t slice_end;
+static uint64_t running_since; /* when the current thread was switched in */
 static int live_threads;
 static int external_waiters; /* blocked on a device that interrupts (sched_external_wait) */
 
@@ -127,7 +129,10 @@ static void reap_dead(void)
 static void switch_to(struct thread *next)
 {
 	struct thread *prev = current_thread();
-	slice_end = time_monotonic_ns() + TIME_SLICE_NS;
+	uint64_t now = time_monotonic_ns();
+	slice_end = now + TIME_SLICE_NS;
+	prev->cpu_ns += now - running_since;
+	running_since = now;
 	next->state = THREAD_RUNNING;
 	if (prev == next)
 		return;
@@ -150,7 +155,7 @@ static void switch_to(struct thread *next)
 static void __attribute__((noreturn)) deadlock(void)
 {
 	kwarn("deadlock: every thread of the app waits and nothing can wake any of them; ending it");
-	process_kill_by_signal(current_process(), SIGKILL_NUMBER, NULL, "deadlock", "", 0);
+	vm_end(128 + SIGKILL_NUMBER);
 }
 
 /* Picks the next thread and runs it; idles (hlt, interrupts on) while none
@@ -182,8 +187,16 @@ void sched_init(void)
 	struct thread *t = current_thread();
 	t->state = THREAD_RUNNING;
 	live_threads = 1;
-	slice_end = time_monotonic_ns() + TIME_SLICE_NS;
+	running_since = time_monotonic_ns();
+	slice_end = running_since + TIME_SLICE_NS;
 }
+
+uint64_t sched_thread_cpu_ns(const struct thread *t)
+{
+	return t->cpu_ns + (t == current_thread() ? time_monotonic_ns() - running_since : 0);
+}
+
+void sched_finish_switch(void) { reap_dead(); }
 
 /* The new thread's kernel stack, as context_switch expects to find it:
  * six callee-saved registers (r12 carrying the trap frame), then the return

@@ -1,7 +1,8 @@
 /* Switching kernel stacks between threads: the callee-saved registers go on
  * the old stack, whose top is stored in *save; the new stack's are popped.
  * A new thread's stack is built by thread_prepare_stack (sched.c) to return
- * into thread_first_entry, which leaves for ring 3 through its trap frame. */
+ * into thread_first_entry, which leaves for ring 3 through its trap frame
+ * (thread_first_run, kernel/proc/process.c). */
 	.text
 	.globl context_switch
 context_switch:                 /* (uint64_t *save, uint64_t next_rsp) */
@@ -24,4 +25,4 @@ context_switch:                 /* (uint64_t *save, uint64_t next_rsp) */
 	.globl thread_first_entry
 thread_first_entry:             /* r12 = the thread's trap frame */
 	mov %r12, %rdi
-	jmp trap_return_to
+	jmp thread_first_run

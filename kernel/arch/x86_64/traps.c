@@ -15,6 +15,7 @@
 #include "kernel/mm/layout.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/panic.h"
+#include "kernel/proc/exit.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/signal.h"
 #include "kernel/sched/sched.h"
