@@ -2,6 +2,8 @@
  * app_libraries.h. */
 #include "app_libraries.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -26,17 +28,34 @@ static void add_host_file(struct cpio_archive *archive, const char *guest_path, 
 		cpio_add_host_file(archive, guest_path, info.st_mode, info.st_mtime, host_path);
 }
 
-static int report_missing(const struct libdeps *deps, const char *as_typed)
+/* A problem with the app itself stops the run; one with another program
+ * placed in the VM (/bin/sh, an executable given with --copy) only warns,
+ * since the app may never run it. */
+static void report(bool required, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void report(bool required, const char *fmt, ...)
+{
+	char message[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof message, fmt, ap);
+	va_end(ap);
+	if (required)
+		sole_error("%s", message);
+	else
+		sole_warning("%s", message);
+}
+
+static void report_missing(const struct libdeps *deps, const char *as_typed, bool required)
 {
 	for (size_t i = 0; i < deps->missing_count; i++)
-		sole_error("%s: needs %s (for %s), which is not on this machine: install the package that has it, "
-			   "or add it with --copy HOSTFILE:/usr/lib/x86_64-linux-gnu/%s",
-			   as_typed, deps->missing[i].soname, deps->missing[i].needed_by, deps->missing[i].soname);
-	return EXIT_NOT_RUNNABLE;
+		report(required,
+		       "%s: needs %s (for %s), which is not on this machine: install the package that has it, "
+		       "or add it with --copy HOSTFILE:/usr/lib/x86_64-linux-gnu/%s",
+		       as_typed, deps->missing[i].soname, deps->missing[i].needed_by, deps->missing[i].soname);
 }
 
 int app_libraries_add(struct cpio_archive *archive, const char *host_path, const char *as_typed,
-		      const struct run_options *options)
+                      const struct run_options *options, bool required)
 {
 	struct libdeps_options search = {.library_path = library_path_of(options)};
 	struct libdeps deps;
@@ -44,15 +63,18 @@ int app_libraries_add(struct cpio_archive *archive, const char *host_path, const
 	int status = 0;
 
 	if (libdeps_resolve(host_path, &search, &deps, problem, sizeof problem) != 0) {
-		sole_error("%s: %s", as_typed, problem);
-		return EXIT_NOT_RUNNABLE;
+		report(required, "%s: %s", as_typed, problem);
+		return required ? EXIT_NOT_RUNNABLE : 0;
 	}
 	if (deps.interpreter && !deps.interpreter_real_path) {
-		sole_error("%s: its ELF interpreter %s is not on this machine; install its C library (for glibc: "
-			   "libc6), or --copy it", as_typed, deps.interpreter);
-		status = EXIT_NOT_RUNNABLE;
+		report(required,
+		       "%s: its ELF interpreter %s is not on this machine; install its C library (for glibc: "
+		       "libc6), or --copy it",
+		       as_typed, deps.interpreter);
+		status = required ? EXIT_NOT_RUNNABLE : 0;
 	} else if (deps.missing_count) {
-		status = report_missing(&deps, as_typed);
+		report_missing(&deps, as_typed, required);
+		status = required ? EXIT_NOT_RUNNABLE : 0;
 	} else {
 		if (deps.interpreter)
 			add_host_file(archive, deps.interpreter, deps.interpreter_real_path);
@@ -63,4 +85,21 @@ int app_libraries_add(struct cpio_archive *archive, const char *host_path, const
 	}
 	libdeps_free(&deps);
 	return status;
+}
+
+bool app_libraries_is_program(const char *host_path)
+{
+	struct stat info;
+	if (stat(host_path, &info) != 0 || !S_ISREG(info.st_mode) || !(info.st_mode & 0111))
+		return false;
+	FILE *f = fopen(host_path, "rb");
+	if (!f)
+		return false;
+	char magic[4];
+	bool elf = fread(magic, 1, sizeof magic, f) == sizeof magic && memcmp(magic,
+	                                                                      "\x7f"
+	                                                                      "ELF",
+	                                                                      4) == 0;
+	fclose(f);
+	return elf;
 }

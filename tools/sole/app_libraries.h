@@ -4,13 +4,21 @@
 #ifndef SOLE_APP_LIBRARIES_H
 #define SOLE_APP_LIBRARIES_H
 
+#include <stdbool.h>
+
 #include "cpio_writer.h"
 #include "paths.h"
 #include "run_options.h"
 
 /* Adds the interpreter and libraries of host_path (a program, or a shared
- * object that a program loads). Returns 0 (also for a static binary), or prints what is missing and returns the exit status. */
+ * object that a program loads). Returns 0 (also for a static binary). When
+ * something is missing it prints what: with required (the app itself) as an
+ * error, returning the exit status; otherwise (another program placed in
+ * the VM) as a warning, returning 0. */
 int app_libraries_add(struct cpio_archive *archive, const char *host_path, const char *as_typed,
-		      const struct run_options *options);
+		      const struct run_options *options, bool required);
+/* Whether host_path is an executable ELF file (a program to run in the VM,
+ * whose libraries must come along). */
+bool app_libraries_is_program(const char *host_path);
 
 #endif

@@ -1,6 +1,7 @@
 /* --copy: puts a host file or folder into the initrd. Folders are copied
  * recursively; symlinks inside stay symlinks; special files are skipped with
- * a warning. SRC itself is followed when it is a symlink, as cp -H does. */
+ * a warning. SRC itself is followed when it is a symlink, as cp -H does. An
+ * executable ELF brings its interpreter and libraries, as the app does. */
 #define _GNU_SOURCE
 #include "host_copy.h"
 
@@ -13,13 +14,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app_libraries.h"
 #include "diag.h"
 #include "exit_codes.h"
 #include "paths.h"
 #include "xalloc.h"
 
-static int add_tree(struct cpio_archive *archive, const char *host_path, const char *guest_path,
-		    const struct stat *info, const struct copy_request *copy);
+struct copy_job {
+	struct cpio_archive *archive;
+	const struct copy_request *copy;
+	const struct run_options *options;
+};
+
+static int add_tree(const struct copy_job *job, const char *host_path, const char *guest_path, const struct stat *info);
 
 static int not_dot_or_dot_dot(const struct dirent *entry)
 {
@@ -37,16 +44,15 @@ static bool skipped(const struct copy_request *copy, const char *guest_path)
 	return false;
 }
 
-static int add_directory_children(struct cpio_archive *archive, const char *host_path,
-				  const char *guest_path, const struct copy_request *copy)
+static int add_directory_children(const struct copy_job *job, const char *host_path, const char *guest_path)
 {
+	const struct copy_request *copy = job->copy;
 	struct dirent **children;
 	int count = scandir(host_path, &children, not_dot_or_dot_dot, alphasort);
 	int status = 0;
 
 	if (count < 0) {
-		sole_error("--copy %s: cannot read the folder %s: %s", copy->as_typed, host_path,
-			   strerror(errno));
+		sole_error("--copy %s: cannot read the folder %s: %s", copy->as_typed, host_path, strerror(errno));
 		return EXIT_SOLE_ERROR;
 	}
 	for (int i = 0; i < count; i++) {
@@ -54,7 +60,7 @@ static int add_directory_children(struct cpio_archive *archive, const char *host
 		char *child_guest = path_join(guest_path, children[i]->d_name);
 		struct stat info;
 		if (status == 0 && !skipped(copy, child_guest) && lstat(child_host, &info) == 0)
-			status = add_tree(archive, child_host, child_guest, &info, copy);
+			status = add_tree(job, child_host, child_guest, &info);
 		free(child_host);
 		free(child_guest);
 		free(children[i]);
@@ -64,14 +70,13 @@ static int add_directory_children(struct cpio_archive *archive, const char *host
 }
 
 static int add_symlink(struct cpio_archive *archive, const char *host_path, const char *guest_path,
-		       const struct stat *info, const struct copy_request *copy)
+                       const struct stat *info, const struct copy_request *copy)
 {
 	char target[PATH_MAX];
 	ssize_t length = readlink(host_path, target, sizeof(target) - 1);
 
 	if (length < 0) {
-		sole_error("--copy %s: cannot read the symlink %s: %s", copy->as_typed, host_path,
-			   strerror(errno));
+		sole_error("--copy %s: cannot read the symlink %s: %s", copy->as_typed, host_path, strerror(errno));
 		return EXIT_SOLE_ERROR;
 	}
 	target[length] = '\0';
@@ -79,35 +84,40 @@ static int add_symlink(struct cpio_archive *archive, const char *host_path, cons
 	return 0;
 }
 
-static int add_tree(struct cpio_archive *archive, const char *host_path, const char *guest_path,
-		    const struct stat *info, const struct copy_request *copy)
+static int add_tree(const struct copy_job *job, const char *host_path, const char *guest_path, const struct stat *info)
 {
+	const struct copy_request *copy = job->copy;
 	if (S_ISDIR(info->st_mode)) {
-		cpio_add_directory(archive, guest_path, info->st_mode, info->st_mtime);
-		return add_directory_children(archive, host_path, guest_path, copy);
+		cpio_add_directory(job->archive, guest_path, info->st_mode, info->st_mtime);
+		return add_directory_children(job, host_path, guest_path);
 	}
 	if (S_ISREG(info->st_mode)) {
-		cpio_add_host_file(archive, guest_path, info->st_mode, info->st_mtime, host_path);
+		cpio_add_host_file(job->archive, guest_path, info->st_mode, info->st_mtime, host_path);
+		if (app_libraries_is_program(host_path))
+			app_libraries_add(job->archive, host_path, copy->as_typed, job->options, false);
 		return 0;
 	}
 	if (S_ISLNK(info->st_mode))
-		return add_symlink(archive, host_path, guest_path, info, copy);
+		return add_symlink(job->archive, host_path, guest_path, info, copy);
 	sole_warning("--copy %s: skipping %s: a device, FIFO or socket; only files, folders and "
-		     "symlinks are copied", copy->as_typed, host_path);
+	             "symlinks are copied",
+	             copy->as_typed, host_path);
 	return 0;
 }
 
-int host_copy_add(struct cpio_archive *archive, const struct copy_request *copy)
+int host_copy_add(struct cpio_archive *archive, const struct copy_request *copy, const struct run_options *options)
 {
+	const struct copy_job job = {archive, copy, options};
 	struct stat info;
 
 	if (stat(copy->host_path, &info) != 0) {
 		if (errno == ENOENT)
 			sole_error("--copy %s: %s does not exist on the host (relative paths start in "
-				   "the current folder)", copy->as_typed, copy->host_path);
+			           "the current folder)",
+			           copy->as_typed, copy->host_path);
 		else
 			sole_error("--copy %s: %s: %s", copy->as_typed, copy->host_path, strerror(errno));
 		return EXIT_SOLE_ERROR;
 	}
-	return add_tree(archive, copy->host_path, copy->guest_path, &info, copy);
+	return add_tree(&job, copy->host_path, copy->guest_path, &info);
 }

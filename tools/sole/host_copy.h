@@ -8,6 +8,6 @@
 #include "run_options.h"
 
 /* Returns 0, or prints what is wrong and returns the exit status. */
-int host_copy_add(struct cpio_archive *archive, const struct copy_request *copy);
+int host_copy_add(struct cpio_archive *archive, const struct copy_request *copy, const struct run_options *options);
 
 #endif

@@ -1,7 +1,8 @@
 /* Packs the guest's root filesystem for one `sole run` into a temporary cpio
  * file: the app binary, its interpreter and libraries, an interpreter's
- * runtime bundle, the root skeleton, every --copy (later ones win) and
- * the boot configuration. The file is deleted when sole exits. */
+ * runtime bundle, the root skeleton, the host's /bin/sh, every --copy
+ * (later ones win; executables bring their libraries) and the boot
+ * configuration. The file is deleted when sole exits. */
 #define _GNU_SOURCE
 #include "initrd.h"
 
@@ -24,10 +25,23 @@
 #include "root_skeleton.h"
 #include "xalloc.h"
 
+#define SHELL_PATH "/bin/sh"
+
+/* The host's /bin/sh (dash on Debian) at /bin/sh, with its libraries, as
+ * every Linux image has one: system(), popen() and scripts need it. */
+static void add_shell(struct cpio_archive *archive, const struct run_options *options)
+{
+	struct stat info;
+	if (stat(SHELL_PATH, &info) != 0 || !S_ISREG(info.st_mode))
+		return; /* a host without a shell: the VM goes without too */
+	cpio_add_host_file(archive, SHELL_PATH, info.st_mode, info.st_mtime, SHELL_PATH);
+	app_libraries_add(archive, SHELL_PATH, SHELL_PATH, options, false);
+}
+
 /* Fills the archive; returns 0 or the exit status after printing what is
  * wrong. */
 static int gather_contents(struct cpio_archive *archive, const struct run_options *options,
-			    const struct app_binary *binary, const struct byte_buffer *boot_config)
+                           const struct app_binary *binary, const struct byte_buffer *boot_config)
 {
 	int64_t now = time(NULL);
 	struct stat info;
@@ -39,14 +53,16 @@ static int gather_contents(struct cpio_archive *archive, const struct run_option
 		return EXIT_SOLE_ERROR;
 	}
 	cpio_add_host_file(archive, binary->guest_path, info.st_mode, info.st_mtime, binary->host_path);
-	int status = app_libraries_add(archive, binary->host_path, binary->as_typed, options);
+	int status = app_libraries_add(archive, binary->host_path, binary->as_typed, options, true);
 	if (status == 0)
 		status = runtime_bundles_add(archive, binary->host_path, options);
 	if (status != 0)
 		return status;
 	root_skeleton_add(archive, now, guest_network_dns_server(&options->network));
+	if (!options->no_shell)
+		add_shell(archive, options);
 	for (size_t i = 0; i < options->copy_count; i++)
-		if ((status = host_copy_add(archive, &options->copies[i])) != 0)
+		if ((status = host_copy_add(archive, &options->copies[i], options)) != 0)
 			return status;
 	cpio_add_file(archive, BOOT_CONFIG_PATH, 0400, now, boot_config->data, boot_config->length);
 	return 0;
@@ -68,13 +84,13 @@ static int create_temporary_file(char **path)
 		cleanup_remember_file(*path);
 	cleanup_restore_signals(&saved);
 	if (fd < 0)
-		sole_error("cannot create the initrd in %s: %s; set TMPDIR to a writable folder",
-			   directory, strerror(errno));
+		sole_error("cannot create the initrd in %s: %s; set TMPDIR to a writable folder", directory,
+		           strerror(errno));
 	return fd;
 }
 
 int initrd_create(const struct run_options *options, const struct app_binary *binary,
-		  const struct byte_buffer *boot_config, char **path)
+                  const struct byte_buffer *boot_config, char **path)
 {
 	struct cpio_archive *archive = cpio_archive_new();
 	*path = NULL;

@@ -27,6 +27,7 @@
 #include "initrd.h"
 #include "kernel_image.h"
 #include "paths.h"
+#include "platforms/console_wire.h"
 #include "qemu.h"
 #include "run_options.h"
 #include "syscall_summary.h"
@@ -50,7 +51,7 @@ static int check_binary(const struct app_binary *binary)
 }
 
 static void encode_boot_config(const struct run_options *options, const struct app_binary *binary,
-			       struct byte_buffer *encoded)
+                               struct byte_buffer *encoded)
 {
 	struct string_list argv = {0};
 
@@ -58,15 +59,15 @@ static void encode_boot_config(const struct run_options *options, const struct a
 	for (int i = 0; i < options->app_arg_count; i++)
 		string_list_append(&argv, options->app_args[i]);
 	struct boot_config config = {
-		.exe = binary->guest_path,
-		.argv = &argv,
-		.env = &options->env,
-		.cwd = options->workdir,
-		.trace = options->trace,
-		.syscall_summary = options->syscall_summary,
-		.verbose = options->verbose,
-		.test_kernel_panic = options->test_kernel_panic,
-		.terminal = host_terminal_probe(),
+	    .exe = binary->guest_path,
+	    .argv = &argv,
+	    .env = &options->env,
+	    .cwd = options->workdir,
+	    .trace = options->trace,
+	    .syscall_summary = options->syscall_summary,
+	    .verbose = options->verbose,
+	    .test_kernel_panic = options->test_kernel_panic,
+	    .terminal = host_terminal_probe(),
 	};
 	boot_config_encode(&config, encoded);
 	string_list_free(&argv);
@@ -81,15 +82,12 @@ static void describe_qemu_failure(const struct vm_outcome *outcome)
 	line_prefixer_write(&lines, outcome->messages.captured.data, outcome->messages.captured.length);
 	line_prefixer_finish(&lines);
 	if (WIFSIGNALED(status))
-		sole_error("the VM stopped without an exit status (QEMU killed by signal %d)",
-			   WTERMSIG(status));
+		sole_error("the VM stopped without an exit status (QEMU killed by signal %d)", WTERMSIG(status));
 	else
-		sole_error("the VM stopped without an exit status (QEMU exit code %d)",
-			   WEXITSTATUS(status));
+		sole_error("the VM stopped without an exit status (QEMU exit code %d)", WEXITSTATUS(status));
 }
 
-static int exit_status_of(const struct vm_outcome *outcome, const struct crash_context *crash,
-			  const char *core_path)
+static int exit_status_of(const struct vm_outcome *outcome, const struct crash_context *crash, const char *core_path)
 {
 	int status = EXIT_SOLE_ERROR;
 
@@ -97,7 +95,7 @@ static int exit_status_of(const struct vm_outcome *outcome, const struct crash_c
 		status = crash_report_print(stderr, &outcome->sink.crash.lines, crash);
 		if (core_path && crash_file_write(core_path, &outcome->sink.crash.lines, crash) == 0)
 			fprintf(stderr, "sole: crash record written to %s; 'sole symbolize %s' shows it again\n",
-				core_path, core_path);
+			        core_path, core_path);
 	}
 	if (outcome->demux.have_exit_status)
 		status = outcome->demux.exit_status;
@@ -122,8 +120,7 @@ static void widen_hostfwd_backlog(void *context)
 }
 
 /* Relays the console until QEMU exits, then waits for it. */
-static void watch_vm(struct qemu_process *qemu, const struct run_options *options,
-		     struct vm_outcome *outcome)
+static void watch_vm(struct qemu_process *qemu, const struct run_options *options, struct vm_outcome *outcome)
 {
 	struct line_prefixer live_messages;
 	struct started_vm started = {qemu->pid, options};
@@ -146,8 +143,8 @@ static void report_syscall_summary(const struct run_options *options, const stru
 	FILE *out = options->syscall_summary_path ? fopen(options->syscall_summary_path, "w") : stderr;
 
 	if (!out) {
-		sole_error("--syscall-summary=%s: cannot write: %s; name a writable file", options->syscall_summary_path,
-			   strerror(errno));
+		sole_error("--syscall-summary=%s: cannot write: %s; name a writable file",
+		           options->syscall_summary_path, strerror(errno));
 		return;
 	}
 	syscall_summary_from_lines(lines, &summary);
@@ -162,13 +159,27 @@ static void report_syscall_summary(const struct run_options *options, const stru
  * /etc/gai.conf, OpenSSL's openssl.cnf. */
 static bool optional_probe(const char *path)
 {
-	static const char *const prefixes[] = {"/proc/", "/sys/", "/dev/", "/etc/ld.so.", "/usr/lib/locale/",
-					       "/usr/share/locale/", "/etc/gai.conf", "/usr/lib/ssl/openssl.cnf",
-					       NULL};
+	static const char *const prefixes[] = {"/proc/",
+	                                       "/sys/",
+	                                       "/dev/",
+	                                       "/etc/ld.so.",
+	                                       "/usr/lib/locale/",
+	                                       "/usr/share/locale/",
+	                                       "/etc/gai.conf",
+	                                       "/usr/lib/ssl/openssl.cnf",
+	                                       NULL};
 	for (const char *const *p = prefixes; *p; p++)
 		if (!strncmp(path, *p, strlen(*p)))
 			return true;
 	return false;
+}
+
+/* A missing-files line's path: after MISSING_RUN_PREFIX for one the app
+ * tried to run, else the whole line. */
+static const char *missing_path(const char *line)
+{
+	size_t prefix = strlen(MISSING_RUN_PREFIX);
+	return strncmp(line, MISSING_RUN_PREFIX, prefix) == 0 ? line + prefix : line;
 }
 
 /* The paths the app could not open: all of them with --missing-files. Else,
@@ -178,27 +189,38 @@ static bool optional_probe(const char *path)
 static void report_missing_files(const struct run_options *options, const struct string_list *paths, int status)
 {
 	if (options->missing_files) {
-		fprintf(stderr, "sole: the app tried to open %zu path%s that %s not in the VM%s\n", paths->count,
-			paths->count == 1 ? "" : "s", paths->count == 1 ? "is" : "are", paths->count ? ":" : "");
-		for (size_t i = 0; i < paths->count; i++)
-			fprintf(stderr, "  %s\n", paths->items[i]);
+		fprintf(stderr, "sole: the app tried to open or run %zu path%s that %s not in the VM%s\n", paths->count,
+		        paths->count == 1 ? "" : "s", paths->count == 1 ? "is" : "are", paths->count ? ":" : "");
+		for (size_t i = 0; i < paths->count; i++) {
+			const char *path = missing_path(paths->items[i]);
+			fprintf(stderr, "  %s%s\n", path, path != paths->items[i] ? " (to run it)" : "");
+		}
 		return;
 	}
 	if (status == 0)
 		return;
 	const char *last = NULL;
-	for (size_t i = 0; i < paths->count; i++)
-		if (!optional_probe(paths->items[i]) && access(paths->items[i], F_OK) == 0)
+	for (size_t i = 0; i < paths->count; i++) {
+		const char *path = missing_path(paths->items[i]);
+		if (!optional_probe(path) && access(path, F_OK) == 0)
 			last = paths->items[i];
-	if (last)
+	}
+	if (!last)
+		return;
+	const char *path = missing_path(last);
+	if (path != last)
 		fprintf(stderr,
-			"sole: hint: the app tried to open %s, which the host has but the VM does not; add it with "
-			"--copy %s (--missing-files lists every path it missed)\n",
-			last, last);
+		        "sole: hint: the app tried to run %s, which the host has but the VM does not; add it with "
+		        "--copy %s (an executable brings its libraries)\n",
+		        path, path);
+	else
+		fprintf(stderr,
+		        "sole: hint: the app tried to open %s, which the host has but the VM does not; add it with "
+		        "--copy %s (--missing-files lists every path it missed)\n",
+		        path, path);
 }
 
-static int run_vm(const struct run_options *options, const struct app_binary *binary,
-		  const struct qemu_config *config)
+static int run_vm(const struct run_options *options, const struct app_binary *binary, const struct qemu_config *config)
 {
 	struct string_list argv = {0};
 	struct qemu_process qemu;
@@ -212,8 +234,9 @@ static int run_vm(const struct run_options *options, const struct app_binary *bi
 	}
 	if (config->gdb_port) {
 		char *gdb = gdb_command_line(config->kernel_path, binary->host_path, config->gdb_port);
-		fprintf(stderr, "sole: the VM waits for gdb on 127.0.0.1:%d; attach from another terminal with:\n  %s\n",
-			config->gdb_port, gdb);
+		fprintf(stderr,
+		        "sole: the VM waits for gdb on 127.0.0.1:%d; attach from another terminal with:\n  %s\n",
+		        config->gdb_port, gdb);
 		free(gdb);
 	}
 	int status = qemu_start(&argv, &qemu);
@@ -245,19 +268,19 @@ static int check_initrd_fits(const struct run_options *options, const char *init
 		return 0;
 	uint64_t suggest = ((uint64_t)info.st_size + app_room + 16 * mib - 1) / (16 * mib) * 16;
 	sole_error("the app's files take %llu MiB in the VM, too much for -m %llu MiB; run it with -m %lluM or "
-		   "more",
-		   (unsigned long long)((uint64_t)info.st_size / mib), (unsigned long long)(options->memory_bytes / mib),
-		   (unsigned long long)suggest);
+	           "more",
+	           (unsigned long long)((uint64_t)info.st_size / mib),
+	           (unsigned long long)(options->memory_bytes / mib), (unsigned long long)suggest);
 	return EXIT_SOLE_ERROR;
 }
 
 static int boot(const struct run_options *options, const struct app_binary *binary)
 {
 	struct qemu_config config = {
-		.machine = options->machine,
-		.memory_bytes = options->memory_bytes,
-		.gdb_port = options->gdb_port,
-		.network = &options->network,
+	    .machine = options->machine,
+	    .memory_bytes = options->memory_bytes,
+	    .gdb_port = options->gdb_port,
+	    .network = &options->network,
 	};
 	struct byte_buffer boot_config = {0};
 	char *kernel = kernel_image_find(options->kernel_path);

@@ -23,6 +23,7 @@ enum run_flag_id {
 	FLAG_TRACE,
 	FLAG_SYSCALL_SUMMARY,
 	FLAG_MISSING_FILES,
+	FLAG_NO_SHELL,
 	FLAG_VERBOSE,
 	FLAG_ACCEL,
 	FLAG_MACHINE,
@@ -41,7 +42,7 @@ enum run_flag_id {
 };
 
 struct run_flag {
-	char short_name;        /* 0: only the long form exists */
+	char short_name; /* 0: only the long form exists */
 	const char *long_name;
 	const char *value_name; /* NULL: the flag takes no value */
 	const char *help;       /* NULL: a test-only flag, left out of --help */
@@ -51,55 +52,66 @@ struct run_flag {
 #define DEFAULT_GDB_PORT 1234
 
 static const struct run_flag run_flags[FLAG_COUNT] = {
-	[FLAG_MEMORY] = {'m', "memory", "SIZE", "guest memory, with a K, M or G suffix (default 64M)"},
-	[FLAG_ENV] = {'e', "env", "K=V", "set K=V in the app's environment; -e K takes the host's value\n"
-					 "(repeatable; the default is PATH=... and HOME=/root)"},
-	[FLAG_COPY] = {0, "copy", "SRC[:DEST]", "copy a host file or folder into the VM at DEST, or at the same\n"
-						"path when DEST is left out (relative paths go under /; repeatable)"},
-	[FLAG_WORKDIR] = {'w', "workdir", "DIR", "the app's working directory (default /)"},
-	[FLAG_TRACE] = {0, "trace", NULL, "show every syscall strace-style on stderr"},
-	[FLAG_SYSCALL_SUMMARY] = {0, "syscall-summary", "[=FILE]",
-				  "at exit, print a table like strace -c on stderr (or write it to\n"
-				  "FILE): calls, errors, ENOSYS answers and time per syscall",
-				  .value_optional = true},
-	[FLAG_MISSING_FILES] = {0, "missing-files", NULL,
-				"at exit, list every path the app tried to open that is not in the\n"
-				"VM (add what it needs with --copy)"},
-	[FLAG_VERBOSE] = {0, "verbose", NULL, "show the kernel log and the QEMU command line on stderr"},
-	[FLAG_ACCEL] = {0, "accel", "auto|tcg|kvm", "the accelerator; auto picks kvm only where /dev/kvm opens and\n"
-						    "the CPU has vmx or svm (default auto)"},
-	[FLAG_MACHINE] = {0, "machine", "microvm|pc", "the QEMU machine type (default microvm)"},
-	[FLAG_KERNEL] = {0, "kernel", "PATH", "boot this sole kernel ELF instead of the installed one\n"
-					      "(also: the SOLE_KERNEL environment variable)"},
-	[FLAG_GDB] = {0, "gdb", "[=PORT]", "start QEMU's gdb stub on 127.0.0.1:PORT (default 1234), wait for\n"
-					  "gdb before booting, and print the gdb command to attach",
-		      .value_optional = true},
-	[FLAG_CORE] = {0, "core", "FILE", "if the app or the kernel crashes, also write the crash record to\n"
-					  "FILE; 'sole symbolize FILE' prints the report again"},
-	[FLAG_TEST_KERNEL_PANIC] = {0, "test-kernel-panic", NULL, NULL},
-	[FLAG_PUBLISH] = {'p', "publish", "[IP:]HOST:GUEST",
-			  "publish a guest port: connections to the host's IP:HOST (default\n"
-			  "127.0.0.1) reach the guest's port GUEST; add /udp for UDP (repeatable;\n"
-			  "needs --net user)"},
-	[FLAG_NET] = {0, "net", "user|tap:NAME|none",
-		      "the VM's network: QEMU's user network, no root needed, the guest\n"
-		      "at 10.0.2.15/24 (default); the existing tap device NAME, the guest\n"
-		      "at --ip (bench/netns-tap makes one); or none, no network device"},
-	[FLAG_IP] = {0, "ip", "ADDR/PREFIX", "the guest's address with --net tap (default 192.168.100.2/24)"},
-	[FLAG_GATEWAY] = {0, "gateway", "ADDR", "the guest's gateway with --net tap (default: the first address of\n"
-						"the --ip subnet, 192.168.100.1)"},
-	[FLAG_DNS] = {0, "dns", "ADDR", "the DNS server the guest asks, also in its /etc/resolv.conf\n"
-					"(default: QEMU's 10.0.2.3 with --net user, the gateway with tap)"},
-	[FLAG_VOLUME] = {'v', "volume", "HOSTDIR:DIR", "mount a host folder (not implemented yet; use --copy)"},
-	[FLAG_HELP] = {'h', "help", NULL, "show this help"},
+    [FLAG_MEMORY] = {'m', "memory", "SIZE", "guest memory, with a K, M or G suffix (default 64M)"},
+    [FLAG_ENV] = {'e', "env", "K=V",
+                  "set K=V in the app's environment; -e K takes the host's value\n"
+                  "(repeatable; the default is PATH=... and HOME=/root)"},
+    [FLAG_COPY] = {0, "copy", "SRC[:DEST]",
+                   "copy a host file or folder into the VM at DEST, or at the same\n"
+                   "path when DEST is left out (relative paths go under /; repeatable)"},
+    [FLAG_WORKDIR] = {'w', "workdir", "DIR", "the app's working directory (default /)"},
+    [FLAG_TRACE] = {0, "trace", NULL, "show every syscall strace-style on stderr"},
+    [FLAG_SYSCALL_SUMMARY] = {0, "syscall-summary", "[=FILE]",
+                              "at exit, print a table like strace -c on stderr (or write it to\n"
+                              "FILE): calls, errors, ENOSYS answers and time per syscall",
+                              .value_optional = true},
+    [FLAG_MISSING_FILES] = {0, "missing-files", NULL,
+                            "at exit, list every path the app tried to open or run that is not\n"
+                            "in the VM (add what it needs with --copy)"},
+    [FLAG_NO_SHELL] = {0, "no-shell", NULL,
+                       "leave out the host's /bin/sh, which the VM otherwise gets with its\n"
+                       "libraries, so that system(), popen() and scripts work"},
+    [FLAG_VERBOSE] = {0, "verbose", NULL, "show the kernel log and the QEMU command line on stderr"},
+    [FLAG_ACCEL] = {0, "accel", "auto|tcg|kvm",
+                    "the accelerator; auto picks kvm only where /dev/kvm opens and\n"
+                    "the CPU has vmx or svm (default auto)"},
+    [FLAG_MACHINE] = {0, "machine", "microvm|pc", "the QEMU machine type (default microvm)"},
+    [FLAG_KERNEL] = {0, "kernel", "PATH",
+                     "boot this sole kernel ELF instead of the installed one\n"
+                     "(also: the SOLE_KERNEL environment variable)"},
+    [FLAG_GDB] = {0, "gdb", "[=PORT]",
+                  "start QEMU's gdb stub on 127.0.0.1:PORT (default 1234), wait for\n"
+                  "gdb before booting, and print the gdb command to attach",
+                  .value_optional = true},
+    [FLAG_CORE] = {0, "core", "FILE",
+                   "if the app or the kernel crashes, also write the crash record to\n"
+                   "FILE; 'sole symbolize FILE' prints the report again"},
+    [FLAG_TEST_KERNEL_PANIC] = {0, "test-kernel-panic", NULL, NULL},
+    [FLAG_PUBLISH] = {'p', "publish", "[IP:]HOST:GUEST",
+                      "publish a guest port: connections to the host's IP:HOST (default\n"
+                      "127.0.0.1) reach the guest's port GUEST; add /udp for UDP (repeatable;\n"
+                      "needs --net user)"},
+    [FLAG_NET] = {0, "net", "user|tap:NAME|none",
+                  "the VM's network: QEMU's user network, no root needed, the guest\n"
+                  "at 10.0.2.15/24 (default); the existing tap device NAME, the guest\n"
+                  "at --ip (bench/netns-tap makes one); or none, no network device"},
+    [FLAG_IP] = {0, "ip", "ADDR/PREFIX", "the guest's address with --net tap (default 192.168.100.2/24)"},
+    [FLAG_GATEWAY] = {0, "gateway", "ADDR",
+                      "the guest's gateway with --net tap (default: the first address of\n"
+                      "the --ip subnet, 192.168.100.1)"},
+    [FLAG_DNS] = {0, "dns", "ADDR",
+                  "the DNS server the guest asks, also in its /etc/resolv.conf\n"
+                  "(default: QEMU's 10.0.2.3 with --net user, the gateway with tap)"},
+    [FLAG_VOLUME] = {'v', "volume", "HOSTDIR:DIR", "mount a host folder (not implemented yet; use --copy)"},
+    [FLAG_HELP] = {'h', "help", NULL, "show this help"},
 };
 
 static const char *const accel_names[] = {[ACCEL_AUTO] = "auto", [ACCEL_TCG] = "tcg", [ACCEL_KVM] = "kvm"};
 static const char *const machine_names[] = {[MACHINE_MICROVM] = "microvm", [MACHINE_PC] = "pc"};
 
 static const char *const default_environment[] = {
-	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-	"HOME=/root",
+    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    "HOME=/root",
 };
 
 /* A flag found on the command line: which one, how it was spelled, its value. */
@@ -119,9 +131,21 @@ bool parse_memory_size(const char *text, uint64_t *bytes)
 	unsigned long long number = strtoull(text, &end, 10);
 	int shift = 0;
 	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		end++;
+		break;
 	}
 	/* docker also accepts 64MB, 64MiB and 64b */
 	if (strcasecmp(end, "b") == 0 || (shift && strcasecmp(end, "ib") == 0))
@@ -137,8 +161,7 @@ void environment_set(struct string_list *env, const char *key_value)
 	size_t key_length = strcspn(key_value, "=");
 
 	for (size_t i = 0; i < env->count; i++) {
-		if (strncmp(env->items[i], key_value, key_length) == 0 &&
-		    env->items[i][key_length] == '=') {
+		if (strncmp(env->items[i], key_value, key_length) == 0 && env->items[i][key_length] == '=') {
 			free(env->items[i]);
 			env->items[i] = xstrdup(key_value);
 			return;
@@ -150,8 +173,8 @@ void environment_set(struct string_list *env, const char *key_value)
 static int apply_env(struct run_options *options, const struct flag_use *use)
 {
 	if (use->value[0] == '=' || use->value[0] == '\0') {
-		sole_error("%s '%s': the variable name is missing; use %s NAME=VALUE", use->spelled,
-			   use->value, use->spelled);
+		sole_error("%s '%s': the variable name is missing; use %s NAME=VALUE", use->spelled, use->value,
+		           use->spelled);
 		return EXIT_SOLE_ERROR;
 	}
 	if (strchr(use->value, '=')) {
@@ -172,13 +195,13 @@ static int apply_memory(struct run_options *options, const struct flag_use *use)
 	uint64_t bytes;
 
 	if (!parse_memory_size(use->value, &bytes)) {
-		sole_error("%s '%s': not a size; use a number with a K, M or G suffix, like %s 64M",
-			   use->spelled, use->value, use->spelled);
+		sole_error("%s '%s': not a size; use a number with a K, M or G suffix, like %s 64M", use->spelled,
+		           use->value, use->spelled);
 		return EXIT_SOLE_ERROR;
 	}
 	if (bytes < MINIMUM_MEMORY) {
 		sole_error("%s '%s': too small; the VM needs at least 2M (sizes without a suffix are bytes)",
-			   use->spelled, use->value);
+		           use->spelled, use->value);
 		return EXIT_SOLE_ERROR;
 	}
 	options->memory_bytes = bytes;
@@ -189,21 +212,20 @@ static int apply_memory(struct run_options *options, const struct flag_use *use)
 static int apply_copy(struct run_options *options, const struct flag_use *use)
 {
 	const char *colon = strchr(use->value, ':');
-	char *source = colon ? xasprintf("%.*s", (int)(colon - use->value), use->value)
-			     : xstrdup(use->value);
+	char *source = colon ? xasprintf("%.*s", (int)(colon - use->value), use->value) : xstrdup(use->value);
 	const char *destination = colon ? colon + 1 : source;
 
 	if (source[0] == '\0' || destination[0] == '\0') {
-		sole_error("%s '%s': the %s is empty; use %s SRC:DEST or %s PATH", use->spelled,
-			   use->value, source[0] ? "DEST" : "SRC", use->spelled, use->spelled);
+		sole_error("%s '%s': the %s is empty; use %s SRC:DEST or %s PATH", use->spelled, use->value,
+		           source[0] ? "DEST" : "SRC", use->spelled, use->spelled);
 		free(source);
 		return EXIT_SOLE_ERROR;
 	}
 	options->copies = xrealloc(options->copies, (options->copy_count + 1) * sizeof(*options->copies));
 	options->copies[options->copy_count++] = (struct copy_request){
-		.as_typed = use->value,
-		.guest_path = path_normalise_in_guest(destination),
-		.host_path = source,
+	    .as_typed = use->value,
+	    .guest_path = path_normalise_in_guest(destination),
+	    .host_path = source,
 	};
 	return 0;
 }
@@ -211,8 +233,8 @@ static int apply_copy(struct run_options *options, const struct flag_use *use)
 static int apply_workdir(struct run_options *options, const struct flag_use *use)
 {
 	if (use->value[0] != '/') {
-		sole_error("%s '%s': the working directory must be an absolute path, like %s /%s",
-			   use->spelled, use->value, use->spelled, use->value);
+		sole_error("%s '%s': the working directory must be an absolute path, like %s /%s", use->spelled,
+		           use->value, use->spelled, use->value);
 		return EXIT_SOLE_ERROR;
 	}
 	free(options->workdir);
@@ -221,8 +243,7 @@ static int apply_workdir(struct run_options *options, const struct flag_use *use
 }
 
 /* Looks value up in names[count]; the index found goes to *choice. */
-static int apply_choice(const struct flag_use *use, const char *const *names, size_t count,
-			int *choice)
+static int apply_choice(const struct flag_use *use, const char *const *names, size_t count, int *choice)
 {
 	for (size_t i = 0; i < count; i++) {
 		if (strcmp(use->value, names[i]) == 0) {
@@ -230,8 +251,7 @@ static int apply_choice(const struct flag_use *use, const char *const *names, si
 			return 0;
 		}
 	}
-	sole_error("%s '%s': not one of %s", use->spelled, use->value,
-		   run_flags[use->id].value_name);
+	sole_error("%s '%s': not one of %s", use->spelled, use->value, run_flags[use->id].value_name);
 	return EXIT_SOLE_ERROR;
 }
 
@@ -242,7 +262,7 @@ static int apply_gdb(struct run_options *options, const struct flag_use *use)
 
 	if (use->value_inline && (*end != '\0' || port < 1 || port > 65535)) {
 		sole_error("%s=%s: not a TCP port; use a number from 1 to 65535, like %s=1234", use->spelled,
-			   use->value, use->spelled);
+		           use->value, use->spelled);
 		return EXIT_SOLE_ERROR;
 	}
 	options->gdb_port = (int)port;
@@ -254,43 +274,69 @@ static int apply_flag(struct run_options *options, const struct flag_use *use)
 	int choice;
 
 	switch (use->id) {
-	case FLAG_MEMORY: return apply_memory(options, use);
-	case FLAG_ENV: return apply_env(options, use);
-	case FLAG_COPY: return apply_copy(options, use);
-	case FLAG_WORKDIR: return apply_workdir(options, use);
-	case FLAG_TRACE: options->trace = true; return 0;
+	case FLAG_MEMORY:
+		return apply_memory(options, use);
+	case FLAG_ENV:
+		return apply_env(options, use);
+	case FLAG_COPY:
+		return apply_copy(options, use);
+	case FLAG_WORKDIR:
+		return apply_workdir(options, use);
+	case FLAG_TRACE:
+		options->trace = true;
+		return 0;
 	case FLAG_SYSCALL_SUMMARY:
 		options->syscall_summary = true;
 		options->syscall_summary_path = use->value_inline ? use->value : NULL;
 		return 0;
-	case FLAG_MISSING_FILES: options->missing_files = true; return 0;
-	case FLAG_VERBOSE: options->verbose = true; return 0;
-	case FLAG_KERNEL: options->kernel_path = use->value; return 0;
-	case FLAG_GDB: return apply_gdb(options, use);
-	case FLAG_CORE: options->core_path = use->value; return 0;
-	case FLAG_TEST_KERNEL_PANIC: options->test_kernel_panic = true; return 0;
-	case FLAG_HELP: options->help = true; return 0;
+	case FLAG_MISSING_FILES:
+		options->missing_files = true;
+		return 0;
+	case FLAG_NO_SHELL:
+		options->no_shell = true;
+		return 0;
+	case FLAG_VERBOSE:
+		options->verbose = true;
+		return 0;
+	case FLAG_KERNEL:
+		options->kernel_path = use->value;
+		return 0;
+	case FLAG_GDB:
+		return apply_gdb(options, use);
+	case FLAG_CORE:
+		options->core_path = use->value;
+		return 0;
+	case FLAG_TEST_KERNEL_PANIC:
+		options->test_kernel_panic = true;
+		return 0;
+	case FLAG_HELP:
+		options->help = true;
+		return 0;
 	case FLAG_ACCEL:
 		if (apply_choice(use, accel_names, sizeof(accel_names) / sizeof(*accel_names), &choice) != 0)
 			return EXIT_SOLE_ERROR;
 		options->accel = (enum accel_request)choice;
 		return 0;
 	case FLAG_MACHINE:
-		if (apply_choice(use, machine_names, sizeof(machine_names) / sizeof(*machine_names),
-				 &choice) != 0)
+		if (apply_choice(use, machine_names, sizeof(machine_names) / sizeof(*machine_names), &choice) != 0)
 			return EXIT_SOLE_ERROR;
 		options->machine = (enum machine_kind)choice;
 		return 0;
-	case FLAG_PUBLISH: return guest_network_publish(&options->network, use->spelled, use->value);
-	case FLAG_NET: return guest_network_set_mode(&options->network, use->spelled, use->value);
-	case FLAG_IP: return guest_network_set_address(&options->network, use->spelled, use->value);
-	case FLAG_GATEWAY: return guest_network_set_gateway(&options->network, use->spelled, use->value);
-	case FLAG_DNS: return guest_network_set_dns(&options->network, use->spelled, use->value);
+	case FLAG_PUBLISH:
+		return guest_network_publish(&options->network, use->spelled, use->value);
+	case FLAG_NET:
+		return guest_network_set_mode(&options->network, use->spelled, use->value);
+	case FLAG_IP:
+		return guest_network_set_address(&options->network, use->spelled, use->value);
+	case FLAG_GATEWAY:
+		return guest_network_set_gateway(&options->network, use->spelled, use->value);
+	case FLAG_DNS:
+		return guest_network_set_dns(&options->network, use->spelled, use->value);
 	case FLAG_VOLUME:
-		sole_error("%s: volumes are not implemented yet; use --copy SRC:DEST to copy files in",
-			   use->spelled);
+		sole_error("%s: volumes are not implemented yet; use --copy SRC:DEST to copy files in", use->spelled);
 		return EXIT_SOLE_ERROR;
-	case FLAG_COUNT: break;
+	case FLAG_COUNT:
+		break;
 	}
 	return EXIT_SOLE_ERROR;
 }
@@ -304,9 +350,9 @@ static bool find_flag(const char *arg, struct flag_use *use)
 
 	for (int id = 0; id < FLAG_COUNT; id++) {
 		const struct run_flag *flag = &run_flags[id];
-		bool matches = is_long ? strlen(flag->long_name) == name_length &&
-						 strncmp(flag->long_name, name, name_length) == 0
-				       : flag->short_name == name[0];
+		bool matches =
+		    is_long ? strlen(flag->long_name) == name_length && strncmp(flag->long_name, name, name_length) == 0
+		            : flag->short_name == name[0];
 		if (!matches)
 			continue;
 		const char *rest = name + name_length;
@@ -316,10 +362,10 @@ static bool find_flag(const char *arg, struct flag_use *use)
 		else if (*rest && !flag->value_name)
 			return false; /* "-hx": no such flag */
 		*use = (struct flag_use){
-			.id = (enum run_flag_id)id,
-			.spelled = xasprintf("%.*s", (int)(name - arg + name_length), arg),
-			.value = rest,
-			.value_inline = value_inline,
+		    .id = (enum run_flag_id)id,
+		    .spelled = xasprintf("%.*s", (int)(name - arg + name_length), arg),
+		    .value = rest,
+		    .value_inline = value_inline,
 		};
 		return true;
 	}
@@ -359,11 +405,11 @@ static int parse_one_flag(struct run_options *options, int argc, char **argv, in
 static void set_defaults(struct run_options *options)
 {
 	*options = (struct run_options){
-		.memory_bytes = DEFAULT_MEMORY,
-		.workdir = xstrdup("/"),
-		.accel = ACCEL_AUTO,
-		.machine = MACHINE_MICROVM,
-		.network = {.mode = NETWORK_USER},
+	    .memory_bytes = DEFAULT_MEMORY,
+	    .workdir = xstrdup("/"),
+	    .accel = ACCEL_AUTO,
+	    .machine = MACHINE_MICROVM,
+	    .network = {.mode = NETWORK_USER},
 	};
 	for (size_t i = 0; i < sizeof(default_environment) / sizeof(*default_environment); i++)
 		string_list_append(&options->env, default_environment[i]);
@@ -418,9 +464,8 @@ static void print_flag_help(FILE *out, const struct run_flag *flag)
 	char left[48];
 
 	snprintf(left, sizeof(left), "%c%c%s--%s%s%s", flag->short_name ? '-' : ' ',
-		 flag->short_name ? flag->short_name : ' ', flag->short_name ? ", " : "  ",
-		 flag->long_name, flag->value_name && !flag->value_optional ? " " : "",
-		 flag->value_name ? flag->value_name : "");
+	         flag->short_name ? flag->short_name : ' ', flag->short_name ? ", " : "  ", flag->long_name,
+	         flag->value_name && !flag->value_optional ? " " : "", flag->value_name ? flag->value_name : "");
 	fprintf(out, "  %-30s ", left);
 	for (const char *c = flag->help; *c; c++) {
 		fputc(*c, out);

@@ -32,6 +32,7 @@ struct run_options {
 	bool trace;
 	bool syscall_summary;             /* --syscall-summary */
 	bool missing_files;               /* --missing-files */
+	bool no_shell;                    /* --no-shell: no /bin/sh in the VM */
 	const char *syscall_summary_path; /* its =FILE; NULL: stderr */
 	bool verbose;
 	bool help;

@@ -45,7 +45,7 @@ static int add_extension_libraries(struct cpio_archive *archive, const char *fol
 	while (status == 0 && (entry = readdir(dir))) {
 		if (!fnmatch("*.so", entry->d_name, 0)) {
 			char *path = path_join(folder, entry->d_name);
-			status = app_libraries_add(archive, path, path, options);
+			status = app_libraries_add(archive, path, path, options, true);
 			free(path);
 		}
 	}
@@ -68,7 +68,7 @@ int runtime_bundles_add(struct cpio_archive *archive, const char *host_path, con
 		if (stat(folder, &info) == 0 && S_ISDIR(info.st_mode)) {
 			struct copy_request copy = {.as_typed = folder, .host_path = folder, .guest_path = folder,
 						    .skip = rules[i].skip};
-			status = host_copy_add(archive, &copy);
+			status = host_copy_add(archive, &copy, options);
 			if (status == 0 && rules[i].extension_folder) {
 				char *extensions = path_join(folder, rules[i].extension_folder);
 				status = add_extension_libraries(archive, extensions, options);
