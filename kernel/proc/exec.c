@@ -134,18 +134,18 @@ static int resolve_program(struct inode **file, const char **path, struct exec_a
 	}
 }
 
-/* Builds the new image in a fresh address space, made current meanwhile
- * (the loader writes the stack through the app's addresses). On failure
- * the old address space comes back untouched. */
+/* Builds the new image in a fresh address space, current meanwhile (the
+ * loader writes the stack through the app's addresses); the old one comes
+ * back afterwards, untouched, and *fresh holds the new one. */
 static int build_image(struct process *p, struct inode *file, const char *exe, const char *execfn,
-                       const struct exec_args *args, uint64_t *entry, uint64_t *sp)
+                       const struct exec_args *args, struct addrspace **fresh, uint64_t *entry, uint64_t *sp)
 {
 	struct addrspace *old = p->as;
-	struct addrspace *fresh = addrspace_create();
-	if (!fresh)
+	*fresh = addrspace_create();
+	if (!*fresh)
 		return -ENOMEM;
-	p->as = fresh;
-	addrspace_activate(fresh);
+	p->as = *fresh;
+	addrspace_activate(*fresh);
 	struct loaded_image image;
 	const char *error = "";
 	int err = load_elf(p, file, exe, &image, &error);
@@ -154,19 +154,17 @@ static int build_image(struct process *p, struct inode *file, const char *exe, c
 		                          (const char *const *)args->envp, args->envc);
 		err = *sp ? 0 : -ENOMEM;
 	}
-	if (err) {
-		p->as = old;
-		addrspace_activate(old);
-		addrspace_put(fresh);
-		return err;
-	}
 	*entry = image.start;
-	addrspace_put(old);
-	return 0;
+	p->as = old;
+	addrspace_activate(old);
+	if (err)
+		addrspace_put(*fresh);
+	return err;
 }
 
-/* Linux's de_thread: the other threads die before the new program runs. */
-static void kill_other_threads(struct process *p)
+/* Linux's de_thread: the other threads die before the new program runs.
+ * False when the caller itself was told to die meanwhile. */
+static bool kill_other_threads(struct process *p)
 {
 	struct thread *self = current_thread();
 	for (struct thread *t = p->threads; t; t = t->next_in_process)
@@ -176,8 +174,7 @@ static void kill_other_threads(struct process *p)
 	while (p->live_threads > 1 && !self->killed)
 		sched_block(0);
 	p->exec_waiter = NULL;
-	if (self->killed)
-		thread_exit_killed(); /* the process is ending anyway */
+	return !self->killed;
 }
 
 /* Shared parts that the new program must have to itself (clone's
@@ -256,12 +253,21 @@ long process_exec(struct inode *file, const char *path, struct exec_args *args)
 	if (!err && !exe_interned)
 		err = -ENOMEM;
 	uint64_t entry = 0, sp = 0;
+	struct addrspace *fresh = NULL;
 	if (!err)
-		err = build_image(p, file, exe_interned, path, args, &entry, &sp);
+		err = build_image(p, file, exe_interned, path, args, &fresh, &entry, &sp);
 	if (err)
 		return err;
-	/* The point of no return. */
-	kill_other_threads(p);
+	/* The point of no return. The other threads die first, in the old
+	 * image (their clear_child_tid words are there), as Linux's de_thread. */
+	if (!kill_other_threads(p)) {
+		addrspace_put(fresh);
+		thread_exit_killed(); /* the process is ending anyway */
+	}
+	struct addrspace *old = p->as;
+	p->as = fresh;
+	addrspace_activate(fresh);
+	addrspace_put(old);
 	process_release_vfork_parent(p);
 	unshare_for_exec(p);
 	fd_table_close_on_exec(p->files);

@@ -1,12 +1,15 @@
 /* Futex queues: threads wait on a word of the app's memory until another
- * thread wakes them. Waiters hang in hashed wait queues keyed by the word's
- * address (one address space, so private and shared futexes agree). Also
- * the futex side of thread exit: the clear-child-tid wake and robust lists. */
+ * thread wakes them. Waiters hang in hashed wait queues keyed by which word
+ * it is: in private memory its address space and address, so processes
+ * never wake each other's threads by chance; in MAP_SHARED memory its file
+ * and offset, so every process that maps it agrees. Also the futex side of
+ * thread exit: the clear-child-tid wake and robust lists. */
 #include "kernel/sched/futex.h"
 
 #include <linux/futex.h>
 
 #include "kernel/errno.h"
+#include "kernel/mm/addrspace.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/process.h"
 #include "kernel/sched/wait.h"
@@ -16,15 +19,38 @@
 
 static struct wait_queue buckets[BUCKETS];
 
-static struct wait_queue *bucket_of(uintptr_t key) { return &buckets[(key >> 2) % BUCKETS]; }
+struct futex_key {
+	const void *space; /* the address space, or the shared file */
+	uintptr_t offset;  /* the address, or the offset in the file */
+};
 
-int futex_wake(uintptr_t key, int count, uint32_t bits)
+static struct futex_key key_of(uintptr_t uaddr)
 {
-	struct wait_queue *q = bucket_of(key);
+	struct addrspace *as = current_process()->as;
+	const struct vma *v = vma_find(&as->vmas, uaddr);
+	if (v && (v->flags & VMA_SHARED) && v->file)
+		return (struct futex_key){v->file, v->file_offset + (uaddr - v->start)};
+	return (struct futex_key){as, uaddr};
+}
+
+static struct wait_queue *bucket_of(struct futex_key k)
+{
+	return &buckets[(((uintptr_t)k.space >> 4) ^ (k.offset >> 2)) % BUCKETS];
+}
+
+static bool waits_on(const struct waiter *w, struct futex_key k)
+{
+	return w->key == k.offset && w->key_space == k.space;
+}
+
+int futex_wake(uintptr_t uaddr, int count, uint32_t bits)
+{
+	struct futex_key k = key_of(uaddr);
+	struct wait_queue *q = bucket_of(k);
 	int woken = 0;
 	for (struct waiter *w = q->head, *next; w && woken < count; w = next) {
 		next = w->next;
-		if (w->key == key && (w->bitset & bits)) {
+		if (waits_on(w, k) && (w->bitset & bits)) {
 			wait_remove(w);
 			sched_wake(w->thread, WAKE_EVENT);
 			woken++;
@@ -33,16 +59,18 @@ int futex_wake(uintptr_t key, int count, uint32_t bits)
 	return woken;
 }
 
-int futex_requeue(uintptr_t from, uintptr_t to, int count)
+int futex_requeue(uintptr_t from_addr, uintptr_t to_addr, int count)
 {
+	struct futex_key from = key_of(from_addr), to = key_of(to_addr);
 	struct wait_queue *q = bucket_of(from);
 	int moved = 0;
 	for (struct waiter *w = q->head, *next; w && moved < count; w = next) {
 		next = w->next;
-		if (w->key != from)
+		if (!waits_on(w, from))
 			continue;
 		wait_remove(w);
-		w->key = to;
+		w->key = to.offset;
+		w->key_space = to.space;
 		wait_add(bucket_of(to), w, w->thread);
 		moved++;
 	}
@@ -58,8 +86,9 @@ long futex_wait(uint32_t *uaddr, uint32_t val, uint64_t deadline, uint32_t bitse
 		return -EFAULT;
 	if (now_value != val)
 		return -EAGAIN;
-	struct waiter w = {.bitset = bitset, .key = (uintptr_t)uaddr};
-	wait_add(bucket_of(w.key), &w, current_thread());
+	struct futex_key k = key_of((uintptr_t)uaddr);
+	struct waiter w = {.bitset = bitset, .key = k.offset, .key_space = k.space};
+	wait_add(bucket_of(k), &w, current_thread());
 	enum wake_reason why = sched_block(deadline);
 	wait_remove(&w);
 	switch (why) {

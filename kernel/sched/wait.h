@@ -18,7 +18,8 @@ struct waiter {
 	struct waiter *next, *prev;
 	struct wait_queue *queue;
 	uint32_t bitset; /* futex bitsets, readiness events (EPOLL*); all ones elsewhere */
-	uintptr_t key;   /* the futex word's address, for futex waiters */
+	uintptr_t key;         /* for futex waiters: the word's address or file offset */
+	const void *key_space; /* and its address space or file (kernel/sched/futex.c) */
 };
 
 struct wait_queue {
