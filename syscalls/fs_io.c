@@ -306,10 +306,18 @@ long sys_fcntl(int fd, unsigned cmd, unsigned long arg)
 	case F_GETLK:
 	case F_SETLK:
 	case F_SETLKW:
+	case F_OFD_GETLK:
+	case F_OFD_SETLK:
+	case F_OFD_SETLKW:
 		return fcntl_record_lock(f, cmd, (void *)arg);
 	case F_GETPIPE_SZ:
 	case F_SETPIPE_SZ:
 		return pipe_fcntl(f, cmd, arg);
+	case F_SETOWN: /* recorded for F_GETOWN; SIGIO is never sent */
+		f->owner = (int)arg;
+		return 0;
+	case F_GETOWN:
+		return f->owner;
 	default:
 		return -EINVAL;
 	}
@@ -333,6 +341,13 @@ long sys_ioctl(int fd, unsigned cmd, unsigned long arg)
 	case FIONCLEX:
 		table->cloexec[fd] = cmd == FIOCLEX;
 		return 0;
+	case FIOASYNC: { /* recorded; SIGIO is never sent */
+		int on;
+		if (copy_from_user(&on, (const void *)arg, sizeof on))
+			return -EFAULT;
+		f->flags = on ? f->flags | FASYNC : f->flags & ~FASYNC;
+		return 0;
+	}
 	default:
 		return f->ops->ioctl ? f->ops->ioctl(f, cmd, arg) : -ENOTTY;
 	}

@@ -1,30 +1,56 @@
-/* File locks: fcntl's POSIX record locks and flock(2). The app is the only
- * process, and POSIX locks of one process never conflict with each other,
- * so a record lock is checked and granted, and F_GETLK finds none. flock
- * locks belong to open files and do conflict between two opens. */
+/* File locks from the app's side: fcntl's record locks (F_GETLK, F_SETLK,
+ * F_SETLKW and their OFD forms) and flock(2). The arguments are checked and
+ * the range turned absolute here; kernel/fs/lock.c keeps the locks. */
 #include <asm-generic/fcntl.h>
 #include <linux/fcntl.h>
 #include <linux/fs.h>
 
 #include "kernel/errno.h"
+#include "kernel/fs/lock.h"
 #include "kernel/mm/uaccess.h"
 #include "syscalls/fs_common.h"
 
-static long check_record_lock(const struct file *f, const struct flock *l)
+static bool ofd_command(unsigned cmd) { return cmd == F_OFD_GETLK || cmd == F_OFD_SETLK || cmd == F_OFD_SETLKW; }
+
+/* The struct flock as an absolute [start, end) range of the caller's (or,
+ * for an OFD lock, the open file's) ownership. */
+static long to_request(const struct file *f, unsigned cmd, const struct flock *l, struct lock_request *req)
 {
-	if (l->l_whence != SEEK_SET && l->l_whence != SEEK_CUR && l->l_whence != SEEK_END)
-		return -EINVAL;
-	unsigned access = f->flags & O_ACCMODE;
-	switch (l->l_type) {
-	case F_RDLCK:
-		return access == O_WRONLY ? -EBADF : 0;
-	case F_WRLCK:
-		return access == O_RDONLY ? -EBADF : 0;
-	case F_UNLCK:
-		return 0;
+	int64_t base;
+	switch (l->l_whence) {
+	case SEEK_SET:
+		base = 0;
+		break;
+	case SEEK_CUR:
+		base = (int64_t)f->pos;
+		break;
+	case SEEK_END:
+		base = (int64_t)f->inode->size;
+		break;
 	default:
 		return -EINVAL;
 	}
+	unsigned access = f->flags & O_ACCMODE;
+	if (l->l_type == F_RDLCK && access == O_WRONLY)
+		return -EBADF;
+	if (l->l_type == F_WRLCK && access == O_RDONLY)
+		return -EBADF;
+	if (l->l_type != F_RDLCK && l->l_type != F_WRLCK && l->l_type != F_UNLCK)
+		return -EINVAL;
+	if (ofd_command(cmd) && l->l_pid != 0)
+		return -EINVAL;
+	int64_t start = base + l->l_start;
+	int64_t end = l->l_len > 0 ? start + l->l_len : l->l_len == 0 ? -1 : start;
+	if (l->l_len < 0)
+		start += l->l_len;
+	if (start < 0)
+		return -EINVAL;
+	req->start = (uint64_t)start;
+	req->end = end < 0 ? LOCK_TO_END : (uint64_t)end;
+	req->type = l->l_type;
+	req->owner = ofd_command(cmd) ? (const void *)f : (const void *)current_process();
+	req->pid = ofd_command(cmd) ? -1 : current_process()->pid;
+	return 0;
 }
 
 long fcntl_record_lock(struct file *f, unsigned cmd, void *user_lock)
@@ -32,14 +58,27 @@ long fcntl_record_lock(struct file *f, unsigned cmd, void *user_lock)
 	struct flock l;
 	if (copy_from_user(&l, user_lock, sizeof l))
 		return -EFAULT;
-	long err = check_record_lock(f, &l);
+	if (!f->inode)
+		return -EINVAL;
+	struct lock_request req;
+	long err = to_request(f, cmd, &l, &req);
 	if (err)
 		return err;
-	if (cmd == F_GETLK) {
-		l.l_type = F_UNLCK; /* no other process can hold a lock */
+	if (cmd == F_GETLK || cmd == F_OFD_GETLK) {
+		if (l.l_type == F_UNLCK)
+			return -EINVAL;
+		if (lock_find_conflict(f->inode, &req)) {
+			l.l_type = req.type;
+			l.l_whence = SEEK_SET;
+			l.l_start = (long)req.start;
+			l.l_len = req.end == LOCK_TO_END ? 0 : (long)(req.end - req.start);
+			l.l_pid = req.pid;
+		} else {
+			l.l_type = F_UNLCK;
+		}
 		return copy_to_user(user_lock, &l, sizeof l) ? -EFAULT : 0;
 	}
-	return 0; /* F_SETLK, F_SETLKW: granted */
+	return lock_set(f->inode, &req, cmd == F_SETLKW || cmd == F_OFD_SETLKW);
 }
 
 long sys_flock(int fd, unsigned operation)
@@ -49,25 +88,11 @@ long sys_flock(int fd, unsigned operation)
 		return -EBADF;
 	bool nonblock = operation & LOCK_NB;
 	unsigned op = operation & ~(unsigned)LOCK_NB;
-	struct inode *ino = f->inode;
 	if (op == LOCK_UN) {
-		file_flock_release(f);
+		lock_flock_release(f);
 		return 0;
 	}
 	if (op != LOCK_SH && op != LOCK_EX)
 		return -EINVAL;
-	if ((int)op == f->flock_mode)
-		return 0;
-	/* Converting drops the old lock first, as Linux does. */
-	file_flock_release(f);
-	bool conflict = ino->flock_exclusive || (op == LOCK_EX && ino->flock_shared > 0);
-	if (conflict)
-		/* The holder is this same process; waiting would never end. */
-		return nonblock ? -EWOULDBLOCK : -EDEADLK;
-	if (op == LOCK_SH)
-		ino->flock_shared++;
-	else
-		ino->flock_exclusive = f;
-	f->flock_mode = (int)op;
-	return 0;
+	return lock_flock(f, (int)op, nonblock);
 }

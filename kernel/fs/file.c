@@ -5,9 +5,11 @@
 #include <asm-generic/fcntl.h>
 
 #include "kernel/errno.h"
+#include "kernel/fs/lock.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/uaccess.h"
+#include "kernel/proc/process.h"
 #include "kernel/strbuf.h"
 
 static long regular_read(struct file *f, struct iobuf buf, size_t len, uint64_t *pos)
@@ -170,20 +172,14 @@ void file_put(struct file *f)
 		f->watches->forget(f->watches);
 	if (f->ops->release)
 		f->ops->release(f);
-	file_flock_release(f);
-	if (f->inode)
+	if (f->inode) {
+		lock_flock_release(f);
+		if (f->inode->record_locks)
+			lock_release_owner(f->inode, f); /* its OFD locks */
 		inode_put(f->inode);
+	}
 	kfree(f->path);
 	kfree(f);
-}
-
-void file_flock_release(struct file *f)
-{
-	if (f->flock_mode == LOCK_SH)
-		f->inode->flock_shared--;
-	else if (f->flock_mode == LOCK_EX)
-		f->inode->flock_exclusive = NULL;
-	f->flock_mode = 0;
 }
 
 struct fd_table *fd_table_new(void)
@@ -226,6 +222,14 @@ void fd_table_close_on_exec(struct fd_table *t)
 			fd_close(t, fd);
 }
 
+/* POSIX record locks go at any close of the file by their process. */
+static void closed_by_process(struct file *f)
+{
+	if (f->inode && f->inode->record_locks)
+		lock_release_owner(f->inode, current_process());
+	file_put(f);
+}
+
 int fd_install_at(struct fd_table *t, struct file *f, int fd, bool cloexec)
 {
 	if (fd < 0 || fd >= FD_MAX)
@@ -235,7 +239,7 @@ int fd_install_at(struct fd_table *t, struct file *f, int fd, bool cloexec)
 	t->files[fd] = f;
 	t->cloexec[fd] = cloexec;
 	if (old)
-		file_put(old);
+		closed_by_process(old);
 	return fd;
 }
 
@@ -267,6 +271,6 @@ int fd_close(struct fd_table *t, int fd)
 		return -EBADF;
 	t->files[fd] = NULL;
 	t->cloexec[fd] = false;
-	file_put(f);
+	closed_by_process(f);
 	return 0;
 }

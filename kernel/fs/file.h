@@ -46,6 +46,7 @@ struct file {
 	void *snapshot;             /* a generated file's content, taken at open */
 	char *path;                 /* the absolute path it was opened by, for /proc/self/fd */
 	int flock_mode;             /* LOCK_SH or LOCK_EX while this file holds a flock */
+	int owner;                  /* F_SETOWN\'s pid (or -pgid) */
 	void *object;               /* what an anonymous file stands for: its pipe, eventfd, ... */
 	struct file_watch *watches; /* epoll items watching this file (kernel/fs/epoll.c) */
 };
@@ -66,8 +67,6 @@ void file_put(struct file *f);
 
 #define FD_MAX 1024 /* RLIMIT_NOFILE's soft limit, as on Debian */
 
-/* Drops a flock the file holds (done at its last close, and by LOCK_UN). */
-void file_flock_release(struct file *f);
 
 struct fd_table {
 	struct file *files[FD_MAX];

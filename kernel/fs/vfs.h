@@ -15,6 +15,7 @@
 #include <linux/stat.h>
 
 struct file;
+struct record_lock;
 struct strbuf;
 struct unix_sock;
 struct wait_queue;
@@ -51,6 +52,7 @@ struct inode {
 	 * holds it exclusively. */
 	int flock_shared;
 	struct file *flock_exclusive;
+	struct record_lock *record_locks; /* fcntl's byte-range locks (kernel/fs/lock.c) */
 	int shared_mappings; /* MAP_SHARED areas over the file: its pages stay put */
 	union {
 		struct {
