@@ -1,5 +1,6 @@
-/* /dev: null, zero, full, random, urandom, and the console (the app's
- * stdin, stdout and stderr, carried on the console line to the host). */
+/* /dev: null, zero, full, random, urandom, the console (the app's
+ * stdin, stdout and stderr, carried on the console line to the host), and
+ * the /dev/shm folder. */
 #include <asm/ioctls.h>
 #include <asm/termios.h>
 #include <linux/fcntl.h>
@@ -191,6 +192,13 @@ void devfs_populate(void)
 	add_device(dev, "urandom", &dev_random, 1, 9);
 	console_inode = add_device(dev, "console", &dev_console, 5, 1);
 	add_device(dev, "tty", &dev_console, 5, 0);
+	/* POSIX shared memory and named semaphores (shm_open, sem_open) are
+	 * files here, shared between processes with MAP_SHARED, as on Linux. */
+	struct inode *shm = dir_lookup(dev, "shm", 3);
+	if (!shm && (shm = inode_new(S_IFDIR | 01777))) {
+		dir_link(dev, "shm", 3, shm);
+		inode_put(shm);
+	}
 }
 
 struct file *devfs_open_console(int fd)
