@@ -5,6 +5,7 @@
 
 #include "kernel/errno.h"
 #include "kernel/fs/missing.h"
+#include "kernel/fs/pipe.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/uaccess.h"
 #include "syscalls/fs_common.h"
@@ -86,12 +87,16 @@ long sys_openat(int dirfd, const char *user_path, int flags, unsigned mode)
 	char *absolute = kmalloc(PATH_MAX_LEN);
 	if (!absolute)
 		return -ENOMEM;
-	struct file *f = vfs_absolute_path(start, p.name, absolute, PATH_MAX_LEN) < 0
-	                     ? NULL
-	                     : file_open_inode(ino, (unsigned)flags, absolute);
+	struct file *f = NULL;
+	if (vfs_absolute_path(start, p.name, absolute, PATH_MAX_LEN) < 0)
+		err = -ENOMEM;
+	else if (S_ISFIFO(ino->mode) && !(flags & O_PATH))
+		err = fifo_open(ino, (unsigned)flags, absolute, &f);
+	else if (!(f = file_open_inode(ino, (unsigned)flags, absolute)))
+		err = -ENOMEM;
 	kfree(absolute);
-	if (!f)
-		return -ENOMEM;
+	if (err)
+		return err;
 	long fd = fd_install(current_process()->files, f, 0, flags & O_CLOEXEC);
 	file_put(f);
 	return fd;
@@ -122,6 +127,33 @@ long sys_mkdirat(int dirfd, const char *user_path, unsigned mode)
 }
 
 long sys_mkdir(const char *path, unsigned mode) { return sys_mkdirat(AT_FDCWD, path, mode); }
+
+/* mknod: regular files and named pipes. Device nodes need CAP_MKNOD, which
+ * a container does not have: EPERM, as there. */
+long sys_mknodat(int dirfd, const char *user_path, unsigned mode, unsigned dev)
+{
+	(void)dev;
+	unsigned type = mode & S_IFMT;
+	if (type == S_IFCHR || type == S_IFBLK)
+		return -EPERM;
+	if (type != 0 && type != S_IFREG && type != S_IFIFO && type != S_IFSOCK)
+		return -EINVAL;
+	struct user_path p;
+	struct inode *parent;
+	const char *name;
+	size_t len;
+	int err = new_entry_at(dirfd, user_path, &p, &parent, &name, &len);
+	if (err)
+		return err;
+	struct inode *node = inode_new((type ? type : S_IFREG) | apply_umask(mode));
+	if (!node)
+		return -ENOMEM;
+	err = dir_link(parent, name, len, node);
+	inode_put(node);
+	return err;
+}
+
+long sys_mknod(const char *path, unsigned mode, unsigned dev) { return sys_mknodat(AT_FDCWD, path, mode, dev); }
 
 static long remove_entry(int dirfd, const char *user_path, bool directory)
 {

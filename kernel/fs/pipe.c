@@ -26,6 +26,10 @@ struct pipe {
 	size_t size, start, len; /* data is len bytes from start, wrapping at size */
 	int readers, writers;
 	struct wait_queue queue;
+	/* A named pipe (mkfifo): its inode, and how many times each end was
+	 * opened, which an open that waits for the other end watches. */
+	struct inode *fifo;
+	unsigned reader_opens, writer_opens;
 };
 
 static bool reads_end(const struct file *f) { return (f->flags & O_ACCMODE) != O_WRONLY; }
@@ -164,6 +168,8 @@ static void pipe_release(struct file *f)
 		readiness_notify(&p->queue, ~0u); /* EOF for readers, EPIPE for writers */
 		return;
 	}
+	if (p->fifo)
+		p->fifo->fifo = NULL; /* its data goes with the last close, as on Linux */
 	kfree(p->ring);
 	kfree(p);
 }
@@ -207,14 +213,22 @@ long pipe_fcntl(struct file *f, unsigned cmd, unsigned long arg)
 	return (long)size;
 }
 
-int pipe_create(unsigned flags, struct file *ends[2])
+static struct pipe *pipe_new(void)
 {
 	struct pipe *p = kzalloc(sizeof *p);
 	if (!p || !(p->ring = kmalloc(PIPE_DEFAULT_SIZE))) {
 		kfree(p);
-		return -ENOMEM;
+		return NULL;
 	}
 	p->size = PIPE_DEFAULT_SIZE;
+	return p;
+}
+
+int pipe_create(unsigned flags, struct file *ends[2])
+{
+	struct pipe *p = pipe_new();
+	if (!p)
+		return -ENOMEM;
 	struct inode *ino = inode_new(S_IFIFO | 0600);
 	if (!ino) {
 		kfree(p->ring);
@@ -241,4 +255,62 @@ int pipe_create(unsigned flags, struct file *ends[2])
 		kfree(p);
 	}
 	return -ENOMEM;
+}
+
+/* A FIFO's open waits for the other end to be opened (since this open
+ * began: a count of opens, so an end that opened and closed meanwhile
+ * counts, as on Linux). */
+static int wait_for_other_end(struct pipe *p, const unsigned *opens, const int *open_now)
+{
+	unsigned seen = *opens;
+	while (!*open_now && *opens == seen) {
+		long err = readiness_wait(&p->queue, 0);
+		if (err)
+			return (int)err;
+	}
+	return 0;
+}
+
+int fifo_open(struct inode *ino, unsigned flags, const char *path, struct file **out)
+{
+	unsigned mode = flags & O_ACCMODE;
+	struct pipe *p = ino->fifo;
+	if (mode == O_WRONLY && (flags & O_NONBLOCK) && (!p || !p->readers))
+		return -ENXIO; /* no reader to write to */
+	if (!p) {
+		p = pipe_new();
+		if (!p)
+			return -ENOMEM;
+		p->fifo = ino;
+		ino->fifo = p;
+	}
+	struct file *f = file_open_anonymous(ino, 0, &pipe_ops, p, flags, path);
+	if (!f) {
+		if (!p->readers && !p->writers) {
+			ino->fifo = NULL;
+			kfree(p->ring);
+			kfree(p);
+		}
+		return -ENOMEM;
+	}
+	if (mode != O_WRONLY) {
+		p->readers++;
+		p->reader_opens++;
+	}
+	if (mode != O_RDONLY) {
+		p->writers++;
+		p->writer_opens++;
+	}
+	readiness_notify(&p->queue, ~0u); /* an open on the other side may be waiting */
+	int err = 0;
+	if (mode == O_RDONLY && !(flags & O_NONBLOCK))
+		err = wait_for_other_end(p, &p->writer_opens, &p->writers);
+	else if (mode == O_WRONLY)
+		err = wait_for_other_end(p, &p->reader_opens, &p->readers);
+	if (err) {
+		file_put(f);
+		return err;
+	}
+	*out = f;
+	return 0;
 }

@@ -15,6 +15,7 @@
 #include <linux/stat.h>
 
 struct file;
+struct pipe;
 struct record_lock;
 struct strbuf;
 struct unix_sock;
@@ -53,7 +54,7 @@ struct inode {
 	int flock_shared;
 	struct file *flock_exclusive;
 	struct record_lock *record_locks; /* fcntl's byte-range locks (kernel/fs/lock.c) */
-	int shared_mappings; /* MAP_SHARED areas over the file: its pages stay put */
+	int shared_mappings;              /* MAP_SHARED areas over the file: its pages stay put */
 	union {
 		struct {
 			struct dentry *children;
@@ -76,6 +77,9 @@ struct inode {
 		/* S_IFSOCK: the AF_UNIX socket bound to this name, NULL once it
 		 * has closed (kernel/net/unix_address.c). */
 		struct unix_sock *bound_unix;
+		/* S_IFIFO made by mknod: its pipe while some end is open
+		 * (kernel/fs/pipe.c). */
+		struct pipe *fifo;
 	};
 };
 
