@@ -30,11 +30,21 @@ static uint64_t hwcap(void)
 	return r[3];
 }
 
-uint64_t build_initial_stack(struct process *p, const struct loaded_image *image, const char *execfn,
-			     const char *const *argv, int argc, const char *const *envp, int envc)
+/* The stack's size: RLIMIT_STACK, as Linux reserves it, between 128 KiB
+ * and the room below the mmap area's top (128 MiB). */
+static uint64_t stack_size(const struct process *p)
 {
-	uint64_t base = USER_STACK_TOP - USER_STACK_SIZE;
-	if (as_map(p->as, base, USER_STACK_SIZE, VMA_READ | VMA_WRITE, VMA_STACK, NULL, 0, 0, "[stack]") ||
+	const uint64_t least = 128 * 1024, most = USER_STACK_TOP - USER_MMAP_TOP;
+	uint64_t want = PAGE_ALIGN_UP(p->rlimits[RLIMIT_STACK].rlim_cur);
+	return want < least ? least : want > most ? most : want;
+}
+
+uint64_t build_initial_stack(struct process *p, const struct loaded_image *image, const char *execfn,
+                             const char *const *argv, int argc, const char *const *envp, int envc)
+{
+	uint64_t size = stack_size(p);
+	uint64_t base = USER_STACK_TOP - size;
+	if (as_map(p->as, base, size, VMA_READ | VMA_WRITE, VMA_STACK, NULL, 0, 0, "[stack]") ||
 	    as_populate(p->as, USER_STACK_TOP - STACK_PREFAULT, STACK_PREFAULT))
 		return 0;
 
@@ -57,14 +67,26 @@ uint64_t build_initial_stack(struct process *p, const struct loaded_image *image
 	uint64_t random_at = push_bytes(&sp, random, sizeof random);
 
 	uint64_t auxv[][2] = {
-		{AT_PHDR, image->phdr},     {AT_PHENT, sizeof(Elf64_Phdr)}, {AT_PHNUM, image->phnum},
-		{AT_PAGESZ, PAGE_SIZE},     {AT_BASE, image->interp_base},                   {AT_FLAGS, 0},
-		{AT_ENTRY, image->entry},   {AT_UID, 0},                    {AT_EUID, 0},
-		{AT_GID, 0},                {AT_EGID, 0},                   {AT_SECURE, 0},
-		{AT_PLATFORM, platform_at}, {AT_HWCAP, hwcap()},            {AT_HWCAP2, 0},
-		{AT_CLKTCK, 100},           {AT_RANDOM, random_at},         {AT_EXECFN, execfn_at},
-		{AT_SYSINFO_EHDR, image->vdso},
-		{AT_NULL, 0},
+	    {AT_PHDR, image->phdr},
+	    {AT_PHENT, sizeof(Elf64_Phdr)},
+	    {AT_PHNUM, image->phnum},
+	    {AT_PAGESZ, PAGE_SIZE},
+	    {AT_BASE, image->interp_base},
+	    {AT_FLAGS, 0},
+	    {AT_ENTRY, image->entry},
+	    {AT_UID, 0},
+	    {AT_EUID, 0},
+	    {AT_GID, 0},
+	    {AT_EGID, 0},
+	    {AT_SECURE, 0},
+	    {AT_PLATFORM, platform_at},
+	    {AT_HWCAP, hwcap()},
+	    {AT_HWCAP2, 0},
+	    {AT_CLKTCK, 100},
+	    {AT_RANDOM, random_at},
+	    {AT_EXECFN, execfn_at},
+	    {AT_SYSINFO_EHDR, image->vdso},
+	    {AT_NULL, 0},
 	};
 	/* argc + argv + NULL + envp + NULL + auxv, ending 16-byte aligned. */
 	size_t words = 1 + (size_t)argc + 1 + (size_t)envc + 1 + sizeof auxv / sizeof(uint64_t);

@@ -267,7 +267,7 @@ long sys_dup3(int oldfd, int newfd, int flags)
 		return -EINVAL;
 	if (oldfd == newfd)
 		return -EINVAL;
-	if (newfd < 0 || newfd >= FD_MAX)
+	if (newfd < 0 || newfd >= fd_limit())
 		return -EBADF;
 	return fd_install_at(current_process()->files, f, newfd, flags & O_CLOEXEC);
 }
@@ -290,7 +290,7 @@ long sys_fcntl(int fd, unsigned cmd, unsigned long arg)
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
-		if (arg >= FD_MAX)
+		if (arg >= (unsigned long)fd_limit())
 			return -EINVAL;
 		return fd_install(table, f, (int)arg, cmd == F_DUPFD_CLOEXEC);
 	case F_GETFD:

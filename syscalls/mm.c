@@ -7,9 +7,21 @@
 #include "kernel/mm/addrspace.h"
 #include "kernel/mm/layout.h"
 #include "kernel/mm/uaccess.h"
+#include "kernel/proc/process.h"
 #include "syscalls/fs_common.h"
 
 #define PROT_ALL (PROT_READ | PROT_WRITE | PROT_EXEC)
+
+/* Linux's may_expand_vm: len more bytes at [start, start+len), of data when
+ * data is set, must stay within RLIMIT_AS and RLIMIT_DATA. */
+static bool within_limits(struct addrspace *as, uintptr_t start, size_t len, bool data)
+{
+	const struct rlimit64 *limits = current_process()->rlimits;
+	struct as_usage u = as_usage(as, start, start + len);
+	if (u.total + len > limits[RLIMIT_AS].rlim_cur)
+		return false;
+	return !data || u.data + len <= limits[RLIMIT_DATA].rlim_cur;
+}
 
 long sys_brk(unsigned long want)
 {
@@ -21,6 +33,8 @@ long sys_brk(unsigned long want)
 	if (new_top > old_top) {
 		if (vma_first_overlap(&as->vmas, old_top, new_top))
 			return (long)as->brk_end; /* would run into another mapping */
+		if (!within_limits(as, old_top, new_top - old_top, true))
+			return (long)as->brk_end;
 		struct vma *heap = old_top > as->brk_start ? vma_find(&as->vmas, old_top - 1) : NULL;
 		if (heap && (heap->flags & VMA_HEAP))
 			heap->end = new_top;
@@ -34,9 +48,9 @@ long sys_brk(unsigned long want)
 }
 
 #define MAP_TYPE_MASK 0x0f
-#define MAP_KNOWN                                                                                             \
-	(MAP_TYPE_MASK | MAP_FIXED | MAP_ANONYMOUS | MAP_GROWSDOWN | MAP_DENYWRITE | MAP_EXECUTABLE | MAP_LOCKED | \
-	 MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB | MAP_SYNC | MAP_FIXED_NOREPLACE |  \
+#define MAP_KNOWN                                                                                                      \
+	(MAP_TYPE_MASK | MAP_FIXED | MAP_ANONYMOUS | MAP_GROWSDOWN | MAP_DENYWRITE | MAP_EXECUTABLE | MAP_LOCKED |     \
+	 MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB | MAP_SYNC | MAP_FIXED_NOREPLACE |      \
 	 (0x3ful << 26))
 
 static int mapping_target(struct addrspace *as, unsigned long addr, size_t len, int flags, uintptr_t *start)
@@ -62,7 +76,7 @@ static int mapping_target(struct addrspace *as, unsigned long addr, size_t len, 
 }
 
 long sys_mmap(unsigned long addr, unsigned long length, unsigned long prot, unsigned long flags, int fd,
-	      unsigned long offset)
+              unsigned long offset)
 {
 	struct addrspace *as = current_process()->as;
 	int type = (int)(flags & MAP_TYPE_MASK);
@@ -104,10 +118,13 @@ long sys_mmap(unsigned long addr, unsigned long length, unsigned long prot, unsi
 	}
 	uintptr_t start;
 	int err = mapping_target(as, addr, len, (int)flags, &start);
+	bool data = type == MAP_PRIVATE && (prot & PROT_WRITE) && !(flags & MAP_GROWSDOWN);
+	if (!err && !within_limits(as, start, len, data))
+		err = -ENOMEM;
 	if (!err)
 		err = as_map(as, start, len, (uint32_t)prot,
-			     ((flags & MAP_GROWSDOWN) ? VMA_STACK : 0) | (type != MAP_PRIVATE && file ? VMA_SHARED : 0),
-			     file, (flags & MAP_ANONYMOUS) ? 0 : offset, len, name);
+		             ((flags & MAP_GROWSDOWN) ? VMA_STACK : 0) | (type != MAP_PRIVATE && file ? VMA_SHARED : 0),
+		             file, (flags & MAP_ANONYMOUS) ? 0 : offset, len, name);
 	if (file && (flags & MAP_ANONYMOUS))
 		inode_put(file);
 	if (!err && (flags & MAP_POPULATE))
@@ -153,7 +170,7 @@ long sys_madvise(unsigned long addr, unsigned long length, int advice)
 }
 
 long sys_mremap(unsigned long old_addr, unsigned long old_size, unsigned long new_size, unsigned long flags,
-		unsigned long new_addr)
+                unsigned long new_addr)
 {
 	if ((old_addr & (PAGE_SIZE - 1)) || (flags & ~(unsigned long)(MREMAP_MAYMOVE | MREMAP_FIXED)))
 		return -EINVAL;
@@ -164,7 +181,7 @@ long sys_mremap(unsigned long old_addr, unsigned long old_size, unsigned long ne
 	if (PAGE_ALIGN_UP(new_size) < new_size)
 		return -ENOMEM;
 	return as_remap(current_process()->as, old_addr, old_size, new_size, flags & MREMAP_MAYMOVE,
-			(flags & MREMAP_FIXED) ? new_addr : 0);
+	                (flags & MREMAP_FIXED) ? new_addr : 0);
 }
 
 long sys_msync(unsigned long addr, unsigned long length, int flags)

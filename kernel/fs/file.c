@@ -243,11 +243,17 @@ int fd_install_at(struct fd_table *t, struct file *f, int fd, bool cloexec)
 	return fd;
 }
 
+int fd_limit(void)
+{
+	uint64_t soft = current_process()->rlimits[RLIMIT_NOFILE].rlim_cur;
+	return soft < FD_MAX ? (int)soft : FD_MAX;
+}
+
 int fd_install(struct fd_table *t, struct file *f, int min_fd, bool cloexec)
 {
 	if (min_fd < 0 || min_fd >= FD_MAX)
 		return -EINVAL;
-	for (int fd = min_fd; fd < FD_MAX; fd++)
+	for (int fd = min_fd; fd < fd_limit(); fd++)
 		if (!t->files[fd])
 			return fd_install_at(t, f, fd, cloexec);
 	return -EMFILE;

@@ -65,8 +65,7 @@ struct file *file_open_anonymous(struct inode *ino, uint32_t mode, const struct 
 void file_get(struct file *f);
 void file_put(struct file *f);
 
-#define FD_MAX 1024 /* RLIMIT_NOFILE's soft limit, as on Debian */
-
+#define FD_MAX 1024 /* RLIMIT_NOFILE's soft limit, as on Debian, and the table's size */
 
 struct fd_table {
 	struct file *files[FD_MAX];
@@ -82,7 +81,11 @@ struct fd_table *fd_table_dup(const struct fd_table *from);
 void fd_table_put(struct fd_table *t);
 /* exec: closes the descriptors marked close-on-exec. */
 void fd_table_close_on_exec(struct fd_table *t);
-/* The lowest free descriptor >= min_fd, or -EMFILE. Takes a reference. */
+/* How many descriptors the calling process may use: its RLIMIT_NOFILE,
+ * at most FD_MAX. */
+int fd_limit(void);
+/* The lowest free descriptor >= min_fd below fd_limit(), or -EMFILE.
+ * Takes a reference. */
 int fd_install(struct fd_table *t, struct file *f, int min_fd, bool cloexec);
 /* Installs a file just opened (NULL, when opening ran out of memory, gives
  * -ENOMEM) at the lowest free descriptor, and drops the opener's reference,

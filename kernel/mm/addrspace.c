@@ -513,3 +513,23 @@ int as_read(struct addrspace *as, uintptr_t addr, void *buf, size_t len)
 	}
 	return 0;
 }
+
+static size_t outside(const struct vma *v, uintptr_t skip_start, uintptr_t skip_end)
+{
+	size_t size = v->end - v->start;
+	uintptr_t from = v->start > skip_start ? v->start : skip_start;
+	uintptr_t to = v->end < skip_end ? v->end : skip_end;
+	return to > from ? size - (to - from) : size;
+}
+
+struct as_usage as_usage(const struct addrspace *as, uintptr_t skip_start, uintptr_t skip_end)
+{
+	struct as_usage u = {0, 0};
+	for (const struct vma *v = as->vmas.head; v; v = v->next) {
+		size_t size = outside(v, skip_start, skip_end);
+		u.total += size;
+		if ((v->prot & VMA_WRITE) && !(v->flags & (VMA_SHARED | VMA_STACK)))
+			u.data += size;
+	}
+	return u;
+}

@@ -29,7 +29,7 @@ void addrspace_activate(struct addrspace *as);
 /* Maps [start, start+len) afresh (replacing what was there). file may be
  * NULL for anonymous memory. */
 int as_map(struct addrspace *as, uintptr_t start, size_t len, uint32_t prot, uint32_t flags, struct inode *file,
-	   uint64_t file_offset, uint64_t file_bytes, const char *name);
+           uint64_t file_offset, uint64_t file_bytes, const char *name);
 int as_unmap(struct addrspace *as, uintptr_t start, size_t len);
 /* Drops the pages of a range but keeps its areas: the next access refills
  * them (zeros, or the file's bytes). -ENOMEM if part is not mapped. */
@@ -54,6 +54,13 @@ int as_find_free(struct addrspace *as, size_t len, uintptr_t *start);
  * (protection) or -ENOMEM. */
 int as_fault(struct addrspace *as, uintptr_t addr, bool write, bool exec);
 int as_populate(struct addrspace *as, uintptr_t start, size_t len);
+/* What the areas take, leaving out [skip_start, skip_end) (a range about
+ * to be replaced): all of them, against RLIMIT_AS, and the private
+ * writable ones but the stack, against RLIMIT_DATA (Linux's data_vm). */
+struct as_usage {
+	size_t total, data;
+};
+struct as_usage as_usage(const struct addrspace *as, uintptr_t skip_start, uintptr_t skip_end);
 /* Reads len bytes at addr of as, which need not be the current address
  * space (/proc/PID/cmdline), bringing pages in as a read would: 0 or
  * -EFAULT. */
