@@ -18,8 +18,11 @@ long sys_clone(unsigned long flags, unsigned long newsp, int *parent_tid, int *c
 	    .tls = tls,
 	    .parent_tid = (uint64_t)parent_tid,
 	    .child_tid = (uint64_t)child_tid,
+	    .pidfd = (uint64_t)parent_tid, /* clone puts the pidfd where the parent's tid would go */
 	};
 	if (r.exit_signal > NSIG)
+		return -EINVAL;
+	if ((r.flags & CLONE_PIDFD) && (r.flags & CLONE_PARENT_SETTID))
 		return -EINVAL;
 	/* clone leaves the exit signal of a thread unused; clone3 insists on 0. */
 	if (r.flags & CLONE_THREAD)
@@ -44,7 +47,7 @@ long sys_clone3(const struct clone_args *user_args, size_t size)
 			return -E2BIG;
 	}
 	if (a.set_tid || a.set_tid_size || a.cgroup || (a.flags & CLONE_INTO_CGROUP))
-		return -EINVAL;
+		return -EINVAL; /* choosing pids and cgroups need privileges a container lacks */
 	if (a.exit_signal > NSIG || (a.flags & CSIGNAL))
 		return -EINVAL;
 	if ((a.flags & CLONE_THREAD) && a.exit_signal)
@@ -58,6 +61,7 @@ long sys_clone3(const struct clone_args *user_args, size_t size)
 	    .tls = a.tls,
 	    .parent_tid = a.parent_tid,
 	    .child_tid = a.child_tid,
+	    .pidfd = a.pidfd,
 	};
 	return process_clone(&r);
 }

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "kernel/errno.h"
+#include "kernel/fs/lookup_at.h"
+#include "kernel/fs/pidfd.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/child_wait.h"
 #include "kernel/proc/process.h"
@@ -86,8 +88,16 @@ long sys_waitid(int idtype, int id, void *user_info, int options, struct rusage 
 		sel.match = CHILD_PGID;
 		sel.id = id ? id : current_process()->pgid;
 		break;
-	case P_PIDFD:
-		return -EBADF; /* no pidfds yet, so the id names none */
+	case P_PIDFD: {
+		struct file *f = current_file(id);
+		struct process *p;
+		long err = f ? pidfd_process(f, &p) : -EBADF;
+		if (err)
+			return err == -ESRCH ? -ECHILD : err;
+		sel.match = CHILD_PID;
+		sel.id = p->pid;
+		break;
+	}
 	default:
 		return -EINVAL;
 	}

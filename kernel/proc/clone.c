@@ -11,6 +11,7 @@
 #include "kernel/arch/x86_64/trap_frame.h"
 #include "kernel/errno.h"
 #include "kernel/fs/file.h"
+#include "kernel/fs/pidfd.h"
 #include "kernel/mm/addrspace.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/layout.h"
@@ -46,8 +47,8 @@ static long check_flags(uint64_t flags, const struct process *caller)
 		return -EINVAL;
 	if ((flags & CLONE_PARENT) && caller->pid == 1)
 		return -EINVAL;
-	if (flags & CLONE_PIDFD)
-		return -EINVAL; /* pidfds are not there yet */
+	if ((flags & CLONE_PIDFD) && (flags & (CLONE_THREAD | CLONE_DETACHED)))
+		return -EINVAL;
 	if (flags & NAMESPACES)
 		return -EPERM; /* as in a container that may not make namespaces */
 	return 0;
@@ -183,6 +184,20 @@ static void wait_for_vfork_child(int pid)
 	}
 }
 
+/* CLONE_PIDFD: a pidfd for the child, close-on-exec, its number written
+ * where the caller asked. */
+static long give_pidfd(struct process *child, struct process *caller, uint64_t user_at)
+{
+	int fd = fd_install_new(caller->files, pidfd_create(child, 0), true);
+	if (fd < 0)
+		return fd;
+	if (copy_to_user((void *)user_at, &fd, sizeof fd)) {
+		fd_close(caller->files, fd);
+		return -EFAULT;
+	}
+	return 0;
+}
+
 static long new_process(const struct clone_request *r)
 {
 	struct thread *caller = current_thread();
@@ -200,6 +215,12 @@ static long new_process(const struct clone_request *r)
 	p->pid = t->tid;
 	p->exit_signal = r->exit_signal;
 	inherit(p, cp);
+	long err = (r->flags & CLONE_PIDFD) ? give_pidfd(p, cp, r->pidfd) : 0;
+	if (err) {
+		thread_free(t);
+		drop_parts(p);
+		return err;
+	}
 	start_registers(t, caller, r);
 	if (!(r->flags & CLONE_VM) || (r->flags & CLONE_VFORK)) {
 		t->altstack_sp = caller->altstack_sp;

@@ -13,6 +13,7 @@ struct clone_request {
 	uint64_t stack;                 /* the child's stack pointer; 0 keeps the caller's */
 	uint64_t tls;                   /* CLONE_SETTLS */
 	uint64_t parent_tid, child_tid; /* CLONE_PARENT_SETTID, CLONE_CHILD_SETTID and _CLEARTID */
+	uint64_t pidfd;                 /* CLONE_PIDFD: where the new pidfd's number goes */
 };
 
 /* The new thread's id (a new process's pid), or -errno: EINVAL for flags

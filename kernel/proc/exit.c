@@ -22,7 +22,13 @@
 #include "kernel/sched/sched.h"
 #include "platforms/platform.h"
 
+#include <linux/eventpoll.h>
 #include <linux/futex.h>
+
+/* Woken at every process's end: pidfds poll on it. */
+static struct wait_queue process_ends;
+
+struct wait_queue *process_end_queue(void) { return &process_ends; }
 
 void vm_end(int host_status)
 {
@@ -155,6 +161,7 @@ static void notify_parent(struct process *p)
 		signal_send_process(parent, &info);
 	}
 	wait_wake(&parent->child_exit, __INT_MAX__, ~0u);
+	wait_wake(&process_ends, __INT_MAX__, EPOLLIN | EPOLLRDNORM);
 	if (reap_now)
 		process_reap(p);
 }

@@ -7,6 +7,7 @@
 struct process;
 struct thread;
 struct trap_frame;
+struct wait_queue;
 
 /* exit_group from the caller's process p: status goes to the parent (or,
  * for pid 1, to the host as sole run's exit status). */
@@ -26,6 +27,8 @@ void thread_kill(struct thread *t);
 void thread_exit_killed(void) __attribute__((noreturn));
 /* wait's last step: frees the zombie p and counts its time in its parent. */
 void process_reap(struct process *p);
+/* Woken whenever a process ends (pidfds wait for that). */
+struct wait_queue *process_end_queue(void);
 /* Ends the VM: the exit reports, then host_status for the host. */
 void vm_end(int host_status) __attribute__((noreturn));
 
