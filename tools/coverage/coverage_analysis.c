@@ -150,7 +150,8 @@ static bool pass_over_wrapper_calls(struct program *program, bool record)
 					if (!(program->wrapper_mask[target] & (1u << k)))
 						continue;
 					struct value_set values;
-					register_values_before(&graph->flow, edge->insn, argument_registers[k], &values);
+					register_values_before(&graph->flow, edge->insn, argument_registers[k],
+					                       &values);
 					if (values.argument_mask & ~program->wrapper_mask[node]) {
 						program->wrapper_mask[node] |= values.argument_mask;
 						spread = true;
@@ -164,7 +165,8 @@ static bool pass_over_wrapper_calls(struct program *program, bool record)
 							values.unknown = true;
 					}
 					if (values.unknown)
-						function_graph_add_unknown_site(graph, f, graph->code.insns[edge->insn].address);
+						function_graph_add_unknown_site(graph, f,
+						                                graph->code.insns[edge->insn].address);
 				}
 			}
 		}
@@ -195,7 +197,7 @@ static void walk_push(struct program *program, uint32_t node, size_t *tail)
 }
 
 static void walk_run(struct program *program, size_t tail, bool follow_imports, struct syscall_set *into,
-		     bool mark_reachable)
+                     bool mark_reachable)
 {
 	for (size_t head = 0; head < tail; head++) {
 		uint32_t node = program->queue[head];
@@ -298,16 +300,16 @@ static void collect_unknown_sites(struct program *program)
 			uint32_t node = program->base[o] + site->function;
 			if (!program->reachable[node] || program->wrapper_mask[node])
 				continue;
-			analysis->unknown = xrealloc(analysis->unknown, (analysis->unknown_count + 1) *
-										sizeof(*analysis->unknown));
+			analysis->unknown =
+			    xrealloc(analysis->unknown, (analysis->unknown_count + 1) * sizeof(*analysis->unknown));
 			analysis->unknown[analysis->unknown_count++] = (struct coverage_unknown){
-				.object = analysis->objects[o].name,
-				.function = graph->functions[site->function].name,
-				.function_start = graph->functions[site->function].start,
-				.address = site->address,
+			    .object = analysis->objects[o].name,
+			    .function = graph->functions[site->function].name,
+			    .function_start = graph->functions[site->function].start,
+			    .address = site->address,
 			};
 		}
-			for (uint32_t f = 0; f < graph->code_function_count; f++)
+		for (uint32_t f = 0; f < graph->code_function_count; f++)
 			analysis->objects[o].reachable_functions += program->reachable[program->base[o] + f];
 	}
 }
@@ -327,6 +329,18 @@ static void program_free(struct program *program)
 	free(program->stamp);
 	free(program->queue);
 	free(program->reachable);
+}
+
+/* The binary's own read-only data (its code and writable data aside):
+ * where string literals such as "/bin/sh" live. */
+static void collect_program_paths(struct program *program)
+{
+	const struct binary_image *image = &program->graphs[0].image;
+	for (size_t i = 0; i < image->section_count; i++) {
+		const struct image_section *s = &image->sections[i];
+		if (s->bytes && !s->executable && (!strcmp(s->name, ".rodata") || !strncmp(s->name, ".rodata.", 8)))
+			program_paths_scan(&program->analysis->programs, s->bytes, s->size);
+	}
 }
 
 static void copy_names(struct coverage_analysis *analysis)
@@ -360,6 +374,7 @@ int coverage_analyze(const char *binary, struct coverage_analysis *analysis, cha
 		walk_everything(&program);
 		walk_imports(&program);
 		collect_unknown_sites(&program);
+		collect_program_paths(&program);
 		copy_names(analysis);
 	}
 	program_free(&program);
@@ -380,6 +395,7 @@ void coverage_analysis_free(struct coverage_analysis *analysis)
 	free(analysis->objects);
 	free(analysis->imports);
 	free(analysis->unknown);
+	program_paths_free(&analysis->programs);
 	libdeps_free(&analysis->deps);
 	*analysis = (struct coverage_analysis){0};
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "libdeps.h"
+#include "program_paths.h"
 #include "syscall_set.h"
 
 /* What one imported function can lead to. */
@@ -50,6 +51,7 @@ struct coverage_analysis {
 	size_t import_count;
 	struct coverage_unknown *unknown;
 	size_t unknown_count;
+	struct program_paths programs; /* absolute program paths in the binary's read-only data */
 	double seconds;
 };
 

@@ -52,14 +52,14 @@ static void print_syscall(FILE *out, const struct coverage_analysis *analysis, l
 		const struct syscall_set *set;
 		const char *name;
 	} sources[] = {{&analysis->from_binary, "own code"},
-		       {&analysis->from_loader, "ld.so"},
-		       {&analysis->from_library_start, "library start-up"}};
+	               {&analysis->from_loader, "ld.so"},
+	               {&analysis->from_library_start, "library start-up"}};
 
 	fprintf(out, "%s\n    {\"nr\": %ld, \"name\": ", first ? "" : ",", nr);
 	json_print_string(out, info ? info->name : "?");
 	fprintf(out, ", \"status\": \"%s\", \"family\": \"%s\", \"from\": [",
-		syscall_status_name(info ? info->status : SYSCALL_NONE),
-		info ? syscall_family_name(info->family) : "?");
+	        syscall_status_name(info ? info->status : SYSCALL_NONE),
+	        info ? syscall_family_name(info->family) : "?");
 	int listed = 0;
 	for (size_t i = 0; i < sizeof sources / sizeof *sources; i++)
 		if (syscall_set_has(sources[i].set, nr))
@@ -86,12 +86,12 @@ void coverage_print_json(FILE *out, const struct coverage_analysis *analysis)
 	fprintf(out, ",\n  \"kind\": ");
 	json_print_string(out, kind);
 	fprintf(out, ",\n  \"dynamic\": %s,\n  \"position_independent\": %s,\n", analysis->dynamic ? "true" : "false",
-		analysis->position_independent ? "true" : "false");
+	        analysis->position_independent ? "true" : "false");
 	print_libraries(out, analysis);
 	fprintf(out, "  \"seconds\": %.3f,\n", analysis->seconds);
 	fprintf(out, "  \"counts\": {\"full\": %d, \"partial\": %d, \"stub\": %d, \"none\": %d, \"total\": %d},\n",
-		verdict.by_status[SYSCALL_FULL], verdict.by_status[SYSCALL_PARTIAL], verdict.by_status[SYSCALL_STUB],
-		verdict.by_status[SYSCALL_NONE], verdict.total);
+	        verdict.by_status[SYSCALL_FULL], verdict.by_status[SYSCALL_PARTIAL], verdict.by_status[SYSCALL_STUB],
+	        verdict.by_status[SYSCALL_NONE], verdict.total);
 	fprintf(out, "  \"verdict\": {\"kind\": \"%s\", \"text\": ", verdict_kind_name(verdict.kind));
 	json_print_string(out, verdict.text);
 	fprintf(out, "},\n  \"syscalls\": [");
@@ -110,5 +110,10 @@ void coverage_print_json(FILE *out, const struct coverage_analysis *analysis)
 		json_print_string(out, site->function);
 		fprintf(out, ", \"address\": \"0x%llx\"}", (unsigned long long)site->address);
 	}
-	fprintf(out, "%s]\n}\n", analysis->unknown_count ? "\n  " : "");
+	fprintf(out, "%s],\n  \"program_paths\": [", analysis->unknown_count ? "\n  " : "");
+	for (size_t i = 0; i < analysis->programs.count; i++) {
+		fputs(i ? ", " : "", out);
+		json_print_string(out, analysis->programs.paths[i]);
+	}
+	fprintf(out, "]\n}\n");
 }

@@ -15,6 +15,19 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+/* "/bin/sh" is in every VM; the others must be --copy'd if the app runs them. */
+static void print_program_paths(FILE *out, const struct program_paths *programs)
+{
+	if (!programs->count)
+		return;
+	fprintf(out, "  names %zu program%s it may run:", programs->count, programs->count == 1 ? "" : "s");
+	for (size_t i = 0; i < programs->count; i++)
+		fprintf(out, "%s %s%s", i ? "," : "", programs->paths[i],
+		        !strcmp(programs->paths[i], "/bin/sh") ? " (in the VM by default)" : "");
+	fprintf(out,
+	        "\n  (sole run puts only the app and /bin/sh in the VM: add a program it runs with --copy PATH)\n");
+}
+
 void coverage_print_summary(FILE *out, const struct coverage_analysis *analysis)
 {
 	struct coverage_verdict verdict;
@@ -24,13 +37,14 @@ void coverage_print_summary(FILE *out, const struct coverage_analysis *analysis)
 	coverage_describe_kind(analysis, kind, sizeof kind);
 	fprintf(out, "%s (%s) may make %d distinct syscalls:\n", base_name(analysis->binary), kind, verdict.total);
 	fprintf(out, "  full %d · partial %d · stub %d · none %d\n", verdict.by_status[SYSCALL_FULL],
-		verdict.by_status[SYSCALL_PARTIAL], verdict.by_status[SYSCALL_STUB], verdict.by_status[SYSCALL_NONE]);
+	        verdict.by_status[SYSCALL_PARTIAL], verdict.by_status[SYSCALL_STUB], verdict.by_status[SYSCALL_NONE]);
 	for (size_t i = 0; i < analysis->deps.missing_count; i++)
 		fprintf(out, "  missing library %s (needed by %s): its syscalls are not counted\n",
-			analysis->deps.missing[i].soname, analysis->deps.missing[i].needed_by);
+		        analysis->deps.missing[i].soname, analysis->deps.missing[i].needed_by);
 	if (analysis->unknown_count)
 		fprintf(out, "  %zu syscall site%s with a number the analysis cannot tell (see --details)\n",
-			analysis->unknown_count, analysis->unknown_count == 1 ? "" : "s");
+		        analysis->unknown_count, analysis->unknown_count == 1 ? "" : "s");
+	print_program_paths(out, &analysis->programs);
 	fprintf(out, "verdict: %s\n", verdict.text);
 }
 
@@ -55,8 +69,8 @@ static void print_sources(FILE *out, const struct coverage_analysis *analysis, l
 		if (!syscall_set_has(&analysis->imports[i].syscalls, nr))
 			continue;
 		if (total++ < IMPORTS_SHOWN) {
-			fprintf(out, "%s%s%s", shown ? ", " : separator, shown ? "" : "imports: ",
-				analysis->imports[i].name);
+			fprintf(out, "%s%s%s", shown ? ", " : separator,
+			        shown ? "" : "imports: ", analysis->imports[i].name);
 			shown++;
 		}
 	}
@@ -75,7 +89,7 @@ void coverage_print_details(FILE *out, const struct coverage_analysis *analysis)
 			continue;
 		const struct syscall_info *info = syscall_lookup(nr);
 		fprintf(out, "%4ld  %-24s %-8s ", nr, info ? info->name : "?",
-			syscall_status_name(info ? info->status : SYSCALL_NONE));
+		        syscall_status_name(info ? info->status : SYSCALL_NONE));
 		print_sources(out, analysis, nr);
 		fputc('\n', out);
 		if (info && info->status != SYSCALL_FULL && info->note && *info->note)
@@ -83,18 +97,18 @@ void coverage_print_details(FILE *out, const struct coverage_analysis *analysis)
 	}
 	if (analysis->unknown_count) {
 		fprintf(out, "\nsyscall sites whose number is not a constant the analysis can follow\n"
-			     "(their syscalls are not in the set above):\n");
+		             "(their syscalls are not in the set above):\n");
 		for (size_t i = 0; i < analysis->unknown_count; i++) {
 			const struct coverage_unknown *site = &analysis->unknown[i];
 			fprintf(out, "  %s: 0x%llx in %s+0x%llx\n", site->object, (unsigned long long)site->address,
-				site->function ? site->function : "function",
-				(unsigned long long)(site->address - site->function_start));
+			        site->function ? site->function : "function",
+			        (unsigned long long)(site->address - site->function_start));
 		}
 	}
 	fprintf(out, "\nobjects analysed (%.2f s):\n", analysis->seconds);
 	for (size_t i = 0; i < analysis->object_count; i++) {
 		const struct coverage_object *object = &analysis->objects[i];
 		fprintf(out, "  %-28s %s: %zu instructions, %zu of %zu functions reachable\n", base_name(object->name),
-			object->path, object->instructions, object->reachable_functions, object->functions);
+		        object->path, object->instructions, object->reachable_functions, object->functions);
 	}
 }
