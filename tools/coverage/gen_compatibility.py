@@ -22,10 +22,11 @@ PROGRAMS = {
     "lua5.4": ("/usr/bin/lua5.4", ["/usr/bin/lua5.4", "-e", workloads.LUA_SCRIPT], ""),
     "nginx": ("/usr/sbin/nginx", ["/usr/sbin/nginx", "-t", "-q", "-p", "/tmp", "-c", "/etc/nginx/nginx.conf"], ""),
     "redis-server": ("/usr/bin/redis-server", ["/usr/bin/redis-server", "--version"], ""),
+    "dash": ("/usr/bin/dash", ["/usr/bin/dash", "-c", workloads.SHELL_SCRIPT], ""),
 }
 # Servers are also tried the way a user serves them, with a published port and
 # real clients: test-apps/serve-test CASE (the net suite's checks).
-SERVERS = {"nginx": "nginx", "redis-server": "redis"}
+SERVERS = {"nginx": ["nginx", "nginx-workers"], "redis-server": ["redis", "redis-bgsave"]}
 SERVE_TEST = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "test-apps", "serve-test")
 
 
@@ -124,10 +125,10 @@ def main():
         command = " ".join(a if len(a) < 30 else a[:20].replace("\n", " ") + "…" for a in argv[1:]) or "—"
         lines.append(f"| {name} | `{command}` | {needs} | {verdict} | {runs} | {differential} "
                      f"| {dynamic_cell(rows)} |")
-        if name in SERVERS:
-            status, verdict_line = try_serving(sole, SERVERS[name])
+        for case in SERVERS.get(name, []):
+            status, verdict_line = try_serving(sole, case)
             served = "yes" if status == 0 else f"not yet: {verdict_line}"
-            lines.append(f"| {name} (served) | `test-apps/serve-test {SERVERS[name]}` | | | {served} "
+            lines.append(f"| {name} (served) | `test-apps/serve-test {case}` | | | {served} "
                          f"| real clients through `-p` | — |")
     lines += ["", "Static needs over-approximate: they count every syscall the code can reach. "
               "The soundness test (`meson test -C build coverage-soundness`) checks them against "

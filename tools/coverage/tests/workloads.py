@@ -9,6 +9,17 @@ import tempfile
 import time
 import urllib.request
 
+# dash alone (builtins, subshells and pipelines of them), so that a run
+# needs no other program: processes through fork, pipes and wait.
+SHELL_SCRIPT = r"""
+f() { echo "f $1"; }
+for i in 1 2 3; do f $i; done | while read a b; do echo "$b-$a"; done
+x=$( (echo sub; exit 3) ); echo "x=$x"
+( exit 4 ); echo "subshell status $?"
+echo piped | { read v; echo "got $v"; }
+trap 'echo bye' EXIT
+"""
+
 PYTHON_SCRIPT = r"""
 import hashlib, json, os, re, tempfile, threading
 data = {"numbers": list(range(20)), "text": "sole"}
