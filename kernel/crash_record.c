@@ -37,7 +37,7 @@ static void line(const char *fmt, ...)
 static void registers(const struct trap_frame *f)
 {
 	static const char *const names[] = {"r15", "r14", "r13", "r12", "r11", "r10", "r9", "r8",
-					    "rbp", "rdi", "rsi", "rdx", "rcx", "rbx", "rax"};
+	                                    "rbp", "rdi", "rsi", "rdx", "rcx", "rbx", "rax"};
 	const uint64_t *gpr = &f->r15;
 	line("reg rip 0x%llx", (unsigned long long)f->rip);
 	line("reg rsp 0x%llx", (unsigned long long)f->rsp);
@@ -129,12 +129,14 @@ static void user_stack(const struct addrspace *as, uint64_t rsp)
 }
 
 void crash_record_user_fault(struct process *p, int sig, const struct trap_frame *f, const char *cause,
-			     const char *detail, uint64_t addr)
+                             const char *detail, uint64_t addr)
 {
 	bool by_syscall = f->vector == SYSCALL_VECTOR;
 	line("crash 1");
 	line("kind %s", by_syscall ? "user-signal" : "user-fault");
 	line("signal %d", sig);
+	line("pid %d", p->pid);
+	line("exe %s", p->exe_path);
 	line("cause %s", cause);
 	line("detail %s", detail);
 	if (!by_syscall) {

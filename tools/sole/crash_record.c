@@ -28,8 +28,8 @@ static void parse_map(struct crash_record *record, const char *text)
 	struct crash_map map = {0};
 	int path_at = 0;
 
-	if (sscanf(text, "%" SCNx64 " %" SCNx64 " %3s %" SCNx64 " %n", &map.start, &map.end, map.prot,
-		   &map.offset, &path_at) < 4)
+	if (sscanf(text, "%" SCNx64 " %" SCNx64 " %3s %" SCNx64 " %n", &map.start, &map.end, map.prot, &map.offset,
+	           &path_at) < 4)
 		return;
 	map.path = path_at ? text + path_at : "";
 	record->maps = xrealloc(record->maps, (record->map_count + 1) * sizeof(*record->maps));
@@ -45,8 +45,8 @@ static void parse_register(struct crash_record *record, const char *line)
 		return;
 	record->registers = xrealloc(record->registers, (record->register_count + 1) * sizeof(*record->registers));
 	record->registers[record->register_count++] = (struct crash_register){
-		.name = xasprintf("%.*s", (int)(value - name), name),
-		.value = strtoull(value + 1, NULL, 16),
+	    .name = xasprintf("%.*s", (int)(value - name), name),
+	    .value = strtoull(value + 1, NULL, 16),
 	};
 }
 
@@ -118,6 +118,10 @@ static void parse_line(struct crash_record *record, struct stack_chunks *chunks,
 		record->kernel_panic = strcmp(value, "kernel-panic") == 0;
 	else if (KEY_IS("signal"))
 		record->signal = atoi(value);
+	else if (KEY_IS("pid"))
+		record->pid = atoi(value);
+	else if (KEY_IS("exe"))
+		record->exe = value;
 	else if (KEY_IS("cause"))
 		record->cause = value;
 	else if (KEY_IS("detail"))
@@ -137,7 +141,7 @@ static void parse_line(struct crash_record *record, struct stack_chunks *chunks,
 		parse_stack_chunk(chunks, value);
 	else if (KEY_IS("stack-range"))
 		parse_stack_range(record, chunks, value);
-	/* "crash", "end" and lines from newer kernels carry nothing to use */
+		/* "crash", "end" and lines from newer kernels carry nothing to use */
 #undef KEY_IS
 }
 

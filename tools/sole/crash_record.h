@@ -26,6 +26,8 @@ struct crash_register {
 struct crash_record {
 	bool kernel_panic;
 	int signal;
+	int pid; /* the process that died, 0 when the record does not say */
+	const char *exe;
 	const char *cause; /* these point into the record's lines; NULL when absent */
 	const char *detail;
 	const char *addr;

@@ -23,7 +23,7 @@ static const char *base_name(const char *path)
 }
 
 static void print_source_frames(FILE *out, unsigned *index, uint64_t pc, const struct source_frames *frames,
-				const char *annotation)
+                                const char *annotation)
 {
 	for (size_t i = 0; i < frames->count; i++) {
 		const struct source_location *at = &frames->items[i];
@@ -36,7 +36,7 @@ static void print_source_frames(FILE *out, unsigned *index, uint64_t pc, const s
 
 /* Names pc by the symbol table alone, or says why it cannot. */
 static void print_symbol(FILE *out, unsigned *index, const struct crash_objects *objects,
-			 const struct crash_object *object, uint64_t pc, uint64_t lookup, const char *annotation)
+                         const struct crash_object *object, uint64_t pc, uint64_t lookup, const char *annotation)
 {
 	const struct crash_map *map = crash_record_map_at(objects->record, pc);
 	const struct elf_symbol *symbol = object->symbols ? elf_symbols_find(object->symbols, lookup) : NULL;
@@ -46,17 +46,17 @@ static void print_symbol(FILE *out, unsigned *index, const struct crash_objects 
 		fprintf(out, " in %s+0x%" PRIx64 "%s\n", symbol->name, pc - object->bias - symbol->address, annotation);
 	else if (object->elf)
 		fprintf(out, " in %s+0x%" PRIx64 ", no symbol covers it%s\n", base_name(object->guest_path),
-			pc - object->bias, annotation);
+		        pc - object->bias, annotation);
 	else if (object->kernel)
 		fprintf(out, " (in the kernel; its symbols could not be read)%s\n", annotation);
 	else
 		fprintf(out, " in %s+0x%" PRIx64 " (not found on the host)%s\n", object->guest_path,
-			map ? pc - map->start + map->offset : pc - object->start, annotation);
+		        map ? pc - map->start + map->offset : pc - object->start, annotation);
 }
 
 /* Says what an address that belongs to no ELF file is. */
 static void print_unmapped(FILE *out, unsigned *index, const struct crash_record *record, uint64_t pc,
-			   const char *annotation)
+                           const char *annotation)
 {
 	const struct crash_map *map = crash_record_map_at(record, pc);
 
@@ -65,7 +65,7 @@ static void print_unmapped(FILE *out, unsigned *index, const struct crash_record
 		fprintf(out, " (in the kernel; its symbols could not be read)%s\n", annotation);
 	else if (map)
 		fprintf(out, " (in %s%s memory at +0x%" PRIx64 ")%s\n", map->path[0] ? map->path : "anonymous ",
-			map->path[0] ? "" : map->prot, pc - map->start, annotation);
+		        map->path[0] ? "" : map->prot, pc - map->start, annotation);
 	else
 		fprintf(out, " (not in any mapping)%s\n", annotation);
 }
@@ -73,18 +73,18 @@ static void print_unmapped(FILE *out, unsigned *index, const struct crash_record
 /* The annotation after a frame: how it was found, and the file it lies in
  * when that changed since the frame before. */
 static void annotate(char *text, size_t size, const struct unwound_frame *frame, const struct crash_object *object,
-		     const char **last_object)
+                     const char **last_object)
 {
 	const char *file = object ? object->host_path : NULL;
 	bool new_file = file && object->guest_path != *last_object;
 
 	snprintf(text, size, "%s%s%s", frame->source == FRAME_FROM_SCAN ? "   [found by scanning the stack]" : "",
-		 new_file ? "   " : "", new_file ? file : "");
+	         new_file ? "   " : "", new_file ? file : "");
 	*last_object = object ? object->guest_path : NULL;
 }
 
 static void print_frame(FILE *out, unsigned *index, const struct crash_objects *objects,
-			const struct unwound_frame *frame, const char **last_object)
+                        const struct unwound_frame *frame, const char **last_object)
 {
 	const struct crash_object *object = crash_objects_find(objects, frame->pc);
 	/* a return address points after the call: look up the call itself */
@@ -131,8 +131,8 @@ static void print_backtrace(FILE *out, const struct crash_objects *objects, cons
 static void print_headline(FILE *out, const struct crash_record *record)
 {
 	const char *what = record->detail && *record->detail ? record->detail
-			   : record->cause                   ? record->cause
-							     : "no detail given";
+	                   : record->cause                   ? record->cause
+	                                                     : "no detail given";
 	uint64_t rip;
 
 	if (record->kernel_panic) {
@@ -144,14 +144,16 @@ static void print_headline(FILE *out, const struct crash_record *record)
 	if (crash_record_register(record, "rip", &rip))
 		fprintf(out, " at rip 0x%" PRIx64, rip);
 	fputc('\n', out);
+	if (record->pid)
+		fprintf(out, "  process %d (%s)\n", record->pid, record->exe ? record->exe : "?");
 }
 
 static void print_cause_and_registers(FILE *out, const struct crash_record *record)
 {
 	if (record->cause || record->addr || record->error)
 		fprintf(out, "  cause %s%s%s%s%s\n", record->cause ? record->cause : "?",
-			record->addr ? ", address " : "", record->addr ? record->addr : "",
-			record->error ? ", error code " : "", record->error ? record->error : "");
+		        record->addr ? ", address " : "", record->addr ? record->addr : "",
+		        record->error ? ", error code " : "", record->error ? record->error : "");
 	for (size_t i = 0; i < record->register_count; i++) {
 		char text[48];
 		snprintf(text, sizeof(text), "%s 0x%" PRIx64, record->registers[i].name, record->registers[i].value);
