@@ -30,7 +30,6 @@ static struct thread *dead;   /* exited; their stacks are freed by the next thre
 static bool need_resched;
 static uint64_t slice_end;
 static uint64_t running_since; /* when the current thread was switched in */
-static int live_threads;
 static int external_waiters; /* blocked on a device that interrupts (sched_external_wait) */
 
 void context_switch(uint64_t *save_rsp, uint64_t next_rsp);
@@ -186,7 +185,6 @@ void sched_init(void)
 {
 	struct thread *t = current_thread();
 	t->state = THREAD_RUNNING;
-	live_threads = 1;
 	running_since = time_monotonic_ns();
 	slice_end = running_since + TIME_SLICE_NS;
 }
@@ -214,7 +212,6 @@ void sched_start_thread(struct thread *t, struct trap_frame *frame)
 	t->saved_rsp = (uint64_t)sp;
 	fpu_save(t); /* the child starts with the parent's FPU state */
 	t->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
-	live_threads++;
 	run_enqueue(t);
 	arm_timer();
 }
@@ -285,13 +282,11 @@ void sched_exit_current(void)
 {
 	struct thread *t = current_thread();
 	t->state = THREAD_DEAD;
-	live_threads--;
 	t->run_next = dead;
 	dead = t;
 	schedule();
 	panic("a dead thread was scheduled");
 }
 
-int sched_live_threads(void) { return live_threads; }
 
 void sched_external_wait(int delta) { external_waiters += delta; }

@@ -42,8 +42,6 @@ void sched_timers_changed(void);
 void sched_timer_interrupt(void);
 /* Ends the current thread for good; its stack is freed later. */
 void sched_exit_current(void) __attribute__((noreturn));
-/* Number of threads that are not dead. */
-int sched_live_threads(void);
 /* A driver counts the threads blocked on its device (+1 before blocking,
  * -1 after): while any is, idle is not a deadlock, since an interrupt may
  * wake it. */
