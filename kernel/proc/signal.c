@@ -158,7 +158,10 @@ static void take_default_action(struct thread *t, int sig, const struct signal_i
 	}
 	char detail[80];
 	ksnprintf(detail, sizeof detail, "sent by the app itself with %s", sender_name(info->code));
-	const struct trap_frame *f = signal_bit(sig) & DEFAULT_CORE_DUMP ? syscall_frame(t->kernel_stack_top) : NULL;
+	/* A core-dump signal records t's registers, when t is the caller (its
+	 * stack is the one the crash record can read). */
+	bool recordable = (signal_bit(sig) & DEFAULT_CORE_DUMP) && t == current_thread();
+	const struct trap_frame *f = recordable ? syscall_frame(t->kernel_stack_top) : NULL;
 	process_kill_by_signal(t->proc, sig, f, "signal", detail, 0);
 }
 
