@@ -25,4 +25,5 @@ context_switch:                 /* (uint64_t *save, uint64_t next_rsp) */
 	.globl thread_first_entry
 thread_first_entry:             /* r12 = the thread's trap frame */
 	mov %r12, %rdi
-	jmp thread_first_run
+	and $-16, %rsp              /* the C ABI's alignment at a call, whatever the frame's size */
+	call thread_first_run       /* never returns */
