@@ -19,6 +19,8 @@
 #define WAITID_OPTIONS (WNOHANG | WUNTRACED | WEXITED | WCONTINUED | WNOWAIT | WNOTHREAD | WALL | WCLONE)
 #define CLD_EXITED 1
 #define CLD_KILLED 2
+#define CLD_STOPPED 5
+#define CLD_CONTINUED 6
 #define NSEC_PER_USEC 1000ull
 #define USEC_PER_SEC 1000000ull
 
@@ -66,6 +68,25 @@ struct waitid_info {
 	uint8_t rest[128 - 28];
 };
 
+/* The siginfo's code and status for a wait status. */
+static void siginfo_status(int wait_status, int32_t *code, int32_t *status)
+{
+	int sig = wait_status & 0x7f;
+	if (wait_status == 0xffff) {
+		*code = CLD_CONTINUED;
+		*status = SIGCONT;
+	} else if (sig == 0x7f) {
+		*code = CLD_STOPPED;
+		*status = (wait_status >> 8) & 0xff;
+	} else if (sig) {
+		*code = CLD_KILLED;
+		*status = sig;
+	} else {
+		*code = CLD_EXITED;
+		*status = (wait_status >> 8) & 0xff;
+	}
+}
+
 long sys_waitid(int idtype, int id, void *user_info, int options, struct rusage *user_rusage)
 {
 	if ((unsigned)options & ~(unsigned)WAITID_OPTIONS)
@@ -108,12 +129,10 @@ long sys_waitid(int idtype, int id, void *user_info, int options, struct rusage 
 	struct waitid_info info;
 	memset(&info, 0, sizeof info);
 	if (found > 0) {
-		int sig = r.wait_status & 0x7f;
 		info.signo = SIGCHLD;
-		info.code = sig ? CLD_KILLED : CLD_EXITED;
 		info.pid = r.pid;
 		info.uid = r.uid;
-		info.status = sig ? sig : (r.wait_status >> 8) & 0xff;
+		siginfo_status(r.wait_status, &info.code, &info.status);
 	}
 	if (user_info && copy_to_user(user_info, &info, sizeof info))
 		return -EFAULT;

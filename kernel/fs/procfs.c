@@ -162,12 +162,14 @@ static size_t mapped_kib(const struct process *p)
 
 static size_t used_kib(void) { return (page_total_count() - page_free_count()) * (PAGE_SIZE / 1024); }
 
-/* ps's letter: R for the caller, S for a process whose threads all wait, Z
- * for a zombie. */
+/* ps's letter: R for the caller, S for a process whose threads all wait, T
+ * for a stopped one, Z for a zombie. */
 static char state_letter(const struct process *p)
 {
 	if (p->state != PROCESS_ALIVE && !p->live_threads)
 		return 'Z';
+	if (p->stopped)
+		return 'T';
 	for (const struct thread *t = p->threads; t; t = t->next_in_process)
 		if (t->state == THREAD_RUNNING || t->state == THREAD_READY)
 			return 'R';
@@ -176,7 +178,10 @@ static char state_letter(const struct process *p)
 
 static const char *state_name(char letter)
 {
-	return letter == 'Z' ? "Z (zombie)" : letter == 'S' ? "S (sleeping)" : "R (running)";
+	return letter == 'Z'   ? "Z (zombie)"
+	       : letter == 'T' ? "T (stopped)"
+	       : letter == 'S' ? "S (sleeping)"
+	                       : "R (running)";
 }
 
 static void gen_status(const struct inode *ino, struct strbuf *out)

@@ -30,12 +30,31 @@ static bool selected(const struct process *c, const struct child_selector *sel)
 	}
 }
 
-static void report(const struct process *c, struct child_report *out)
+static void report(const struct process *c, int wait_status, struct child_report *out)
 {
 	*out = (struct child_report){.pid = c->pid,
-	                             .wait_status = c->wait_status,
+	                             .wait_status = wait_status,
 	                             .uid = c->cred.ruid,
 	                             .cpu_ns = process_cpu_ns(c) + c->children_cpu_ns};
+}
+
+/* A stop or a continue the parent has not heard of: its wait status (as
+ * Linux encodes them) in *status, and the report is taken unless WNOWAIT. */
+static bool job_change(struct process *c, int options, int *status)
+{
+	if (c->report_stop && (options & WUNTRACED)) {
+		*status = (c->stop_signal << 8) | 0x7f;
+		if (!(options & WNOWAIT))
+			c->report_stop = false;
+		return true;
+	}
+	if (c->report_continue && (options & WCONTINUED)) {
+		*status = 0xffff;
+		if (!(options & WNOWAIT))
+			c->report_continue = false;
+		return true;
+	}
+	return false;
 }
 
 long child_wait(const struct child_selector *sel, struct child_report *out)
@@ -47,9 +66,14 @@ long child_wait(const struct child_selector *sel, struct child_report *out)
 			if (!selected(c, sel) || !kind_matches(c, sel->options))
 				continue;
 			any = true;
+			int status;
+			if (c->state == PROCESS_ALIVE && job_change(c, sel->options, &status)) {
+				report(c, status, out);
+				return out->pid;
+			}
 			if (c->state != PROCESS_ZOMBIE || !(sel->options & WEXITED))
 				continue;
-			report(c, out);
+			report(c, c->wait_status, out);
 			if (!(sel->options & WNOWAIT))
 				process_reap(c);
 			return out->pid;

@@ -1,14 +1,13 @@
 /* Waiting for children (kernel/proc/child_wait.c): the work of wait4,
- * waitid and waitpid. Children that stop and continue are never reported:
- * sole has no job control yet, so WUNTRACED and WCONTINUED wait for exits
- * only. */
+ * waitid and waitpid: children that end, and with WUNTRACED (waitid's
+ * WSTOPPED) and WCONTINUED those that stop or continue. */
 #ifndef SOLE_CHILD_WAIT_H
 #define SOLE_CHILD_WAIT_H
 
 #include <stdint.h>
 
 #define WNOHANG 0x00000001
-#define WUNTRACED 0x00000002
+#define WUNTRACED 0x00000002 /* waitid's WSTOPPED */
 #define WEXITED 0x00000004
 #define WCONTINUED 0x00000008
 #define WNOWAIT 0x01000000
@@ -33,7 +32,8 @@ struct child_report {
 	uint64_t cpu_ns; /* its CPU time and its reaped children's */
 };
 
-/* The pid of a child that ended (reaped unless WNOWAIT), filling *out; 0
+/* The pid of a child that ended (reaped unless WNOWAIT), or stopped or
+ * continued as the options ask, filling *out; 0
  * with WNOHANG when none has ended yet; -ECHILD when no child matches;
  * -ERESTARTSYS when a signal interrupts the wait. */
 long child_wait(const struct child_selector *sel, struct child_report *out);

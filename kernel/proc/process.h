@@ -70,10 +70,15 @@ struct process {
 	/* The tree: parent is NULL only for pid 1. */
 	struct process *parent;
 	struct process *children, *next_sibling;
-	int exit_signal;              /* sent to the parent at the end: SIGCHLD, or clone's choice */
-	int wait_status;              /* as wait4 reports it, once it is exiting */
-	bool child_subreaper;         /* PR_SET_CHILD_SUBREAPER: orphans below come here */
-	bool did_exec;                /* since fork: setpgid may no longer move it */
+	int exit_signal;      /* sent to the parent at the end: SIGCHLD, or clone's choice */
+	int wait_status;      /* as wait4 reports it, once it is exiting */
+	bool child_subreaper; /* PR_SET_CHILD_SUBREAPER: orphans below come here */
+	bool did_exec;        /* since fork: setpgid may no longer move it */
+	/* Job control (kernel/proc/job_control.c): stopped by stop_signal, and
+	 * what its parent's wait has yet to hear of. */
+	bool stopped;
+	int stop_signal;
+	bool report_stop, report_continue;
 	struct wait_queue child_exit; /* its waiters in wait4/waitid: woken when a child ends */
 	int live_threads;
 	/* vfork: the parent thread sleeps until this child execs or ends. */

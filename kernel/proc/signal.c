@@ -12,6 +12,7 @@
 #include "kernel/log.h"
 #include "kernel/mm/heap.h"
 #include "kernel/proc/exit.h"
+#include "kernel/proc/job_control.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/rseq.h"
 #include "kernel/sched/sched.h"
@@ -153,7 +154,7 @@ static void take_default_action(struct thread *t, int sig, const struct signal_i
 	if (signal_bit(sig) & DEFAULT_IGNORED)
 		return;
 	if (signal_bit(sig) & DEFAULT_STOPS) {
-		kwarn("signal %d would stop the app; sole has no job control, so it is ignored", sig);
+		job_stop_current(sig); /* back here once continued */
 		return;
 	}
 	char detail[80];
@@ -232,6 +233,10 @@ static int send(struct process *p, struct thread *t, const struct signal_info *i
 	int sig = info->signo;
 	if (p->state != PROCESS_ALIVE)
 		return 0; /* ending or a zombie: nothing takes it */
+	if (sig == SIGCONT)
+		job_continue(p); /* at sending, whatever the handler, as on Linux */
+	else if (signal_bit(sig) & DEFAULT_STOPS)
+		job_stop_sent(p);
 	if (sig == SIGKILL) {
 		process_kill_by_signal(p, SIGKILL, NULL, "signal", "sent by the app itself", 0);
 		return 0;
@@ -275,13 +280,21 @@ void signal_cancel_entry(struct process *p, struct queued_signal *q)
 			return;
 }
 
+void signal_discard(struct process *p, uint64_t set)
+{
+	for (int sig = 1; sig <= NSIG; sig++) {
+		if (!(set & signal_bit(sig)))
+			continue;
+		queue_discard(&p->shared_pending, sig);
+		for (struct thread *t = p->threads; t; t = t->next_in_process)
+			queue_discard(&t->signals.pending, sig);
+	}
+}
+
 void signal_action_changed(struct process *p, int sig)
 {
-	if (!ignored(p, sig))
-		return;
-	queue_discard(&p->shared_pending, sig);
-	for (struct thread *t = p->threads; t; t = t->next_in_process)
-		queue_discard(&t->signals.pending, sig);
+	if (ignored(p, sig))
+		signal_discard(p, signal_bit(sig));
 }
 
 static void queue_flush(struct signal_queue *q)
@@ -300,7 +313,7 @@ void signal_process_free(struct process *p) { queue_flush(&p->shared_pending); }
 bool signal_pending(struct thread *t)
 {
 	uint64_t pending = t->signals.pending.set | t->proc->shared_pending.set;
-	return t->killed || (pending & (~t->signal_mask | t->signals.waiting_for));
+	return t->killed || t->proc->stopped || (pending & (~t->signal_mask | t->signals.waiting_for));
 }
 
 static int lowest(uint64_t set)
@@ -445,6 +458,7 @@ void signal_return_to_user(struct trap_frame *f)
 	struct thread *t = current_thread();
 	if (t->killed)
 		thread_exit_killed();
+	job_wait_while_stopped();
 	if (t->rseq_check) {
 		t->rseq_check = false;
 		abort_rseq_critical_section(t, f);

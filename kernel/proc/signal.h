@@ -46,6 +46,7 @@ struct wait_queue;
 #define SIG_DFL 0
 #define SIG_IGN 1
 
+#define SA_NOCLDSTOP 0x00000001ull
 #define SA_NOCLDWAIT 0x00000002ull
 #define SA_SIGINFO 0x00000004ull
 #define SA_RESTORER 0x04000000ull
@@ -149,6 +150,9 @@ int signal_send_process(struct process *p, const struct signal_info *info);
 bool signal_send_entry(struct process *p, struct thread *t, struct queued_signal *q);
 /* Takes a timer's entry off whatever queue holds it. */
 void signal_cancel_entry(struct process *p, struct queued_signal *q);
+/* Drops every pending instance of the signals in set, in the process's
+ * queue and its threads'. */
+void signal_discard(struct process *p, uint64_t set);
 /* After rt_sigaction: a signal now ignored loses its pending instances. */
 void signal_action_changed(struct process *p, int sig);
 /* Frees a dead thread's pending signals; a freed process's. */
