@@ -217,6 +217,8 @@ static void enqueue(struct process *p, struct thread *t, int sig, struct queued_
 		queue_append(q, e);
 	q->set |= signal_bit(sig);
 	wait_wake(&signalfd_readers, __INT_MAX__, EPOLLIN | EPOLLRDNORM);
+	if (p->stopped)
+		return; /* a stopped process takes it once continued, as on Linux (SIGKILL aside) */
 	struct thread *taker = t ? (accepts(t, sig) ? t : NULL) : pick_thread(p, sig);
 	if (!taker)
 		return;
