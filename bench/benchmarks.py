@@ -1,5 +1,5 @@
-"""The benchmarks: boot, memory, size, syscall cost and sqlite here; nginx and redis
-in network.py (which also gives the memory table its server lines).
+"""The benchmarks: boot, memory, size, syscall cost, process creation and sqlite here;
+nginx and redis in network.py (which also gives the memory table its server lines).
 
 Each takes the run's Settings and returns a report.Section. Every figure comes
 from sole (`sole run`), from the Linux guest (linux_guest.py, on sole's own QEMU
@@ -279,8 +279,8 @@ SYSCALL_MEASURES = {"getppid": "getppid (no-op syscall)", "pipe-4k": "4 KiB pipe
                     "mmap-munmap": "mmap + munmap of 4 KiB"}
 
 
-def parse_syscall_cost(output):
-    """{measure: (ns, cycles)} from syscall-cost's lines."""
+def parse_cost(output):
+    """{measure: (ns, cycles)} from the lines of syscall-cost or process-cost (tsc_timer.h)."""
     found = re.findall(r"^(\S+) ns=([\d.]+) cycles=(\d+) calls=\d+$", output, re.M)
     return {name: (float(ns), int(cycles)) for name, ns, cycles in found}
 
@@ -311,12 +311,12 @@ def syscall(settings):
         result = harness.sole_run(settings, argv, machine)
         if not result.ok:
             raise BenchError(f"sole run {build.syscall_cost} failed (status {result.status}):\n{result.stderr}")
-        sole_runs.append(parse_syscall_cost(result.stdout))
-        native_runs.append(parse_syscall_cost(harness.timed(argv).stdout))
+        sole_runs.append(parse_cost(result.stdout))
+        native_runs.append(parse_cost(harness.timed(argv).stdout))
         if guest:
             linux = guest.run(initrd, timeout=LINUX_BOOT_TIMEOUT + 120)
             if linux.ok:
-                linux_runs.append(parse_syscall_cost(linux.output))
+                linux_runs.append(parse_cost(linux.output))
             else:
                 progress("syscall", f"the Linux guest failed (status {linux.status}); run not counted")
     table = Table(["measure", "sole ns (cycles)", "Linux guest ns (cycles)", "native ns (cycles)",
@@ -338,6 +338,86 @@ def syscall(settings):
     section.tables.append(table)
     section.plots.append(Plot("syscall", "Cost of one call (best run)", "ns", ["sole", "Linux guest", "native"],
                               groups, logscale=True))
+    section.commands.append((f"sole, {machine}", vm.qemu))
+    if guest:
+        section.commands.append((f"Linux guest, {machine}", guest.command("INITRAMFS")))
+    return section
+
+
+PROCESS_TOUCH_MB = 256
+# process-cost's measures: (the tables' label, the plot's; gnuplot would take _ for a subscript).
+PROCESS_MEASURES = {"fork-exit-wait": ("fork + _exit + waitpid", "fork"),
+                    f"fork-{PROCESS_TOUCH_MB}m": (f"fork + _exit + waitpid, {PROCESS_TOUCH_MB} MB touched",
+                                                  f"fork,\n{PROCESS_TOUCH_MB} MB touched"),
+                    "vfork-exec-hello": ("vfork + execve of a static hello + waitpid", "vfork + execve\nhello"),
+                    "posix-spawn-true": ("posix_spawn of busybox true + waitpid", "posix-spawn\ntrue"),
+                    "sh-c-true": ("posix_spawn of /bin/sh -c true + waitpid", "posix-spawn\nsh -c true")}
+# The shell of sh-c-true in all three: Debian's dash, the host's /bin/sh.
+SHELL = "/bin/sh"
+
+
+def process(settings):
+    """process-cost in sole, in the Linux guest and natively."""
+    build = settings.build
+    machine = settings.machines[0]
+    iterations, big_forks = settings.process_iterations, settings.process_big_forks
+    # The touched memory must fit beside the guest's own: a Linux guest needs about 80 MB.
+    memory_mb = max(settings.memory_mb, 2 * PROCESS_TOUCH_MB)
+    argv = [build.process_cost, build.hello, str(iterations), str(big_forks), str(PROCESS_TOUCH_MB)]
+    section = Section("process", "Process creation",
+                      f"`bench/process-cost.c` (glibc, static): {iterations:,} each of fork + child `_exit` "
+                      f"+ waitpid, vfork + execve of `test-apps/hello-musl-static`, posix_spawn of "
+                      f"`{linux_guest.BUSYBOX}` as `true` (Debian's busybox-static, the same static binary in "
+                      "all three; `sole run` gets it and the hello by `--copy`) and posix_spawn of `{SHELL} -c true` (Debian's dash, the host's "
+                      "`/bin/sh`, in all three: `sole run` packs it with its libraries by default, the Linux "
+                      "guest's initramfs gets it in place of busybox's sh), each reaped by waitpid; and "
+                      f"{big_forks:,} forks after the parent wrote one byte to each page of "
+                      f"{PROCESS_TOUCH_MB} MB of anonymous memory. The children's stdout is /dev/null. Timed by "
+                      f"the TSC (calibrated against CLOCK_MONOTONIC), the best of {settings.runs} run(s) on "
+                      f"`-M {machine}` with {memory_mb} MB (the touched memory must fit); under TCG ns are the "
+                      "measure to compare.")
+    vm = harness.sole_vm(build, machine, settings.accel, memory_mb)
+    guest = linux_guest.LinuxGuest(vm) if settings.linux_guest else None
+    shell_copies = [(os.path.realpath(SHELL), SHELL)] + [
+        (library, library) for library in linux_guest.shared_libraries(os.path.realpath(SHELL))]
+    initrd = linux_guest.initramfs(argv, [(build.hello, build.hello)] + shell_copies) if guest else None
+    copies = ["--copy", linux_guest.BUSYBOX, "--copy", build.hello]
+    sole_runs, linux_runs, native_runs = [], [], []
+    for run in range(settings.runs):
+        progress("process", f"run {run + 1}/{settings.runs}")
+        result = harness.sole_run(settings, argv, machine, memory_mb, copies)
+        figures = parse_cost(result.stdout)
+        if not result.ok or set(figures) != set(PROCESS_MEASURES):
+            raise BenchError(f"sole run {build.process_cost} failed (status {result.status}) or printed other "
+                             f"lines:\n{result.stdout}\n{result.stderr}")
+        sole_runs.append(figures)
+        native = harness.timed(argv)
+        if not native.ok:
+            raise BenchError(f"{build.process_cost} failed natively (status {native.status}): {native.stderr}")
+        native_runs.append(parse_cost(native.stdout))
+        if guest:
+            linux = guest.run(initrd, memory_mb, timeout=LINUX_BOOT_TIMEOUT + 300)
+            if linux.ok:
+                linux_runs.append(parse_cost(linux.output))
+            else:
+                progress("process", f"the Linux guest failed (status {linux.status}); run not counted")
+    table = Table(["measure", "sole µs (cycles)", "Linux guest µs (cycles)", "native µs (cycles)",
+                   "Linux ÷ sole"], [])
+    groups = []
+    for measure, (label, plot_label) in PROCESS_MEASURES.items():
+        figures = [best(runs, measure) for runs in (sole_runs, linux_runs, native_runs)]
+        cells = [f"{number(f[0] / 1000)} ({f[1]:,})" if f else number(None) for f in figures]
+        cells[1] = guest_cell(guest, cells[1])
+        over = ratio(figures[1] and figures[1][0], figures[0][0])
+        table.rows.append([label] + cells + [times(over)])
+        section.summary.append(SummaryRow(f"process creation, {label}", number(figures[0][0] / 1000, 0, " µs"),
+                                          guest_cell(guest, number(figures[1] and figures[1][0] / 1000, 0, " µs")),
+                                          number(figures[2] and figures[2][0] / 1000, 0, " µs"), times(over),
+                                          "sole ≤ ½ of the Linux guest"))
+        groups.append((plot_label, [f and f[0] / 1000 for f in figures]))
+    section.tables.append(table)
+    section.plots.append(Plot("process", "Cost of one process, created and reaped (best run)", "µs",
+                              ["sole", "Linux guest", "native"], groups, logscale=True))
     section.commands.append((f"sole, {machine}", vm.qemu))
     if guest:
         section.commands.append((f"Linux guest, {machine}", guest.command("INITRAMFS")))
@@ -423,5 +503,6 @@ def sqlite(settings):
     return section
 
 
-BENCHMARKS = {"boot": boot, "memory": memory, "size": size, "syscall": syscall, "sqlite": sqlite,
-              "nginx": network.nginx, "redis": network.redis}
+BENCHMARKS = {"boot": boot, "memory": memory, "size": size, "syscall": syscall, "process": process,
+              "sqlite": sqlite, "nginx": network.nginx, "nginx-workers": network.nginx_workers,
+              "redis": network.redis}

@@ -45,8 +45,12 @@ class Build:
     def syscall_cost(self):
         return os.path.join(self.folder, "bench", "syscall-cost")
 
+    @property
+    def process_cost(self):
+        return os.path.join(self.folder, "bench", "process-cost")
+
     def check(self):
-        for path in (self.sole, self.kernel, self.hello, self.floor_kernel, self.syscall_cost):
+        for path in (self.sole, self.kernel, self.hello, self.floor_kernel, self.syscall_cost, self.process_cost):
             if not os.path.exists(path):
                 raise BenchError(f"{path} is missing; run ./setup (or ninja -C {self.folder}) first")
 
@@ -64,6 +68,8 @@ class Settings:
     sqlite_queries: int
     getppid_calls: int
     round_trips: int
+    process_iterations: int
+    process_big_forks: int
     machines: tuple
     wrk_seconds: int
     redis_requests: int

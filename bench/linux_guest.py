@@ -267,8 +267,9 @@ echo "{STATUS_MARK}$?"
 
 
 def initramfs(argv, copies=(), workdir="/", network=None):
-    """A newc initramfs for ARGV (ARGV[0] a host path); COPIES are (host, guest) pairs;
-    NETWORK (a GuestNetwork) adds its modules and brings eth0 up before ARGV runs."""
+    """A newc initramfs for ARGV (ARGV[0] a host path); COPIES are (host, guest) pairs
+    (one to /bin/sh replaces busybox's sh, which /init does not use); NETWORK (a
+    GuestNetwork) adds its modules and brings eth0 up before ARGV runs."""
     archive = Cpio()
     archive.char_device("/dev/console", 5, 1)
     for directory in ("/proc", "/tmp", "/root", workdir):
@@ -276,7 +277,8 @@ def initramfs(argv, copies=(), workdir="/", network=None):
     archive.file("/etc/passwd", PASSWD.encode(), 0o644)
     archive.file("/etc/group", GROUP.encode(), 0o644)
     archive.host_file(BUSYBOX, BUSYBOX)
-    archive.symlink("/bin/sh", "busybox")
+    if "/bin/sh" not in (guest for _, guest in copies):  # a copy may put another shell there
+        archive.symlink("/bin/sh", "busybox")
     archive.file("/init", init_script(argv, workdir, network).encode())
     for module in network.modules if network else ():
         archive.host_file(f"/lib/modules/{os.path.basename(module)}", module)

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""The network rows: nginx under wrk and redis-server under redis-benchmark, served
-from sole, from the Linux guest and natively; and the probes behind the memory
-table's server lines (the smallest -m at which a server still answers).
+"""The network rows: nginx under wrk (one process, and a master with 2 worker
+processes) and redis-server under redis-benchmark, served from sole, from the Linux
+guest and natively; and the probes behind the memory table's server lines (the
+smallest -m at which a server still answers).
 
 Two network backends, the same for sole and the Linux guest (the Linux guest's
 QEMU line is sole's own, as `sole run --verbose` prints it with the same -p or --net):
@@ -17,10 +18,10 @@ QEMU line is sole's own, as `sole run --verbose` prints it with the same -p or -
         bench/netns-tap (it needs root).
 
 The native server listens on the host's 127.0.0.1. Each trial also reads from /proc
-how much CPU time QEMU's threads (or the native server's) spent per request. The
-servers run as test-apps/serve-test runs them (its nginx configuration and flags,
-its redis flags, its Server class); the page is 612 bytes, the size of nginx's own
-index.html.
+how much CPU time QEMU's threads (or the native server's, with its worker processes)
+spent per request. The servers run as test-apps/serve-test runs them (its nginx
+configuration and flags, its redis flags, its Server class); the page is 612 bytes,
+the size of nginx's own index.html.
 """
 import argparse
 import contextlib
@@ -74,6 +75,11 @@ READY_TIMEOUT = 60
 CLIENT_GRACE = 60
 SYS_PIDFD_GETFD = 438
 HOSTFWD_BACKLOG = 4096
+# The worker processes of the nginx-workers row (nginx's master forks them).
+NGINX_WORKERS = 2
+NGINX_WORKER_STARTED = serve_test.NGINX_WORKER_STARTED
+# How long the master may take to log the start of its last worker once one answers.
+WORKERS_WAIT = 10
 # How long the Linux guest's QEMU may take to open its hostfwd socket.
 HOSTFWD_WAIT = 10
 
@@ -90,6 +96,7 @@ class ServerApp:
     native_argv: Callable[[int], list]
     answers: Callable[[str, int], bool]
     load: Callable[[str, int, harness.Settings], dict]
+    workers: int = 0  # the worker processes that must start (nginx's "start worker process" lines)
 
 
 def page():
@@ -173,8 +180,16 @@ def redis_load(host, port, settings):
     return dict(figures, requests=len(REDIS_TESTS) * settings.redis_requests)
 
 
-def nginx_app(folder):
-    """nginx with serve-test's configuration, serving the page from /srv (FOLDER holds the files)."""
+def nginx_flags(workers):
+    """serve-test's nginx flags: in the foreground, the error log on stderr; with WORKERS
+    0 also master_process off (one process), otherwise a master that forks WORKERS."""
+    return ["-e", "stderr", "-g", "daemon off;" if workers else "daemon off; master_process off;"]
+
+
+def nginx_app(folder, workers=0):
+    """nginx with serve-test's configuration, serving the page from /srv (FOLDER holds the
+    files): one process, or with WORKERS a master and that many worker processes."""
+    os.chmod(folder, 0o755)  # a native master's workers run as nobody and must read the site
     site = os.path.join(folder, "site")
     os.makedirs(site, exist_ok=True)
     page_path = os.path.join(site, "index.html")
@@ -182,18 +197,20 @@ def nginx_app(folder):
         out.write(page())
     guest_conf = os.path.join(folder, "nginx.conf")
     with open(guest_conf, "w") as conf:
-        conf.write(serve_test.NGINX_CONF.format(pid="/tmp/nginx.pid", temp="/tmp", listen=80, root="/srv"))
+        conf.write(serve_test.NGINX_CONF.format(pid="/tmp/nginx.pid", temp="/tmp", listen=80, root="/srv",
+                                                workers=max(workers, 1)))
 
     def native_argv(port):
         native_conf = os.path.join(folder, "nginx-native.conf")
         with open(native_conf, "w") as conf:
             conf.write(serve_test.NGINX_CONF.format(pid=os.path.join(folder, "nginx.pid"), temp=folder,
-                                                    listen=f"127.0.0.1:{port}", root=site))
-        return ["/usr/sbin/nginx", "-c", native_conf] + serve_test.NGINX_FLAGS
+                                                    listen=f"127.0.0.1:{port}", root=site,
+                                                    workers=max(workers, 1)))
+        return ["/usr/sbin/nginx", "-c", native_conf] + nginx_flags(workers)
 
-    return ServerApp("nginx", 80, ["/usr/sbin/nginx"] + serve_test.NGINX_FLAGS,
+    return ServerApp("nginx-workers" if workers else "nginx", 80, ["/usr/sbin/nginx"] + nginx_flags(workers),
                      [(page_path, "/srv/index.html"), (guest_conf, "/etc/nginx/nginx.conf")],
-                     native_argv, page_answers, wrk_load)
+                     native_argv, page_answers, wrk_load, workers)
 
 
 def redis_app(folder):
@@ -206,7 +223,7 @@ def redis_app(folder):
                      native_argv, ping_answers, redis_load)
 
 
-APPS = {"nginx": nginx_app, "redis": redis_app}
+APPS = {"nginx": nginx_app, "nginx-workers": lambda folder: nginx_app(folder, NGINX_WORKERS), "redis": redis_app}
 
 
 def widen_hostfwd_backlog(qemu, port):
@@ -257,17 +274,35 @@ def qemu_pid(server_pid):
     raise BenchError(f"process {server_pid} ({command_of(server_pid)}) has no QEMU child")
 
 
-def cpu_seconds(pid):
-    """(CPU seconds of PID's main thread, of all its other threads), user and system."""
-    main = others = 0.0
+def descendants(pid):
+    """The pids of PID's child processes, their children and so on."""
+    found = []
     for task in os.listdir(f"/proc/{pid}/task"):
-        with open(f"/proc/{pid}/task/{task}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-        seconds = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
-        if int(task) == pid:
-            main += seconds
-        else:
-            others += seconds
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as children:
+                for child in children.read().split():
+                    found += [int(child)] + descendants(int(child))
+        except FileNotFoundError:
+            continue  # the thread ended meanwhile
+    return found
+
+
+def cpu_seconds(pid):
+    """(CPU seconds of PID's main thread, of all its other threads and of its descendant
+    processes' threads, such as nginx's workers natively), user and system."""
+    main = others = 0.0
+    for process in [pid] + descendants(pid):
+        for task in os.listdir(f"/proc/{process}/task"):
+            try:
+                with open(f"/proc/{process}/task/{task}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except FileNotFoundError:
+                continue
+            seconds = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+            if int(task) == pid:
+                main += seconds
+            else:
+                others += seconds
     return main, others
 
 
@@ -294,6 +329,24 @@ def wait_until_answers(server, app, host, port):
         time.sleep(0.2)
     raise BenchError(f"{server.name} did not answer on {host}:{port} within {READY_TIMEOUT} s:\n"
                      f"{server_output(server)}")
+
+
+def check_workers(server, app):
+    """A BenchError unless the server's log says, within WORKERS_WAIT seconds, that all
+    of APP's worker processes started (the first may answer before the master forks the next)."""
+    deadline = time.monotonic() + WORKERS_WAIT
+    while True:
+        log = b""
+        for path in (server.stdout_path, server.stderr_path):
+            with open(path, "rb") as output:
+                log += output.read()
+        started = set(NGINX_WORKER_STARTED.findall(log))
+        if len(started) == app.workers:
+            return
+        if time.monotonic() > deadline:
+            raise BenchError(f"{server.name} logged {len(started)} started worker processes, expected "
+                             f"{app.workers}:\n{server_output(server)}")
+        time.sleep(0.2)
 
 
 def server_output(server):
@@ -345,6 +398,8 @@ def serving(app, where, backend, settings, folder, memory_mb=None):
                              f"127.0.0.1:{port} to widen its backlog; pidfd_getfd needs Linux 5.6 and ptrace "
                              "rights over QEMU")
         wait_until_answers(server, app, host, port)
+        if app.workers:
+            check_workers(server, app)
         yield Endpoint(host, port, server.process.pid, qemu)
     finally:
         try:
@@ -463,10 +518,10 @@ def plot_label(*lines):
     return "\n".join(line for line in lines if line)
 
 
-def rate_section(app_name, title, intro, tests, target, settings):
+def rate_section(app_name, title, intro, tests, target, settings, measure=None):
     """The Section of a throughput row: req/s and p50/p99 latency (medians over the
     runs) per machine, backend and server, and per test of TESTS (None: the load has
-    one); and where the CPU time goes."""
+    one); and where the CPU time goes. MEASURE starts the summary rows (default APP_NAME)."""
     figures, qemu = trials(app_name, settings)
     section = Section(app_name, title, intro)
     table = Table(["machine", "backend", "server"] + (["test"] if tests != [None] else []) +
@@ -492,7 +547,7 @@ def rate_section(app_name, title, intro, tests, target, settings):
                                                             (None, None, NATIVE)))
             shown = " / ".join(test for test in tests if test)
             section.summary.append(SummaryRow(
-                f"{app_name}{' ' + shown if shown else ''} req/s, {machine}, {BACKENDS[backend]}",
+                f"{measure or app_name}{' ' + shown if shown else ''} req/s, {machine}, {BACKENDS[backend]}",
                 " / ".join(number(rate, 0) for rate in sole),
                 " / ".join(number(rate, 0) for rate in linux) if settings.linux_guest else "not run",
                 " / ".join(number(rate, 0) for rate in native),
@@ -510,8 +565,9 @@ def rate_section(app_name, title, intro, tests, target, settings):
     section.notes += [
         "The second table is where the time goes: CPU time per request, read from /proc/PID/task/*/stat "
         "before and after the load, of the guest's QEMU (for sole, the QEMU that `sole run` starts) or of the "
-        "native server. Under TCG the vCPU is one of QEMU's *other threads*; its *main thread* runs the main "
-        "loop: the user network (slirp) or the tap device, and virtio-net's queues.",
+        "native server (its worker processes, if any, count among the other threads). Under TCG the vCPU "
+        "is one of QEMU's *other threads*; its *main thread* runs the main loop: the user network (slirp) or "
+        "the tap device, and virtio-net's queues.",
         "The Linux guest's QEMU listens on its hostfwd port with a backlog of 1, as sole's does; "
         "both are widened to 4096 once QEMU runs (sole itself, tools/sole/hostfwd_backlog.c; "
         "bench/network.py the same way for the Linux guest), so neither drops SYNs when the "
@@ -534,6 +590,20 @@ def nginx(settings):
              "127.0.0.1 by QEMU's hostfwd, *tap* is bench/netns-tap's tap device, wrk in the same namespace.")
     return rate_section("nginx", "nginx: a static page under wrk", intro, [None], "sole ÷ Linux ≥ 1.5×",
                         settings)
+
+
+def nginx_workers(settings):
+    """wrk against nginx with a master and NGINX_WORKERS worker processes, on the first machine."""
+    machine = settings.machines[0]
+    intro = (f"The nginx row with nginx's master process and `worker_processes {NGINX_WORKERS};` (no "
+             "`master_process off`): the master forks the workers, which share the listening socket, and "
+             "each trial checks that all of them logged their start. Otherwise the same: the "
+             f"{PAGE_BYTES}-byte page, `wrk -t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{settings.wrk_seconds}s "
+             f"--latency`, the median of {settings.runs} run(s), on `-M {machine}` only with {settings.memory_mb} MB and one vCPU, as "
+             f"every guest here; natively the workers run as nobody on the host's {os.cpu_count()} cores.")
+    return rate_section("nginx-workers", f"nginx, master + {NGINX_WORKERS} workers: a static page under wrk",
+                        intro, [None], "sole ÷ Linux ≥ 1.5×", dataclasses.replace(settings, machines=(machine,)),
+                        measure=f"nginx, master + {NGINX_WORKERS} workers,")
 
 
 def redis(settings):

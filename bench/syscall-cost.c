@@ -6,38 +6,16 @@
  *   getppid   a no-op syscall (raw syscall(2), so no libc caching)
  *   pipe      write 4 KiB into a pipe and read the 4 KiB back, one thread
  *   mmap      mmap 4 KiB anonymous read-write, then munmap it (untouched)
- * The TSC is calibrated against CLOCK_MONOTONIC over the whole run, so the
- * figures hold wherever the TSC ticks at a steady rate. One line per loop:
+ * The TSC is calibrated against CLOCK_MONOTONIC over the whole run (tsc_timer.h),
+ * so the figures hold wherever the TSC ticks at a steady rate. One line per loop:
  *   NAME ns=NS cycles=CYCLES calls=N
  */
 #define _GNU_SOURCE
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
-#include <x86intrin.h>
 
-struct loop_result {
-	const char *name;
-	uint64_t cycles;
-	long calls;
-};
-
-static double monotonic_ns(void)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return now.tv_sec * 1e9 + now.tv_nsec;
-}
-
-static void fail(const char *what)
-{
-	perror(what);
-	exit(1);
-}
+#include "tsc_timer.h"
 
 static struct loop_result time_getppid(long calls)
 {
@@ -89,15 +67,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	double start_ns = monotonic_ns();
-	uint64_t start_tsc = __rdtsc();
+	struct tsc_calibration calibration = tsc_calibration_start();
 	struct loop_result results[] = {time_getppid(calls), time_pipe(round_trips), time_mmap(round_trips)};
-	double ns_per_cycle = (monotonic_ns() - start_ns) / (double)(__rdtsc() - start_tsc);
-
-	for (size_t i = 0; i < sizeof results / sizeof results[0]; i++) {
-		double cycles = (double)results[i].cycles / results[i].calls;
-		printf("%s ns=%.1f cycles=%.0f calls=%ld\n", results[i].name, cycles * ns_per_cycle, cycles,
-		       results[i].calls);
-	}
+	tsc_print(results, sizeof results / sizeof results[0], tsc_ns_per_cycle(calibration));
 	return 0;
 }
