@@ -15,6 +15,7 @@
 #include "kernel/mm/addrspace.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/layout.h"
+#include "kernel/mm/page.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/pid.h"
 #include "kernel/proc/process.h"
@@ -198,12 +199,23 @@ static long give_pidfd(struct process *child, struct process *caller, uint64_t u
 	return 0;
 }
 
+/* fork fails with ENOMEM while fewer pages than this are free: what is left
+ * serves the copy-on-write faults of the processes already there, so that
+ * a fork bomb ends with fork failing rather than pid 1 dying of a fault. */
+static size_t fork_reserve_pages(void)
+{
+	size_t sixteenth = page_total_count() / 16;
+	return sixteenth > 128 ? sixteenth : 128;
+}
+
 static long new_process(const struct clone_request *r)
 {
 	struct thread *caller = current_thread();
 	struct process *cp = caller->proc;
 	if (over_process_limit(cp))
 		return -EAGAIN;
+	if (page_free_count() < fork_reserve_pages())
+		return -ENOMEM;
 	struct process *p = kzalloc(sizeof *p);
 	if (!p)
 		return -ENOMEM;
