@@ -176,8 +176,8 @@ static long remove_entry(int dirfd, const char *user_path, bool directory)
 			return -ENOTDIR;
 		if (!dir_is_empty(victim))
 			return -ENOTEMPTY;
-		if (victim == current_process()->fs->cwd || victim == vfs_root())
-			return -EBUSY;
+		if (victim == vfs_root())
+			return -EBUSY; /* a working directory may go, as on Linux; the root may not */
 	} else {
 		if (S_ISDIR(victim->mode))
 			return -EISDIR;
