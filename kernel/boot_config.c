@@ -31,6 +31,9 @@ static void apply(const char *key, size_t key_len, const char *value)
 			boot_config.envp[boot_config.envc++] = value;
 	} else if (IS("cwd")) {
 		boot_config.cwd = value;
+	} else if (IS("volume")) {
+		if (boot_config.volume_count < BOOT_MAX_VOLUMES)
+			boot_config.volumes[boot_config.volume_count++] = value;
 	} else if (IS("hostname")) {
 		boot_config.hostname = value;
 	} else if (IS("trace")) {

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #define BOOT_MAX_ARGS 4096
+#define BOOT_MAX_VOLUMES 32
 
 struct boot_config {
 	const char *exe;
@@ -16,6 +17,8 @@ struct boot_config {
 	int envc;
 	const char *cwd;
 	const char *hostname;
+	const char *volumes[BOOT_MAX_VOLUMES]; /* "TAG:ro:/path" or "TAG:rw:/path" */
+	int volume_count;
 	bool trace;
 	bool syscall_summary; /* count every syscall; send the counts at exit */
 	bool verbose;

@@ -13,6 +13,7 @@
 #include "kernel/fs/devfs.h"
 #include "kernel/fs/file.h"
 #include "kernel/fs/vfs.h"
+#include "kernel/fs/volume.h"
 #include "kernel/log.h"
 #include "kernel/mm/addrspace.h"
 #include "kernel/mm/heap.h"
@@ -59,6 +60,21 @@ static void load_file_tree(const uint8_t *initrd, size_t initrd_size)
 	log_set_verbose(boot_config.verbose);
 	devfs_populate();
 	procfs_populate();
+}
+
+/* The host folders of -v, over virtio-9p. */
+static void mount_volumes(void)
+{
+	if (!boot_config.volume_count)
+		return;
+	devices_probe(DEVICES_VOLUMES);
+	const char *spec = "";
+	int err = volume_mount_all(boot_config.volumes, boot_config.volume_count, &spec);
+	if (err) {
+		static char message[256];
+		ksnprintf(message, sizeof message, "cannot mount the volume %s (error %d)", spec, -err);
+		boot_fail(125, "%s", message);
+	}
 }
 
 static void open_standard_fds(struct process *p)
@@ -143,5 +159,6 @@ void kmain(uint32_t start_info_phys)
 	time_init_begin();
 	load_file_tree(initrd, initrd_size);
 	time_init_finish();
+	mount_volumes();
 	start_app();
 }

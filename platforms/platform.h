@@ -28,10 +28,12 @@ int64_t rtc_read_epoch_seconds(void);
 
 void platform_poweroff(int failed) __attribute__((noreturn));
 
-/* Finds the machine's devices (PCI on pc, virtio-mmio on microvm) and
- * starts their drivers. Network devices are the only kind so far: a
- * network device registers with the stack (kernel/net/netdev.h), so
- * net_start calls this once lwIP is up. */
-void devices_probe(void);
+/* Finds the machine's devices of one class (PCI on pc, virtio-mmio on
+ * microvm) and starts their drivers. A network device registers with the
+ * stack (kernel/net/netdev.h), so net_start probes them once lwIP is up; a
+ * volume's device registers its 9P channel (kernel/fs/ninep.h) before the
+ * volumes mount at boot. Each class is probed once. */
+enum device_class { DEVICES_NETWORK, DEVICES_VOLUMES };
+void devices_probe(enum device_class class);
 
 #endif

@@ -12,9 +12,11 @@
 
 static long change_mode(struct inode *ino, unsigned mode)
 {
+	if (inode_read_only(ino))
+		return -EROFS;
 	ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
 	inode_touch(ino, false);
-	return 0;
+	return inode_commit_attrs(ino, INODE_ATTR_MODE);
 }
 
 long sys_fchmodat(int dirfd, const char *path, unsigned mode)
@@ -35,6 +37,8 @@ long sys_fchmod(int fd, unsigned mode)
 /* The app is root and may give files any owner; -1 keeps one unchanged. */
 static long change_owner(struct inode *ino, int uid, int gid)
 {
+	if (inode_read_only(ino))
+		return -EROFS;
 	if (uid != -1)
 		ino->uid = (uint32_t)uid;
 	if (gid != -1)
@@ -42,7 +46,7 @@ static long change_owner(struct inode *ino, int uid, int gid)
 	if (S_ISREG(ino->mode) && (uid != -1 || gid != -1))
 		ino->mode &= ~(uint32_t)(S_ISUID | ((ino->mode & S_IXGRP) ? S_ISGID : 0));
 	inode_touch(ino, false);
-	return 0;
+	return inode_commit_attrs(ino, uid != -1 || gid != -1 ? INODE_ATTR_OWNER : 0);
 }
 
 long sys_fchownat(int dirfd, const char *path, int uid, int gid, int flags)
@@ -97,13 +101,15 @@ static long apply_times(int dirfd, const char *path, int flags, const struct __k
 		err = inode_at(dirfd, path, flags, &ino);
 	if (err)
 		return err;
+	if (inode_read_only(ino))
+		return -EROFS;
 	if (!omit_a)
 		ino->atime = at;
 	if (!omit_m)
 		ino->mtime = mt;
 	if (!omit_a || !omit_m)
 		inode_touch(ino, false);
-	return 0;
+	return inode_commit_attrs(ino, !omit_a || !omit_m ? INODE_ATTR_TIMES : 0);
 }
 
 static const struct __kernel_timespec both_now[2] = {{0, UTIME_NOW}, {0, UTIME_NOW}};

@@ -354,8 +354,16 @@ long sys_ioctl(int fd, unsigned cmd, unsigned long arg)
 }
 
 /* Files live in memory: there is nothing to write back. */
-long sys_fsync(int fd) { return current_file(fd) ? 0 : -EBADF; }
-long sys_fdatasync(int fd) { return sys_fsync(fd); }
+long sys_fsync(int fd)
+{
+	struct file *f = current_file(fd);
+	return f ? inode_sync(f->inode, false) : -EBADF;
+}
+long sys_fdatasync(int fd)
+{
+	struct file *f = current_file(fd);
+	return f ? inode_sync(f->inode, true) : -EBADF;
+}
 long sys_syncfs(int fd) { return sys_fsync(fd); }
 long sys_sync(void) { return 0; }
 

@@ -79,6 +79,8 @@ long sys_openat(int dirfd, const char *user_path, int flags, unsigned mode)
 		return -ENXIO; /* a bound AF_UNIX socket is reached with connect */
 	if (S_ISDIR(ino->mode) && (access != O_RDONLY || (flags & O_CREAT)))
 		return -EISDIR;
+	if (access != O_RDONLY && !(flags & O_PATH) && inode_read_only(ino))
+		return -EROFS;
 	if ((flags & O_TRUNC) && S_ISREG(ino->mode) && access != O_RDONLY) {
 		err = inode_truncate(ino, 0);
 		if (err)
@@ -237,13 +239,7 @@ long sys_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *
 	} else if (dst && S_ISDIR(dst->mode)) {
 		return -EISDIR;
 	}
-	inode_get(src);
-	if (dst)
-		dir_unlink(newparent, newname, newlen);
-	dir_unlink(oldparent, oldname, oldlen);
-	err = dir_link(newparent, newname, newlen, src);
-	inode_put(src);
-	return err;
+	return dir_rename(oldparent, oldname, oldlen, newparent, newname, newlen);
 }
 
 long sys_renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath)

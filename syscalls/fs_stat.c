@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "kernel/errno.h"
+#include "kernel/fs/volume.h"
 #include "kernel/mm/layout.h"
 #include "kernel/mm/page.h"
 #include "kernel/mm/uaccess.h"
@@ -76,10 +77,15 @@ long sys_statx(int dirfd, const char *path, int flags, unsigned mask, struct sta
 	return copy_to_user(user_stx, &stx, sizeof stx) ? -EFAULT : 0;
 }
 
-/* One in-memory file system: it reports itself as tmpfs, sized by RAM. */
-static long copy_statfs(struct statfs *user_buf)
+/* A volume asks its host; the in-memory tree reports itself as tmpfs,
+ * sized by RAM. */
+static long copy_statfs(struct inode *ino, struct statfs *user_buf)
 {
 	struct statfs st;
+	if (ino && ino->volume) {
+		int err = volume_statfs(ino, &st);
+		return err ? err : copy_to_user(user_buf, &st, sizeof st) ? -EFAULT : 0;
+	}
 	memset(&st, 0, sizeof st);
 	st.f_type = TMPFS_MAGIC;
 	st.f_bsize = PAGE_SIZE;
@@ -100,7 +106,11 @@ long sys_statfs(const char *user_path, struct statfs *buf)
 	int err = user_path_get(user_path, &p, false);
 	if (!err)
 		err = lookup_at(AT_FDCWD, p.name, LOOKUP_FOLLOW, &ino);
-	return err ? err : copy_statfs(buf);
+	return err ? err : copy_statfs(ino, buf);
 }
 
-long sys_fstatfs(int fd, struct statfs *buf) { return current_file(fd) ? copy_statfs(buf) : -EBADF; }
+long sys_fstatfs(int fd, struct statfs *buf)
+{
+	struct file *f = current_file(fd);
+	return f ? copy_statfs(f->inode, buf) : -EBADF;
+}

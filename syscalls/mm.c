@@ -189,8 +189,8 @@ long sys_msync(unsigned long addr, unsigned long length, int flags)
 	if ((addr & (PAGE_SIZE - 1)) || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
 	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
 		return -EINVAL;
-	/* Shared mappings are the file's own pages: nothing to write back. */
-	return as_check_mapped(current_process()->as, addr, length);
+	/* Shared mappings are the file's own pages: only a volume's go on to the host. */
+	return as_sync(current_process()->as, addr, length);
 }
 
 long sys_mincore(unsigned long addr, unsigned long length, unsigned char *vec)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "kernel/errno.h"
+#include "kernel/fs/volume.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/layout.h"
 #include "kernel/mm/page.h"
@@ -49,6 +50,8 @@ void inode_get(struct inode *ino) { ino->refs++; }
 
 static void free_data(struct inode *ino)
 {
+	if (ino->volume)
+		volume_forget(ino);
 	if (S_ISREG(ino->mode)) {
 		for (size_t i = 0; i < ino->file.npages; i++)
 			data_page_free(ino->file.pages[i]);
@@ -77,51 +80,55 @@ void inode_touch(struct inode *ino, bool modified)
 
 struct inode *dir_lookup(struct inode *dir, const char *name, size_t len)
 {
+	if (dir->volume)
+		volume_load_dir(dir);
 	for (struct dentry *d = dir->dir.children; d; d = d->next)
 		if (strlen(d->name) == len && !memcmp(d->name, name, len))
 			return d->inode;
 	return NULL;
 }
 
-int dir_link(struct inode *dir, const char *name, size_t len, struct inode *child)
+int dentry_insert(struct inode *dir, const char *name, size_t len, struct inode *child)
 {
-	if (len > 255)
-		return -ENAMETOOLONG;
-	if (dir_lookup(dir, name, len))
-		return -EEXIST;
 	struct dentry *d = kmalloc(sizeof *d);
 	char *copy = kmalloc(len + 1);
-	if (!d || !copy) {
+	char *own = S_ISDIR(child->mode) ? kmalloc(len + 1) : NULL;
+	if (!d || !copy || (S_ISDIR(child->mode) && !own)) {
 		kfree(d);
 		kfree(copy);
+		kfree(own);
 		return -ENOMEM;
 	}
 	memcpy(copy, name, len);
 	copy[len] = 0;
-	if (S_ISDIR(child->mode)) {
-		char *own = kmalloc(len + 1);
-		if (!own) {
-			kfree(d);
-			kfree(copy);
-			return -ENOMEM;
-		}
+	if (own) {
 		memcpy(own, copy, len + 1);
 		kfree(child->dir.name);
 		child->dir.name = own;
 		child->dir.parent = dir;
-		dir->nlink++;
 	}
 	d->name = copy;
 	d->inode = child;
 	d->next = dir->dir.children;
 	dir->dir.children = d;
-	child->nlink++;
 	inode_get(child);
+	return 0;
+}
+
+/* The entry and its link counts, in the tree only. */
+static int link_here(struct inode *dir, const char *name, size_t len, struct inode *child)
+{
+	int err = dentry_insert(dir, name, len, child);
+	if (err)
+		return err;
+	if (S_ISDIR(child->mode))
+		dir->nlink++;
+	child->nlink++;
 	inode_touch(dir, true);
 	return 0;
 }
 
-int dir_unlink(struct inode *dir, const char *name, size_t len)
+static int unlink_here(struct inode *dir, const char *name, size_t len)
 {
 	for (struct dentry **link = &dir->dir.children; *link; link = &(*link)->next) {
 		struct dentry *d = *link;
@@ -141,7 +148,57 @@ int dir_unlink(struct inode *dir, const char *name, size_t len)
 	return -ENOENT;
 }
 
-bool dir_is_empty(const struct inode *dir) { return dir->dir.children == NULL; }
+int dir_link(struct inode *dir, const char *name, size_t len, struct inode *child)
+{
+	if (len > 255)
+		return -ENAMETOOLONG;
+	if (dir_lookup(dir, name, len))
+		return -EEXIST;
+	if (dir->volume || child->volume) {
+		int err = volume_link(dir, name, len, child);
+		if (err)
+			return err;
+	}
+	return link_here(dir, name, len, child);
+}
+
+int dir_unlink(struct inode *dir, const char *name, size_t len)
+{
+	if (dir->volume) {
+		struct inode *victim = dir_lookup(dir, name, len);
+		int err = victim ? volume_unlink(dir, name, len, victim) : -ENOENT;
+		if (err)
+			return err;
+	}
+	return unlink_here(dir, name, len);
+}
+
+int dir_rename(struct inode *olddir, const char *oldname, size_t oldlen, struct inode *newdir, const char *newname,
+               size_t newlen)
+{
+	struct inode *src = dir_lookup(olddir, oldname, oldlen);
+	if (!src)
+		return -ENOENT;
+	if (olddir->volume || newdir->volume) {
+		int err = volume_rename(olddir, oldname, oldlen, newdir, newname, newlen);
+		if (err)
+			return err;
+	}
+	inode_get(src);
+	if (dir_lookup(newdir, newname, newlen))
+		unlink_here(newdir, newname, newlen);
+	unlink_here(olddir, oldname, oldlen);
+	int err = link_here(newdir, newname, newlen, src);
+	inode_put(src);
+	return err;
+}
+
+bool dir_is_empty(struct inode *dir)
+{
+	if (dir->volume)
+		volume_load_dir(dir);
+	return dir->dir.children == NULL;
+}
 
 void inode_set_initrd_data(struct inode *ino, const uint8_t *data, uint64_t size)
 {
@@ -158,6 +215,8 @@ static uint8_t *data_page(struct inode *ino, uint64_t off)
 
 long inode_read_buf(struct inode *ino, uint64_t off, struct iobuf dst, size_t len)
 {
+	if (ino->volume)
+		return volume_read(ino, off, dst, len);
 	if (off >= ino->size)
 		return 0;
 	if (len > ino->size - off)
@@ -178,7 +237,7 @@ long inode_read_buf(struct inode *ino, uint64_t off, struct iobuf dst, size_t le
 	return (long)done;
 }
 
-static int grow_page_table(struct inode *ino, size_t npages)
+int inode_reserve_pages(struct inode *ino, size_t npages)
 {
 	if (npages <= ino->file.npages)
 		return 0;
@@ -200,7 +259,7 @@ static int take_ownership(struct inode *ino)
 	if (!src)
 		return 0;
 	size_t npages = PAGE_ALIGN_UP(ino->size) / PAGE_SIZE;
-	if (grow_page_table(ino, npages))
+	if (inode_reserve_pages(ino, npages))
 		return -ENOMEM;
 	for (size_t i = 0; i < npages; i++) {
 		ino->file.pages[i] = data_page_alloc();
@@ -217,9 +276,11 @@ long inode_write_buf(struct inode *ino, uint64_t off, struct iobuf src, size_t l
 {
 	if (off + len < off)
 		return -EFBIG;
+	if (ino->volume)
+		return volume_write(ino, off, src, len);
 	int err = take_ownership(ino);
 	if (!err)
-		err = grow_page_table(ino, PAGE_ALIGN_UP(off + len) / PAGE_SIZE);
+		err = inode_reserve_pages(ino, PAGE_ALIGN_UP(off + len) / PAGE_SIZE);
 	if (err)
 		return err;
 	size_t done = 0;
@@ -251,8 +312,10 @@ uint64_t inode_initrd_page(struct inode *ino, uint64_t off)
 
 uint64_t inode_page_for_mapping(struct inode *ino, uint64_t off)
 {
+	if (ino->volume)
+		return volume_page_for_mapping(ino, off);
 	size_t index = off / PAGE_SIZE;
-	if (take_ownership(ino) || grow_page_table(ino, index + 1))
+	if (take_ownership(ino) || inode_reserve_pages(ino, index + 1))
 		return 0;
 	if (!ino->file.pages[index] && !(ino->file.pages[index] = data_page_alloc()))
 		return 0;
@@ -261,6 +324,8 @@ uint64_t inode_page_for_mapping(struct inode *ino, uint64_t off)
 
 int inode_truncate(struct inode *ino, uint64_t size)
 {
+	if (ino->volume)
+		return volume_truncate(ino, size);
 	int err = take_ownership(ino);
 	if (err)
 		return err;
@@ -281,3 +346,14 @@ int inode_truncate(struct inode *ino, uint64_t size)
 	inode_touch(ino, true);
 	return 0;
 }
+
+int inode_sync(struct inode *ino, bool data_only) { return ino->volume ? volume_sync(ino, data_only) : 0; }
+
+int inode_commit_attrs(struct inode *ino, unsigned changed)
+{
+	return ino->volume ? volume_commit_attrs(ino, changed) : 0;
+}
+
+bool inode_read_only(const struct inode *ino) { return ino->volume && volume_read_only(ino); }
+
+int inode_write_back(struct inode *ino) { return ino->volume ? volume_write_back(ino) : 0; }

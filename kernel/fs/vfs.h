@@ -1,7 +1,9 @@
 /* The in-memory file tree: directories, regular files, symlinks and
  * character devices. The initrd populates it at boot; its regular files are
  * served from the initrd in place until written (then they own pages), so
- * the tree is the read-only image and the writable tmpfs overlay at once. */
+ * the tree is the read-only image and the writable tmpfs overlay at once.
+ * A volume (kernel/fs/volume.h) is a subtree whose inodes stand for a host
+ * folder's files: the tree caches them, and every change goes to the host. */
 #ifndef SOLE_VFS_H
 #define SOLE_VFS_H
 
@@ -19,6 +21,7 @@ struct pipe;
 struct record_lock;
 struct strbuf;
 struct unix_sock;
+struct volume_inode;
 struct wait_queue;
 
 struct kstat_time {
@@ -55,6 +58,9 @@ struct inode {
 	struct file *flock_exclusive;
 	struct record_lock *record_locks; /* fcntl's byte-range locks (kernel/fs/lock.c) */
 	int shared_mappings;              /* MAP_SHARED areas over the file: its pages stay put */
+	/* On a volume: the host's file behind it. NULL in the in-memory tree,
+	 * where everything below behaves as it did before volumes. */
+	struct volume_inode *volume;
 	union {
 		struct {
 			struct dentry *children;
@@ -66,7 +72,8 @@ struct inode {
 		} dir;
 		struct {
 			const uint8_t *initrd_data; /* read-only, until the first write */
-			uint8_t **pages;            /* owned pages; NULL entries are holes */
+			/* owned pages; NULL entries are holes (on a volume: not cached) */
+			uint8_t **pages;
 			size_t npages;
 			/* For /proc: the content, written afresh at each open. */
 			void (*generate)(const struct inode *ino, struct strbuf *out);
@@ -99,9 +106,18 @@ static inline void dir_refresh(struct inode *dir)
 		dir->dir.refresh(dir);
 }
 struct inode *dir_lookup(struct inode *dir, const char *name, size_t len);
+/* Links child at name: on a volume, a new child (never linked) is created
+ * on the host by its mode, a volume's child gets a hard link there. */
 int dir_link(struct inode *dir, const char *name, size_t len, struct inode *child);
 int dir_unlink(struct inode *dir, const char *name, size_t len);
-bool dir_is_empty(const struct inode *dir);
+/* Moves the entry, replacing what newname held (the caller has checked
+ * that it may); -EXDEV between a volume and elsewhere. */
+int dir_rename(struct inode *olddir, const char *oldname, size_t oldlen, struct inode *newdir, const char *newname,
+               size_t newlen);
+/* An entry for child, with no checks and no change of link counts: for a
+ * file system filling its own cache. Takes a reference. */
+int dentry_insert(struct inode *dir, const char *name, size_t len, struct inode *child);
+bool dir_is_empty(struct inode *dir);
 
 /* Regular file data. */
 long inode_read_buf(struct inode *ino, uint64_t off, struct iobuf buf, size_t len);
@@ -111,6 +127,21 @@ static inline long inode_read(struct inode *ino, uint64_t off, void *kbuf, size_
 	return inode_read_buf(ino, off, kernel_buf(kbuf), len);
 }
 int inode_truncate(struct inode *ino, uint64_t size);
+/* Room in the file's page table for npages pages: 0 or -ENOMEM. */
+int inode_reserve_pages(struct inode *ino, size_t npages);
+/* fsync and fdatasync: a volume's data and, unless data_only, metadata
+ * reach the host's disk. */
+int inode_sync(struct inode *ino, bool data_only);
+/* Sends mode, owner and times, changed in the inode, to a volume's host. */
+#define INODE_ATTR_MODE 0x1
+#define INODE_ATTR_OWNER 0x2
+#define INODE_ATTR_TIMES 0x4
+int inode_commit_attrs(struct inode *ino, unsigned changed);
+/* On a read-only volume: writes give EROFS. */
+bool inode_read_only(const struct inode *ino);
+/* A MAP_SHARED area of the file went away or asked for msync: a volume
+ * writes the pages such areas may have changed back to the host. */
+int inode_write_back(struct inode *ino);
 /* Pages for mappings (physical addresses, 0 when there is none): the
  * file's own page at off, made on demand for MAP_SHARED; or the initrd page
  * holding off, when the file is still served in place from a page-aligned

@@ -70,8 +70,10 @@ static void release_file(struct vma *v)
 {
 	if (!v->file)
 		return;
-	if (v->flags & VMA_SHARED)
+	if (v->flags & VMA_SHARED) {
 		v->file->shared_mappings--;
+		inode_write_back(v->file); /* a volume's file: to the host (errors have no one to go to) */
+	}
 	inode_put(v->file);
 }
 
@@ -250,6 +252,16 @@ int as_set_flags(struct addrspace *as, uintptr_t start, size_t len, uint32_t set
 	/* Like madvise, the mapped parts take the flags even when a hole
 	 * makes the call fail. */
 	return as_check_mapped(as, start, len);
+}
+
+int as_sync(struct addrspace *as, uintptr_t start, size_t len)
+{
+	int err = as_check_mapped(as, start, len);
+	uintptr_t end = start + PAGE_ALIGN_UP(len);
+	for (struct vma *v = vma_first_overlap(&as->vmas, start, end); !err && v && v->start < end; v = v->next)
+		if (v->file && (v->flags & VMA_SHARED))
+			err = inode_write_back(v->file);
+	return err;
 }
 
 int as_check_mapped(struct addrspace *as, uintptr_t start, size_t len)

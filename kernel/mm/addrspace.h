@@ -48,6 +48,9 @@ long as_remap(struct addrspace *as, uintptr_t old, size_t old_len, size_t new_le
 bool as_resident(struct addrspace *as, uintptr_t addr);
 /* 0 when [start, start+len) is mapped throughout, else -ENOMEM. */
 int as_check_mapped(struct addrspace *as, uintptr_t start, size_t len);
+/* msync: the shared file mappings in the range write their pages back
+ * where the file keeps them (a volume's host). -ENOMEM for a gap. */
+int as_sync(struct addrspace *as, uintptr_t start, size_t len);
 /* A free range of len bytes for mmap, top-down below USER_MMAP_TOP. */
 int as_find_free(struct addrspace *as, size_t len, uintptr_t *start);
 /* Fills the page under addr on a fault. 0, -EFAULT (no area), -EACCES

@@ -82,7 +82,7 @@ void net_start(void)
 	sched_set_idle_work(net_poll); /* loopback traffic still queued may wake a thread */
 	lwip_timer.fire = lwip_timer_fire;
 	lwip_init();
-	devices_probe();
+	devices_probe(DEVICES_NETWORK);
 	net_poll();
 }
 

@@ -21,8 +21,9 @@ static unsigned microvm_slot_gsi(uint64_t slot_base, unsigned slot)
 	return (ioapic_gsi_count() > 24 ? 24 : 16) + slot;
 }
 
-void devices_probe(void)
+void devices_probe(enum device_class class)
 {
+	virtio_probe_type(class == DEVICES_NETWORK ? VIRTIO_ID_NET : VIRTIO_ID_9P);
 	if (!pci_scan(virtio_pci_probe))
 		virtio_mmio_probe_slots(MICROVM_MMIO_BASE, MICROVM_MMIO_SLOTS, microvm_slot_gsi);
 }

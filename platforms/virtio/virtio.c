@@ -10,10 +10,17 @@ static const struct {
 	int (*probe)(struct virtio_device *dev);
 } drivers[] = {
     {VIRTIO_ID_NET, virtio_net_probe},
+    {VIRTIO_ID_9P, virtio_9p_probe},
 };
+
+static unsigned probing;
+
+void virtio_probe_type(unsigned type) { probing = type; }
 
 int virtio_probe(struct virtio_device *dev)
 {
+	if (dev->type != probing)
+		return -ENODEV; /* another scan's */
 	for (unsigned i = 0; i < sizeof drivers / sizeof *drivers; i++)
 		if (drivers[i].type == dev->type)
 			return drivers[i].probe(dev);

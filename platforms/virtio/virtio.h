@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #define VIRTIO_ID_NET 1
+#define VIRTIO_ID_9P 9
 
 #define VIRTIO_STATUS_ACKNOWLEDGE 0x01
 #define VIRTIO_STATUS_DRIVER 0x02
@@ -47,9 +48,13 @@ struct virtio_device {
 	void *driver_private;
 };
 
-/* Hands a device found by a transport to the driver of its type. Returns 0
- * when a driver took it; the transport frees the device otherwise. */
+/* Hands a device found by a transport to the driver of its type, when
+ * that type is the one being probed (virtio_probe_type). Returns 0 when a
+ * driver took it; the transport frees the device otherwise. */
 int virtio_probe(struct virtio_device *dev);
+/* The device type the next scans start drivers for: each kind of device
+ * starts when its subsystem is ready for it (the network with lwIP). */
+void virtio_probe_type(unsigned type);
 
 /* Resets the device and agrees on features: the device's offer and wanted,
  * which must include VIRTIO_F_VERSION_1. Returns the accepted set in
@@ -73,5 +78,6 @@ bool virtio_mmio_cmdline_gsi(uint64_t base, unsigned *gsi);
 
 /* The drivers. */
 int virtio_net_probe(struct virtio_device *dev);
+int virtio_9p_probe(struct virtio_device *dev);
 
 #endif

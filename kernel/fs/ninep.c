@@ -1,0 +1,501 @@
+/* The 9P2000.L client, see ninep.h: messages are built in the channel's
+ * request buffer (size[4] type[1] tag[2] then the fields, little-endian,
+ * strings as len[2] bytes) and read back from its reply buffer. */
+#include "kernel/fs/ninep.h"
+
+#include <string.h>
+
+#include "kernel/errno.h"
+#include "kernel/log.h"
+#include "kernel/mm/heap.h"
+
+#define HEADER_SIZE 7
+#define TAG 1
+#define NOFID 0xffffffffu
+#define VERSION "9P2000.L"
+#define GETATTR_BASIC 0x7ffull
+
+enum ninep_type {
+	RLERROR = 7,
+	TSTATFS = 8,
+	TLOPEN = 12,
+	TLCREATE = 14,
+	TSYMLINK = 16,
+	TMKNOD = 18,
+	TREADLINK = 22,
+	TGETATTR = 24,
+	TSETATTR = 26,
+	TREADDIR = 40,
+	TFSYNC = 50,
+	TLINK = 70,
+	TMKDIR = 72,
+	TRENAMEAT = 74,
+	TUNLINKAT = 76,
+	TVERSION = 100,
+	TATTACH = 104,
+	TWALK = 110,
+	TREAD = 116,
+	TWRITE = 118,
+	TCLUNK = 120,
+};
+
+static struct ninep_channel *channels;
+
+void ninep_channel_register(struct ninep_channel *c)
+{
+	c->msize = c->max_message;
+	c->next_fid = 1;
+	c->next = channels;
+	channels = c;
+}
+
+struct ninep_channel *ninep_channel_find(const char *tag)
+{
+	for (struct ninep_channel *c = channels; c; c = c->next)
+		if (!strcmp(c->tag, tag))
+			return c;
+	return NULL;
+}
+
+/* A request being written, or a reply being read: overflow sets bad. */
+struct cursor {
+	uint8_t *at, *end;
+	bool bad;
+};
+
+static uint8_t *take(struct cursor *k, size_t n)
+{
+	if (k->bad || (size_t)(k->end - k->at) < n) {
+		k->bad = true;
+		return NULL;
+	}
+	uint8_t *p = k->at;
+	k->at += n;
+	return p;
+}
+
+static void put(struct cursor *k, uint64_t v, size_t n)
+{
+	uint8_t *p = take(k, n);
+	for (size_t i = 0; p && i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put8(struct cursor *k, uint8_t v) { put(k, v, 1); }
+static void put16(struct cursor *k, uint16_t v) { put(k, v, 2); }
+static void put32(struct cursor *k, uint32_t v) { put(k, v, 4); }
+static void put64(struct cursor *k, uint64_t v) { put(k, v, 8); }
+
+static void put_bytes(struct cursor *k, const void *data, size_t n)
+{
+	uint8_t *p = take(k, n);
+	if (p)
+		memcpy(p, data, n);
+}
+
+static void put_str(struct cursor *k, const char *s, size_t n)
+{
+	put16(k, (uint16_t)n);
+	put_bytes(k, s, n);
+}
+
+static uint64_t get(struct cursor *k, size_t n)
+{
+	uint8_t *p = take(k, n);
+	uint64_t v = 0;
+	for (size_t i = 0; p && i < n; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+static uint8_t get8(struct cursor *k) { return (uint8_t)get(k, 1); }
+static uint16_t get16(struct cursor *k) { return (uint16_t)get(k, 2); }
+static uint32_t get32(struct cursor *k) { return (uint32_t)get(k, 4); }
+static uint64_t get64(struct cursor *k) { return get(k, 8); }
+
+static void get_qid(struct cursor *k, struct ninep_qid *q)
+{
+	q->type = get8(k);
+	q->version = get32(k);
+	q->path = get64(k);
+}
+
+/* Starts a request of the given type. */
+static struct cursor begin(struct ninep_channel *c, enum ninep_type type)
+{
+	struct cursor k = {c->request, c->request + c->msize, false};
+	put32(&k, 0); /* the size, set by transact */
+	put8(&k, (uint8_t)type);
+	put16(&k, TAG);
+	return k;
+}
+
+/* Sends the request and checks the reply's header: 0 with *reply at its
+ * fields, the host's -errno for Rlerror, or -EIO for anything malformed. */
+static int transact(struct ninep_channel *c, struct cursor *request, enum ninep_type type, struct cursor *reply)
+{
+	if (request->bad)
+		return -ENAMETOOLONG; /* only a name can outgrow msize */
+	uint32_t len = (uint32_t)(request->at - c->request);
+	struct cursor size = {c->request, c->request + 4, false};
+	put32(&size, len);
+	uint32_t got;
+	if (c->transact(c, len, &got))
+		return -EIO;
+	*reply = (struct cursor){c->reply, c->reply + (got < c->msize ? got : c->msize), false};
+	uint32_t reply_len = get32(reply);
+	uint8_t reply_type = get8(reply);
+	get16(reply);
+	if (reply->bad || reply_len > got)
+		return -EIO;
+	reply->end = c->reply + reply_len;
+	if (reply_type == RLERROR) {
+		uint32_t err = get32(reply);
+		return err && err < 4096 ? -(int)err : -EIO;
+	}
+	if (reply_type != type + 1) {
+		klog("9p: %s: reply type %u to request %u", c->tag, reply_type, type);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* A request whose reply has no fields we use. */
+static int simple(struct ninep_channel *c, struct cursor *request, enum ninep_type type)
+{
+	struct cursor reply;
+	return transact(c, request, type, &reply);
+}
+
+uint32_t ninep_fid_new(struct ninep_channel *c)
+{
+	if (c->free_fid_count)
+		return c->free_fids[--c->free_fid_count];
+	return c->next_fid++;
+}
+
+/* A number for reuse; out of memory, it is merely never used again. */
+static void fid_free(struct ninep_channel *c, uint32_t fid)
+{
+	if (c->free_fid_count == c->free_fid_room) {
+		size_t room = c->free_fid_room ? 2 * c->free_fid_room : 64;
+		uint32_t *grown = kmalloc(room * sizeof *grown);
+		if (!grown)
+			return;
+		if (c->free_fid_count)
+			memcpy(grown, c->free_fids, c->free_fid_count * sizeof *grown);
+		kfree(c->free_fids);
+		c->free_fids = grown;
+		c->free_fid_room = room;
+	}
+	c->free_fids[c->free_fid_count++] = fid;
+}
+
+/* The fid is free again whatever the host said: it forgets it either way. */
+int ninep_clunk(struct ninep_channel *c, uint32_t fid)
+{
+	struct cursor k = begin(c, TCLUNK);
+	put32(&k, fid);
+	int err = simple(c, &k, TCLUNK);
+	fid_free(c, fid);
+	return err;
+}
+
+int ninep_attach(struct ninep_channel *c, uint32_t *root_fid)
+{
+	struct cursor k = begin(c, TVERSION), reply;
+	put32(&k, c->max_message);
+	put_str(&k, VERSION, strlen(VERSION));
+	int err = transact(c, &k, TVERSION, &reply);
+	if (err)
+		return err;
+	uint32_t msize = get32(&reply);
+	uint16_t vlen = get16(&reply);
+	const uint8_t *version = take(&reply, vlen);
+	if (reply.bad || vlen != strlen(VERSION) || memcmp(version, VERSION, vlen) || msize < 4096)
+		return -EPROTONOSUPPORT;
+	c->msize = msize < c->max_message ? msize : c->max_message;
+	*root_fid = ninep_fid_new(c);
+	k = begin(c, TATTACH);
+	put32(&k, *root_fid);
+	put32(&k, NOFID);
+	put_str(&k, "root", 4);
+	put_str(&k, "", 0);
+	put32(&k, 0); /* n_uname: root, as the app is */
+	return simple(c, &k, TATTACH);
+}
+
+int ninep_walk(struct ninep_channel *c, uint32_t fid, const char *name, size_t len, uint32_t *new_fid)
+{
+	uint32_t nf = ninep_fid_new(c);
+	struct cursor k = begin(c, TWALK), reply;
+	put32(&k, fid);
+	put32(&k, nf);
+	put16(&k, len ? 1 : 0);
+	if (len)
+		put_str(&k, name, len);
+	int err = transact(c, &k, TWALK, &reply);
+	/* A walk of one name that fails answers Rwalk with no qid: the new
+	 * fid was not made. */
+	if (!err && len && get16(&reply) != 1)
+		err = -ENOENT;
+	if (err) {
+		fid_free(c, nf);
+		return err;
+	}
+	*new_fid = nf;
+	return 0;
+}
+
+int ninep_getattr(struct ninep_channel *c, uint32_t fid, struct ninep_attr *a)
+{
+	struct cursor k = begin(c, TGETATTR), reply;
+	put32(&k, fid);
+	put64(&k, GETATTR_BASIC);
+	int err = transact(c, &k, TGETATTR, &reply);
+	if (err)
+		return err;
+	get64(&reply); /* valid */
+	get_qid(&reply, &a->qid);
+	a->mode = get32(&reply);
+	a->uid = get32(&reply);
+	a->gid = get32(&reply);
+	a->nlink = get64(&reply);
+	a->rdev = get64(&reply);
+	a->size = get64(&reply);
+	get64(&reply); /* blksize */
+	a->blocks = get64(&reply);
+	a->atime_sec = (int64_t)get64(&reply);
+	a->atime_nsec = (long)get64(&reply);
+	a->mtime_sec = (int64_t)get64(&reply);
+	a->mtime_nsec = (long)get64(&reply);
+	a->ctime_sec = (int64_t)get64(&reply);
+	a->ctime_nsec = (long)get64(&reply);
+	return reply.bad ? -EIO : 0;
+}
+
+int ninep_setattr(struct ninep_channel *c, uint32_t fid, const struct ninep_setattr *a)
+{
+	struct cursor k = begin(c, TSETATTR);
+	put32(&k, fid);
+	put32(&k, a->valid);
+	put32(&k, a->mode);
+	put32(&k, a->uid);
+	put32(&k, a->gid);
+	put64(&k, a->size);
+	put64(&k, (uint64_t)a->atime_sec);
+	put64(&k, (uint64_t)a->atime_nsec);
+	put64(&k, (uint64_t)a->mtime_sec);
+	put64(&k, (uint64_t)a->mtime_nsec);
+	return simple(c, &k, TSETATTR);
+}
+
+int ninep_lopen(struct ninep_channel *c, uint32_t fid, uint32_t flags)
+{
+	struct cursor k = begin(c, TLOPEN);
+	put32(&k, fid);
+	put32(&k, flags);
+	return simple(c, &k, TLOPEN);
+}
+
+int ninep_lcreate(struct ninep_channel *c, uint32_t fid, const char *name, size_t len, uint32_t flags, uint32_t mode)
+{
+	struct cursor k = begin(c, TLCREATE);
+	put32(&k, fid);
+	put_str(&k, name, len);
+	put32(&k, flags);
+	put32(&k, mode);
+	put32(&k, 0); /* gid */
+	return simple(c, &k, TLCREATE);
+}
+
+int ninep_mkdir(struct ninep_channel *c, uint32_t dfid, const char *name, size_t len, uint32_t mode)
+{
+	struct cursor k = begin(c, TMKDIR);
+	put32(&k, dfid);
+	put_str(&k, name, len);
+	put32(&k, mode);
+	put32(&k, 0);
+	return simple(c, &k, TMKDIR);
+}
+
+int ninep_symlink(struct ninep_channel *c, uint32_t dfid, const char *name, size_t len, const char *target)
+{
+	struct cursor k = begin(c, TSYMLINK);
+	put32(&k, dfid);
+	put_str(&k, name, len);
+	put_str(&k, target, strlen(target));
+	put32(&k, 0);
+	return simple(c, &k, TSYMLINK);
+}
+
+int ninep_mknod(struct ninep_channel *c, uint32_t dfid, const char *name, size_t len, uint32_t mode)
+{
+	struct cursor k = begin(c, TMKNOD);
+	put32(&k, dfid);
+	put_str(&k, name, len);
+	put32(&k, mode);
+	put32(&k, 0); /* major */
+	put32(&k, 0); /* minor */
+	put32(&k, 0);
+	return simple(c, &k, TMKNOD);
+}
+
+int ninep_link(struct ninep_channel *c, uint32_t dfid, uint32_t fid, const char *name, size_t len)
+{
+	struct cursor k = begin(c, TLINK);
+	put32(&k, dfid);
+	put32(&k, fid);
+	put_str(&k, name, len);
+	return simple(c, &k, TLINK);
+}
+
+int ninep_unlinkat(struct ninep_channel *c, uint32_t dfid, const char *name, size_t len, bool directory)
+{
+	struct cursor k = begin(c, TUNLINKAT);
+	put32(&k, dfid);
+	put_str(&k, name, len);
+	put32(&k, directory ? 0x200 : 0); /* AT_REMOVEDIR */
+	return simple(c, &k, TUNLINKAT);
+}
+
+int ninep_renameat(struct ninep_channel *c, uint32_t old_dfid, const char *old_name, size_t old_len, uint32_t new_dfid,
+                   const char *new_name, size_t new_len)
+{
+	struct cursor k = begin(c, TRENAMEAT);
+	put32(&k, old_dfid);
+	put_str(&k, old_name, old_len);
+	put32(&k, new_dfid);
+	put_str(&k, new_name, new_len);
+	return simple(c, &k, TRENAMEAT);
+}
+
+int ninep_readlink(struct ninep_channel *c, uint32_t fid, char **target)
+{
+	struct cursor k = begin(c, TREADLINK), reply;
+	put32(&k, fid);
+	int err = transact(c, &k, TREADLINK, &reply);
+	if (err)
+		return err;
+	uint16_t len = get16(&reply);
+	const uint8_t *text = take(&reply, len);
+	if (!text)
+		return -EIO;
+	*target = kmalloc(len + 1u);
+	if (!*target)
+		return -ENOMEM;
+	memcpy(*target, text, len);
+	(*target)[len] = 0;
+	return 0;
+}
+
+uint32_t ninep_io_max(const struct ninep_channel *c) { return c->msize - 24; /* Twrite's header */ }
+
+long ninep_read(struct ninep_channel *c, uint32_t fid, uint64_t off, uint32_t len, const uint8_t **data)
+{
+	if (len > ninep_io_max(c))
+		len = ninep_io_max(c);
+	struct cursor k = begin(c, TREAD), reply;
+	put32(&k, fid);
+	put64(&k, off);
+	put32(&k, len);
+	int err = transact(c, &k, TREAD, &reply);
+	if (err)
+		return err;
+	uint32_t count = get32(&reply);
+	*data = count <= len ? take(&reply, count) : NULL;
+	return *data ? (long)count : -EIO;
+}
+
+long ninep_write(struct ninep_channel *c, uint32_t fid, uint64_t off, struct iobuf src, size_t len,
+                 const uint8_t **payload)
+{
+	if (len > ninep_io_max(c))
+		len = ninep_io_max(c);
+	struct cursor k = begin(c, TWRITE), reply;
+	put32(&k, fid);
+	put64(&k, off);
+	put32(&k, (uint32_t)len);
+	uint8_t *data = take(&k, len);
+	if (!data)
+		return -EIO;
+	if (iobuf_get(data, src, 0, len))
+		return -EFAULT;
+	*payload = data;
+	int err = transact(c, &k, TWRITE, &reply);
+	if (err)
+		return err;
+	uint32_t count = get32(&reply);
+	return reply.bad || count > len ? -EIO : (long)count;
+}
+
+int ninep_fsync(struct ninep_channel *c, uint32_t fid, bool data_only)
+{
+	struct cursor k = begin(c, TFSYNC);
+	put32(&k, fid);
+	put32(&k, data_only);
+	return simple(c, &k, TFSYNC);
+}
+
+int ninep_statfs(struct ninep_channel *c, uint32_t fid, struct ninep_statfs *st)
+{
+	struct cursor k = begin(c, TSTATFS), reply;
+	put32(&k, fid);
+	int err = transact(c, &k, TSTATFS, &reply);
+	if (err)
+		return err;
+	st->type = get32(&reply);
+	st->bsize = get32(&reply);
+	st->blocks = get64(&reply);
+	st->bfree = get64(&reply);
+	st->bavail = get64(&reply);
+	st->files = get64(&reply);
+	st->ffree = get64(&reply);
+	st->fsid = get64(&reply);
+	st->namelen = get32(&reply);
+	return reply.bad ? -EIO : 0;
+}
+
+/* The entries of one Rreaddir, each qid[13] offset[8] type[1] name[s]:
+ * hands them to each and returns the offset to continue from. */
+static int walk_entries(struct cursor *reply, ninep_dirent_fn each, void *ctx, uint64_t *offset)
+{
+	while (reply->at < reply->end) {
+		struct ninep_qid qid;
+		get_qid(reply, &qid);
+		*offset = get64(reply);
+		uint8_t type = get8(reply);
+		uint16_t len = get16(reply);
+		const char *name = (const char *)take(reply, len);
+		if (!name)
+			return -EIO;
+		bool dot = (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.');
+		int stop = dot ? 0 : each(ctx, &qid, type, name, len);
+		if (stop)
+			return stop;
+	}
+	return 0;
+}
+
+int ninep_readdir(struct ninep_channel *c, uint32_t fid, ninep_dirent_fn each, void *ctx)
+{
+	uint64_t offset = 0;
+	for (;;) {
+		struct cursor k = begin(c, TREADDIR), reply;
+		put32(&k, fid);
+		put64(&k, offset);
+		put32(&k, ninep_io_max(c));
+		int err = transact(c, &k, TREADDIR, &reply);
+		if (err)
+			return err;
+		uint32_t count = get32(&reply);
+		if (count == 0)
+			return 0;
+		if (count > (size_t)(reply.end - reply.at))
+			return -EIO;
+		reply.end = reply.at + count;
+		err = walk_entries(&reply, each, ctx, &offset);
+		if (err)
+			return err;
+	}
+}

@@ -1,0 +1,111 @@
+/* A 9P2000.L client: one call per request the volumes need, each sent over
+ * a channel (a virtio-9p device) and waited for. Errors come back as the
+ * host's -errno (Rlerror). One request is in flight per channel at a time:
+ * the kernel is not preempted, and a call does not give up the CPU. */
+#ifndef SOLE_NINEP_H
+#define SOLE_NINEP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/mm/iobuf.h"
+
+/* A transport for whole 9P messages, registered by its driver. The driver
+ * owns two buffers of max_message bytes the device reaches; the client
+ * writes a request into request and calls transact, which leaves the reply
+ * in reply. */
+struct ninep_channel {
+	const char *tag; /* the mount tag QEMU was given */
+	uint8_t *request, *reply;
+	uint32_t max_message;
+	/* Sends len bytes of request; 0 and the reply's length in *got, or -EIO. */
+	int (*transact)(struct ninep_channel *c, uint32_t len, uint32_t *got);
+	struct ninep_channel *next;
+	uint32_t msize; /* agreed with Tversion */
+	uint32_t next_fid;
+	uint32_t *free_fids; /* a stack of clunked fids */
+	size_t free_fid_count, free_fid_room;
+};
+
+void ninep_channel_register(struct ninep_channel *c);
+struct ninep_channel *ninep_channel_find(const char *tag);
+
+struct ninep_qid {
+	uint8_t type;
+	uint32_t version;
+	uint64_t path;
+};
+
+struct ninep_attr {
+	struct ninep_qid qid;
+	uint32_t mode, uid, gid;
+	uint64_t nlink, rdev, size, blocks;
+	int64_t atime_sec, mtime_sec, ctime_sec;
+	long atime_nsec, mtime_nsec, ctime_nsec;
+};
+
+struct ninep_statfs {
+	uint32_t type, bsize, namelen;
+	uint64_t blocks, bfree, bavail, files, ffree, fsid;
+};
+
+/* Tsetattr's valid bits. */
+#define NINEP_SETATTR_MODE 0x1
+#define NINEP_SETATTR_UID 0x2
+#define NINEP_SETATTR_GID 0x4
+#define NINEP_SETATTR_SIZE 0x8
+#define NINEP_SETATTR_ATIME 0x10
+#define NINEP_SETATTR_MTIME 0x20
+#define NINEP_SETATTR_CTIME 0x40
+#define NINEP_SETATTR_ATIME_SET 0x80
+#define NINEP_SETATTR_MTIME_SET 0x100
+
+struct ninep_setattr {
+	uint32_t valid, mode, uid, gid;
+	uint64_t size;
+	int64_t atime_sec, mtime_sec;
+	long atime_nsec, mtime_nsec;
+};
+
+/* One entry of a Treaddir reply: the callback returns nonzero to stop. */
+typedef int (*ninep_dirent_fn)(void *ctx, const struct ninep_qid *qid, uint8_t type, const char *name, size_t len);
+
+/* Tversion with the largest msize the channel carries, then Tattach of
+ * the export's root to a new fid. */
+int ninep_attach(struct ninep_channel *c, uint32_t *root_fid);
+uint32_t ninep_fid_new(struct ninep_channel *c);
+int ninep_clunk(struct ninep_channel *c, uint32_t fid);
+/* Walks one name (or none: a clone when len is 0) from fid to a new fid. */
+int ninep_walk(struct ninep_channel *c, uint32_t fid, const char *name, size_t len, uint32_t *new_fid);
+int ninep_getattr(struct ninep_channel *c, uint32_t fid, struct ninep_attr *attr);
+int ninep_setattr(struct ninep_channel *c, uint32_t fid, const struct ninep_setattr *attr);
+int ninep_lopen(struct ninep_channel *c, uint32_t fid, uint32_t flags);
+/* Creates name in the directory fid and opens it: fid then stands for it. */
+int ninep_lcreate(struct ninep_channel *c, uint32_t fid, const char *name, size_t len, uint32_t flags, uint32_t mode);
+int ninep_mkdir(struct ninep_channel *c, uint32_t dfid, const char *name, size_t len, uint32_t mode);
+int ninep_symlink(struct ninep_channel *c, uint32_t dfid, const char *name, size_t len, const char *target);
+int ninep_mknod(struct ninep_channel *c, uint32_t dfid, const char *name, size_t len, uint32_t mode);
+int ninep_link(struct ninep_channel *c, uint32_t dfid, uint32_t fid, const char *name, size_t len);
+int ninep_unlinkat(struct ninep_channel *c, uint32_t dfid, const char *name, size_t len, bool directory);
+int ninep_renameat(struct ninep_channel *c, uint32_t old_dfid, const char *old_name, size_t old_len, uint32_t new_dfid,
+                   const char *new_name, size_t new_len);
+/* The target, NUL-terminated, in a new kmalloc'ed string. */
+int ninep_readlink(struct ninep_channel *c, uint32_t fid, char **target);
+/* Reads up to len bytes (at most ninep_io_max) at off: the count, or
+ * -errno; *data points at them in the reply buffer until the next request. */
+long ninep_read(struct ninep_channel *c, uint32_t fid, uint64_t off, uint32_t len, const uint8_t **data);
+/* Writes up to len bytes (at most ninep_io_max) from src at off: the count
+ * the host wrote, or -errno; *payload points at the bytes sent, in the
+ * request buffer until the next request. */
+long ninep_write(struct ninep_channel *c, uint32_t fid, uint64_t off, struct iobuf src, size_t len,
+                 const uint8_t **payload);
+int ninep_fsync(struct ninep_channel *c, uint32_t fid, bool data_only);
+int ninep_statfs(struct ninep_channel *c, uint32_t fid, struct ninep_statfs *st);
+/* Every entry of the open directory fid but "." and "..", in the host's
+ * order. each sees the reply buffer's bytes: it must send no request. */
+int ninep_readdir(struct ninep_channel *c, uint32_t fid, ninep_dirent_fn each, void *ctx);
+/* The most data one Tread or Twrite carries. */
+uint32_t ninep_io_max(const struct ninep_channel *c);
+
+#endif

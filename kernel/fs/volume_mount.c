@@ -1,0 +1,103 @@
+/* Mounting the volumes at boot: each spec of the boot configuration names
+ * a virtio-9p mount tag and a path; the host folder's root is attached and
+ * linked there, over an empty folder or in place of a missing one. */
+#include <string.h>
+
+#include "kernel/errno.h"
+#include "kernel/fs/ninep.h"
+#include "kernel/fs/volume.h"
+#include "kernel/log.h"
+#include "kernel/mm/heap.h"
+
+/* The folder that will hold the last component of path, made on the way
+ * as needed; *name and *len get that component. */
+static int make_parents(const char *path, struct inode **parent, const char **name, size_t *len)
+{
+	struct inode *dir = vfs_root();
+	const char *p = path;
+	for (;;) {
+		while (*p == '/')
+			p++;
+		const char *end = p;
+		while (*end && *end != '/')
+			end++;
+		const char *next = end;
+		while (*next == '/')
+			next++;
+		if (!*next) {
+			*parent = dir;
+			*name = p;
+			*len = (size_t)(end - p);
+			return *len ? 0 : -EINVAL;
+		}
+		struct inode *child = dir_lookup(dir, p, (size_t)(end - p));
+		if (!child) {
+			child = inode_new(S_IFDIR | 0755);
+			if (!child)
+				return -ENOMEM;
+			child->nlink = 1;
+			int err = dir_link(dir, p, (size_t)(end - p), child);
+			inode_put(child);
+			if (err)
+				return err;
+		}
+		if (!S_ISDIR(child->mode))
+			return -ENOTDIR;
+		dir = child;
+		p = next;
+	}
+}
+
+static int mount_one(const char *tag, bool read_only, const char *path)
+{
+	struct ninep_channel *c = ninep_channel_find(tag);
+	if (!c)
+		return -ENODEV;
+	struct volume *v = kzalloc(sizeof *v);
+	if (!v)
+		return -ENOMEM;
+	v->channel = c;
+	v->read_only = read_only;
+	uint32_t root_fid;
+	int err = ninep_attach(c, &root_fid);
+	if (err)
+		return err;
+	struct inode *root = volume_inode_new(v, root_fid);
+	if (!root)
+		return -EIO;
+	struct inode *parent;
+	const char *name;
+	size_t len;
+	err = make_parents(path, &parent, &name, &len);
+	struct inode *existing = err ? NULL : dir_lookup(parent, name, len);
+	if (existing && (!S_ISDIR(existing->mode) || !dir_is_empty(existing)))
+		err = -EEXIST;
+	else if (existing)
+		err = dir_unlink(parent, name, len);
+	if (!err)
+		err = dentry_insert(parent, name, len, root);
+	if (!err)
+		parent->nlink++;
+	inode_put(root);
+	if (!err)
+		klog("volume: %s at %s%s, msize %u", tag, path, read_only ? " (read-only)" : "", c->msize);
+	return err;
+}
+
+int volume_mount_all(const char *const *specs, int count, const char **what)
+{
+	for (int i = 0; i < count; i++) {
+		const char *spec = specs[i];
+		const char *colon = strchr(spec, ':');
+		char tag[32];
+		*what = spec;
+		if (!colon || (size_t)(colon - spec) >= sizeof tag || strlen(colon) < 5 || colon[3] != ':')
+			return -EINVAL;
+		memcpy(tag, spec, (size_t)(colon - spec));
+		tag[colon - spec] = 0;
+		int err = mount_one(tag, !strncmp(colon + 1, "ro", 2), colon + 4);
+		if (err)
+			return err;
+	}
+	return 0;
+}
