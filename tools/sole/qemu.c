@@ -28,14 +28,16 @@
 static const struct machine_profile {
 	const char *qemu_machine;     /* the -M value */
 	const char *net_device;       /* the -device for virtio-net, on NETDEV_ID */
+	const char *ninep_device;     /* the -device for virtio-9p, before ",fsdev=..." */
 	const char *virtio_transport; /* a -global for the virtio transport, or NULL */
 } machine_profiles[] = {
 	/* virtio 1.0 over MMIO (version 2) rather than the legacy interface,
 	 * so that one driver serves both machines */
 	[MACHINE_MICROVM] = {"microvm,x-option-roms=off,rtc=on", "virtio-net-device,netdev=" NETDEV_ID,
-			     "virtio-mmio.force-legacy=false"},
+			     "virtio-9p-device", "virtio-mmio.force-legacy=false"},
 	/* modern virtio only, and no option ROM: no firmware runs one (PVH boot) */
-	[MACHINE_PC] = {"pc", "virtio-net-pci,netdev=" NETDEV_ID ",disable-legacy=on,romfile="},
+	[MACHINE_PC] = {"pc", "virtio-net-pci,netdev=" NETDEV_ID ",disable-legacy=on,romfile=",
+			"virtio-9p-pci,disable-legacy=on,romfile="},
 };
 
 /* What differs between accelerators. */
@@ -79,9 +81,39 @@ static void add_network(const struct qemu_config *config, const struct machine_p
 	string_list_append_owned(argv, netdev_option(config->network));
 	string_list_append(argv, "-device");
 	string_list_append(argv, machine->net_device);
-	if (machine->virtio_transport) {
-		string_list_append(argv, "-global");
-		string_list_append(argv, machine->virtio_transport);
+}
+
+/* A value inside a QEMU option list, where ',' is written ",,". */
+static void append_option_value(struct byte_buffer *option, const char *value)
+{
+	for (const char *c = value; *c; c++)
+		byte_buffer_append_string(option, *c == ',' ? ",," : (char[]){*c, '\0'});
+}
+
+/* Each -v: QEMU's own 9P2000.L server on the host folder. security_model=none
+ * creates files as the user running sole, with the modes the guest asks
+ * for, and keeps no extended attributes. */
+static void add_volumes(const struct qemu_config *config, const struct machine_profile *machine,
+			struct string_list *argv)
+{
+	for (size_t i = 0; i < config->volume_count; i++) {
+		const struct volume_request *volume = &config->volumes[i];
+		char *tag = xasprintf(VOLUME_TAG_FORMAT, i);
+		struct byte_buffer option = {0};
+		byte_buffer_append_string(&option, "local,id=");
+		byte_buffer_append_string(&option, tag);
+		byte_buffer_append_string(&option, ",path=");
+		append_option_value(&option, volume->host_path);
+		byte_buffer_append_string(&option, ",security_model=none");
+		if (volume->read_only)
+			byte_buffer_append_string(&option, ",readonly=on");
+		byte_buffer_append(&option, "", 1);
+		string_list_append(argv, "-fsdev");
+		string_list_append_owned(argv, (char *)option.data);
+		string_list_append(argv, "-device");
+		string_list_append_owned(argv,
+					 xasprintf("%s,fsdev=%s,mount_tag=%s", machine->ninep_device, tag, tag));
+		free(tag);
 	}
 }
 
@@ -112,6 +144,11 @@ void qemu_build_command(const struct qemu_config *config, struct string_list *ar
 	for (size_t i = 0; i < sizeof(arguments) / sizeof(*arguments); i++)
 		string_list_append(argv, arguments[i]);
 	add_network(config, machine, argv);
+	add_volumes(config, machine, argv);
+	if (machine->virtio_transport && (config->network->mode != NETWORK_NONE || config->volume_count)) {
+		string_list_append(argv, "-global");
+		string_list_append(argv, machine->virtio_transport);
+	}
 	if (config->gdb_port) {
 		string_list_append(argv, "-gdb");
 		string_list_append_owned(argv, xasprintf("tcp:127.0.0.1:%d", config->gdb_port));

@@ -20,6 +20,8 @@ struct qemu_config {
 	const char *initrd_path;
 	int gdb_port; /* 0: no gdb stub; else QEMU waits for gdb on 127.0.0.1:port */
 	const struct guest_network *network;
+	const struct volume_request *volumes;
+	size_t volume_count;
 };
 
 struct qemu_process {

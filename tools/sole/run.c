@@ -31,6 +31,7 @@
 #include "qemu.h"
 #include "run_options.h"
 #include "syscall_summary.h"
+#include "xalloc.h"
 
 /* What the console delivered while the VM ran. */
 struct vm_outcome {
@@ -53,16 +54,24 @@ static int check_binary(const struct app_binary *binary)
 static void encode_boot_config(const struct run_options *options, const struct app_binary *binary,
                                struct byte_buffer *encoded)
 {
-	struct string_list argv = {0};
+	struct string_list argv = {0}, volumes = {0};
 
 	string_list_append(&argv, binary->as_typed);
 	for (int i = 0; i < options->app_arg_count; i++)
 		string_list_append(&argv, options->app_args[i]);
+	for (size_t i = 0; i < options->volume_count; i++) {
+		char *tag = xasprintf(VOLUME_TAG_FORMAT, i);
+		string_list_append_owned(&volumes,
+		                         xasprintf("%s:%s:%s", tag, options->volumes[i].read_only ? "ro" : "rw",
+		                                   options->volumes[i].guest_path));
+		free(tag);
+	}
 	struct boot_config config = {
 	    .exe = binary->guest_path,
 	    .argv = &argv,
 	    .env = &options->env,
 	    .cwd = options->workdir,
+	    .volumes = &volumes,
 	    .trace = options->trace,
 	    .syscall_summary = options->syscall_summary,
 	    .verbose = options->verbose,
@@ -71,6 +80,7 @@ static void encode_boot_config(const struct run_options *options, const struct a
 	};
 	boot_config_encode(&config, encoded);
 	string_list_free(&argv);
+	string_list_free(&volumes);
 }
 
 static void describe_qemu_failure(const struct vm_outcome *outcome)
@@ -281,6 +291,8 @@ static int boot(const struct run_options *options, const struct app_binary *bina
 	    .memory_bytes = options->memory_bytes,
 	    .gdb_port = options->gdb_port,
 	    .network = &options->network,
+	    .volumes = options->volumes,
+	    .volume_count = options->volume_count,
 	};
 	struct byte_buffer boot_config = {0};
 	char *kernel = kernel_image_find(options->kernel_path);

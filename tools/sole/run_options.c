@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "diag.h"
 #include "exit_codes.h"
@@ -102,7 +103,10 @@ static const struct run_flag run_flags[FLAG_COUNT] = {
     [FLAG_DNS] = {0, "dns", "ADDR",
                   "the DNS server the guest asks, also in its /etc/resolv.conf\n"
                   "(default: QEMU's 10.0.2.3 with --net user, the gateway with tap)"},
-    [FLAG_VOLUME] = {'v', "volume", "HOSTDIR:DIR", "mount a host folder (not implemented yet; use --copy)"},
+    [FLAG_VOLUME] = {'v', "volume", "HOSTDIR:DIR[:ro]",
+                     "share the host folder HOSTDIR with the VM at DIR (virtio-9p): what\n"
+                     "the app writes there stays on the host; :ro makes it read-only\n"
+                     "(repeatable)"},
     [FLAG_HELP] = {'h', "help", NULL, "show this help"},
 };
 
@@ -230,6 +234,94 @@ static int apply_copy(struct run_options *options, const struct flag_use *use)
 	return 0;
 }
 
+/* -v HOSTDIR:DIR[:ro|:rw], docker's syntax for a bind mount. */
+static int apply_volume(struct run_options *options, const struct flag_use *use)
+{
+	const char *value = use->value;
+	const char *colon = strchr(value, ':');
+	if (!colon || colon == value || colon[1] == '\0') {
+		sole_error("%s '%s': give a host folder and a path in the VM, like %s \"$PWD/data:/data\"",
+		           use->spelled, value, use->spelled);
+		return EXIT_SOLE_ERROR;
+	}
+	const char *guest = colon + 1;
+	const char *mode = strrchr(guest, ':');
+	bool read_only = false;
+	if (mode && (strcmp(mode, ":ro") == 0 || strcmp(mode, ":rw") == 0)) {
+		read_only = mode[1] == 'r' && mode[2] == 'o';
+	} else if (mode) {
+		sole_error("%s '%s': unknown option '%s'; the options are ro and rw", use->spelled, value, mode + 1);
+		return EXIT_SOLE_ERROR;
+	} else {
+		mode = guest + strlen(guest);
+	}
+	char *host = xasprintf("%.*s", (int)(colon - value), value);
+	char *guest_path = xasprintf("%.*s", (int)(mode - guest), guest);
+	char *resolved = realpath(host, NULL);
+	struct stat info;
+	int status = EXIT_SOLE_ERROR;
+	if (guest_path[0] != '/')
+		sole_error("%s '%s': the path in the VM must be absolute, like %s %s:/%s", use->spelled, value,
+		           use->spelled, host, guest_path);
+	else if (!resolved || stat(resolved, &info) != 0)
+		sole_error("%s '%s': the host folder %s does not exist", use->spelled, value, host);
+	else if (!S_ISDIR(info.st_mode))
+		sole_error("%s '%s': %s is not a folder; a volume shares a folder (--copy copies a file)", use->spelled,
+		           value, host);
+	else
+		status = 0;
+	if (status == 0) {
+		options->volumes = xrealloc(options->volumes, (options->volume_count + 1) * sizeof(*options->volumes));
+		options->volumes[options->volume_count++] = (struct volume_request){
+		    .as_typed = value,
+		    .host_path = resolved,
+		    .guest_path = path_normalise_in_guest(guest_path),
+		    .read_only = read_only,
+		};
+		resolved = NULL;
+	}
+	free(resolved);
+	free(guest_path);
+	free(host);
+	return status;
+}
+
+static bool path_is_within(const char *path, const char *folder)
+{
+	size_t n = strlen(folder);
+	return strncmp(path, folder, n) == 0 && (path[n] == '\0' || path[n] == '/' || strcmp(folder, "/") == 0);
+}
+
+/* A volume hides whatever the initrd holds at its path: a --copy there, or
+ * a second volume, would silently vanish. */
+static int check_volume_paths(const struct run_options *options)
+{
+	for (size_t i = 0; i < options->volume_count; i++) {
+		const struct volume_request *volume = &options->volumes[i];
+		if (strcmp(volume->guest_path, "/") == 0) {
+			sole_error("-v %s: a volume cannot replace the VM's root folder; pick a path like /data",
+			           volume->as_typed);
+			return EXIT_SOLE_ERROR;
+		}
+		for (size_t j = 0; j < options->copy_count; j++) {
+			if (!path_is_within(options->copies[j].guest_path, volume->guest_path))
+				continue;
+			sole_error("-v '%s' clashes with --copy '%s': the volume would hide what --copy puts at %s; "
+			           "put it in the host folder instead",
+			           volume->as_typed, options->copies[j].as_typed, options->copies[j].guest_path);
+			return EXIT_SOLE_ERROR;
+		}
+		for (size_t j = 0; j < i; j++) {
+			if (strcmp(options->volumes[j].guest_path, volume->guest_path) != 0)
+				continue;
+			sole_error("-v %s and -v %s: two volumes at %s", options->volumes[j].as_typed, volume->as_typed,
+			           volume->guest_path);
+			return EXIT_SOLE_ERROR;
+		}
+	}
+	return 0;
+}
+
 static int apply_workdir(struct run_options *options, const struct flag_use *use)
 {
 	if (use->value[0] != '/') {
@@ -333,8 +425,7 @@ static int apply_flag(struct run_options *options, const struct flag_use *use)
 	case FLAG_DNS:
 		return guest_network_set_dns(&options->network, use->spelled, use->value);
 	case FLAG_VOLUME:
-		sole_error("%s: volumes are not implemented yet; use --copy SRC:DEST to copy files in", use->spelled);
-		return EXIT_SOLE_ERROR;
+		return apply_volume(options, use);
 	case FLAG_COUNT:
 		break;
 	}
@@ -434,7 +525,7 @@ int run_options_parse(struct run_options *options, int argc, char **argv)
 	}
 	if (options->help)
 		return 0;
-	if (guest_network_finish(&options->network) != 0)
+	if (guest_network_finish(&options->network) != 0 || check_volume_paths(options) != 0)
 		return EXIT_SOLE_ERROR;
 	if (index >= argc) {
 		sole_error("'sole run' needs a BINARY to run (see 'sole run --help')");
@@ -453,6 +544,11 @@ void run_options_free(struct run_options *options)
 		free(options->copies[i].guest_path);
 	}
 	free(options->copies);
+	for (size_t i = 0; i < options->volume_count; i++) {
+		free(options->volumes[i].host_path);
+		free(options->volumes[i].guest_path);
+	}
+	free(options->volumes);
 	free(options->workdir);
 	string_list_free(&options->env);
 	guest_network_free(&options->network);

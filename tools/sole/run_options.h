@@ -23,11 +23,24 @@ struct copy_request {
 	const char *const *skip;
 };
 
+/* One -v: a host folder shared with the guest over virtio-9p. The n-th
+ * (from 0) has the mount tag "vol<n>", on QEMU's command line and in the
+ * boot configuration. */
+#define VOLUME_TAG_FORMAT "vol%zu"
+struct volume_request {
+	const char *as_typed;
+	char *host_path;  /* absolute, symlinks resolved */
+	char *guest_path; /* absolute and normalised */
+	bool read_only;   /* :ro */
+};
+
 struct run_options {
 	uint64_t memory_bytes;
 	struct string_list env; /* "K=V", one per key, in the order first set */
 	struct copy_request *copies;
 	size_t copy_count;
+	struct volume_request *volumes;
+	size_t volume_count;
 	char *workdir;
 	bool trace;
 	bool syscall_summary;             /* --syscall-summary */
