@@ -18,7 +18,6 @@
 
 #define PIPE_DEFAULT_SIZE 65536
 #define PIPE_BUF 4096         /* writes up to this size are atomic */
-#define PIPE_MAX_SIZE 1048576 /* /proc/sys/fs/pipe-max-size */
 #define PIPE_PAGE 4096
 
 struct pipe {

@@ -5,6 +5,8 @@
 
 #include "kernel/fs/file.h"
 
+#define PIPE_MAX_SIZE 1048576 /* F_SETPIPE_SZ's ceiling, /proc/sys/fs/pipe-max-size */
+
 /* A new pipe: ends[0] reads, ends[1] writes, each with a reference the
  * caller owns. flags may hold O_NONBLOCK. 0 or -ENOMEM. */
 int pipe_create(unsigned flags, struct file *ends[2]);

@@ -8,6 +8,7 @@
 #include "kernel/boot_config.h"
 #include "kernel/fs/cpuinfo.h"
 #include "kernel/fs/file.h"
+#include "kernel/fs/pipe.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/mm/addrspace.h"
 #include "kernel/mm/heap.h"
@@ -274,7 +275,23 @@ static void gen_uptime(const struct inode *ino, struct strbuf *out)
 	              (unsigned long long)(ns / 10000000ull % 100));
 }
 
-/* Files that describe the machine, not a process: ino is not used. */
+/* Files that describe the machine, not a process: ino is not used. The
+ * limits under /proc/sys are the ones the kernel enforces. */
+static void gen_pid_max(const struct inode *ino, struct strbuf *out)
+{
+	(void)ino;
+	strbuf_printf(out, "%d\n", PID_MAX);
+}
+static void gen_pipe_max_size(const struct inode *ino, struct strbuf *out)
+{
+	(void)ino;
+	strbuf_printf(out, "%d\n", PIPE_MAX_SIZE);
+}
+static void gen_nr_open(const struct inode *ino, struct strbuf *out)
+{
+	(void)ino;
+	strbuf_printf(out, "%d\n", FD_MAX);
+}
 static void gen_loadavg(const struct inode *ino, struct strbuf *out)
 {
 	(void)ino;
@@ -423,10 +440,16 @@ void procfs_populate(void)
 	struct inode *sys = make_dir(proc, "sys", 0555);
 	struct inode *kernel = sys ? make_dir(sys, "kernel", 0555) : NULL;
 	struct inode *vm = sys ? make_dir(sys, "vm", 0555) : NULL;
+	struct inode *fs = sys ? make_dir(sys, "fs", 0555) : NULL;
 	if (kernel) {
 		make_file(kernel, "osrelease", gen_osrelease);
 		make_file(kernel, "ostype", gen_ostype);
 		make_file(kernel, "hostname", gen_hostname);
+		make_file(kernel, "pid_max", gen_pid_max);
+	}
+	if (fs) {
+		make_file(fs, "pipe-max-size", gen_pipe_max_size);
+		make_file(fs, "nr_open", gen_nr_open);
 	}
 	if (vm)
 		make_file(vm, "overcommit_memory", gen_zero);
