@@ -281,6 +281,25 @@ long sys_dup2(int oldfd, int newfd)
 
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | FASYNC | O_DIRECT | O_NOATIME)
 
+/* F_SETOWN_EX and F_GETOWN_EX: the owner as F_OWNER_TID, F_OWNER_PID or
+ * F_OWNER_PGRP (F_SETOWN's -pgid). */
+static long owner_ex(struct file *f, unsigned cmd, struct f_owner_ex *user)
+{
+	struct f_owner_ex owner;
+	if (cmd == F_GETOWN_EX) {
+		owner.type = f->owner < 0 ? F_OWNER_PGRP : f->owner_is_thread ? F_OWNER_TID : F_OWNER_PID;
+		owner.pid = f->owner < 0 ? -f->owner : f->owner;
+		return copy_to_user(user, &owner, sizeof owner) ? -EFAULT : 0;
+	}
+	if (copy_from_user(&owner, user, sizeof owner))
+		return -EFAULT;
+	if (owner.type != F_OWNER_TID && owner.type != F_OWNER_PID && owner.type != F_OWNER_PGRP)
+		return -EINVAL;
+	f->owner = owner.type == F_OWNER_PGRP ? -owner.pid : owner.pid;
+	f->owner_is_thread = owner.type == F_OWNER_TID;
+	return 0;
+}
+
 long sys_fcntl(int fd, unsigned cmd, unsigned long arg)
 {
 	struct fd_table *table = current_process()->files;
@@ -315,9 +334,13 @@ long sys_fcntl(int fd, unsigned cmd, unsigned long arg)
 		return pipe_fcntl(f, cmd, arg);
 	case F_SETOWN: /* recorded for F_GETOWN; SIGIO is never sent */
 		f->owner = (int)arg;
+		f->owner_is_thread = false;
 		return 0;
 	case F_GETOWN:
 		return f->owner;
+	case F_SETOWN_EX:
+	case F_GETOWN_EX:
+		return owner_ex(f, cmd, (struct f_owner_ex *)arg);
 	default:
 		return -EINVAL;
 	}

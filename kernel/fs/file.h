@@ -46,7 +46,8 @@ struct file {
 	void *snapshot;             /* a generated file's content, taken at open */
 	char *path;                 /* the absolute path it was opened by, for /proc/self/fd */
 	int flock_mode;             /* LOCK_SH or LOCK_EX while this file holds a flock */
-	int owner;                  /* F_SETOWN\'s pid (or -pgid) */
+	int owner;                  /* F_SETOWN's pid (or -pgid) */
+	bool owner_is_thread;       /* F_SETOWN_EX's F_OWNER_TID */
 	void *object;               /* what an anonymous file stands for: its pipe, eventfd, ... */
 	struct file_watch *watches; /* epoll items watching this file (kernel/fs/epoll.c) */
 };
