@@ -92,6 +92,17 @@ static int wait_for_release(const void *owner, const void *blocker)
 
 static void wake_waiters(void) { wait_wake(&lock_waiters, __INT_MAX__, ~0u); }
 
+/* The list is kept in order of start, so F_GETLK finds the first conflict
+ * in the file, as Linux does. */
+static void insert_sorted(struct inode *ino, struct record_lock *l)
+{
+	struct record_lock **at = &ino->record_locks;
+	while (*at && (*at)->start <= l->start)
+		at = &(*at)->next;
+	l->next = *at;
+	*at = l;
+}
+
 /* Takes [start, end) out of the owner's locks; spare is used (and set to
  * NULL) when a lock must be split in two. */
 static void carve(struct inode *ino, const void *owner, uint64_t start, uint64_t end, struct record_lock **spare)
@@ -108,7 +119,7 @@ static void carve(struct inode *ino, const void *owner, uint64_t start, uint64_t
 			*tail = *l;
 			tail->start = end;
 			l->end = start;
-			l->next = tail;
+			insert_sorted(ino, tail);
 			return;
 		}
 		if (l->start < start) {
@@ -121,6 +132,25 @@ static void carve(struct inode *ino, const void *owner, uint64_t start, uint64_t
 			continue;
 		}
 		at = &l->next;
+	}
+}
+
+/* The owner's locks of the same kind that touch l end to end become part
+ * of it, as Linux merges them (F_GETLK then reports the whole range). */
+static void absorb_neighbours(struct inode *ino, struct record_lock *l)
+{
+	for (struct record_lock **at = &ino->record_locks; *at;) {
+		struct record_lock *n = *at;
+		if (n->owner != l->owner || n->type != l->type || (n->end != l->start && n->start != l->end)) {
+			at = &n->next;
+			continue;
+		}
+		if (n->start < l->start)
+			l->start = n->start;
+		if (n->end > l->end)
+			l->end = n->end;
+		*at = n->next;
+		kfree(n);
 	}
 }
 
@@ -144,8 +174,9 @@ int lock_set(struct inode *ino, const struct lock_request *req, bool wait)
 	carve(ino, req->owner, req->start, req->end, &spare);
 	kfree(spare);
 	if (fresh) {
-		*fresh = (struct record_lock){req->start, req->end, req->type, req->owner, req->pid, ino->record_locks};
-		ino->record_locks = fresh;
+		*fresh = (struct record_lock){req->start, req->end, req->type, req->owner, req->pid, NULL};
+		absorb_neighbours(ino, fresh);
+		insert_sorted(ino, fresh);
 	}
 	wake_waiters(); /* an unlock or a downgrade may let someone in */
 	return 0;
