@@ -16,9 +16,9 @@
 #include "kernel/net/socket_core.h"
 #include "syscalls/fs_common.h"
 #include "syscalls/fs_lock.h"
+#include "syscalls/iovec.h"
 
 #define IOV_MAX_COUNT 1024
-#define RW_MAX 0x7ffff000l /* Linux's MAX_RW_COUNT */
 
 static bool readable(const struct file *f) { return (f->flags & O_ACCMODE) != O_WRONLY && !(f->flags & O_PATH); }
 static bool writable(const struct file *f) { return (f->flags & O_ACCMODE) != O_RDONLY && !(f->flags & O_PATH); }

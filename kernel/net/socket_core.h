@@ -48,18 +48,4 @@ uint64_t socket_deadline(uint64_t timeout_ns);
  * or was interrupted, as Linux turns those. */
 long socket_wait_result(long ret, uint64_t deadline, long timed_out);
 
-/* Copies an iovec array of count (<= 1024) entries from the app into a
- * new kernel array (*out, NULL for none; kfree it): lengths checked as
- * Linux checks them (-EINVAL negative, -EFAULT outside the app's memory)
- * and the total capped at MAX_RW_COUNT. Returns the total or -errno. */
-long iovec_from_user(const struct iovec *user_iov, size_t count, struct iovec **out);
-
-/* Copies an address from the app: len above sizeof(struct
- * sockaddr_storage) or negative is -EINVAL, a bad pointer -EFAULT. */
-int sockaddr_from_user(struct sockaddr_storage *addr, const void *user_addr, int len);
-/* Copies len bytes of addr out, truncated to the room *user_len says, and
- * stores the true len in *user_len: 0, -EFAULT, or -EINVAL for a negative
- * room. */
-int sockaddr_to_user(const struct sockaddr_storage *addr, socklen_t len, void *user_addr, socklen_t *user_len);
-
 #endif

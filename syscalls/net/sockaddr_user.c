@@ -1,6 +1,6 @@
 /* Socket addresses between the app and the kernel, with Linux's length
  * rules (move_addr_to_kernel and move_addr_to_user). */
-#include "kernel/net/socket_core.h"
+#include "syscalls/net/sockaddr_user.h"
 
 #include <string.h>
 

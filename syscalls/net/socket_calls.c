@@ -10,6 +10,7 @@
 #include "kernel/fs/file.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/process.h"
+#include "syscalls/net/sockaddr_user.h"
 
 #define SOCK_TYPE_MASK 0xf
 #define SOCK_TYPE_MAX 10 /* SOCK_PACKET */

@@ -8,10 +8,11 @@
 #include "kernel/mm/heap.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/time.h"
+#include "syscalls/iovec.h"
+#include "syscalls/net/sockaddr_user.h"
 
-#define IOV_MAX_COUNT 1024  /* UIO_MAXIOV */
-#define RW_MAX 0x7ffff000ul /* MAX_RW_COUNT */
-#define CONTROL_MAX 131072  /* net.core.optmem_max: larger ancillary data is ENOBUFS */
+#define IOV_MAX_COUNT 1024 /* UIO_MAXIOV */
+#define CONTROL_MAX 131072 /* net.core.optmem_max: larger ancillary data is ENOBUFS */
 #define NSEC_PER_SEC 1000000000ll
 
 /* struct msghdr and struct mmsghdr as the kernel reads them (musl's pad
@@ -30,33 +31,6 @@ struct linux_mmsghdr {
 	struct linux_msghdr hdr;
 	unsigned len;
 };
-
-long iovec_from_user(const struct iovec *user_iov, size_t count, struct iovec **out)
-{
-	*out = NULL;
-	if (count == 0)
-		return 0;
-	struct iovec *iov = kmalloc(count * sizeof *iov);
-	if (!iov)
-		return -ENOMEM;
-	long err = copy_from_user(iov, user_iov, count * sizeof *iov) ? -EFAULT : 0;
-	size_t total = 0;
-	for (size_t i = 0; i < count && !err; i++) {
-		if ((long)iov[i].iov_len < 0)
-			err = -EINVAL;
-		else if (!user_range_ok(iov[i].iov_base, iov[i].iov_len))
-			err = -EFAULT;
-		else if (iov[i].iov_len > RW_MAX - total)
-			iov[i].iov_len = RW_MAX - total; /* Linux caps the whole at MAX_RW_COUNT */
-		total += iov[i].iov_len;
-	}
-	if (err) {
-		kfree(iov);
-		return err;
-	}
-	*out = iov;
-	return (long)total;
-}
 
 /* What one sendmsg or recvmsg brought into the kernel, to free after. */
 struct msg_buffers {
