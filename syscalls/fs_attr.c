@@ -112,6 +112,11 @@ static long apply_times(int dirfd, const char *path, int flags, const struct __k
 	return inode_commit_attrs(ino, !omit_a || !omit_m ? INODE_ATTR_TIMES : 0);
 }
 
+/* Linux's struct utimbuf. */
+struct utimbuf_abi {
+	long actime, modtime;
+};
+
 static const struct __kernel_timespec both_now[2] = {{0, UTIME_NOW}, {0, UTIME_NOW}};
 
 long sys_utimensat(int dirfd, const char *path, const struct __kernel_timespec *times, int flags)
@@ -141,6 +146,20 @@ long sys_futimesat(int dirfd, const char *path, const struct __kernel_old_timeva
 		t[i] = (struct __kernel_timespec){tv[i].tv_sec, tv[i].tv_usec * 1000};
 	}
 	return apply_times(dirfd, path, 0, t);
+}
+
+/* utime takes whole seconds: struct utimbuf's access and modification times. */
+long sys_utime(const char *path, const struct utimbuf_abi *times)
+{
+	if (!path)
+		return -EFAULT;
+	if (!times)
+		return apply_times(AT_FDCWD, path, 0, both_now);
+	struct utimbuf_abi u;
+	if (copy_from_user(&u, times, sizeof u))
+		return -EFAULT;
+	const struct __kernel_timespec t[2] = {{u.actime, 0}, {u.modtime, 0}};
+	return apply_times(AT_FDCWD, path, 0, t);
 }
 
 long sys_utimes(const char *path, const struct __kernel_old_timeval *times)

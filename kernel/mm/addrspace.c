@@ -534,6 +534,27 @@ static size_t outside(const struct vma *v, uintptr_t skip_start, uintptr_t skip_
 	return to > from ? size - (to - from) : size;
 }
 
+int as_write(struct addrspace *as, uintptr_t addr, const void *buf, size_t len)
+{
+	const uint8_t *in = buf;
+	while (len) {
+		uintptr_t va = PAGE_ALIGN_DOWN(addr);
+		uint64_t *pte = paging_walk(as->root, va, false);
+		if (!pte || !(*pte & PTE_PRESENT) || !(*pte & PTE_WRITE)) {
+			if (addr >= USER_TOP || as_fault(as, va, true, false))
+				return -EFAULT;
+			pte = paging_walk(as->root, va, false);
+		}
+		size_t offset = addr - va;
+		size_t n = PAGE_SIZE - offset < len ? PAGE_SIZE - offset : len;
+		memcpy((uint8_t *)phys_to_virt(*pte & PTE_ADDR_MASK) + offset, in, n);
+		in += n;
+		addr += n;
+		len -= n;
+	}
+	return 0;
+}
+
 struct as_usage as_usage(const struct addrspace *as, uintptr_t skip_start, uintptr_t skip_end)
 {
 	struct as_usage u = {0, 0};

@@ -68,5 +68,8 @@ struct as_usage as_usage(const struct addrspace *as, uintptr_t skip_start, uintp
  * space (/proc/PID/cmdline), bringing pages in as a read would: 0 or
  * -EFAULT. */
 int as_read(struct addrspace *as, uintptr_t addr, void *buf, size_t len);
+/* The same for a write (process_vm_writev): a copy-on-write page is copied
+ * first, and a page the area does not let the app write gives -EFAULT. */
+int as_write(struct addrspace *as, uintptr_t addr, const void *buf, size_t len);
 
 #endif
