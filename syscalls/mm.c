@@ -198,10 +198,16 @@ long sys_mincore(unsigned long addr, unsigned long length, unsigned char *vec)
 	struct addrspace *as = current_process()->as;
 	if (addr & (PAGE_SIZE - 1))
 		return -EINVAL;
+	/* Linux's order: the range in the address space (ENOMEM), then the
+	 * vector (EFAULT), before a byte is written. */
+	if (!user_range_ok((void *)addr, length) || PAGE_ALIGN_UP(length) < length)
+		return -ENOMEM;
+	size_t pages = PAGE_ALIGN_UP(length) / PAGE_SIZE;
+	if (!user_range_ok(vec, pages))
+		return -EFAULT;
 	int err = as_check_mapped(as, addr, length);
 	if (err)
 		return err;
-	size_t pages = PAGE_ALIGN_UP(length) / PAGE_SIZE;
 	for (size_t i = 0; i < pages; i++) {
 		unsigned char in = as_resident(as, addr + i * PAGE_SIZE);
 		if (copy_to_user(vec + i, &in, 1))

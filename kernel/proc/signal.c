@@ -399,6 +399,23 @@ static void __attribute__((noreturn)) frame_failed(struct trap_frame *f, int sig
 	__builtin_unreachable(); /* the caller's own process */
 }
 
+/* Linux's force_sigsegv: a handler whose frame cannot be written does not
+ * run; a SIGSEGV, unblocked and not ignored, comes instead, and its own
+ * handler may run on another stack. Only when that is SIGSEGV's own frame
+ * does the process end. */
+static void force_sigsegv(struct trap_frame *f, int sig)
+{
+	struct thread *t = current_thread();
+	if (sig == SIGSEGV)
+		frame_failed(f, sig);
+	struct k_sigaction *segv = action_of(t->proc, SIGSEGV);
+	if (segv->handler == SIG_IGN)
+		segv->handler = SIG_DFL;
+	t->signal_mask &= ~signal_bit(SIGSEGV);
+	struct signal_info info = {.signo = SIGSEGV, .code = SI_KERNEL};
+	signal_send_thread(t, &info);
+}
+
 /* Linux moves a thread that is preempted or signalled inside an rseq
  * critical section to its abort handler; a bad descriptor ends the app. */
 static void abort_rseq_critical_section(struct thread *t, struct trap_frame *f)
@@ -437,8 +454,10 @@ static void run_handler(struct trap_frame *f, int sig, const struct signal_info 
 	finish_interrupted_syscall(f, ka.flags);
 	abort_rseq_critical_section(t, f);
 	uint64_t saved = t->signals.restore_mask ? t->signals.saved_mask : t->signal_mask;
-	if (sigframe_push(f, &ka, info, saved))
-		frame_failed(f, sig);
+	if (sigframe_push(f, &ka, info, saved)) {
+		force_sigsegv(f, sig);
+		return;
+	}
 	t->signals.restore_mask = false;
 	signal_set_mask(t->signal_mask | ka.mask | ((ka.flags & SA_NODEFER) ? 0 : signal_bit(sig)));
 	if (ka.flags & SA_RESETHAND)
