@@ -1,6 +1,7 @@
 /* Packs the guest's root filesystem for one `sole run` into a temporary cpio
  * file: the app binary, its interpreter and libraries, an interpreter's
- * runtime bundle, the root skeleton, the host's /bin/sh, every --copy
+ * runtime bundle, the root skeleton, the host's /bin/sh, sole-init for
+ * --init, every --copy
  * (later ones win; executables bring their libraries) and the boot
  * configuration. The file is deleted when sole exits. */
 #define _GNU_SOURCE
@@ -19,6 +20,7 @@
 #include "diag.h"
 #include "exit_codes.h"
 #include "host_copy.h"
+#include "kernel_image.h"
 #include "app_libraries.h"
 #include "runtime_bundles.h"
 #include "platforms/console_wire.h"
@@ -36,6 +38,20 @@ static void add_shell(struct cpio_archive *archive, const struct run_options *op
 		return; /* a host without a shell: the VM goes without too */
 	cpio_add_host_file(archive, SHELL_PATH, info.st_mode, info.st_mtime, SHELL_PATH);
 	app_libraries_add(archive, SHELL_PATH, SHELL_PATH, options, false);
+}
+
+/* --init: sole-init at GUEST_INIT_PATH, the VM's pid 1. */
+static int add_init(struct cpio_archive *archive)
+{
+	char *init = guest_init_find();
+	struct stat info;
+	if (!init || stat(init, &info) != 0) {
+		free(init);
+		return EXIT_SOLE_ERROR;
+	}
+	cpio_add_host_file(archive, GUEST_INIT_PATH, info.st_mode, info.st_mtime, init);
+	free(init);
+	return 0;
 }
 
 /* Fills the archive; returns 0 or the exit status after printing what is
@@ -61,6 +77,8 @@ static int gather_contents(struct cpio_archive *archive, const struct run_option
 	root_skeleton_add(archive, now, guest_network_dns_server(&options->network));
 	if (!options->no_shell)
 		add_shell(archive, options);
+	if (options->init && (status = add_init(archive)) != 0)
+		return status;
 	for (size_t i = 0; i < options->copy_count; i++)
 		if ((status = host_copy_add(archive, &options->copies[i], options)) != 0)
 			return status;

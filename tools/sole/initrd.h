@@ -9,10 +9,12 @@
 #include "paths.h"
 #include "run_options.h"
 
+#define GUEST_INIT_PATH "/sbin/sole-init" /* --init's pid 1 in the VM */
+
 /* Writes the initrd (in $TMPDIR, default /tmp) and sets *path. Returns 0,
  * or the exit status after printing what went wrong (126 when a library
  * the binary needs is missing). */
 int initrd_create(const struct run_options *options, const struct app_binary *binary,
-		  const struct byte_buffer *boot_config, char **path);
+                  const struct byte_buffer *boot_config, char **path);
 
 #endif

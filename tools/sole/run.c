@@ -56,6 +56,11 @@ static void encode_boot_config(const struct run_options *options, const struct a
 {
 	struct string_list argv = {0}, volumes = {0};
 
+	if (options->init) {
+		/* sole-init PATH ARGV0 ARGS: it runs the app as its child. */
+		string_list_append(&argv, GUEST_INIT_PATH);
+		string_list_append(&argv, binary->guest_path);
+	}
 	string_list_append(&argv, binary->as_typed);
 	for (int i = 0; i < options->app_arg_count; i++)
 		string_list_append(&argv, options->app_args[i]);
@@ -67,7 +72,7 @@ static void encode_boot_config(const struct run_options *options, const struct a
 		free(tag);
 	}
 	struct boot_config config = {
-	    .exe = binary->guest_path,
+	    .exe = options->init ? GUEST_INIT_PATH : binary->guest_path,
 	    .argv = &argv,
 	    .env = &options->env,
 	    .cwd = options->workdir,

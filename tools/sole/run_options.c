@@ -25,6 +25,7 @@ enum run_flag_id {
 	FLAG_SYSCALL_SUMMARY,
 	FLAG_MISSING_FILES,
 	FLAG_NO_SHELL,
+	FLAG_INIT,
 	FLAG_VERBOSE,
 	FLAG_ACCEL,
 	FLAG_MACHINE,
@@ -69,6 +70,9 @@ static const struct run_flag run_flags[FLAG_COUNT] = {
     [FLAG_MISSING_FILES] = {0, "missing-files", NULL,
                             "at exit, list every path the app tried to open or run that is not\n"
                             "in the VM (add what it needs with --copy)"},
+    [FLAG_INIT] = {0, "init", NULL,
+                   "run sole-init as pid 1 and the app as its child, as docker's --init:\n"
+                   "signals are passed on, orphans reaped, the app's status kept"},
     [FLAG_NO_SHELL] = {0, "no-shell", NULL,
                        "leave out the host's /bin/sh, which the VM otherwise gets with its\n"
                        "libraries, so that system(), popen() and scripts work"},
@@ -386,6 +390,9 @@ static int apply_flag(struct run_options *options, const struct flag_use *use)
 		return 0;
 	case FLAG_NO_SHELL:
 		options->no_shell = true;
+		return 0;
+	case FLAG_INIT:
+		options->init = true;
 		return 0;
 	case FLAG_VERBOSE:
 		options->verbose = true;

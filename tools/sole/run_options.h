@@ -46,6 +46,7 @@ struct run_options {
 	bool syscall_summary;             /* --syscall-summary */
 	bool missing_files;               /* --missing-files */
 	bool no_shell;                    /* --no-shell: no /bin/sh in the VM */
+	bool init;                        /* --init: sole-init is pid 1, the app its child */
 	const char *syscall_summary_path; /* its =FILE; NULL: stderr */
 	bool verbose;
 	bool help;
