@@ -648,7 +648,8 @@ static long tcp_sendmsg_op(struct socket *s, struct socket_msg *m)
 		if ((err = readiness_wait(&s->wait, m->deadline)))
 			break;
 	}
-	if (!t->cork || m->data.remaining)
+	/* TCP_CORK and MSG_MORE hold a short tail back for the next send. */
+	if ((!t->cork && !(m->flags & MSG_MORE)) || m->data.remaining)
 		tcp_push(t);
 	return sent ? (long)sent : err;
 }

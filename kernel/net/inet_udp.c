@@ -39,6 +39,11 @@ struct inet_udp {
 	struct inet_sock inet;
 	struct udp_datagram *head, *tail;
 	size_t queued; /* bytes charged against SO_RCVBUF */
+	/* MSG_MORE: what waits to go out as one datagram with the next send
+	 * without it, and where it goes. */
+	struct pbuf *corked;
+	ip_addr_t corked_dest;
+	uint16_t corked_port;
 };
 
 static const struct socket_ops udp_ops;
@@ -104,6 +109,8 @@ int inet_udp_create(struct socket *s)
 
 static void udp_release(struct socket *s)
 {
+	if (udp_of(s)->corked)
+		pbuf_free(udp_of(s)->corked);
 	struct inet_udp *u = udp_of(s);
 	udp_remove(u->inet.pcb.udp);
 	while (u->head)
@@ -169,16 +176,30 @@ static long udp_sendmsg_op(struct socket *s, struct socket_msg *m)
 		return -EDESTADDRREQ;
 	}
 	size_t len = m->data.remaining;
-	if (len > (IP_IS_V6_VAL(dest) ? UDP_MAX_PAYLOAD_IP6 : UDP_MAX_PAYLOAD_IP4))
+	size_t pending = u->corked ? u->corked->tot_len : 0;
+	if (pending + len > (IP_IS_V6_VAL(dest) ? UDP_MAX_PAYLOAD_IP6 : UDP_MAX_PAYLOAD_IP4))
 		return -EMSGSIZE;
 	if (IP_IS_V4_VAL(dest) && ip4_addr_get_u32(ip_2_ip4(&dest)) == IPADDR_BROADCAST && !s->broadcast)
 		return -EACCES;
-	struct pbuf *p = pbuf_alloc(PBUF_TRANSPORT, (u16_t)len, PBUF_RAM);
+	struct pbuf *p = pbuf_alloc(u->corked ? PBUF_RAW : PBUF_TRANSPORT, (u16_t)len, PBUF_RAM);
 	if (!p)
 		return -ENOBUFS;
 	if (io_iter_copy_from(p->payload, &m->data, len)) {
 		pbuf_free(p);
 		return -EFAULT;
+	}
+	if (u->corked) {
+		pbuf_cat(u->corked, p); /* the corked datagram's destination stands */
+		p = u->corked;
+		dest = u->corked_dest;
+		port = u->corked_port;
+		u->corked = NULL;
+	}
+	if (m->flags & MSG_MORE) {
+		u->corked = p;
+		ip_addr_copy(u->corked_dest, dest);
+		u->corked_port = port;
+		return (long)len;
 	}
 	err_t err = udp_sendto(pcb, p, &dest, port);
 	pbuf_free(p);

@@ -13,6 +13,7 @@
 #include "lwip/init.h"
 #include "lwip/ip_addr.h"
 #include "lwip/netif.h"
+#include "lwip/priv/tcp_priv.h"
 #include "lwip/timeouts.h"
 
 #define NS_PER_MS 1000000ull
@@ -50,12 +51,30 @@ static bool loopback_pending(void)
 	return false;
 }
 
+/* A connection inside the VM gets its acknowledgements at once, as Linux
+ * acknowledges quickly on loopback: a delayed ACK would hold back a small
+ * segment that Nagle waits to send (MSG_MORE then a plain send) for a whole
+ * timer tick. True when one was sent. */
+static bool acknowledge_local_connections(void)
+{
+	bool sent = false;
+	for (struct tcp_pcb *pcb = tcp_active_pcbs; pcb; pcb = pcb->next) {
+		bool local = ip_addr_isloopback(&pcb->remote_ip) || ip_addr_cmp(&pcb->remote_ip, &pcb->local_ip);
+		if ((pcb->flags & TF_ACK_DELAY) && local) {
+			tcp_ack_now(pcb);
+			tcp_output(pcb);
+			sent = true;
+		}
+	}
+	return sent;
+}
+
 bool net_poll(void)
 {
 	bool delivered = false;
 	if (!started)
 		return false;
-	while (loopback_pending()) {
+	while (loopback_pending() || acknowledge_local_connections()) {
 		delivered = true;
 		struct netif *netif;
 		NETIF_FOREACH(netif)
