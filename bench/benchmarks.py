@@ -1,5 +1,6 @@
 """The benchmarks: boot, memory, size, syscall cost, process creation and sqlite here;
-nginx and redis in network.py (which also gives the memory table its server lines).
+nginx and redis in network.py (which also gives the memory table its server lines);
+sqlite and sequential I/O on a volume in volumes.py.
 
 Each takes the run's Settings and returns a report.Section. Every figure comes
 from sole (`sole run`), from the Linux guest (linux_guest.py, on sole's own QEMU
@@ -16,6 +17,7 @@ import harness
 import linux_guest
 import network
 import sqlite_script
+import volumes
 from harness import BenchError, median, progress, ratio
 from report import Plot, Section, SummaryRow, Table, number, times
 
@@ -505,4 +507,4 @@ def sqlite(settings):
 
 BENCHMARKS = {"boot": boot, "memory": memory, "size": size, "syscall": syscall, "process": process,
               "sqlite": sqlite, "nginx": network.nginx, "nginx-workers": network.nginx_workers,
-              "redis": network.redis}
+              "redis": network.redis, "volume-sqlite": volumes.sqlite, "volume-io": volumes.sequential}

@@ -21,6 +21,11 @@ modules. They come from the unpacked package with their dependencies read from
 each module's .modinfo (the package ships no modules.dep), and /init insmods
 them in dependency order, then gives eth0 the address sole's guest has.
 
+With a volume (GuestVolume: sole's QEMU line with `-v`, so the same -fsdev
+export), the kernel is Debian's generic linux-image-amd64 instead, as the cloud
+kernel builds no 9p; /init insmods the transport, 9pnet_virtio and 9p and mounts
+the export with v9fs (cache=mmap, sole's msize) where sole mounts it.
+
 Run by hand:  bench/linux_guest.py [--machine microvm|pc] [-m MB] [--network] [--console] BINARY [ARGS...]
 """
 import argparse
@@ -53,21 +58,26 @@ GROUP = "root:x:0:\nnogroup:x:65534:\n"
 # The virtio transport module for each NIC sole's QEMU line may hold.
 TRANSPORT_MODULES = {"virtio-net-device": "virtio_mmio", "virtio-net-pci": "virtio_pci"}
 NET_DRIVER_MODULE = "virtio_net"
+# Volumes (GuestVolume): Debian's generic kernel, as the cloud one has no 9p; the
+# transport module for each virtio-9p device; v9fs's options, msize as sole's.
+VOLUME_METAPACKAGE = "linux-image-amd64"
+VOLUME_TRANSPORT_MODULES = {"virtio-9p-device": "virtio_mmio", "virtio-9p-pci": "virtio_pci"}
+VOLUME_MOUNT_OPTIONS = "trans=virtio,version=9p2000.L,cache=mmap,msize=528384"
 
 
-def kernel_package():
+def kernel_package(metapackage=METAPACKAGE):
     """The real kernel package the metapackage depends on (linux-image-6.1.0-N-cloud-amd64)."""
-    proc = subprocess.run(["apt-cache", "depends", METAPACKAGE], capture_output=True, text=True)
-    found = re.search(r"Depends:\s*(linux-image-\S+-cloud-amd64)", proc.stdout)
+    proc = subprocess.run(["apt-cache", "depends", metapackage], capture_output=True, text=True)
+    found = re.search(r"Depends:\s*(linux-image-\S+-amd64)", proc.stdout)
     if not found:
-        raise harness.BenchError(f"apt-cache knows no dependency of {METAPACKAGE}; "
+        raise harness.BenchError(f"apt-cache knows no dependency of {metapackage}; "
                                  "run `apt-get update` (as root) so it knows Debian's package lists")
     return found.group(1)
 
 
-def kernel_image():
+def kernel_image(metapackage=METAPACKAGE):
     """Path of the cached vmlinuz, fetching and unpacking the kernel package on first use."""
-    package = kernel_package()
+    package = kernel_package(metapackage)
     unpacked = os.path.join(CACHE, package)
     images = glob.glob(os.path.join(unpacked, "boot", "vmlinuz-*"))
     if images:
@@ -90,11 +100,13 @@ def kernel_image():
     return images[0]
 
 
-def modules_folder():
+def modules_folder(metapackage=METAPACKAGE):
     """lib/modules/VERSION of the cached kernel package."""
-    folders = glob.glob(os.path.join(os.path.dirname(os.path.dirname(kernel_image())), "lib", "modules", "*"))
+    folders = glob.glob(os.path.join(os.path.dirname(os.path.dirname(kernel_image(metapackage))), "lib", "modules",
+                                     "*"))
     if len(folders) != 1:
-        raise harness.BenchError(f"expected one lib/modules/VERSION folder in the unpacked {kernel_package()}, "
+        raise harness.BenchError(f"expected one lib/modules/VERSION folder in the unpacked "
+                                 f"{kernel_package(metapackage)}, "
                                  f"found {folders}; remove {CACHE} so it is fetched again")
     return folders[0]
 
@@ -125,10 +137,10 @@ def modinfo(module_path):
     return info
 
 
-def modules_in_load_order(names):
+def modules_in_load_order(names, metapackage=METAPACKAGE):
     """The .ko paths of the modules NAMES and of everything they depend on, each
     after its dependencies (the order insmod needs)."""
-    folder = modules_folder()
+    folder = modules_folder(metapackage)
     paths = {os.path.basename(path)[:-len(".ko")]: path
              for path in glob.glob(os.path.join(folder, "kernel", "**", "*.ko"), recursive=True)}
     ordered = []
@@ -159,7 +171,7 @@ class GuestNetwork:
     modules: list
 
     @classmethod
-    def of_sole_vm(cls, qemu):
+    def of_sole_vm(cls, qemu, metapackage=METAPACKAGE):
         """The network of sole's QEMU command line QEMU, or None when it has no NIC."""
         devices = [qemu[i + 1].split(",")[0] for i, arg in enumerate(qemu) if arg == "-device"]
         nics = [device for device in devices if device in TRANSPORT_MODULES]
@@ -171,7 +183,7 @@ class GuestNetwork:
             raise harness.BenchError(f"sole's kernel command line '{append}' has no ip= or gw= word; "
                                      "bench/linux_guest.py reads the guest's address from them")
         return cls(address.group(1), gateway.group(1),
-                   modules_in_load_order([TRANSPORT_MODULES[nics[0]], NET_DRIVER_MODULE]))
+                   modules_in_load_order([TRANSPORT_MODULES[nics[0]], NET_DRIVER_MODULE], metapackage))
 
     def init_lines(self):
         """Shell lines for /init: load the driver, bring up lo and eth0, route by the gateway."""
@@ -180,6 +192,33 @@ class GuestNetwork:
                         f"/bin/busybox ip addr add {self.address} dev eth0",
                         "/bin/busybox ip link set eth0 up",
                         f"/bin/busybox ip route add default via {self.gateway}"]
+
+
+@dataclass
+class GuestVolume:
+    """The first virtio-9p export of sole's QEMU command line (`sole run -v`),
+    mounted at PATH by Linux's v9fs with cache=mmap and sole's msize; MODULES
+    (in load order) are the transport, 9pnet_virtio and 9p. Debian's cloud
+    kernel leaves 9p out: use the generic one (VOLUME_METAPACKAGE)."""
+    tag: str
+    path: str
+    modules: list
+
+    @classmethod
+    def of_sole_vm(cls, qemu, path, metapackage=VOLUME_METAPACKAGE):
+        devices = [qemu[i + 1] for i, arg in enumerate(qemu) if arg == "-device"]
+        for device in devices:
+            name, _, options = device.partition(",")
+            tag = re.search(r"\bmount_tag=([^,]+)", options)
+            if name in VOLUME_TRANSPORT_MODULES and tag:
+                return cls(tag.group(1), path, modules_in_load_order(
+                    [VOLUME_TRANSPORT_MODULES[name], "9pnet_virtio", "9p"], metapackage))
+        raise harness.BenchError("sole's QEMU command line has no virtio-9p device; was it run with -v?")
+
+    def init_lines(self):
+        lines = [f"/bin/busybox insmod /lib/modules/{os.path.basename(path)}" for path in self.modules]
+        return lines + [f"/bin/busybox mkdir -p {shlex.quote(self.path)}",
+                        f"/bin/busybox mount -t 9p -o {VOLUME_MOUNT_OPTIONS} {self.tag} {shlex.quote(self.path)}"]
 
 
 def shared_libraries(binary):
@@ -250,10 +289,10 @@ class Cpio:
         return bytes(self.data)
 
 
-def init_script(argv, workdir, network=None):
-    """The /init: mount, bring up NETWORK (a GuestNetwork) if given, run ARGV in
-    WORKDIR, print its status, power off at once."""
-    network_lines = "".join(line + "\n" for line in network.init_lines()) if network else ""
+def init_script(argv, workdir, network=None, volume=None):
+    """The /init: mount, bring up NETWORK (a GuestNetwork) and mount VOLUME (a
+    GuestVolume) if given, run ARGV in WORKDIR, print its status, power off at once."""
+    network_lines = "".join(line + "\n" for part in (network, volume) if part for line in part.init_lines())
     return f"""#!/bin/busybox sh
 /bin/busybox mount -t proc proc /proc
 /bin/busybox mount -t devtmpfs dev /dev
@@ -266,10 +305,11 @@ echo "{STATUS_MARK}$?"
 """
 
 
-def initramfs(argv, copies=(), workdir="/", network=None):
+def initramfs(argv, copies=(), workdir="/", network=None, volume=None):
     """A newc initramfs for ARGV (ARGV[0] a host path); COPIES are (host, guest) pairs
     (one to /bin/sh replaces busybox's sh, which /init does not use); NETWORK (a
-    GuestNetwork) adds its modules and brings eth0 up before ARGV runs."""
+    GuestNetwork) adds its modules and brings eth0 up before ARGV runs; VOLUME (a
+    GuestVolume) adds its modules and mounts the 9p export."""
     archive = Cpio()
     archive.char_device("/dev/console", 5, 1)
     for directory in ("/proc", "/tmp", "/root", workdir):
@@ -279,8 +319,8 @@ def initramfs(argv, copies=(), workdir="/", network=None):
     archive.host_file(BUSYBOX, BUSYBOX)
     if "/bin/sh" not in (guest for _, guest in copies):  # a copy may put another shell there
         archive.symlink("/bin/sh", "busybox")
-    archive.file("/init", init_script(argv, workdir, network).encode())
-    for module in network.modules if network else ():
+    archive.file("/init", init_script(argv, workdir, network, volume).encode())
+    for module in (network.modules if network else []) + (volume.modules if volume else []):
         archive.host_file(f"/lib/modules/{os.path.basename(module)}", module)
     binary = os.path.realpath(argv[0])
     for path in [argv[0]] + shared_libraries(binary):
@@ -322,10 +362,10 @@ class LinuxGuest:
     PIT calibration fails often enough that Linux then hangs at boot for good (seen in
     2 of 8 boots here). With the rate given, every boot finished."""
 
-    def __init__(self, sole_vm):
+    def __init__(self, sole_vm, metapackage=METAPACKAGE):
         self.qemu = list(sole_vm.qemu)
-        self.network = GuestNetwork.of_sole_vm(self.qemu)
-        self.qemu[self.qemu.index("-kernel") + 1] = kernel_image()
+        self.network = GuestNetwork.of_sole_vm(self.qemu, metapackage)
+        self.qemu[self.qemu.index("-kernel") + 1] = kernel_image(metapackage)
         self.qemu[self.qemu.index("-append") + 1] = f"{KERNEL_ARGS} tsc_early_khz={sole_vm.tsc_khz}"
 
     def command(self, initrd_path, memory_mb=None):

@@ -3,6 +3,7 @@
 #include <linux/time_types.h>
 
 #include "kernel/errno.h"
+#include "kernel/fs/inotify.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/time.h"
 #include "syscalls/fs_common.h"
@@ -16,7 +17,10 @@ static long change_mode(struct inode *ino, unsigned mode)
 		return -EROFS;
 	ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
 	inode_touch(ino, false);
-	return inode_commit_attrs(ino, INODE_ATTR_MODE);
+	int err = inode_commit_attrs(ino, INODE_ATTR_MODE);
+	if (!err)
+		inotify_event(ino, IN_ATTRIB);
+	return err;
 }
 
 long sys_fchmodat(int dirfd, const char *path, unsigned mode)
@@ -46,7 +50,11 @@ static long change_owner(struct inode *ino, int uid, int gid)
 	if (S_ISREG(ino->mode) && (uid != -1 || gid != -1))
 		ino->mode &= ~(uint32_t)(S_ISUID | ((ino->mode & S_IXGRP) ? S_ISGID : 0));
 	inode_touch(ino, false);
-	return inode_commit_attrs(ino, uid != -1 || gid != -1 ? INODE_ATTR_OWNER : 0);
+	bool changed = uid != -1 || gid != -1;
+	int err = inode_commit_attrs(ino, changed ? INODE_ATTR_OWNER : 0);
+	if (!err && changed)
+		inotify_event(ino, IN_ATTRIB);
+	return err;
 }
 
 long sys_fchownat(int dirfd, const char *path, int uid, int gid, int flags)
@@ -109,7 +117,12 @@ static long apply_times(int dirfd, const char *path, int flags, const struct __k
 		ino->mtime = mt;
 	if (!omit_a || !omit_m)
 		inode_touch(ino, false);
-	return inode_commit_attrs(ino, !omit_a || !omit_m ? INODE_ATTR_TIMES : 0);
+	err = inode_commit_attrs(ino, !omit_a || !omit_m ? INODE_ATTR_TIMES : 0);
+	/* Linux's names for a change of times: both is IN_ATTRIB, one alone
+	 * is an access or a modification. */
+	if (!err && (!omit_a || !omit_m))
+		inotify_event(ino, omit_m ? IN_ACCESS : omit_a ? IN_MODIFY : IN_ATTRIB);
+	return err;
 }
 
 /* Linux's struct utimbuf. */

@@ -46,6 +46,9 @@ static inline const char *errno_name(int e)
 	case ERANGE: return "ERANGE";
 	case ENAMETOOLONG: return "ENAMETOOLONG";
 	case ENOSYS: return "ENOSYS";
+	case ENOMSG: return "ENOMSG";
+	case EIDRM: return "EIDRM";
+	case ENODATA: return "ENODATA";
 	case ENOTEMPTY: return "ENOTEMPTY";
 	case ELOOP: return "ELOOP";
 	case EOVERFLOW: return "EOVERFLOW";

@@ -5,6 +5,7 @@
 #include <asm-generic/fcntl.h>
 
 #include "kernel/errno.h"
+#include "kernel/fs/inotify.h"
 #include "kernel/fs/lock.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/mm/heap.h"
@@ -15,8 +16,10 @@
 static long regular_read(struct file *f, struct iobuf buf, size_t len, uint64_t *pos)
 {
 	long n = inode_read_buf(f->inode, *pos, buf, len);
-	if (n > 0)
+	if (n > 0) {
 		*pos += (uint64_t)n;
+		inotify_event(f->inode, IN_ACCESS);
+	}
 	return n;
 }
 
@@ -136,6 +139,8 @@ struct file *file_open_inode(struct inode *ino, unsigned flags, const char *path
 		ino->file.generate(ino, f->snapshot);
 	}
 	inode_get(ino);
+	if (!(flags & O_PATH))
+		inotify_event(ino, IN_OPEN);
 	return f;
 }
 
@@ -168,6 +173,10 @@ void file_put(struct file *f)
 {
 	if (--f->refs > 0)
 		return;
+	/* The last close of a file opened by name; pipes, sockets and the
+	 * like (files with an object) give no inotify events. */
+	if (f->inode && !f->object && !(f->flags & O_PATH))
+		inotify_event(f->inode, (f->flags & O_ACCMODE) == O_RDONLY ? IN_CLOSE_NOWRITE : IN_CLOSE_WRITE);
 	while (f->watches)
 		f->watches->forget(f->watches);
 	if (f->ops->release)

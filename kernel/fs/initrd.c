@@ -1,10 +1,13 @@
 /* Builds the file tree from the initrd: directories, files served in place
  * from the archive, and symlinks. Parents missing from the archive are
- * created as 0755 directories. */
+ * created as 0755 directories. Times come from the headers, or to the
+ * nanosecond from the side table (cpio_mtimes.h); a folder keeps its own
+ * while its entries are added. */
 #include <string.h>
 
 #include "kernel/errno.h"
 #include "kernel/fs/cpio.h"
+#include "kernel/fs/cpio_mtimes.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/log.h"
 #include "kernel/mm/heap.h"
@@ -42,15 +45,16 @@ static struct inode *make_parents(const char *name, size_t len, const char **las
 	}
 }
 
-static struct inode *node_for(const struct cpio_entry *e)
+static void set_times(struct inode *ino, struct kstat_time mtime) { ino->mtime = ino->atime = ino->ctime = mtime; }
+
+static struct inode *node_for(const struct cpio_entry *e, struct kstat_time mtime)
 {
 	struct inode *ino = inode_new(e->mode);
 	if (!ino)
 		return NULL;
 	ino->uid = e->uid;
 	ino->gid = e->gid;
-	ino->mtime.sec = ino->atime.sec = ino->ctime.sec = e->mtime;
-	ino->mtime.nsec = ino->atime.nsec = ino->ctime.nsec = 0;
+	set_times(ino, mtime);
 	if (S_ISREG(e->mode)) {
 		inode_set_initrd_data(ino, e->data, e->size);
 	} else if (S_ISLNK(e->mode)) {
@@ -64,7 +68,7 @@ static struct inode *node_for(const struct cpio_entry *e)
 	return ino;
 }
 
-static int add_entry(const struct cpio_entry *e)
+static int add_entry(const struct cpio_entry *e, struct kstat_time mtime)
 {
 	const char *name = e->name;
 	size_t len = e->name_len;
@@ -82,18 +86,21 @@ static int add_entry(const struct cpio_entry *e)
 	struct inode *existing = dir_lookup(dir, last, last_len);
 	if (existing && S_ISDIR(existing->mode) && S_ISDIR(e->mode)) {
 		existing->mode = e->mode; /* an explicit entry after an implied one */
+		set_times(existing, mtime);
 		return 0;
 	}
-	if (existing)
-		dir_unlink(dir, last, last_len); /* later entries win */
 	if (!S_ISDIR(e->mode) && !S_ISREG(e->mode) && !S_ISLNK(e->mode)) {
 		klog("initrd: skipping %.*s (mode %o)", (int)e->name_len, e->name, e->mode);
 		return 0;
 	}
-	struct inode *ino = node_for(e);
+	struct inode *ino = node_for(e, mtime);
 	if (!ino)
 		return -ENOMEM;
+	struct kstat_time kept = dir->mtime; /* the folder's time, not the boot's */
+	if (existing)
+		dir_unlink(dir, last, last_len); /* later entries win */
 	int err = dir_link(dir, last, last_len, ino);
+	set_times(dir, kept);
 	inode_put(ino);
 	return err;
 }
@@ -101,6 +108,7 @@ static int add_entry(const struct cpio_entry *e)
 int initrd_populate(const uint8_t *archive, size_t size, const uint8_t **boot_config, size_t *boot_config_len)
 {
 	struct cpio_reader reader = {archive, size, 0};
+	struct cpio_mtimes mtimes = {NULL, NULL};
 	struct cpio_entry e;
 	int r;
 	size_t count = 0;
@@ -114,7 +122,13 @@ int initrd_populate(const uint8_t *archive, size_t size, const uint8_t **boot_co
 			*boot_config_len = e.size;
 			continue;
 		}
-		int err = add_entry(&e);
+		if (e.name_len == strlen(CPIO_MTIMES_NAME) && !memcmp(e.name, CPIO_MTIMES_NAME, e.name_len)) {
+			mtimes = (struct cpio_mtimes){(const char *)e.data, (const char *)e.data + e.size};
+			continue;
+		}
+		struct kstat_time mtime = {e.mtime, 0};
+		cpio_mtimes_take(&mtimes, e.name, e.name_len, &mtime.sec, &mtime.nsec);
+		int err = add_entry(&e, mtime);
 		if (err) {
 			kwarn("initrd: cannot add %.*s (error %d)", (int)e.name_len, e.name, -err);
 			return err;

@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "kernel/errno.h"
+#include "kernel/fs/inotify.h"
 #include "kernel/fs/volume.h"
+#include "kernel/fs/xattr.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/layout.h"
 #include "kernel/mm/page.h"
@@ -50,6 +52,8 @@ void inode_get(struct inode *ino) { ino->refs++; }
 
 static void free_data(struct inode *ino)
 {
+	inotify_inode_gone(ino);
+	xattr_drop_all(ino);
 	if (ino->volume)
 		volume_forget(ino);
 	if (S_ISREG(ino->mode)) {
@@ -111,6 +115,7 @@ int dentry_insert(struct inode *dir, const char *name, size_t len, struct inode 
 	d->inode = child;
 	d->next = dir->dir.children;
 	dir->dir.children = d;
+	child->notify_parent = dir;
 	inode_get(child);
 	return 0;
 }
@@ -135,6 +140,8 @@ static int unlink_here(struct inode *dir, const char *name, size_t len)
 		if (strlen(d->name) != len || memcmp(d->name, name, len))
 			continue;
 		*link = d->next;
+		if (d->inode->notify_parent == dir)
+			d->inode->notify_parent = NULL;
 		if (S_ISDIR(d->inode->mode))
 			dir->nlink--;
 		d->inode->nlink--;
@@ -159,18 +166,35 @@ int dir_link(struct inode *dir, const char *name, size_t len, struct inode *chil
 		if (err)
 			return err;
 	}
-	return link_here(dir, name, len, child);
+	bool hard_link = !S_ISDIR(child->mode) && child->nlink > 0;
+	int err = link_here(dir, name, len, child);
+	if (err)
+		return err;
+	if (hard_link)
+		inotify_self_event(child, IN_ATTRIB);
+	inotify_entry_event(dir, IN_CREATE, name, len, S_ISDIR(child->mode));
+	return 0;
 }
 
+/* As on Linux, a file's watches see its link count drop (a folder's do
+ * not), then it may go (IN_DELETE_SELF), then its folder sees IN_DELETE. */
 int dir_unlink(struct inode *dir, const char *name, size_t len)
 {
+	struct inode *victim = dir_lookup(dir, name, len);
+	if (!victim)
+		return -ENOENT;
 	if (dir->volume) {
-		struct inode *victim = dir_lookup(dir, name, len);
-		int err = victim ? volume_unlink(dir, name, len, victim) : -ENOENT;
+		int err = volume_unlink(dir, name, len, victim);
 		if (err)
 			return err;
 	}
-	return unlink_here(dir, name, len);
+	bool is_dir = S_ISDIR(victim->mode);
+	if (!is_dir)
+		inotify_self_event(victim, IN_ATTRIB);
+	int err = unlink_here(dir, name, len);
+	if (!err)
+		inotify_entry_event(dir, IN_DELETE, name, len, is_dir);
+	return err;
 }
 
 int dir_rename(struct inode *olddir, const char *oldname, size_t oldlen, struct inode *newdir, const char *newname,
@@ -184,11 +208,24 @@ int dir_rename(struct inode *olddir, const char *oldname, size_t oldlen, struct 
 		if (err)
 			return err;
 	}
+	/* The replaced file, if any, is held until the events are out: on
+	 * Linux it goes (IN_DELETE_SELF) after the rename's own events. */
+	struct inode *target = dir_lookup(newdir, newname, newlen);
 	inode_get(src);
-	if (dir_lookup(newdir, newname, newlen))
+	if (target) {
+		inode_get(target);
 		unlink_here(newdir, newname, newlen);
+	}
 	unlink_here(olddir, oldname, oldlen);
 	int err = link_here(newdir, newname, newlen, src);
+	if (!err) {
+		inotify_rename(olddir, oldname, oldlen, newdir, newname, newlen, src);
+		if (target)
+			inotify_self_event(target, IN_ATTRIB);
+		inotify_self_event(src, IN_MOVE_SELF);
+	}
+	if (target)
+		inode_put(target);
 	inode_put(src);
 	return err;
 }
@@ -272,12 +309,8 @@ static int take_ownership(struct inode *ino)
 	return 0;
 }
 
-long inode_write_buf(struct inode *ino, uint64_t off, struct iobuf src, size_t len)
+static long memory_write(struct inode *ino, uint64_t off, struct iobuf src, size_t len)
 {
-	if (off + len < off)
-		return -EFBIG;
-	if (ino->volume)
-		return volume_write(ino, off, src, len);
 	int err = take_ownership(ino);
 	if (!err)
 		err = inode_reserve_pages(ino, PAGE_ALIGN_UP(off + len) / PAGE_SIZE);
@@ -302,6 +335,16 @@ long inode_write_buf(struct inode *ino, uint64_t off, struct iobuf src, size_t l
 	return (long)done;
 }
 
+long inode_write_buf(struct inode *ino, uint64_t off, struct iobuf src, size_t len)
+{
+	if (off + len < off)
+		return -EFBIG;
+	long n = ino->volume ? volume_write(ino, off, src, len) : memory_write(ino, off, src, len);
+	if (n > 0)
+		inotify_event(ino, IN_MODIFY);
+	return n;
+}
+
 uint64_t inode_initrd_page(struct inode *ino, uint64_t off)
 {
 	const uint8_t *data = ino->file.initrd_data;
@@ -322,10 +365,8 @@ uint64_t inode_page_for_mapping(struct inode *ino, uint64_t off)
 	return virt_to_phys(ino->file.pages[index]);
 }
 
-int inode_truncate(struct inode *ino, uint64_t size)
+static int memory_truncate(struct inode *ino, uint64_t size)
 {
-	if (ino->volume)
-		return volume_truncate(ino, size);
 	int err = take_ownership(ino);
 	if (err)
 		return err;
@@ -345,6 +386,14 @@ int inode_truncate(struct inode *ino, uint64_t size)
 	ino->size = size;
 	inode_touch(ino, true);
 	return 0;
+}
+
+int inode_truncate(struct inode *ino, uint64_t size)
+{
+	int err = ino->volume ? volume_truncate(ino, size) : memory_truncate(ino, size);
+	if (!err)
+		inotify_event(ino, IN_MODIFY);
+	return err;
 }
 
 int inode_sync(struct inode *ino, bool data_only) { return ino->volume ? volume_sync(ino, data_only) : 0; }

@@ -8,6 +8,7 @@
 #include "kernel/boot_config.h"
 #include "kernel/fs/cpuinfo.h"
 #include "kernel/fs/file.h"
+#include "kernel/fs/inotify.h"
 #include "kernel/fs/pipe.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/mm/addrspace.h"
@@ -292,6 +293,11 @@ static void gen_nr_open(const struct inode *ino, struct strbuf *out)
 	(void)ino;
 	strbuf_printf(out, "%d\n", FD_MAX);
 }
+static void gen_inotify_max_queued(const struct inode *ino, struct strbuf *out)
+{
+	(void)ino;
+	strbuf_printf(out, "%d\n", INOTIFY_MAX_QUEUED_EVENTS);
+}
 static void gen_loadavg(const struct inode *ino, struct strbuf *out)
 {
 	(void)ino;
@@ -450,6 +456,9 @@ void procfs_populate(void)
 	if (fs) {
 		make_file(fs, "pipe-max-size", gen_pipe_max_size);
 		make_file(fs, "nr_open", gen_nr_open);
+		struct inode *inotify = make_dir(fs, "inotify", 0555);
+		if (inotify)
+			make_file(inotify, "max_queued_events", gen_inotify_max_queued);
 	}
 	if (vm)
 		make_file(vm, "overcommit_memory", gen_zero);

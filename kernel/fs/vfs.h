@@ -17,12 +17,14 @@
 #include <linux/stat.h>
 
 struct file;
+struct inotify_watch;
 struct pipe;
 struct record_lock;
 struct strbuf;
 struct unix_sock;
 struct volume_inode;
 struct wait_queue;
+struct xattr;
 
 struct kstat_time {
 	int64_t sec;
@@ -58,6 +60,12 @@ struct inode {
 	struct file *flock_exclusive;
 	struct record_lock *record_locks; /* fcntl's byte-range locks (kernel/fs/lock.c) */
 	int shared_mappings;              /* MAP_SHARED areas over the file: its pages stay put */
+	struct xattr *xattrs;             /* extended attributes (kernel/fs/xattr.c) */
+	/* inotify (kernel/fs/inotify.c): the watches on it, and the folder
+	 * of its latest link while that link lasts, which hears of a child's
+	 * events. */
+	struct inotify_watch *inotify_watches;
+	struct inode *notify_parent;
 	/* On a volume: the host's file behind it. NULL in the in-memory tree,
 	 * where everything below behaves as it did before volumes. */
 	struct volume_inode *volume;

@@ -5,7 +5,8 @@
  * only writer, and every change goes to the host before the tree.
  *
  * File data goes through a page cache (the inode's pages): reads fill it
- * from the host, so repeated reads stay in the VM; writes go to the host at
+ * from the host, so repeated reads stay in the VM (a file larger than the
+ * whole cache is read past it, straight from the host); writes go to the host at
  * once (write-through) and update the cached pages, so an error such as
  * ENOSPC reaches the write that caused it and nothing is lost at exit. Only
  * MAP_SHARED areas change cached pages in place: they are written back at

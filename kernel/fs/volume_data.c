@@ -11,7 +11,7 @@
 #include "kernel/mm/layout.h"
 #include "kernel/mm/page.h"
 
-#define READ_AHEAD_PAGES 64 /* 256 KiB per fill from the host */
+#define READ_AHEAD_PAGES 128 /* 512 KiB per fill from the host: one Tread at msize */
 
 static struct inode *lru_oldest, *lru_newest;
 static size_t cached_pages;
@@ -57,10 +57,11 @@ void volume_cache_drop(struct inode *ino)
 	lru_remove(ino);
 }
 
+static size_t cache_budget(void) { return page_total_count() / 4; }
+
 static void make_room(struct inode *keep, size_t want)
 {
-	size_t budget = page_total_count() / 4;
-	for (struct inode *victim = lru_oldest; victim && cached_pages + want > budget;) {
+	for (struct inode *victim = lru_oldest; victim && cached_pages + want > cache_budget();) {
 		struct inode *next = victim->volume->lru_next;
 		if (victim != keep && !victim->shared_mappings)
 			volume_cache_drop(victim);
@@ -103,7 +104,9 @@ static int volume_io_fid(struct inode *ino, bool write, uint32_t *fid)
 static int fill(struct inode *ino, size_t index)
 {
 	size_t file_pages = PAGE_ALIGN_UP(ino->size) / PAGE_SIZE;
-	size_t limit = index + READ_AHEAD_PAGES < file_pages ? index + READ_AHEAD_PAGES : file_pages;
+	size_t ahead = ninep_io_max(channel_of(ino)) / PAGE_SIZE; /* one Tread, whatever msize the host took */
+	ahead = ahead < READ_AHEAD_PAGES ? ahead : READ_AHEAD_PAGES;
+	size_t limit = index + ahead < file_pages ? index + ahead : file_pages;
 	if (limit <= index || inode_reserve_pages(ino, limit))
 		limit = index + 1; /* past the end (a mapping), or no room to read ahead */
 	size_t count = 1;
@@ -159,7 +162,7 @@ static int cached_page(struct inode *ino, size_t index, uint8_t **page)
 	return 0;
 }
 
-/* Out of memory for the cache: straight from the host into dst. */
+/* Past the cache, or out of memory for it: straight from the host into dst. */
 static long read_uncached(struct inode *ino, uint64_t off, struct iobuf dst, size_t len)
 {
 	uint32_t fid;
@@ -172,18 +175,28 @@ static long read_uncached(struct inode *ino, uint64_t off, struct iobuf dst, siz
 	return n;
 }
 
+/* A file larger than the whole cache would only push itself (and every
+ * other file) out as it is read: it is read past the cache, straight from
+ * the host, as Linux's v9fs does. Without MAP_SHARED areas, its cached
+ * pages are clean copies of the host's, so both ways read the same. */
+static bool read_past_cache(const struct inode *ino)
+{
+	return !ino->shared_mappings && PAGE_ALIGN_UP(ino->size) / PAGE_SIZE > cache_budget();
+}
+
 long volume_read(struct inode *ino, uint64_t off, struct iobuf dst, size_t len)
 {
 	if (off >= ino->size)
 		return 0;
 	if (len > ino->size - off)
 		len = ino->size - off;
+	bool past_cache = read_past_cache(ino);
 	size_t done = 0;
 	while (done < len) {
 		uint64_t at = off + done;
 		size_t n = PAGE_SIZE - at % PAGE_SIZE < len - done ? PAGE_SIZE - at % PAGE_SIZE : len - done;
 		uint8_t *page;
-		int err = cached_page(ino, at / PAGE_SIZE, &page);
+		int err = past_cache ? -ENOMEM : cached_page(ino, at / PAGE_SIZE, &page);
 		long got = err == -ENOMEM
 		               ? read_uncached(ino, at, (struct iobuf){dst.base + done, dst.user}, len - done)
 		           : err                                            ? err

@@ -1,5 +1,6 @@
 /* Builds a cpio "newc" archive (the initrd format Linux uses too); see
- * cpio_writer.h for the rules on replacement, parents and alignment. */
+ * cpio_writer.h for the rules on replacement, parents, alignment and the
+ * side table of modification times. */
 #include "cpio_writer.h"
 
 #include <errno.h>
@@ -11,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "byte_buffer.h"
 #include "diag.h"
 #include "xalloc.h"
 
@@ -18,6 +20,7 @@ struct cpio_entry {
 	char *name;     /* relative: "etc/passwd" */
 	uint32_t mode;  /* type and permission bits */
 	int64_t mtime;
+	long mtime_nsec;
 	uint8_t *data;  /* file contents or symlink target, when held in memory */
 	size_t size;
 	char *host_path; /* regular file read at write time, or NULL */
@@ -110,6 +113,7 @@ static struct cpio_entry *store_entry(struct cpio_archive *archive, const char *
 	}
 	entry->mode = mode;
 	entry->mtime = mtime;
+	entry->mtime_nsec = 0;
 	entry->size = 0;
 	return entry;
 }
@@ -174,6 +178,17 @@ void cpio_add_symlink(struct cpio_archive *archive, const char *path, int64_t mt
 	struct cpio_entry *entry = add_entry(archive, path, S_IFLNK | 0777, mtime);
 	if (entry)
 		hold_data(entry, target, strlen(target));
+}
+
+void cpio_set_mtime(struct cpio_archive *archive, const char *path, struct timespec mtime)
+{
+	while (*path == '/')
+		path++;
+	size_t slot = *find_slot(archive, path);
+	if (!slot)
+		return;
+	archive->entries[slot - 1].mtime = mtime.tv_sec;
+	archive->entries[slot - 1].mtime_nsec = mtime.tv_nsec;
 }
 
 void cpio_archive_free(struct cpio_archive *archive)
@@ -331,6 +346,36 @@ static bool emit_host_file(struct cpio_output *out, const struct cpio_entry *ent
 	return done;
 }
 
+/* Whether the header's eight hex digits of seconds hold the entry's time. */
+static bool header_holds_mtime(const struct cpio_entry *entry)
+{
+	return entry->mtime_nsec == 0 && entry->mtime >= 0 && entry->mtime <= UINT32_MAX;
+}
+
+/* The side table of the times the headers cannot hold, in entry order;
+ * empty when every header holds its entry's time. */
+static void mtime_table(const struct cpio_archive *archive, struct byte_buffer *table)
+{
+	for (size_t i = 0; i < archive->count; i++) {
+		const struct cpio_entry *entry = &archive->entries[i];
+		if (header_holds_mtime(entry))
+			continue;
+		char times[48];
+		snprintf(times, sizeof(times), "%lld %ld ", (long long)entry->mtime, entry->mtime_nsec);
+		byte_buffer_append_string(table, times);
+		byte_buffer_append(table, entry->name, strlen(entry->name) + 1);
+	}
+}
+
+static bool emit_mtime_table(struct cpio_output *out, const struct cpio_archive *archive)
+{
+	struct byte_buffer table = {0};
+	mtime_table(archive, &table);
+	bool done = !table.length || emit_file_data(out, CPIO_MTIMES_NAME, S_IFREG | 0400, 0, table.data, table.length);
+	byte_buffer_free(&table);
+	return done;
+}
+
 static bool emit_entry(struct cpio_output *out, const struct cpio_entry *entry)
 {
 	if (entry->host_path)
@@ -344,6 +389,7 @@ int cpio_archive_write(const struct cpio_archive *archive, int fd)
 	bool done = true;
 
 	out->fd = fd;
+	done = emit_mtime_table(out, archive);
 	for (size_t i = 0; i < archive->count && done; i++)
 		done = emit_entry(out, &archive->entries[i]);
 	if (done)

@@ -1,6 +1,7 @@
 /* Tests the cpio writer against an independent newc reader: headers, names,
  * 4-byte padding, the 4096-byte alignment of large files, replacement of a
- * path added twice, parents before children, and the trailer. */
+ * path added twice, parents before children, the trailer, and the side
+ * table of modification times newc cannot hold. */
 #define _GNU_SOURCE
 #include <stdbool.h>
 #include <stdint.h>
@@ -17,6 +18,7 @@ struct read_entry {
 	char name[256];
 	uint32_t mode;
 	uint32_t links;
+	uint32_t mtime;
 	uint64_t data_offset;
 	const uint8_t *data;
 	uint32_t size;
@@ -43,6 +45,7 @@ static int read_archive(const uint8_t *archive, size_t length, struct read_entry
 			return -1;
 		entry->mode = hex_field(header, 1);
 		entry->links = hex_field(header, 4);
+		entry->mtime = hex_field(header, 5);
 		entry->size = hex_field(header, 6);
 		uint32_t name_size = hex_field(header, 11);
 		if (name_size == 0 || name_size > sizeof(entry->name) || header[110 + name_size - 1] != '\0')
@@ -113,6 +116,58 @@ static char *write_host_file(size_t size)
 	return path;
 }
 
+/* Writes archive to memory and reads it back into entries; the count. */
+static int write_and_read(struct cpio_archive *archive, uint8_t **bytes, struct read_entry *entries, int max)
+{
+	int fd = memfd_create("archive", 0);
+	CHECK(cpio_archive_write(archive, fd) == 0);
+	cpio_archive_free(archive);
+	off_t length = lseek(fd, 0, SEEK_END);
+	*bytes = malloc((size_t)length);
+	CHECK(pread(fd, *bytes, (size_t)length, 0) == length);
+	close(fd);
+	return read_archive(*bytes, (size_t)length, entries, max);
+}
+
+/* Times newc holds need no record; the others get one, in entry order,
+ * in a table that comes first; a path added again loses its nanoseconds. */
+static void test_mtime_table(void)
+{
+	struct cpio_archive *archive = cpio_archive_new();
+	cpio_add_directory(archive, "/d", 0755, 5);
+	cpio_set_mtime(archive, "/d", (struct timespec){-2, 500000000});
+	cpio_add_file(archive, "/d/whole", 0644, 5, "w", 1);
+	cpio_set_mtime(archive, "d/whole", (struct timespec){1700000000, 0});
+	cpio_add_file(archive, "/d/fine", 0644, 5, "f", 1);
+	cpio_set_mtime(archive, "/d/fine", (struct timespec){1700000000, 123456789});
+	cpio_add_file(archive, "/replaced", 0644, 5, "r", 1);
+	cpio_set_mtime(archive, "/replaced", (struct timespec){9, 1});
+	cpio_add_file(archive, "/replaced", 0644, 6, "R", 1);
+	cpio_set_mtime(archive, "/missing", (struct timespec){9, 1}); /* no such entry: no-op */
+	uint8_t *bytes;
+	struct read_entry entries[16];
+	int count = write_and_read(archive, &bytes, entries, 16);
+	static const char expected[] = "-2 500000000 d\0"
+	                               "1700000000 123456789 d/fine";
+	CHECK(count == 6);
+	if (count == 6) {
+		CHECK(strcmp(entries[0].name, CPIO_MTIMES_NAME) == 0);
+		CHECK(entries[0].size == sizeof(expected) && memcmp(entries[0].data, expected, sizeof(expected)) == 0);
+		CHECK(find(entries, count, "d")->mtime == 0); /* before 1970: only the table holds it */
+		CHECK(find(entries, count, "d/whole")->mtime == 1700000000);
+		CHECK(find(entries, count, "d/fine")->mtime == 1700000000);
+		CHECK(find(entries, count, "replaced")->mtime == 6);
+		CHECK(find(entries, count, "missing") == NULL);
+	}
+	free(bytes);
+
+	archive = cpio_archive_new();
+	cpio_add_file(archive, "/a", 0644, 5, "a", 1);
+	count = write_and_read(archive, &bytes, entries, 16);
+	CHECK(count == 2 && find(entries, count, CPIO_MTIMES_NAME) == NULL); /* nothing to carry: no table */
+	free(bytes);
+}
+
 int main(void)
 {
 	static uint8_t large[20000];
@@ -171,6 +226,8 @@ int main(void)
 	CHECK(cpio_archive_write(archive, fd) == -1);
 	close(fd);
 	cpio_archive_free(archive);
+
+	test_mtime_table();
 
 	unlink(host_file);
 	free(host_file);
