@@ -68,17 +68,16 @@ static long console_read(struct file *f, struct iobuf buf, size_t len)
 
 /* stdin's readiness. The UART raises no interrupt here, so while anyone
  * waits on stdin a timer looks at it every STDIN_RECHECK_NS and wakes the
- * queue when data (or EOF) appears. */
+ * queue whenever data (or EOF) is there. The check is by level, not by
+ * edge: a poll() that saw stdin empty in its scan may see it ready when it
+ * registers, and a waiter must never sleep through data already waiting. */
 #define STDIN_RECHECK_NS 2000000ull
 static struct wait_queue stdin_queue;
-static bool stdin_seen_ready;
 
 static void stdin_recheck(struct ktimer *t, uint64_t now)
 {
-	bool ready = console_stdin_ready();
-	if (ready && !stdin_seen_ready)
+	if (console_stdin_ready())
 		readiness_notify(&stdin_queue, EPOLLIN | EPOLLRDNORM);
-	stdin_seen_ready = ready;
 	if (stdin_queue.head)
 		ktimer_arm(t, now + STDIN_RECHECK_NS);
 }
@@ -89,13 +88,12 @@ static struct ktimer stdin_timer = {.fire = stdin_recheck};
 static unsigned console_poll(struct file *f, struct wait_queue **queue)
 {
 	(void)f;
-	stdin_seen_ready = console_stdin_ready();
 	if (queue) {
 		*queue = &stdin_queue;
 		if (!ktimer_armed(&stdin_timer))
 			ktimer_arm(&stdin_timer, time_monotonic_ns() + STDIN_RECHECK_NS);
 	}
-	return EPOLLOUT | EPOLLWRNORM | (stdin_seen_ready ? EPOLLIN | EPOLLRDNORM : 0);
+	return EPOLLOUT | EPOLLWRNORM | (console_stdin_ready() ? EPOLLIN | EPOLLRDNORM : 0);
 }
 
 static long console_write_file(struct file *f, struct iobuf buf, size_t len)
