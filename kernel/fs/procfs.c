@@ -164,8 +164,12 @@ static size_t mapped_kib(const struct process *p)
 
 static size_t used_kib(void) { return (page_total_count() - page_free_count()) * (PAGE_SIZE / 1024); }
 
-/* ps's letter: R for the caller, S for a process whose threads all wait, T
- * for a stopped one, Z for a zombie. */
+static bool thread_runs(const struct thread *t) { return t->state == THREAD_RUNNING || t->state == THREAD_READY; }
+
+/* ps's letter: T for a stopped process, Z for a zombie, else R or S. As in
+ * Linux, a process's letter is its main thread's (LTP's futex tests wait for
+ * the main thread's S while another thread runs); once the main thread has
+ * exited, it is R while any thread runs. */
 static char state_letter(const struct process *p)
 {
 	if (p->state != PROCESS_ALIVE && !p->live_threads)
@@ -173,7 +177,10 @@ static char state_letter(const struct process *p)
 	if (p->stopped)
 		return 'T';
 	for (const struct thread *t = p->threads; t; t = t->next_in_process)
-		if (t->state == THREAD_RUNNING || t->state == THREAD_READY)
+		if (t->tid == p->pid && t->state != THREAD_DEAD)
+			return thread_runs(t) ? 'R' : 'S';
+	for (const struct thread *t = p->threads; t; t = t->next_in_process)
+		if (thread_runs(t))
 			return 'R';
 	return 'S';
 }
