@@ -1,14 +1,17 @@
 /* Calls around processes that have no family of their own:
  * process_vm_readv/writev between a parent and its child, unshare of a
- * descriptor table shared through CLONE_FILES, and utime. Facts only, so
+ * descriptor table shared through CLONE_FILES, utime, and CPU time that
+ * sleeping must not add to. Facts only, so
  * the output is the same natively and in sole. */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <time.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -96,11 +99,36 @@ static void utime_calls(void)
 	unlink(path);
 }
 
+static long long cpu_ns(void)
+{
+	struct timespec ts;
+	require(clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) == 0, "clock_gettime");
+	return ts.tv_sec * 1000000000ll + ts.tv_nsec;
+}
+
+static long long rusage_us(void)
+{
+	struct rusage ru;
+	require(getrusage(RUSAGE_SELF, &ru) == 0, "getrusage");
+	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000ll + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+}
+
+/* Half a second asleep costs next to no CPU time. */
+static void sleep_is_not_cpu_time(void)
+{
+	long long clock_before = cpu_ns(), rusage_before = rusage_us();
+	struct timespec half = {0, 500000000};
+	require(nanosleep(&half, NULL) == 0, "nanosleep");
+	printf("CPU clock grew under 50 ms while asleep: %s\n", cpu_ns() - clock_before < 50000000 ? "yes" : "no");
+	printf("getrusage grew under 50 ms while asleep: %s\n", rusage_us() - rusage_before < 50000 ? "yes" : "no");
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	process_vm();
 	unshare_files();
 	utime_calls();
+	sleep_is_not_cpu_time();
 	return 0;
 }

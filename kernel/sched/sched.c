@@ -166,6 +166,11 @@ void sched_set_idle_work(bool (*work)(void)) { idle_work = work; }
 static void schedule(void)
 {
 	struct thread *next;
+	/* The thread giving up the CPU is charged up to now; idle time below
+	 * is nobody's CPU time. */
+	uint64_t now = time_monotonic_ns();
+	current_thread()->cpu_ns += now - running_since;
+	running_since = now;
 	while (!(next = run_dequeue())) {
 		if (idle_work && idle_work())
 			continue;
@@ -175,6 +180,7 @@ static void schedule(void)
 		__asm__ volatile("sti; hlt; cli" ::: "memory");
 		expire_timers(time_monotonic_ns());
 		ktimer_run_expired(time_monotonic_ns());
+		running_since = time_monotonic_ns();
 	}
 	need_resched = false;
 	switch_to(next);
