@@ -225,9 +225,14 @@ static void wakeups(void)
 		_exit(0);
 	}
 	usleep(100 * 1000);
-	report("IPC_RMID", msgctl(id, IPC_RMID, NULL));
-	fflush(stdout);
-	printf("receiver exited %d\n", wait_code(pid));
+	/* The woken receiver prints first: the result is shown after it exits,
+	 * so the order of the lines does not depend on who runs first. */
+	long removed = msgctl(id, IPC_RMID, NULL);
+	int saved_errno = errno;
+	int code = wait_code(pid);
+	errno = saved_errno;
+	report("IPC_RMID", removed);
+	printf("receiver exited %d\n", code);
 }
 
 static void as_user(void)

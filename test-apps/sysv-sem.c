@@ -279,8 +279,14 @@ static void wakeups(void)
 		_exit(0);
 	}
 	wait_for_count(id, 0, GETNCNT, 1);
-	report("IPC_RMID", semctl(id, 0, IPC_RMID));
-	printf("child exited %d\n", wait_code(child));
+	/* The woken child prints first: the result is shown after it exits,
+	 * so the order of the lines does not depend on who runs first. */
+	long removed = semctl(id, 0, IPC_RMID);
+	int saved_errno = errno;
+	int code = wait_code(child);
+	errno = saved_errno;
+	report("IPC_RMID", removed);
+	printf("child exited %d\n", code);
 }
 
 static void as_user(void)
