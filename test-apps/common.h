@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* The name of an errno value, so output never depends on strerror's wording
  * (musl and glibc word their messages differently). */
@@ -81,6 +83,25 @@ static inline void require(int ok, const char *what)
 		fflush(stdout);
 		exit(1);
 	}
+}
+
+/* A child's end as one number: its exit code, or 128 + the signal that
+ * killed it, as a shell shows it; -1 when waitpid fails. */
+static inline int wait_code(pid_t pid)
+{
+	int status = -1;
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* fork with stdout flushed first, so buffered lines are printed once. */
+static inline pid_t fork_flushed(void)
+{
+	fflush(stdout);
+	pid_t pid = fork();
+	require(pid >= 0, "fork");
+	return pid;
 }
 
 /* FNV-1a, 64-bit: a checksum that is easy to recompute anywhere. */

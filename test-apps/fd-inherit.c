@@ -16,14 +16,6 @@ extern char **environ;
 
 static char path[64];
 
-static int wait_code(pid_t pid)
-{
-	int status = -1;
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 static void shared_offset(void)
 {
 	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);

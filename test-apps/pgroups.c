@@ -27,14 +27,6 @@ static void write_byte(int fd)
 		_exit(101);
 }
 
-static int wait_code(pid_t pid)
-{
-	int status = -1;
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 static void own_group(void)
 {
 	int ready[2], release[2];

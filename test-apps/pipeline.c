@@ -87,14 +87,6 @@ static pid_t start(const char *mode, int in, int out)
 	return pid;
 }
 
-static int wait_code(pid_t pid)
-{
-	int status = -1;
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 static void three_stages(void)
 {
 	int a[2], b[2];

@@ -42,14 +42,6 @@ static int child_mode(int argc, char **argv)
 	return 99;
 }
 
-static int wait_code(pid_t pid)
-{
-	int status = -1;
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 static void with_file_actions(void)
 {
 	snprintf(out_path, sizeof out_path, "/tmp/posix-spawn-%d.txt", (int)getpid());

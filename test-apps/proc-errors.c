@@ -23,14 +23,6 @@ extern char **environ;
 
 static char dir[64];
 
-static int wait_code(pid_t pid)
-{
-	int status = -1;
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 /* execve in a child, so an exec that wrongly works cannot replace the test;
  * the raw syscall, so libc checks nothing first. The child exits 200 + errno. */
 static void exec_fails(const char *label, const char *path, const void *argv, const void *envp)

@@ -14,14 +14,6 @@
 
 extern char **environ;
 
-static int wait_code(pid_t pid)
-{
-	int status = -1;
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 static long soft_nofile(void)
 {
 	struct rlimit r;

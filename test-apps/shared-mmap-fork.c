@@ -18,22 +18,6 @@
 #define PAGE 4096
 #define ROUNDS 2000
 
-static int wait_code(pid_t pid)
-{
-	int status = -1;
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-static pid_t fork_flushed(void)
-{
-	fflush(stdout);
-	pid_t pid = fork();
-	require(pid >= 0, "fork");
-	return pid;
-}
-
 static void shared_and_private(void)
 {
 	char *shared = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);

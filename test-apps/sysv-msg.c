@@ -26,22 +26,6 @@ struct message {
 	char text[256];
 };
 
-static int wait_code(pid_t pid)
-{
-	int status = -1;
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-static pid_t fork_flushed(void)
-{
-	fflush(stdout);
-	pid_t pid = fork();
-	require(pid >= 0, "fork");
-	return pid;
-}
-
 static int send_text(int id, long type, const char *text, int flags)
 {
 	struct message m = {.type = type};

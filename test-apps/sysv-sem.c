@@ -28,22 +28,6 @@ union semun {
 	struct seminfo *__buf;
 };
 
-static int wait_code(pid_t pid)
-{
-	int status = -1;
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-static pid_t fork_flushed(void)
-{
-	fflush(stdout);
-	pid_t pid = fork();
-	require(pid >= 0, "fork");
-	return pid;
-}
-
 static int op(int id, unsigned short num, short delta, short flags)
 {
 	struct sembuf b = {num, delta, flags};

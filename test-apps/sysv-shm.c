@@ -19,22 +19,6 @@
 
 #define PAGE 4096
 
-static int wait_code(pid_t pid)
-{
-	int status = -1;
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-static pid_t fork_flushed(void)
-{
-	fflush(stdout);
-	pid_t pid = fork();
-	require(pid >= 0, "fork");
-	return pid;
-}
-
 /* Lets a waiting child go on, our output first, so that the lines keep
  * their order. */
 static void let_go(int fd)
