@@ -8,6 +8,9 @@ VM's /bin/sh starts it and waits (LTP's library takes a test process whose paren
 is pid 1 for one whose main process died: "Main test process might have exit!"),
 as a harness (kirk, runltp) or the guest's /init does on Linux. The kernel's "syscall NAME (N) is
 not implemented" warnings on stderr name the syscalls that answered ENOSYS.
+
+LTP learns which kernel features exist from a kernel .config; the VM gets sole's
+(kernel/linux.config) at KERNEL_CONFIG, as the guest has Debian's in /boot.
 """
 import os
 import re
@@ -23,6 +26,9 @@ NOT_IMPLEMENTED = re.compile(r"^sole: syscall (\S+) \(\d+\) is not implemented",
 # panic, or a crash report of the app (a fault sole reports, not a signal LTP sent).
 SOLE_CRASH = re.compile(r"^sole: (kernel panic.*|app killed by SIG\w+.*|.*QEMU.*failed.*)$", re.M)
 MEMORY = "256M"
+SOURCE_CONFIG = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                             "kernel", "linux.config")
+KERNEL_CONFIG = "/boot/config-sole"
 
 
 def command(build, catalog, entry, extra_options=()):
@@ -31,6 +37,7 @@ def command(build, catalog, entry, extra_options=()):
     argv = [build.sole, "run", "--accel", "tcg", "-m", MEMORY, "--net", "none", "-w", tree.bin, *extra_options]
     for key, value in environment.ltp_env(tree).items():
         argv += ["-e", f"{key}={value}"]
+    argv += ["-e", f"KCONFIG_PATH={KERNEL_CONFIG}", "--copy", f"{SOURCE_CONFIG}:{KERNEL_CONFIG}"]
     for path in catalog.files(entry):
         argv += ["--copy", path]
     for host, guest in environment.tool_copies() + environment.account_files(tree):
