@@ -65,13 +65,13 @@ static int map_image(struct addrspace *as, struct inode *file, const char *path,
 	return 0;
 }
 
-/* The dynamic linker named by PT_INTERP: mapped top-down below the mmap
- * area's top, as Linux places it. */
-static int load_interpreter(struct addrspace *as, const char *interp, struct loaded_image *out, const char **error)
+/* The dynamic linker named by PT_INTERP, found from the process's root:
+ * mapped top-down below the mmap area's top, as Linux places it. */
+static int load_interpreter(struct process *p, const char *interp, struct loaded_image *out, const char **error)
 {
 	static char message[160];
 	struct inode *file;
-	if (vfs_lookup(vfs_root(), interp, LOOKUP_FOLLOW, &file) || !S_ISREG(file->mode)) {
+	if (vfs_lookup(p->fs->root, p->fs->root, interp, LOOKUP_FOLLOW, &file) || !S_ISREG(file->mode)) {
 		ksnprintf(message, sizeof message, "its ELF interpreter %s is not in the initrd", interp);
 		*error = message;
 		return -ENOEXEC;
@@ -84,14 +84,14 @@ static int load_interpreter(struct addrspace *as, const char *interp, struct loa
 		err = -ENOEXEC;
 	}
 	uintptr_t base;
-	if (!err && as_find_free(as, info.highest_vaddr - info.lowest_vaddr, &base)) {
+	if (!err && as_find_free(p->as, info.highest_vaddr - info.lowest_vaddr, &base)) {
 		*error = "no room in the address space for the ELF interpreter";
 		err = -ENOMEM;
 	}
 	if (!err) {
 		uint64_t bias = base - info.lowest_vaddr;
 		const char *name = intern(interp);
-		err = map_image(as, file, name ? name : "[interpreter]", &info, bias, error);
+		err = map_image(p->as, file, name ? name : "[interpreter]", &info, bias, error);
 		out->interp_base = bias;
 		out->start = info.ehdr->e_entry + bias;
 	}
@@ -125,7 +125,7 @@ int load_elf(struct process *p, struct inode *file, const char *path, struct loa
 		out->phnum = info.phnum;
 	}
 	if (!err && info.interp)
-		err = load_interpreter(p->as, info.interp, out, error);
+		err = load_interpreter(p, info.interp, out, error);
 	if (!err)
 		out->vdso = vdso_map(p->as);
 	kfree(header);

@@ -47,7 +47,7 @@ int parent_at(int dirfd, const char *user_path, struct user_path *p, struct inod
 	int err = user_path_get(user_path, p, false);
 	if (!err)
 		err = dirfd_start(dirfd, p->name, &start);
-	return err ? err : vfs_lookup_parent(start, p->name, parent, name, len);
+	return err ? err : vfs_lookup_parent(current_root(), start, p->name, parent, name, len);
 }
 
 int new_entry_at(int dirfd, const char *user_path, struct user_path *p, struct inode **parent, const char **name,

@@ -23,7 +23,7 @@ static int open_create(struct inode *start, const char *path, int flags, uint32_
 	struct inode *parent;
 	const char *name;
 	size_t len;
-	int err = vfs_lookup_parent(start, path, &parent, &name, &len);
+	int err = vfs_lookup_parent(current_root(), start, path, &parent, &name, &len);
 	if (err)
 		return err == -EBUSY ? -EISDIR : err;
 	if (path[strlen(path) - 1] == '/')
@@ -35,7 +35,7 @@ static int open_create(struct inode *start, const char *path, int flags, uint32_
 		if (S_ISLNK(existing->mode)) {
 			if (flags & O_NOFOLLOW)
 				return -ELOOP;
-			return vfs_lookup(start, path, LOOKUP_FOLLOW, out);
+			return vfs_lookup(current_root(), start, path, LOOKUP_FOLLOW, out);
 		}
 		*out = existing;
 		return 0;
@@ -64,7 +64,7 @@ long sys_openat(int dirfd, const char *user_path, int flags, unsigned mode)
 	if (flags & O_CREAT) {
 		err = open_create(start, p.name, flags, mode, &ino);
 	} else {
-		err = vfs_lookup(start, p.name, (flags & O_NOFOLLOW ? 0 : LOOKUP_FOLLOW), &ino);
+		err = vfs_lookup(current_root(), start, p.name, (flags & O_NOFOLLOW ? 0 : LOOKUP_FOLLOW), &ino);
 		if (!err && S_ISLNK(ino->mode) && !(flags & O_PATH))
 			err = -ELOOP;
 	}
@@ -90,7 +90,7 @@ long sys_openat(int dirfd, const char *user_path, int flags, unsigned mode)
 	if (!absolute)
 		return -ENOMEM;
 	struct file *f = NULL;
-	if (vfs_absolute_path(start, p.name, absolute, PATH_MAX_LEN) < 0)
+	if (vfs_absolute_path(current_root(), start, p.name, absolute, PATH_MAX_LEN) < 0)
 		err = -ENOMEM;
 	else if (S_ISFIFO(ino->mode) && !(flags & O_PATH))
 		err = fifo_open(ino, (unsigned)flags, absolute, &f);
@@ -313,6 +313,26 @@ long sys_chdir(const char *user_path)
 	return err ? err : change_dir(dir);
 }
 
+/* chroot: the caller's absolute paths and ".." stop at dir from now on; its
+ * cwd stays where it is, as on Linux. Root's privilege (CAP_SYS_CHROOT). */
+long sys_chroot(const char *user_path)
+{
+	struct user_path p;
+	struct inode *dir;
+	int err = user_path_get(user_path, &p, false);
+	if (!err)
+		err = lookup_at(AT_FDCWD, p.name, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &dir);
+	if (err)
+		return err;
+	struct process *me = current_process();
+	if (me->cred.euid != 0)
+		return -EPERM;
+	inode_get(dir);
+	inode_put(me->fs->root);
+	me->fs->root = dir;
+	return 0;
+}
+
 long sys_fchdir(int fd)
 {
 	struct file *f = current_file(fd);
@@ -322,7 +342,8 @@ long sys_fchdir(int fd)
 long sys_getcwd(char *buf, size_t size)
 {
 	char path[PATH_MAX_LEN];
-	long len = vfs_dir_path(current_process()->fs->cwd, path, sizeof path);
+	struct fs_context *fs = current_process()->fs;
+	long len = vfs_dir_path(fs->root, fs->cwd, path, sizeof path);
 	if (len < 0)
 		return len;
 	if ((size_t)len + 1 > size)

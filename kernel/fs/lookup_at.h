@@ -12,6 +12,8 @@
 
 /* The open file behind fd in the calling process, or NULL. */
 struct file *current_file(int fd);
+/* Where the calling process's absolute paths begin (its chroot). */
+struct inode *current_root(void);
 /* Where a path given with dirfd starts: the cwd for AT_FDCWD, the root for
  * absolute paths, else the directory open at dirfd. */
 int dirfd_start(int dirfd, const char *path, struct inode **start);

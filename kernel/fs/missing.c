@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "kernel/console.h"
+#include "kernel/fs/lookup_at.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/mm/heap.h"
 #include "kernel/proc/hooks.h"
@@ -20,7 +21,7 @@ void missing_note(struct inode *start, const char *path, bool to_run)
 	char absolute[4096 + sizeof MISSING_RUN_PREFIX];
 	size_t prefix = to_run ? strlen(MISSING_RUN_PREFIX) : 0;
 	memcpy(absolute, MISSING_RUN_PREFIX, prefix);
-	if (noted_count == MAX_NOTED || vfs_absolute_path(start, path, absolute + prefix, sizeof absolute - prefix) < 0)
+	if (noted_count == MAX_NOTED || vfs_absolute_path(current_root(), start, path, absolute + prefix, sizeof absolute - prefix) < 0)
 		return;
 	for (int i = 0; i < noted_count; i++)
 		if (!strcmp(noted[i], absolute))

@@ -16,23 +16,30 @@ struct inode *vfs_root(void)
 	return root;
 }
 
-static struct inode *parent_of(struct inode *dir) { return dir->dir.parent ? dir->dir.parent : vfs_root(); }
+/* ".." of dir: it stays at the lookup's root, as it does at the real one. */
+static struct inode *parent_of(struct inode *root, struct inode *dir)
+{
+	return dir != root && dir->dir.parent ? dir->dir.parent : root;
+}
 
-static int walk(struct inode *start, const char *path, size_t len, int flags, int depth, struct inode **out);
+static int walk(struct inode *root, struct inode *start, const char *path, size_t len, int flags, int depth,
+                struct inode **out);
 
-static int follow_link(struct inode *dir, struct inode *link, int flags, int depth, struct inode **out)
+static int follow_link(struct inode *root, struct inode *dir, struct inode *link, int flags, int depth,
+                       struct inode **out)
 {
 	if (depth >= MAX_SYMLINK_DEPTH)
 		return -ELOOP;
 	const char *target = link->link_target;
-	return walk(dir, target, strlen(target), flags | LOOKUP_FOLLOW, depth + 1, out);
+	return walk(root, dir, target, strlen(target), flags | LOOKUP_FOLLOW, depth + 1, out);
 }
 
-static int walk(struct inode *start, const char *path, size_t len, int flags, int depth, struct inode **out)
+static int walk(struct inode *root, struct inode *start, const char *path, size_t len, int flags, int depth,
+                struct inode **out)
 {
 	if (len == 0)
 		return -ENOENT;
-	struct inode *cur = path[0] == '/' ? vfs_root() : start;
+	struct inode *cur = path[0] == '/' ? root : start;
 	size_t i = 0;
 	bool trailing_slash = path[len - 1] == '/';
 	while (i < len) {
@@ -56,7 +63,7 @@ static int walk(struct inode *start, const char *path, size_t len, int flags, in
 		if (clen == 1 && comp[0] == '.')
 			continue;
 		if (clen == 2 && comp[0] == '.' && comp[1] == '.') {
-			cur = parent_of(cur);
+			cur = parent_of(root, cur);
 			continue;
 		}
 		dir_refresh(cur);
@@ -65,7 +72,7 @@ static int walk(struct inode *start, const char *path, size_t len, int flags, in
 			return -ENOENT;
 		if (S_ISLNK(child->mode) && (!last || trailing_slash || (flags & LOOKUP_FOLLOW))) {
 			int inner = last ? (flags & LOOKUP_DIRECTORY) : LOOKUP_DIRECTORY;
-			int err = follow_link(cur, child, inner, depth, &child);
+			int err = follow_link(root, cur, child, inner, depth, &child);
 			if (err)
 				return err;
 		}
@@ -77,12 +84,13 @@ static int walk(struct inode *start, const char *path, size_t len, int flags, in
 	return 0;
 }
 
-int vfs_lookup(struct inode *start, const char *path, int flags, struct inode **out)
+int vfs_lookup(struct inode *root, struct inode *start, const char *path, int flags, struct inode **out)
 {
-	return walk(start, path, strlen(path), flags, 0, out);
+	return walk(root, start, path, strlen(path), flags, 0, out);
 }
 
-int vfs_lookup_parent(struct inode *start, const char *path, struct inode **parent, const char **name, size_t *name_len)
+int vfs_lookup_parent(struct inode *root, struct inode *start, const char *path, struct inode **parent,
+                      const char **name, size_t *name_len)
 {
 	size_t len = strlen(path);
 	if (len == 0)
@@ -101,21 +109,21 @@ int vfs_lookup_parent(struct inode *start, const char *path, struct inode **pare
 	if (slash == 0) {
 		*parent = start;
 	} else {
-		int err = walk(start, path, slash, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, 0, parent);
+		int err = walk(root, start, path, slash, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, 0, parent);
 		if (err)
 			return err;
 	}
 	return S_ISDIR((*parent)->mode) ? 0 : -ENOTDIR;
 }
 
-long vfs_dir_path(struct inode *dir, char *buf, size_t size)
+long vfs_dir_path(struct inode *root, struct inode *dir, char *buf, size_t size)
 {
 	/* Build from the end of buf, then move to the front. */
 	size_t at = size;
 	if (at == 0)
 		return -ERANGE;
 	buf[--at] = 0;
-	for (struct inode *d = dir; d != vfs_root() && d->dir.parent; d = d->dir.parent) {
+	for (struct inode *d = dir; d != root && d->dir.parent; d = d->dir.parent) {
 		size_t n = strlen(d->dir.name);
 		if (at < n + 1)
 			return -ERANGE;
@@ -133,11 +141,11 @@ long vfs_dir_path(struct inode *dir, char *buf, size_t size)
 	return (long)len;
 }
 
-long vfs_absolute_path(struct inode *start, const char *path, char *buf, size_t size)
+long vfs_absolute_path(struct inode *root, struct inode *start, const char *path, char *buf, size_t size)
 {
 	size_t len = 0;
 	if (path[0] != '/') {
-		long n = vfs_dir_path(start, buf, size);
+		long n = vfs_dir_path(root, start, buf, size);
 		if (n < 0)
 			return n;
 		len = n == 1 ? 0 : (size_t)n; /* "/" contributes nothing before the next "/" */

@@ -348,7 +348,7 @@ static void refresh_process_dir(struct inode *dir)
 {
 	struct process *p = described(dir->dir.proc_pid);
 	char path[4096];
-	if (p && p->fs && vfs_dir_path(p->fs->cwd, path, sizeof path) >= 0)
+	if (p && p->fs && vfs_dir_path(p->fs->root, p->fs->cwd, path, sizeof path) >= 0)
 		update_link(dir, "cwd", path);
 	if (p)
 		update_link(dir, "exe", p->exe_path);

@@ -159,18 +159,20 @@ uint64_t inode_initrd_page(struct inode *ino, uint64_t off);
 /* Points a new file at initrd bytes, served in place. */
 void inode_set_initrd_data(struct inode *ino, const uint8_t *data, uint64_t size);
 
-/* Path resolution. start is the directory relative paths begin at. */
+/* Path resolution. start is the directory relative paths begin at; root is
+ * where absolute paths and symlink targets begin and where ".." stops: the
+ * tree's vfs_root(), or the root a process chose with chroot. */
 #define LOOKUP_FOLLOW 0x1    /* follow a symlink in the last component */
 #define LOOKUP_DIRECTORY 0x2 /* the result must be a directory */
-int vfs_lookup(struct inode *start, const char *path, int flags, struct inode **out);
+int vfs_lookup(struct inode *root, struct inode *start, const char *path, int flags, struct inode **out);
 /* Resolves all but the last component; *name points into path. */
-int vfs_lookup_parent(struct inode *start, const char *path, struct inode **parent, const char **name,
-                      size_t *name_len);
-/* Writes the absolute path of a directory; returns its length or -errno. */
-long vfs_dir_path(struct inode *dir, char *buf, size_t size);
-/* The absolute, normalised form of path as seen from start ("." and ".."
- * folded, symlinks left alone). Returns its length or -errno. */
-long vfs_absolute_path(struct inode *start, const char *path, char *buf, size_t size);
+int vfs_lookup_parent(struct inode *root, struct inode *start, const char *path, struct inode **parent,
+                      const char **name, size_t *name_len);
+/* Writes the path of a directory as seen from root; returns its length or -errno. */
+long vfs_dir_path(struct inode *root, struct inode *dir, char *buf, size_t size);
+/* The absolute, normalised form of path as seen from start and root ("."
+ * and ".." folded, symlinks left alone). Returns its length or -errno. */
+long vfs_absolute_path(struct inode *root, struct inode *start, const char *path, char *buf, size_t size);
 void vfs_fill_stat(const struct inode *ino, struct stat *st);
 
 /* Boot: the tree from the initrd cpio, plus /dev and /proc. */

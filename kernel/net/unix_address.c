@@ -86,7 +86,7 @@ static int bind_path(struct unix_sock *u, const struct unix_address *a)
 	size_t name_len;
 	int err = dirfd_start(AT_FDCWD, path, &start);
 	if (!err)
-		err = vfs_lookup_parent(start, path, &parent, &name, &name_len);
+		err = vfs_lookup_parent(current_root(), start, path, &parent, &name, &name_len);
 	if (err)
 		return err;
 	if (is_dot_or_dotdot(name, name_len) || dir_lookup(parent, name, name_len))
@@ -149,7 +149,7 @@ int unix_lookup(const struct sockaddr *addr, socklen_t len, int type, struct uni
 		struct inode *start, *node;
 		err = dirfd_start(AT_FDCWD, a.sun.sun_path, &start);
 		if (!err)
-			err = vfs_lookup(start, a.sun.sun_path, LOOKUP_FOLLOW, &node);
+			err = vfs_lookup(current_root(), start, a.sun.sun_path, LOOKUP_FOLLOW, &node);
 		if (err)
 			return err;
 		if (!S_ISSOCK(node->mode) || !(found = node->bound_unix))

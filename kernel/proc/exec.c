@@ -246,7 +246,7 @@ long process_exec(struct inode *file, const char *path, struct exec_args *args)
 	const char *program_path = path;
 	int err = resolve_program(&file, &program_path, args, interpreter_path);
 	char exe[4096];
-	long len = err ? 0 : vfs_absolute_path(p->fs->cwd, program_path, exe, sizeof exe);
+	long len = err ? 0 : vfs_absolute_path(p->fs->root, p->fs->cwd, program_path, exe, sizeof exe);
 	if (!err && len < 0)
 		err = (int)len;
 	const char *exe_interned = err ? NULL : intern(exe);

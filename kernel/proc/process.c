@@ -174,6 +174,7 @@ struct fs_context *fs_context_copy(const struct fs_context *from)
 		return NULL;
 	*fs = *from;
 	fs->refs = 1;
+	inode_get(fs->root);
 	inode_get(fs->cwd);
 	return fs;
 }
@@ -182,6 +183,7 @@ void fs_context_put(struct fs_context *fs)
 {
 	if (!fs || --fs->refs > 0)
 		return;
+	inode_put(fs->root);
 	inode_put(fs->cwd);
 	kfree(fs);
 }
@@ -205,7 +207,8 @@ struct process *process_create_init(void)
 	p->sighand->refs = 1;
 	p->fs->refs = 1;
 	p->fs->umask = 022;
-	p->fs->cwd = vfs_root();
+	p->fs->root = p->fs->cwd = vfs_root();
+	inode_get(p->fs->root);
 	inode_get(p->fs->cwd);
 	default_rlimits(p->rlimits);
 	p->dumpable = 1;

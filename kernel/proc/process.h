@@ -40,6 +40,7 @@ struct signal_handlers {
 };
 
 struct fs_context {
+	struct inode *root; /* where "/" is: the tree's root until chroot */
 	struct inode *cwd;
 	uint32_t umask;
 	int refs;
