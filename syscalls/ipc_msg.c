@@ -12,7 +12,7 @@ long sys_msgget(int32_t key, int flags) { return msg_get(key, flags); }
 
 long sys_msgsnd(int msqid, const struct msgbuf *msgp, size_t size, int flags)
 {
-	if (size > MSGMAX || msqid < 0)
+	if (size > msg_max || msqid < 0)
 		return -EINVAL;
 	long type;
 	if (copy_from_user(&type, &msgp->mtype, sizeof type))
@@ -51,7 +51,7 @@ static long msg_info(int cmd, struct msginfo *buf)
 {
 	struct msg_totals t = msg_count();
 	struct msginfo info = {
-	    .msgmax = MSGMAX, .msgmnb = MSGMNB, .msgmni = MSGMNI, .msgssz = MSGSSZ, .msgseg = MSGSEG};
+	    .msgmax = (int)msg_max, .msgmnb = (int)msg_mnb, .msgmni = (int)msg_mni, .msgssz = MSGSSZ, .msgseg = MSGSEG};
 	if (cmd == MSG_INFO) {
 		info.msgpool = t.queues;
 		info.msgmap = (int)t.messages;

@@ -17,7 +17,7 @@ long sys_semtimedop(int semid, struct sembuf *user_sops, unsigned nsops, const s
 {
 	if (nsops < 1 || semid < 0)
 		return -EINVAL;
-	if (nsops > SEMOPM)
+	if (nsops > sem_limits[SEM_OPM])
 		return -E2BIG;
 	struct sembuf *sops = kmalloc(nsops * sizeof *sops);
 	if (!sops)
@@ -40,11 +40,11 @@ static long sem_info(int cmd, struct seminfo *buf)
 {
 	struct sem_totals t = sem_count();
 	struct seminfo info = {.semmap = SEMMAP,
-	                       .semmni = SEMMNI,
-	                       .semmns = SEMMNS,
+	                       .semmni = (int)sem_limits[SEM_MNI],
+	                       .semmns = (int)sem_limits[SEM_MNS],
 	                       .semmnu = SEMMNU,
-	                       .semmsl = SEMMSL,
-	                       .semopm = SEMOPM,
+	                       .semmsl = (int)sem_limits[SEM_MSL],
+	                       .semopm = (int)sem_limits[SEM_OPM],
 	                       .semume = SEMUME,
 	                       .semusz = cmd == SEM_INFO ? t.sets : SEMUSZ,
 	                       .semvmx = SEMVMX,

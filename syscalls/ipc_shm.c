@@ -122,7 +122,7 @@ static long shm_info(int cmd, void *buf)
 {
 	if (cmd == IPC_INFO) {
 		struct shminfo64 info = {
-		    .shmmax = SHM_LIMIT, .shmmin = SHMMIN, .shmmni = SHMMNI, .shmseg = SHMSEG, .shmall = SHM_LIMIT};
+		    .shmmax = shm_max, .shmmin = SHMMIN, .shmmni = shm_mni, .shmseg = SHMSEG, .shmall = shm_all};
 		if (copy_to_user(buf, &info, sizeof info))
 			return -EFAULT;
 	} else {

@@ -75,7 +75,27 @@ static void generated_release(struct file *f)
 	kfree(f->snapshot);
 }
 
-static const struct file_ops generated_ops = {.read = generated_read, .release = generated_release, .seekable = true};
+/* A write to a /proc/sys file: its text, whole, sets the value (Linux
+ * parses each write from its start as well). */
+static long generated_write(struct file *f, struct iobuf buf, size_t len, uint64_t *pos)
+{
+	char text[128];
+	if (!f->inode->file.store)
+		return -EIO;
+	if (len >= sizeof text)
+		return -EINVAL;
+	if (iobuf_get(text, buf, 0, len))
+		return -EFAULT;
+	text[len] = 0;
+	int err = f->inode->file.store(f->inode, text);
+	if (err)
+		return err;
+	*pos += len;
+	return (long)len;
+}
+
+static const struct file_ops generated_ops = {
+    .read = generated_read, .write = generated_write, .release = generated_release, .seekable = true};
 
 static unsigned device_poll(struct file *f, struct wait_queue **queue) { return f->inode->dev->poll(f, queue); }
 

@@ -18,7 +18,9 @@
 
 #define PIPE_DEFAULT_SIZE 65536
 #define PIPE_BUF 4096         /* writes up to this size are atomic */
-#define PIPE_PAGE 4096
+#define PIPE_PAGE PIPE_MIN_SIZE
+
+unsigned long pipe_max_size = 1048576;
 
 struct pipe {
 	uint8_t *ring;
@@ -177,8 +179,11 @@ static const struct file_ops pipe_ops = {
     .read = pipe_read, .write = pipe_write, .ioctl = pipe_ioctl, .release = pipe_release, .poll = pipe_poll};
 
 /* Linux's sizes: a power-of-two number of pages, at least one. */
+/* The power-of-two size F_SETPIPE_SZ gives for want; 0 above 2 GiB. */
 static size_t round_pipe_size(unsigned long want)
 {
+	if (want > (1ul << 31))
+		return 0;
 	size_t size = PIPE_PAGE;
 	while (size < want)
 		size *= 2;
@@ -192,9 +197,11 @@ long pipe_fcntl(struct file *f, unsigned cmd, unsigned long arg)
 	struct pipe *p = f->object;
 	if (cmd == F_GETPIPE_SZ)
 		return (long)p->size;
-	if (arg > PIPE_MAX_SIZE)
-		return -EPERM;
 	size_t size = round_pipe_size(arg);
+	if (!size)
+		return -EINVAL;
+	if (size > pipe_max_size && current_process()->cred.euid != 0)
+		return -EPERM; /* root has CAP_SYS_RESOURCE */
 	if (size < p->len)
 		return -EBUSY;
 	uint8_t *ring = kmalloc(size);
@@ -212,14 +219,19 @@ long pipe_fcntl(struct file *f, unsigned cmd, unsigned long arg)
 	return (long)size;
 }
 
+/* A new pipe holds 64 KiB, or pipe-max-size when that is lower and the
+ * caller is not root (Linux's alloc_pipe_info). */
 static struct pipe *pipe_new(void)
 {
+	size_t size = PIPE_DEFAULT_SIZE;
+	if (size > pipe_max_size && current_process()->cred.euid != 0)
+		size = pipe_max_size;
 	struct pipe *p = kzalloc(sizeof *p);
-	if (!p || !(p->ring = kmalloc(PIPE_DEFAULT_SIZE))) {
+	if (!p || !(p->ring = kmalloc(size))) {
 		kfree(p);
 		return NULL;
 	}
-	p->size = PIPE_DEFAULT_SIZE;
+	p->size = size;
 	return p;
 }
 

@@ -5,7 +5,10 @@
 
 #include "kernel/fs/file.h"
 
-#define PIPE_MAX_SIZE 1048576 /* F_SETPIPE_SZ's ceiling, /proc/sys/fs/pipe-max-size */
+#define PIPE_MIN_SIZE 4096 /* one page: the smallest F_SETPIPE_SZ gives */
+
+/* /proc/sys/fs/pipe-max-size: F_SETPIPE_SZ's ceiling for all but root. */
+extern unsigned long pipe_max_size;
 
 /* A new pipe: ends[0] reads, ends[1] writes, each with a reference the
  * caller owns. flags may hold O_NONBLOCK. 0 or -ENOMEM. */

@@ -10,7 +10,9 @@
 #include "kernel/fs/file.h"
 #include "kernel/fs/inotify.h"
 #include "kernel/fs/pipe.h"
+#include "kernel/fs/sysctl.h"
 #include "kernel/fs/vfs.h"
+#include "kernel/ipc/sysvipc_proc.h"
 #include "kernel/mm/addrspace.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/layout.h"
@@ -71,6 +73,39 @@ static void make_file(struct inode *dir, const char *name, generator generate)
 	file->file.proc_pid = dir->dir.proc_pid;
 	dir_link(dir, name, strlen(name), file);
 	inode_put(file);
+}
+
+static void gen_sysvipc_shm(const struct inode *ino, struct strbuf *out) { (void)ino, sysvipc_shm_show(out); }
+static void gen_sysvipc_sem(const struct inode *ino, struct strbuf *out) { (void)ino, sysvipc_sem_show(out); }
+static void gen_sysvipc_msg(const struct inode *ino, struct strbuf *out) { (void)ino, sysvipc_msg_show(out); }
+
+static void gen_sysctl(const struct inode *ino, struct strbuf *out) { sysctl_format(ino->file.proc_data, out); }
+static int store_sysctl(const struct inode *ino, const char *text) { return sysctl_store(ino->file.proc_data, text); }
+
+/* The file of a tunable at its path under /proc/sys (folders made on the
+ * way), writable by root unless the tunable is read-only. */
+static void make_sysctl_file(struct inode *sys, const struct sysctl *s)
+{
+	struct inode *dir = sys;
+	const char *name = s->path;
+	for (const char *slash; dir && (slash = strchr(name, '/')); name = slash + 1) {
+		char part[32];
+		size_t n = (size_t)(slash - name) < sizeof part - 1 ? (size_t)(slash - name) : sizeof part - 1;
+		memcpy(part, name, n);
+		part[n] = 0;
+		dir = make_dir(dir, part, 0555);
+	}
+	if (!dir)
+		return;
+	make_file(dir, name, gen_sysctl);
+	struct inode *file = dir_lookup(dir, name, strlen(name));
+	if (!file)
+		return;
+	file->file.proc_data = s;
+	if (!s->read_only) {
+		file->file.store = store_sysctl;
+		file->mode = S_IFREG | 0644;
+	}
 }
 
 /* The process a /proc/PID file or folder describes; NULL once it is gone.
@@ -285,16 +320,6 @@ static void gen_uptime(const struct inode *ino, struct strbuf *out)
 
 /* Files that describe the machine, not a process: ino is not used. The
  * limits under /proc/sys are the ones the kernel enforces. */
-static void gen_pid_max(const struct inode *ino, struct strbuf *out)
-{
-	(void)ino;
-	strbuf_printf(out, "%d\n", PID_MAX);
-}
-static void gen_pipe_max_size(const struct inode *ino, struct strbuf *out)
-{
-	(void)ino;
-	strbuf_printf(out, "%d\n", PIPE_MAX_SIZE);
-}
 static void gen_nr_open(const struct inode *ino, struct strbuf *out)
 {
 	(void)ino;
@@ -458,10 +483,8 @@ void procfs_populate(void)
 		make_file(kernel, "osrelease", gen_osrelease);
 		make_file(kernel, "ostype", gen_ostype);
 		make_file(kernel, "hostname", gen_hostname);
-		make_file(kernel, "pid_max", gen_pid_max);
 	}
 	if (fs) {
-		make_file(fs, "pipe-max-size", gen_pipe_max_size);
 		make_file(fs, "nr_open", gen_nr_open);
 		struct inode *inotify = make_dir(fs, "inotify", 0555);
 		if (inotify)
@@ -469,4 +492,12 @@ void procfs_populate(void)
 	}
 	if (vm)
 		make_file(vm, "overcommit_memory", gen_zero);
+	struct inode *sysvipc = make_dir(proc, "sysvipc", 0555);
+	if (sysvipc) {
+		make_file(sysvipc, "shm", gen_sysvipc_shm);
+		make_file(sysvipc, "sem", gen_sysvipc_sem);
+		make_file(sysvipc, "msg", gen_sysvipc_msg);
+	}
+	for (int i = 0; sys && i < sysctl_count; i++)
+		make_sysctl_file(sys, &sysctls[i]);
 }

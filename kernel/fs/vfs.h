@@ -83,9 +83,13 @@ struct inode {
 			/* owned pages; NULL entries are holes (on a volume: not cached) */
 			uint8_t **pages;
 			size_t npages;
-			/* For /proc: the content, written afresh at each open. */
+			/* For /proc: the content, written afresh at each open, and
+			 * for a writable one (a /proc/sys tunable) what takes a
+			 * write's text: 0 or -errno. */
 			void (*generate)(const struct inode *ino, struct strbuf *out);
-			int proc_pid; /* For /proc/PID files: the process they describe */
+			int (*store)(const struct inode *ino, const char *text);
+			const void *proc_data; /* what generate and store read */
+			int proc_pid;          /* For /proc/PID files: the process they describe */
 		} file;
 		char *link_target;
 		const struct chardev *dev;

@@ -78,7 +78,7 @@ void ipc_perm_to_user(const struct ipc_object *o, struct ipc64_perm *out)
  * (or when memory runs out, as Linux's idr_alloc would). */
 static int free_slot(struct ipc_table *t)
 {
-	if (t->in_use >= t->limit)
+	if ((unsigned long)t->in_use >= *t->limit)
 		return -ENOSPC;
 	for (int i = 0; i < t->capacity; i++)
 		if (!t->slots[i])

@@ -32,7 +32,7 @@ struct ipc_object {
 struct ipc_table {
 	struct ipc_object **slots;
 	int capacity, in_use, highest; /* highest slot in use, -1 for none */
-	int limit;                     /* SHMMNI, SEMMNI or MSGMNI */
+	const unsigned long *limit;    /* shmmni, semmni or msgmni: /proc/sys/kernel's */
 	uint16_t next_seq;
 	struct ipc_object *by_key[IPC_KEY_BUCKETS];
 	void (*destroy)(struct ipc_object *o); /* frees the object once its last reference goes */

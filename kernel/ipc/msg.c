@@ -21,7 +21,8 @@ static void destroy(struct ipc_object *o)
 	kfree(q);
 }
 
-static struct ipc_table queues = {.limit = MSGMNI, .highest = -1, .destroy = destroy};
+unsigned long msg_max = MSGMAX, msg_mnb = MSGMNB, msg_mni = MSGMNI;
+static struct ipc_table queues = {.limit = &msg_mni, .highest = -1, .destroy = destroy};
 static unsigned long total_messages, total_bytes;
 
 static struct ipc_object *create(const void *arg, int *err)
@@ -31,7 +32,7 @@ static struct ipc_object *create(const void *arg, int *err)
 	struct msg_queue *q = kzalloc(sizeof *q);
 	if (!q)
 		return NULL;
-	q->max_bytes = MSGMNB;
+	q->max_bytes = msg_mnb;
 	q->ctime = ipc_now();
 	return &q->perm;
 }
@@ -160,7 +161,7 @@ static enum search search_of(long *type, int flags)
  * refuses one longer than the room even under MSG_NOERROR. */
 static struct msg_message *copy_of(const struct msg_message *m, size_t room, int *err)
 {
-	if (m->size > (room < MSGMAX ? room : MSGMAX)) {
+	if (m->size > (room < msg_max ? room : msg_max)) {
 		*err = -EINVAL;
 		return NULL;
 	}
@@ -224,7 +225,7 @@ struct msg_message *msg_receive(int id, size_t room, long type, int flags, int *
 
 int msg_set_max_bytes(struct msg_queue *q, unsigned long max_bytes)
 {
-	if (max_bytes > MSGMNB && current_process()->cred.euid != 0)
+	if (max_bytes > msg_mnb && current_process()->cred.euid != 0)
 		return -EPERM;
 	q->max_bytes = max_bytes;
 	wait_wake(&q->senders, INT_MAX, ~0u);

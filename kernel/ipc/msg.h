@@ -11,6 +11,10 @@
 #include "kernel/ipc/ipc.h"
 #include "kernel/sched/wait.h"
 
+/* /proc/sys/kernel/{msgmax,msgmnb,msgmni}: the largest message, a new
+ * queue's size in bytes, and how many queues there may be. */
+extern unsigned long msg_max, msg_mnb, msg_mni;
+
 struct msg_message {
 	struct msg_message *next;
 	long type;

@@ -61,7 +61,8 @@ static void destroy(struct ipc_object *o)
 	kfree(s);
 }
 
-static struct ipc_table sets = {.limit = SEMMNI, .highest = -1, .destroy = destroy};
+unsigned long sem_limits[4] = {SEMMSL, SEMMNS, SEMOPM, SEMMNI};
+static struct ipc_table sets = {.limit = &sem_limits[SEM_MNI], .highest = -1, .destroy = destroy};
 
 static struct ipc_object *create(const void *arg, int *err)
 {
@@ -70,7 +71,7 @@ static struct ipc_object *create(const void *arg, int *err)
 	if (nsems == 0)
 		return NULL;
 	*err = -ENOSPC;
-	if ((long)total_sems + nsems > SEMMNS)
+	if ((unsigned long)total_sems + (unsigned long)nsems > sem_limits[SEM_MNS])
 		return NULL;
 	*err = -ENOMEM;
 	struct sem_set *s = kzalloc(sizeof *s + (size_t)nsems * sizeof s->sems[0]);
@@ -89,7 +90,7 @@ static int check_count(const struct ipc_object *o, const void *arg)
 
 int sem_get(int32_t key, int nsems, int flags)
 {
-	if (nsems < 0 || nsems > SEMMSL)
+	if (nsems < 0 || (unsigned long)nsems > sem_limits[SEM_MSL])
 		return -EINVAL;
 	return ipc_get(&sets, key, flags, create, check_count, &nsems);
 }

@@ -9,6 +9,10 @@
 
 #include "kernel/ipc/ipc.h"
 
+/* /proc/sys/kernel/sem: SEMMSL, SEMMNS, SEMOPM and SEMMNI, in that order. */
+enum { SEM_MSL, SEM_MNS, SEM_OPM, SEM_MNI };
+extern unsigned long sem_limits[4];
+
 struct sem_pending;
 struct sem_undo;
 

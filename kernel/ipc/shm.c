@@ -30,7 +30,8 @@ static void destroy(struct ipc_object *o)
 	kfree(s);
 }
 
-static struct ipc_table segments = {.limit = SHMMNI, .highest = -1, .destroy = destroy};
+unsigned long shm_max = SHM_LIMIT, shm_all = SHM_LIMIT, shm_mni = SHMMNI;
+static struct ipc_table segments = {.limit = &shm_mni, .highest = -1, .destroy = destroy};
 static int removed_attached; /* segments marked SHM_DEST: the sweep has work */
 
 unsigned long shm_attaches(const struct shm_segment *s) { return (unsigned long)s->file->shared_mappings; }
@@ -55,10 +56,10 @@ static struct ipc_object *create(const void *arg, int *err)
 	size_t size = *(const size_t *)arg;
 	size_t pages = PAGE_ALIGN_UP(size) / PAGE_SIZE;
 	*err = -EINVAL;
-	if (size < SHMMIN || size > SHM_LIMIT)
+	if (size < SHMMIN || size > shm_max)
 		return NULL;
 	*err = -ENOSPC;
-	if (PAGE_ALIGN_UP(size) < size || total_pages + pages < total_pages || total_pages + pages > SHM_LIMIT)
+	if (PAGE_ALIGN_UP(size) < size || total_pages + pages < total_pages || total_pages + pages > shm_all)
 		return NULL;
 	*err = -ENOMEM;
 	struct shm_segment *s = kzalloc(sizeof *s);

@@ -19,6 +19,9 @@ struct inode;
 /* SHMMAX (bytes) and SHMALL (pages): linux/shm.h's values, written without
  * ULONG_MAX, whose limits.h would clash with kernel/mm/layout.h. */
 #define SHM_LIMIT (~0ul - (1ul << 24))
+/* /proc/sys/kernel/{shmmax,shmall,shmmni}: a segment's largest size, the
+ * pages of all segments together, and how many segments there may be. */
+extern unsigned long shm_max, shm_all, shm_mni;
 
 struct shm_segment {
 	struct ipc_object perm;

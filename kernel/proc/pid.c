@@ -12,6 +12,7 @@ static struct process *processes[BUCKETS];
 static struct process *list_head, *list_tail;
 static int count;
 static int next_nr = 1;
+unsigned long pid_max = PID_MAX;
 static bool wrapped; /* numbers are reused: check groups and sessions too */
 
 static unsigned bucket(int nr) { return (unsigned)nr % BUCKETS; }
@@ -47,10 +48,10 @@ static bool taken(int nr)
 
 int pid_alloc(void)
 {
-	for (int tries = 0; tries < PID_MAX; tries++) {
+	for (unsigned long tries = 0; tries < pid_max; tries++) {
 		int nr = next_nr;
-		if (++next_nr >= PID_MAX) {
-			next_nr = 300; /* as Linux: low numbers stay for early daemons */
+		if ((unsigned long)++next_nr >= pid_max) {
+			next_nr = PID_MIN;
 			wrapped = true;
 		}
 		if (!taken(nr))

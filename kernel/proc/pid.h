@@ -12,6 +12,10 @@ struct process;
 struct thread;
 
 #define PID_MAX 4194304 /* Linux's pid_max limit on 64-bit */
+#define PID_MIN 300     /* numbers below stay for early daemons after a wrap, as on Linux */
+
+/* /proc/sys/kernel/pid_max: new numbers stay below it (PID_MIN + 1 to PID_MAX). */
+extern unsigned long pid_max;
 
 /* A free number, or -EAGAIN when every one is taken. */
 int pid_alloc(void);

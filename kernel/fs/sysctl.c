@@ -1,0 +1,65 @@
+/* The /proc/sys tunables (see sysctl.h): one table of what each file holds
+ * and its bounds, as Linux's ctl_table entries give them. */
+#include "kernel/fs/sysctl.h"
+
+#include "kernel/errno.h"
+#include "kernel/fs/pipe.h"
+#include "kernel/ipc/msg.h"
+#include "kernel/ipc/sem.h"
+#include "kernel/ipc/shm.h"
+#include "kernel/proc/pid.h"
+#include "kernel/proc/process.h"
+
+#define INT_LIMIT 2147483647ul
+
+static unsigned long tainted; /* nothing taints sole's kernel */
+
+const struct sysctl sysctls[] = {
+    {"kernel/pid_max", &pid_max, 1, PID_MIN + 1, PID_MAX, false},
+    {"kernel/tainted", &tainted, 1, 0, 0, true},
+    {"kernel/shmmax", &shm_max, 1, 0, ~0ul, false},
+    {"kernel/shmall", &shm_all, 1, 0, ~0ul, false},
+    {"kernel/shmmni", &shm_mni, 1, 0, IPC_SLOTS, false},
+    {"kernel/sem", sem_limits, 4, 0, INT_LIMIT, false},
+    {"kernel/msgmax", &msg_max, 1, 0, INT_LIMIT, false},
+    {"kernel/msgmnb", &msg_mnb, 1, 0, INT_LIMIT, false},
+    {"kernel/msgmni", &msg_mni, 1, 0, IPC_SLOTS, false},
+    {"fs/pipe-max-size", &pipe_max_size, 1, PIPE_MIN_SIZE, INT_LIMIT, false},
+};
+const int sysctl_count = sizeof sysctls / sizeof sysctls[0];
+
+void sysctl_format(const struct sysctl *s, struct strbuf *out)
+{
+	for (int i = 0; i < s->count; i++)
+		strbuf_printf(out, i + 1 < s->count ? "%lu\t" : "%lu\n", s->values[i]);
+}
+
+int sysctl_store(const struct sysctl *s, const char *text)
+{
+	if (s->read_only || current_process()->cred.euid != 0)
+		return -EPERM;
+	unsigned long parsed[8];
+	const char *at = text;
+	for (int i = 0; i < s->count; i++) {
+		while (*at == ' ' || *at == '\t')
+			at++;
+		if (*at < '0' || *at > '9')
+			return -EINVAL;
+		unsigned long v = 0;
+		for (; *at >= '0' && *at <= '9'; at++) {
+			if (v > (~0ul - (unsigned long)(*at - '0')) / 10)
+				return -EINVAL;
+			v = v * 10 + (unsigned long)(*at - '0');
+		}
+		if (v < s->min || v > s->max)
+			return -EINVAL;
+		parsed[i] = v;
+	}
+	while (*at == ' ' || *at == '\t' || *at == '\n')
+		at++;
+	if (*at)
+		return -EINVAL;
+	for (int i = 0; i < s->count; i++)
+		s->values[i] = parsed[i];
+	return 0;
+}
