@@ -32,8 +32,12 @@ static int inet_create(struct socket *s)
 			return -EPROTONOSUPPORT; /* UDP-Lite and ICMP echo sockets are not here */
 		s->protocol = IPPROTO_UDP;
 		return inet_udp_create(s);
+	case SOCK_RAW:
+		/* Linux wants a protocol for a raw socket; given one, sole answers
+		 * as a container without CAP_NET_RAW (lwIP's raw API is not built). */
+		return s->protocol == 0 ? -EPROTONOSUPPORT : -EPERM;
 	default:
-		return -ESOCKTNOSUPPORT; /* SOCK_RAW among them: lwIP's raw API is not built */
+		return -ESOCKTNOSUPPORT;
 	}
 }
 
