@@ -1,10 +1,12 @@
-/* stat, fstat, lstat, newfstatat, statx, statfs and fstatfs. */
+/* stat, fstat, lstat, newfstatat, statx, statfs and fstatfs, and the old
+ * ustat and sysfs (file system statistics and types). */
 #include <asm/statfs.h>
 #include <linux/fcntl.h>
 #include <linux/magic.h>
 #include <string.h>
 
 #include "kernel/errno.h"
+#include "kernel/fs/fs_types.h"
 #include "kernel/fs/volume.h"
 #include "kernel/mm/layout.h"
 #include "kernel/mm/page.h"
@@ -113,4 +115,45 @@ long sys_fstatfs(int fd, struct statfs *buf)
 {
 	struct file *f = current_file(fd);
 	return f ? copy_statfs(f->inode, buf) : -EBADF;
+}
+
+/* Linux's struct ustat (not in the uapi headers). */
+struct ustat_info {
+	int f_tfree;
+	unsigned long f_tinode;
+	char f_fname[6];
+	char f_fpack[6];
+};
+
+/* ustat: free blocks and inodes of the file system on dev; the in-memory
+ * tree (st_dev 1) is the one ustat can name, as it names no volume's. */
+long sys_ustat(unsigned dev, void *user_buf)
+{
+	if (dev != 1)
+		return -EINVAL;
+	struct ustat_info u = {.f_tfree = (int)page_free_count(), .f_tinode = page_free_count()};
+	return copy_to_user(user_buf, &u, sizeof u) ? -EFAULT : 0;
+}
+
+/* sysfs(2): option 1 turns a type's name into its index, 2 an index into
+ * its name, 3 counts the types (fs_types.h). */
+long sys_sysfs(int option, unsigned long arg1, unsigned long arg2)
+{
+	if (option == 1) {
+		char name[64];
+		long n = strncpy_from_user(name, (const char *)arg1, sizeof name);
+		if (n < 0)
+			return n;
+		for (int i = 0; i < fs_type_count; i++)
+			if (!strcmp(name, fs_type_names[i]))
+				return i;
+		return -EINVAL;
+	}
+	if (option == 2) {
+		if (arg1 >= (unsigned long)fs_type_count)
+			return -EINVAL;
+		const char *name = fs_type_names[arg1];
+		return copy_to_user((void *)arg2, name, strlen(name) + 1) ? -EFAULT : 0;
+	}
+	return option == 3 ? fs_type_count : -EINVAL;
 }

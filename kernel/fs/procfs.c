@@ -8,6 +8,7 @@
 #include "kernel/boot_config.h"
 #include "kernel/fs/cpuinfo.h"
 #include "kernel/fs/file.h"
+#include "kernel/fs/fs_types.h"
 #include "kernel/fs/inotify.h"
 #include "kernel/fs/pipe.h"
 #include "kernel/fs/sysctl.h"
@@ -355,6 +356,13 @@ static void gen_zero(const struct inode *ino, struct strbuf *out)
 	(void)ino;
 	strbuf_printf(out, "0\n");
 }
+static void gen_filesystems(const struct inode *ino, struct strbuf *out)
+{
+	(void)ino;
+	for (int i = 0; i < fs_type_count; i++)
+		strbuf_printf(out, "nodev\t%s\n", fs_type_names[i]);
+}
+
 static void gen_version(const struct inode *ino, struct strbuf *out)
 {
 	(void)ino;
@@ -474,6 +482,7 @@ void procfs_populate(void)
 	make_file(proc, "uptime", gen_uptime);
 	make_file(proc, "loadavg", gen_loadavg);
 	make_file(proc, "version", gen_version);
+	make_file(proc, "filesystems", gen_filesystems);
 	make_link(proc, "mounts", "self/mounts");
 	struct inode *sys = make_dir(proc, "sys", 0555);
 	struct inode *kernel = sys ? make_dir(sys, "kernel", 0555) : NULL;
