@@ -25,16 +25,6 @@ static struct ipc_object *find_key(struct ipc_table *t, int32_t key)
 	return o;
 }
 
-static bool in_group(const struct credentials *c, uint32_t gid)
-{
-	if (c->egid == gid)
-		return true;
-	for (int i = 0; i < c->group_count; i++)
-		if (c->groups[i] == gid)
-			return true;
-	return false;
-}
-
 int ipc_permits(const struct ipc_object *o, int want)
 {
 	const struct credentials *c = &current_process()->cred;
@@ -42,7 +32,7 @@ int ipc_permits(const struct ipc_object *o, int want)
 	int granted = (int)o->mode;
 	if (c->euid == o->cuid || c->euid == o->uid)
 		granted >>= 6;
-	else if (in_group(c, o->cgid) || in_group(c, o->gid))
+	else if (cred_in_group(c, c->egid, o->cgid) || cred_in_group(c, c->egid, o->gid))
 		granted >>= 3;
 	if ((requested & ~granted & 0007) && c->euid != 0)
 		return -EACCES;

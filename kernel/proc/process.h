@@ -15,6 +15,7 @@
 #include <linux/resource.h>
 
 #include "kernel/arch/x86_64/percpu.h"
+#include "kernel/proc/credentials.h"
 #include "kernel/proc/signal.h"
 #include "kernel/sched/wait.h"
 
@@ -47,16 +48,6 @@ struct fs_context {
 };
 
 #define NRLIMITS RLIM_NLIMITS
-
-#define MAX_GROUPS 64
-
-/* Who the process is: it starts as root, and root may become anyone. */
-struct credentials {
-	uint32_t ruid, euid, suid, fsuid;
-	uint32_t rgid, egid, sgid, fsgid;
-	uint32_t groups[MAX_GROUPS];
-	int group_count;
-};
 
 enum process_state {
 	PROCESS_ALIVE,
