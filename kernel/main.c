@@ -96,11 +96,11 @@ static void __attribute__((noreturn)) start_app(void)
 	sched_init();
 
 	struct inode *exe;
-	if (vfs_lookup(vfs_root(), vfs_root(), boot_config.exe, LOOKUP_FOLLOW, &exe) || !S_ISREG(exe->mode))
+	if (vfs_lookup(kernel_lookup(), vfs_root(), boot_config.exe, LOOKUP_FOLLOW, &exe) || !S_ISREG(exe->mode))
 		boot_fail(127, "%s: not found in the initrd", boot_config.exe);
 	p->exe_path = boot_config.exe;
 	struct inode *cwd;
-	if (!vfs_lookup(vfs_root(), vfs_root(), boot_config.cwd, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &cwd)) {
+	if (!vfs_lookup(kernel_lookup(), vfs_root(), boot_config.cwd, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &cwd)) {
 		inode_put(p->fs->cwd);
 		p->fs->cwd = cwd;
 		inode_get(cwd);

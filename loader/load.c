@@ -4,6 +4,7 @@
 #include "loader/load.h"
 
 #include "kernel/errno.h"
+#include "kernel/fs/permission.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/intern.h"
 #include "kernel/mm/addrspace.h"
@@ -65,20 +66,26 @@ static int map_image(struct addrspace *as, struct inode *file, const char *path,
 	return 0;
 }
 
-/* The dynamic linker named by PT_INTERP, found from the process's root:
- * mapped top-down below the mmap area's top, as Linux places it. */
+/* The dynamic linker named by PT_INTERP, found from the process's root
+ * and run with its permission: mapped top-down below the mmap area's top,
+ * as Linux places it. */
 static int load_interpreter(struct process *p, const char *interp, struct loaded_image *out, const char **error)
 {
 	static char message[160];
 	struct inode *file;
-	if (vfs_lookup(p->fs->root, p->fs->root, interp, LOOKUP_FOLLOW, &file) || !S_ISREG(file->mode)) {
+	int err = vfs_lookup((struct lookup_context){p->fs->root, &p->cred}, p->fs->root, interp, LOOKUP_FOLLOW, &file);
+	if (err == -EACCES || (!err && (err = inode_permission(&p->cred, file, MAY_EXEC)))) {
+		*error = "the process may not run its ELF interpreter";
+		return err;
+	}
+	if (err || !S_ISREG(file->mode)) {
 		ksnprintf(message, sizeof message, "its ELF interpreter %s is not in the initrd", interp);
 		*error = message;
 		return -ENOEXEC;
 	}
 	uint8_t *header;
 	struct elf_info info;
-	int err = read_headers(file, &header, &info, error);
+	err = read_headers(file, &header, &info, error);
 	if (!err && (!info.position_independent || info.interp)) {
 		*error = "its ELF interpreter is not a position-independent, self-contained ELF";
 		err = -ENOEXEC;

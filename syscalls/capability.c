@@ -1,6 +1,6 @@
 /* Capabilities: the app starts as root with every capability; capset may
  * drop them (never add), as Linux allows. They are recorded and reported;
- * the kernel's own checks still treat the app as root. */
+ * the kernel's own checks go by the ids, uid 0 having every capability. */
 #include <linux/capability.h>
 
 #include "kernel/errno.h"

@@ -4,6 +4,7 @@
 
 #include "kernel/errno.h"
 #include "kernel/fs/inotify.h"
+#include "kernel/fs/permission.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/time.h"
 #include "syscalls/fs_common.h"
@@ -15,9 +16,12 @@ static long change_mode(struct inode *ino, unsigned mode)
 {
 	if (inode_read_only(ino))
 		return -EROFS;
+	int err = may_chmod(current_cred(), ino, &mode);
+	if (err)
+		return err;
 	ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
 	inode_touch(ino, false);
-	int err = inode_commit_attrs(ino, INODE_ATTR_MODE);
+	err = inode_commit_attrs(ino, INODE_ATTR_MODE);
 	if (!err)
 		inotify_event(ino, IN_ATTRIB);
 	return err;
@@ -38,20 +42,26 @@ long sys_fchmod(int fd, unsigned mode)
 	return f ? change_mode(f->inode, mode) : -EBADF;
 }
 
-/* The app is root and may give files any owner; -1 keeps one unchanged. */
+/* Root may give files any owner, their owner any of its groups; -1 keeps
+ * one unchanged. Any chown of a non-directory drops its set-id bits, as
+ * Linux's chown_common asks, even one that changes nothing. */
 static long change_owner(struct inode *ino, int uid, int gid)
 {
 	if (inode_read_only(ino))
 		return -EROFS;
+	const struct credentials *cred = current_cred();
+	int err = may_chown(cred, ino, (uint32_t)uid, (uint32_t)gid);
+	if (err)
+		return err;
+	uint32_t dropped = setid_bits_dropped_by_chown(cred, ino);
 	if (uid != -1)
 		ino->uid = (uint32_t)uid;
 	if (gid != -1)
 		ino->gid = (uint32_t)gid;
-	if (S_ISREG(ino->mode) && (uid != -1 || gid != -1))
-		ino->mode &= ~(uint32_t)(S_ISUID | ((ino->mode & S_IXGRP) ? S_ISGID : 0));
+	ino->mode &= ~dropped;
 	inode_touch(ino, false);
 	bool changed = uid != -1 || gid != -1;
-	int err = inode_commit_attrs(ino, changed ? INODE_ATTR_OWNER : 0);
+	err = inode_commit_attrs(ino, (changed ? INODE_ATTR_OWNER : 0) | (dropped ? INODE_ATTR_MODE : 0));
 	if (!err && changed)
 		inotify_event(ino, IN_ATTRIB);
 	return err;
@@ -96,6 +106,11 @@ static int read_time(const struct __kernel_timespec *t, struct kstat_time *out, 
 	return 0;
 }
 
+static bool is_explicit(const struct __kernel_timespec *t)
+{
+	return t->tv_nsec != UTIME_NOW && t->tv_nsec != UTIME_OMIT;
+}
+
 /* Applies a pair of times (access, modification) already in the kernel. */
 static long apply_times(int dirfd, const char *path, int flags, const struct __kernel_timespec t[2])
 {
@@ -111,6 +126,10 @@ static long apply_times(int dirfd, const char *path, int flags, const struct __k
 		return err;
 	if (inode_read_only(ino))
 		return -EROFS;
+	bool touch = t[0].tv_nsec == UTIME_NOW && t[1].tv_nsec == UTIME_NOW;
+	err = may_set_times(current_cred(), ino, is_explicit(&t[0]) || is_explicit(&t[1]), touch);
+	if (err)
+		return err;
 	if (!omit_a)
 		ino->atime = at;
 	if (!omit_m)

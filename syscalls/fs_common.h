@@ -21,11 +21,14 @@ int user_path_get(const char *user, struct user_path *out, bool empty_ok);
  * symlink unless AT_SYMLINK_NOFOLLOW; an empty path with AT_EMPTY_PATH, or a
  * NULL path (utimensat), names dirfd itself (the cwd for AT_FDCWD). */
 int inode_at(int dirfd, const char *user_path, int at_flags, struct inode **out);
+/* As inode_at, searching directories with cred's permission. */
+int inode_at_as(const struct credentials *cred, int dirfd, const char *user_path, int at_flags, struct inode **out);
 /* The directory that holds the last component of a path, and that
  * component (*name, *len point into p). */
 int parent_at(int dirfd, const char *user_path, struct user_path *p, struct inode **parent, const char **name,
               size_t *len);
-/* As parent_at, for a name about to be created: -EEXIST when it exists. */
+/* As parent_at, for a name about to be created: -EEXIST when it exists,
+ * -EACCES when the caller may not write the directory. */
 int new_entry_at(int dirfd, const char *user_path, struct user_path *p, struct inode **parent, const char **name,
                  size_t *len);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "kernel/errno.h"
+#include "kernel/fs/permission.h"
 #include "kernel/fs/pipe.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/uaccess.h"
@@ -486,7 +487,8 @@ long sys_ftruncate(int fd, long length)
 		return -EBADF;
 	if (length < 0 || !S_ISREG(f->inode->mode) || !writable(f))
 		return -EINVAL;
-	return inode_truncate(f->inode, (uint64_t)length);
+	int err = inode_truncate(f->inode, (uint64_t)length);
+	return err ? err : clear_setid_on_write(current_cred(), f->inode);
 }
 
 struct linux_dirent64_header {

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "kernel/errno.h"
+#include "kernel/fs/permission.h"
 #include "kernel/mm/heap.h"
 #include "syscalls/fs_common.h"
 
@@ -20,6 +21,7 @@ long sys_symlinkat(const char *user_target, int dirfd, const char *linkpath)
 	struct inode *link = inode_new(S_IFLNK | 0777);
 	if (!link)
 		return -ENOMEM;
+	inode_init_owner(current_cred(), parent, link);
 	link->link_target = kstrdup(target.name);
 	link->size = strlen(target.name);
 	err = link->link_target ? dir_link(parent, name, len, link) : -ENOMEM;
@@ -50,10 +52,10 @@ long sys_linkat(int olddirfd, const char *oldpath, int newdirfd, const char *new
 		if (err)
 			return err;
 	}
-	if (S_ISDIR(src->mode))
-		return -EPERM;
 	err = new_entry_at(newdirfd, newpath, &np, &parent, &name, &len);
-	return err ? err : dir_link(parent, name, len, src);
+	if (err)
+		return err;
+	return S_ISDIR(src->mode) ? -EPERM : dir_link(parent, name, len, src);
 }
 
 long sys_link(const char *oldpath, const char *newpath) { return sys_linkat(AT_FDCWD, oldpath, AT_FDCWD, newpath, 0); }

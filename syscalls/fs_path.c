@@ -5,6 +5,7 @@
 
 #include "kernel/errno.h"
 #include "kernel/fs/missing.h"
+#include "kernel/fs/permission.h"
 #include "kernel/fs/pipe.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/uaccess.h"
@@ -17,13 +18,23 @@
 
 static uint32_t apply_umask(uint32_t mode) { return mode & ~current_process()->fs->umask & 07777; }
 
-/* Finds or creates the file for open(O_CREAT). */
-static int open_create(struct inode *start, const char *path, int flags, uint32_t mode, struct inode **out)
+/* A new inode for a name in dir, owned as Linux gives new files. */
+static struct inode *new_node(struct inode *dir, uint32_t mode)
+{
+	struct inode *ino = inode_new(mode);
+	if (ino)
+		inode_init_owner(current_cred(), dir, ino);
+	return ino;
+}
+
+/* Finds or creates the file for open(O_CREAT); *created tells which. */
+static int open_create(struct inode *start, const char *path, int flags, uint32_t mode, struct inode **out,
+                       bool *created)
 {
 	struct inode *parent;
 	const char *name;
 	size_t len;
-	int err = vfs_lookup_parent(current_root(), start, path, &parent, &name, &len);
+	int err = vfs_lookup_parent(current_lookup(), start, path, &parent, &name, &len);
 	if (err)
 		return err == -EBUSY ? -EISDIR : err;
 	if (path[strlen(path) - 1] == '/')
@@ -35,18 +46,40 @@ static int open_create(struct inode *start, const char *path, int flags, uint32_
 		if (S_ISLNK(existing->mode)) {
 			if (flags & O_NOFOLLOW)
 				return -ELOOP;
-			return vfs_lookup(current_root(), start, path, LOOKUP_FOLLOW, out);
+			return vfs_lookup(current_lookup(), start, path, LOOKUP_FOLLOW, out);
 		}
 		*out = existing;
 		return 0;
 	}
-	struct inode *ino = inode_new(S_IFREG | apply_umask(mode));
+	err = may_create(current_cred(), parent);
+	if (err)
+		return err;
+	struct inode *ino = new_node(parent, S_IFREG | apply_umask(mode));
 	if (!ino)
 		return -ENOMEM;
 	err = dir_link(parent, name, len, ino);
 	inode_put(ino);
-	if (!err)
+	if (!err) {
 		*out = ino;
+		*created = true;
+	}
+	return err;
+}
+
+/* Linux's may_open: the access the open asks for (O_TRUNC writes), and
+ * O_NOATIME for the owner only. A file the open just made needs none. */
+static int may_open(const struct inode *ino, int flags)
+{
+	static const int asked[4] = {[O_RDONLY] = MAY_READ,
+	                             [O_WRONLY] = MAY_WRITE,
+	                             [O_RDWR] = MAY_READ | MAY_WRITE,
+	                             [O_ACCMODE] = MAY_READ | MAY_WRITE};
+	if (flags & O_PATH)
+		return 0;
+	int mask = asked[flags & O_ACCMODE] | (flags & O_TRUNC ? MAY_WRITE : 0);
+	int err = inode_permission(current_cred(), ino, mask);
+	if (!err && (flags & O_NOATIME) && !cred_owns(current_cred(), ino))
+		err = -EPERM;
 	return err;
 }
 
@@ -61,10 +94,11 @@ long sys_openat(int dirfd, const char *user_path, int flags, unsigned mode)
 		return err;
 	if ((flags & O_TMPFILE) == O_TMPFILE)
 		return -EOPNOTSUPP;
+	bool created = false;
 	if (flags & O_CREAT) {
-		err = open_create(start, p.name, flags, mode, &ino);
+		err = open_create(start, p.name, flags, mode, &ino, &created);
 	} else {
-		err = vfs_lookup(current_root(), start, p.name, (flags & O_NOFOLLOW ? 0 : LOOKUP_FOLLOW), &ino);
+		err = vfs_lookup(current_lookup(), start, p.name, (flags & O_NOFOLLOW ? 0 : LOOKUP_FOLLOW), &ino);
 		if (!err && S_ISLNK(ino->mode) && !(flags & O_PATH))
 			err = -ELOOP;
 	}
@@ -81,8 +115,12 @@ long sys_openat(int dirfd, const char *user_path, int flags, unsigned mode)
 		return -EISDIR;
 	if (access != O_RDONLY && !(flags & O_PATH) && inode_read_only(ino))
 		return -EROFS;
-	if ((flags & O_TRUNC) && S_ISREG(ino->mode) && access != O_RDONLY) {
+	if (!created && (err = may_open(ino, flags)))
+		return err;
+	if ((flags & O_TRUNC) && S_ISREG(ino->mode) && access != O_RDONLY && !created) {
 		err = inode_truncate(ino, 0);
+		if (!err)
+			err = clear_setid_on_write(current_cred(), ino);
 		if (err)
 			return err;
 	}
@@ -119,7 +157,7 @@ long sys_mkdirat(int dirfd, const char *user_path, unsigned mode)
 	int err = new_entry_at(dirfd, user_path, &p, &parent, &name, &len);
 	if (err)
 		return err;
-	struct inode *dir = inode_new(S_IFDIR | apply_umask(mode));
+	struct inode *dir = new_node(parent, S_IFDIR | apply_umask(mode));
 	if (!dir)
 		return -ENOMEM;
 	dir->nlink = 1; /* "." */
@@ -147,7 +185,7 @@ long sys_mknodat(int dirfd, const char *user_path, unsigned mode, unsigned dev)
 	int err = new_entry_at(dirfd, user_path, &p, &parent, &name, &len);
 	if (err)
 		return err;
-	struct inode *node = inode_new((type ? type : S_IFREG) | apply_umask(mode));
+	struct inode *node = new_node(parent, (type ? type : S_IFREG) | apply_umask(mode));
 	if (!node)
 		return -ENOMEM;
 	err = dir_link(parent, name, len, node);
@@ -173,6 +211,9 @@ static long remove_entry(int dirfd, const char *user_path, bool directory)
 	struct inode *victim = dir_lookup(parent, name, len);
 	if (!victim)
 		return -ENOENT;
+	err = may_delete(current_cred(), parent, victim);
+	if (err)
+		return err;
 	if (directory) {
 		if (!S_ISDIR(victim->mode))
 			return -ENOTDIR;
@@ -229,13 +270,23 @@ long sys_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *
 		return 0;
 	if (dst && (flags & RENAME_NOREPLACE))
 		return -EEXIST;
+	if (S_ISDIR(src->mode) && is_ancestor(src, newparent))
+		return -EINVAL;
+	/* Linux's vfs_rename: both names may change, and a folder that moves
+	 * to another parent rewrites its "..". */
+	const struct credentials *cred = current_cred();
+	err = may_delete(cred, oldparent, src);
+	if (!err)
+		err = dst ? may_delete(cred, newparent, dst) : may_create(cred, newparent);
+	if (!err && S_ISDIR(src->mode) && newparent != oldparent)
+		err = inode_permission(cred, src, MAY_WRITE);
+	if (err)
+		return err;
 	if (S_ISDIR(src->mode)) {
 		if (dst && !S_ISDIR(dst->mode))
 			return -ENOTDIR;
 		if (dst && !dir_is_empty(dst))
 			return -ENOTEMPTY;
-		if (is_ancestor(src, newparent))
-			return -EINVAL;
 	} else if (dst && S_ISDIR(dst->mode)) {
 		return -EISDIR;
 	}
@@ -279,14 +330,21 @@ long sys_faccessat2(int dirfd, const char *user_path, int mode, int flags)
 		return -EINVAL;
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EACCESS | AT_EMPTY_PATH))
 		return -EINVAL;
-	int err = user_path ? inode_at(dirfd, user_path, flags, &ino) : -EFAULT;
+	/* Without AT_EACCESS the question is the real ids' (a set-user-id
+	 * program asking for its user), as Linux's access_override_creds. */
+	struct credentials real = *current_cred();
+	if (!(flags & AT_EACCESS)) {
+		real.fsuid = real.ruid;
+		real.fsgid = real.rgid;
+	}
+	int err = user_path ? inode_at_as(&real, dirfd, user_path, flags, &ino) : -EFAULT;
 	if (err)
 		return err;
-	/* The app is root: reads and writes are allowed, execution needs an
-	 * x bit somewhere (directories are searchable). */
-	if ((mode & X_OK) && !S_ISDIR(ino->mode) && !(ino->mode & 0111))
-		return -EACCES;
-	return 0;
+	/* X_OK, W_OK and R_OK are MAY_EXEC, MAY_WRITE and MAY_READ. */
+	err = inode_permission(&real, ino, mode);
+	if (!err && (mode & W_OK) && inode_read_only(ino))
+		err = -EROFS;
+	return err;
 }
 
 long sys_faccessat(int dirfd, const char *path, int mode) { return sys_faccessat2(dirfd, path, mode, 0); }
@@ -296,6 +354,9 @@ static long change_dir(struct inode *dir)
 {
 	if (!S_ISDIR(dir->mode))
 		return -ENOTDIR;
+	int err = inode_permission(current_cred(), dir, MAY_EXEC);
+	if (err)
+		return err;
 	struct fs_context *fs = current_process()->fs;
 	inode_get(dir);
 	inode_put(fs->cwd);
@@ -314,7 +375,8 @@ long sys_chdir(const char *user_path)
 }
 
 /* chroot: the caller's absolute paths and ".." stop at dir from now on; its
- * cwd stays where it is, as on Linux. Root's privilege (CAP_SYS_CHROOT). */
+ * cwd stays where it is, as on Linux. It needs search permission on dir,
+ * then root's privilege (CAP_SYS_CHROOT). */
 long sys_chroot(const char *user_path)
 {
 	struct user_path p;
@@ -322,6 +384,8 @@ long sys_chroot(const char *user_path)
 	int err = user_path_get(user_path, &p, false);
 	if (!err)
 		err = lookup_at(AT_FDCWD, p.name, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &dir);
+	if (!err)
+		err = inode_permission(current_cred(), dir, MAY_EXEC);
 	if (err)
 		return err;
 	struct process *me = current_process();
@@ -366,7 +430,10 @@ long sys_truncate(const char *user_path, long length)
 		return -EISDIR;
 	if (!S_ISREG(ino->mode))
 		return -EINVAL;
-	return inode_truncate(ino, (uint64_t)length);
+	err = inode_permission(current_cred(), ino, MAY_WRITE);
+	if (!err)
+		err = inode_truncate(ino, (uint64_t)length);
+	return err ? err : clear_setid_on_write(current_cred(), ino);
 }
 
 long sys_umask(unsigned mask)

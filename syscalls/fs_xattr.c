@@ -6,6 +6,7 @@
 #include <linux/fcntl.h>
 
 #include "kernel/errno.h"
+#include "kernel/fs/permission.h"
 #include "kernel/fs/xattr.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/uaccess.h"
@@ -64,6 +65,8 @@ static long set_xattr(struct xattr_target t, const char *user_name, const void *
 	if (!err)
 		err = target_inode(t, &ino);
 	if (!err)
+		err = xattr_permission(current_cred(), ino, name, MAY_WRITE);
+	if (!err)
 		err = xattr_set(ino, name, value, size, flags);
 	kfree(value);
 	return err;
@@ -76,6 +79,8 @@ static long get_xattr(struct xattr_target t, const char *user_name, void *user_v
 	int err = name_get(user_name, name);
 	if (!err)
 		err = target_inode(t, &ino);
+	if (!err)
+		err = xattr_permission(current_cred(), ino, name, MAY_READ);
 	if (err)
 		return err;
 	return xattr_get(ino, name, user_buf(user_value), size < XATTR_SIZE_MAX ? size : XATTR_SIZE_MAX);
@@ -101,6 +106,8 @@ static long remove_xattr(struct xattr_target t, const char *user_name)
 	int err = name_get(user_name, name);
 	if (!err)
 		err = target_inode(t, &ino);
+	if (!err)
+		err = xattr_permission(current_cred(), ino, name, MAY_WRITE);
 	return err ? err : xattr_remove(ino, name);
 }
 

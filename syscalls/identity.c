@@ -1,8 +1,8 @@
 /* User and group ids, with Linux's rules for changing them: the app starts
  * as root (uid 0), and root may become anyone; an unprivileged process may
  * only swap among its real, effective and saved ids. The ids are recorded
- * and reported, and /proc shows them; file permission checks still treat
- * the app as root. */
+ * and reported, /proc shows them, and the file system checks permissions
+ * against the fsuid, fsgid and groups (kernel/fs/permission.c). */
 #include "kernel/errno.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/process.h"

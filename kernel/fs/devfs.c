@@ -178,7 +178,7 @@ static struct inode *add_device(struct inode *dir, const char *name, const struc
 void devfs_populate(void)
 {
 	struct inode *dev;
-	if (vfs_lookup(vfs_root(), vfs_root(), "/dev", LOOKUP_DIRECTORY, &dev)) {
+	if (vfs_lookup(kernel_lookup(), vfs_root(), "/dev", LOOKUP_DIRECTORY, &dev)) {
 		dev = inode_new(S_IFDIR | 0755);
 		dir_link(vfs_root(), "dev", 3, dev);
 		inode_put(dev);

@@ -7,6 +7,7 @@
 #include "kernel/errno.h"
 #include "kernel/fs/inotify.h"
 #include "kernel/fs/lock.h"
+#include "kernel/fs/permission.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/uaccess.h"
@@ -27,6 +28,9 @@ static long regular_write(struct file *f, struct iobuf buf, size_t len, uint64_t
 {
 	if (f->flags & O_APPEND)
 		*pos = f->inode->size;
+	int err = len ? clear_setid_on_write(&current_process()->cred, f->inode) : 0;
+	if (err)
+		return err;
 	long n = inode_write_buf(f->inode, *pos, buf, len);
 	if (n > 0)
 		*pos += (uint64_t)n;

@@ -10,6 +10,10 @@ struct file *current_file(int fd) { return fd_get(current_process()->files, fd);
 
 struct inode *current_root(void) { return current_process()->fs->root; }
 
+const struct credentials *current_cred(void) { return &current_process()->cred; }
+
+struct lookup_context current_lookup(void) { return (struct lookup_context){current_root(), current_cred()}; }
+
 int dirfd_start(int dirfd, const char *path, struct inode **start)
 {
 	if (path[0] == '/') {
@@ -33,7 +37,7 @@ int lookup_at(int dirfd, const char *path, int flags, struct inode **out)
 {
 	struct inode *start;
 	int err = dirfd_start(dirfd, path, &start);
-	return err ? err : vfs_lookup(current_root(), start, path, flags, out);
+	return err ? err : vfs_lookup(current_lookup(), start, path, flags, out);
 }
 
 bool is_dot_or_dotdot(const char *name, size_t len)

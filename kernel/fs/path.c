@@ -1,8 +1,9 @@
 /* Path resolution over the in-memory tree, with Linux's rules for ".",
- * "..", trailing slashes and symlinks (ELOOP after 40). */
+ * "..", trailing slashes, symlinks (ELOOP after 40) and search permission. */
 #include <string.h>
 
 #include "kernel/errno.h"
+#include "kernel/fs/permission.h"
 #include "kernel/fs/vfs.h"
 
 static struct inode *root;
@@ -22,24 +23,24 @@ static struct inode *parent_of(struct inode *root, struct inode *dir)
 	return dir != root && dir->dir.parent ? dir->dir.parent : root;
 }
 
-static int walk(struct inode *root, struct inode *start, const char *path, size_t len, int flags, int depth,
+static int walk(struct lookup_context ctx, struct inode *start, const char *path, size_t len, int flags, int depth,
                 struct inode **out);
 
-static int follow_link(struct inode *root, struct inode *dir, struct inode *link, int flags, int depth,
+static int follow_link(struct lookup_context ctx, struct inode *dir, struct inode *link, int flags, int depth,
                        struct inode **out)
 {
 	if (depth >= MAX_SYMLINK_DEPTH)
 		return -ELOOP;
 	const char *target = link->link_target;
-	return walk(root, dir, target, strlen(target), flags | LOOKUP_FOLLOW, depth + 1, out);
+	return walk(ctx, dir, target, strlen(target), flags | LOOKUP_FOLLOW, depth + 1, out);
 }
 
-static int walk(struct inode *root, struct inode *start, const char *path, size_t len, int flags, int depth,
+static int walk(struct lookup_context ctx, struct inode *start, const char *path, size_t len, int flags, int depth,
                 struct inode **out)
 {
 	if (len == 0)
 		return -ENOENT;
-	struct inode *cur = path[0] == '/' ? root : start;
+	struct inode *cur = path[0] == '/' ? ctx.root : start;
 	size_t i = 0;
 	bool trailing_slash = path[len - 1] == '/';
 	while (i < len) {
@@ -58,12 +59,15 @@ static int walk(struct inode *root, struct inode *start, const char *path, size_
 		bool last = rest == len;
 		if (!S_ISDIR(cur->mode))
 			return -ENOTDIR;
+		int err = inode_permission(ctx.cred, cur, MAY_EXEC);
+		if (err)
+			return err;
 		if (clen > 255)
 			return -ENAMETOOLONG;
 		if (clen == 1 && comp[0] == '.')
 			continue;
 		if (clen == 2 && comp[0] == '.' && comp[1] == '.') {
-			cur = parent_of(root, cur);
+			cur = parent_of(ctx.root, cur);
 			continue;
 		}
 		dir_refresh(cur);
@@ -72,7 +76,7 @@ static int walk(struct inode *root, struct inode *start, const char *path, size_
 			return -ENOENT;
 		if (S_ISLNK(child->mode) && (!last || trailing_slash || (flags & LOOKUP_FOLLOW))) {
 			int inner = last ? (flags & LOOKUP_DIRECTORY) : LOOKUP_DIRECTORY;
-			int err = follow_link(root, cur, child, inner, depth, &child);
+			err = follow_link(ctx, cur, child, inner, depth, &child);
 			if (err)
 				return err;
 		}
@@ -84,12 +88,12 @@ static int walk(struct inode *root, struct inode *start, const char *path, size_
 	return 0;
 }
 
-int vfs_lookup(struct inode *root, struct inode *start, const char *path, int flags, struct inode **out)
+int vfs_lookup(struct lookup_context ctx, struct inode *start, const char *path, int flags, struct inode **out)
 {
-	return walk(root, start, path, strlen(path), flags, 0, out);
+	return walk(ctx, start, path, strlen(path), flags, 0, out);
 }
 
-int vfs_lookup_parent(struct inode *root, struct inode *start, const char *path, struct inode **parent,
+int vfs_lookup_parent(struct lookup_context ctx, struct inode *start, const char *path, struct inode **parent,
                       const char **name, size_t *name_len)
 {
 	size_t len = strlen(path);
@@ -109,11 +113,13 @@ int vfs_lookup_parent(struct inode *root, struct inode *start, const char *path,
 	if (slash == 0) {
 		*parent = start;
 	} else {
-		int err = walk(root, start, path, slash, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, 0, parent);
+		int err = walk(ctx, start, path, slash, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, 0, parent);
 		if (err)
 			return err;
 	}
-	return S_ISDIR((*parent)->mode) ? 0 : -ENOTDIR;
+	if (!S_ISDIR((*parent)->mode))
+		return -ENOTDIR;
+	return inode_permission(ctx.cred, *parent, MAY_EXEC);
 }
 
 long vfs_dir_path(struct inode *root, struct inode *dir, char *buf, size_t size)

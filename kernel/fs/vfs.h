@@ -16,6 +16,7 @@
 
 #include <linux/stat.h>
 
+struct credentials;
 struct file;
 struct inotify_watch;
 struct pipe;
@@ -163,14 +164,22 @@ uint64_t inode_initrd_page(struct inode *ino, uint64_t off);
 /* Points a new file at initrd bytes, served in place. */
 void inode_set_initrd_data(struct inode *ino, const uint8_t *data, uint64_t size);
 
-/* Path resolution. start is the directory relative paths begin at; root is
- * where absolute paths and symlink targets begin and where ".." stops: the
- * tree's vfs_root(), or the root a process chose with chroot. */
+/* Path resolution, for someone: root is where absolute paths and symlink
+ * targets begin and where ".." stops (the tree's vfs_root(), or the root a
+ * process chose with chroot); every directory passed through needs search
+ * permission for cred (-EACCES), and a NULL cred is the kernel's own
+ * lookup, which passes as root. start is where relative paths begin. */
+struct lookup_context {
+	struct inode *root;
+	const struct credentials *cred;
+};
+static inline struct lookup_context kernel_lookup(void) { return (struct lookup_context){vfs_root(), NULL}; }
 #define LOOKUP_FOLLOW 0x1    /* follow a symlink in the last component */
 #define LOOKUP_DIRECTORY 0x2 /* the result must be a directory */
-int vfs_lookup(struct inode *root, struct inode *start, const char *path, int flags, struct inode **out);
-/* Resolves all but the last component; *name points into path. */
-int vfs_lookup_parent(struct inode *root, struct inode *start, const char *path, struct inode **parent,
+int vfs_lookup(struct lookup_context ctx, struct inode *start, const char *path, int flags, struct inode **out);
+/* Resolves all but the last component, and checks that the parent may be
+ * searched; *name points into path. */
+int vfs_lookup_parent(struct lookup_context ctx, struct inode *start, const char *path, struct inode **parent,
                       const char **name, size_t *name_len);
 /* Writes the path of a directory as seen from root; returns its length or -errno. */
 long vfs_dir_path(struct inode *root, struct inode *dir, char *buf, size_t size);

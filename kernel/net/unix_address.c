@@ -11,6 +11,7 @@
 
 #include "kernel/errno.h"
 #include "kernel/fs/lookup_at.h"
+#include "kernel/fs/permission.h"
 #include "kernel/proc/process.h"
 #include "kernel/random.h"
 #include "libc-glue/kformat.h"
@@ -86,16 +87,20 @@ static int bind_path(struct unix_sock *u, const struct unix_address *a)
 	size_t name_len;
 	int err = dirfd_start(AT_FDCWD, path, &start);
 	if (!err)
-		err = vfs_lookup_parent(current_root(), start, path, &parent, &name, &name_len);
+		err = vfs_lookup_parent(current_lookup(), start, path, &parent, &name, &name_len);
 	if (err)
 		return err;
 	if (is_dot_or_dotdot(name, name_len) || dir_lookup(parent, name, name_len))
 		return -EADDRINUSE;
 	if (u->addr.len)
 		return -EINVAL;
+	err = may_create(current_cred(), parent);
+	if (err)
+		return err;
 	struct inode *node = inode_new(S_IFSOCK | (0777 & ~current_process()->fs->umask));
 	if (!node)
 		return -ENOMEM;
+	inode_init_owner(current_cred(), parent, node);
 	err = dir_link(parent, name, name_len, node);
 	if (err) {
 		inode_put(node);
@@ -149,7 +154,9 @@ int unix_lookup(const struct sockaddr *addr, socklen_t len, int type, struct uni
 		struct inode *start, *node;
 		err = dirfd_start(AT_FDCWD, a.sun.sun_path, &start);
 		if (!err)
-			err = vfs_lookup(current_root(), start, a.sun.sun_path, LOOKUP_FOLLOW, &node);
+			err = vfs_lookup(current_lookup(), start, a.sun.sun_path, LOOKUP_FOLLOW, &node);
+		if (!err)
+			err = inode_permission(current_cred(), node, MAY_WRITE);
 		if (err)
 			return err;
 		if (!S_ISSOCK(node->mode) || !(found = node->bound_unix))

@@ -14,6 +14,7 @@
 #include "kernel/errno.h"
 #include "kernel/fs/file.h"
 #include "kernel/fs/lookup_at.h"
+#include "kernel/fs/permission.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/intern.h"
 #include "kernel/mm/addrspace.h"
@@ -94,13 +95,13 @@ static int prepend_interpreter(struct exec_args *a, const struct script_line *li
 	return 0;
 }
 
-/* Linux's checks before it reads a byte: a regular file with an execute
- * bit (root may run any file that has one). */
+/* Linux's checks before it reads a byte: a regular file the caller may
+ * execute (root may run any file that has an execute bit). */
 static int check_runnable(const struct inode *file)
 {
-	if (!S_ISREG(file->mode) || !(file->mode & 0111))
+	if (!S_ISREG(file->mode))
 		return -EACCES;
-	return 0;
+	return inode_permission(current_cred(), file, MAY_EXEC);
 }
 
 /* Follows "#!" lines down to an ELF: *file and *path end at the program to

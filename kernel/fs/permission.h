@@ -1,0 +1,64 @@
+/* Linux's discretionary access control on the tree's inodes: the mode bits
+ * checked against a caller's filesystem uid, gid and supplementary groups;
+ * the sticky directory rule; who may change a file's mode, owner and times;
+ * and the owner and set-id bits that new and written files get. Root is
+ * fsuid 0 (Linux drops the file capabilities when the fsuid leaves 0). A
+ * NULL credentials pointer is the kernel itself, which passes as root. */
+#ifndef SOLE_PERMISSION_H
+#define SOLE_PERMISSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kernel/fs/vfs.h"
+#include "kernel/proc/credentials.h"
+
+#define MAY_EXEC 0x1
+#define MAY_WRITE 0x2
+#define MAY_READ 0x4
+
+bool cred_is_root(const struct credentials *c);
+/* The owner of ino, or root (Linux's inode_owner_or_capable). */
+bool cred_owns(const struct credentials *c, const struct inode *ino);
+
+/* 0 or -EACCES for mask (MAY_*) on ino: the owner's bits, else the group's
+ * when the caller is in the file's group, else the others'. Root passes
+ * everything but executing a non-directory that has no x bit at all. */
+int inode_permission(const struct credentials *c, const struct inode *ino, int mask);
+
+/* Making a name in dir: write and search permission on it. */
+int may_create(const struct credentials *c, const struct inode *dir);
+/* Removing victim's name from dir (unlink, rmdir, rename's either side):
+ * write and search on dir (-EACCES), and in a sticky directory ownership
+ * of victim or dir (-EPERM). */
+int may_delete(const struct credentials *c, const struct inode *dir, const struct inode *victim);
+
+/* A new inode made in dir: it belongs to the caller's fsuid, and to its
+ * fsgid or, below a set-group-id directory, to the directory's group (a
+ * new directory inherits the bit too). A new file of a group the caller
+ * is not in loses its own S_ISGID, as on Linux. */
+void inode_init_owner(const struct credentials *c, const struct inode *dir, struct inode *ino);
+
+/* chmod: -EPERM unless owner or root; S_ISGID leaves *mode when a non-root
+ * caller is not in the file's group. */
+int may_chmod(const struct credentials *c, const struct inode *ino, uint32_t *mode);
+/* chown with -1 for "unchanged": root may give any owner; the owner may
+ * only keep its uid and pick one of its groups; others get -EPERM. */
+int may_chown(const struct credentials *c, const struct inode *ino, uint32_t uid, uint32_t gid);
+/* The set-id bits a change of owner clears from a non-directory: S_ISUID,
+ * and S_ISGID when group-exec is set or a non-root caller is not in the
+ * file's group (Linux's setattr_should_drop_sgid). */
+uint32_t setid_bits_dropped_by_chown(const struct credentials *c, const struct inode *ino);
+/* utimes: setting both times to now needs ownership or write permission
+ * (-EACCES); setting either to a given time needs ownership (-EPERM). */
+int may_set_times(const struct credentials *c, const struct inode *ino, bool explicit_time, bool touch);
+/* A write or truncate by a non-root caller clears a regular file's
+ * S_ISUID, and S_ISGID as a chown would (Linux's file_remove_privs). */
+int clear_setid_on_write(const struct credentials *c, struct inode *ino);
+/* Reading (MAY_READ) or changing (MAY_WRITE) an extended attribute:
+ * trusted.* is root's (EPERM to write, ENODATA to read), security.* needs
+ * root to write, and user.* follows the file's permission, except that a
+ * sticky directory's are its owner's. */
+int xattr_permission(const struct credentials *c, const struct inode *ino, const char *name, int mask);
+
+#endif
