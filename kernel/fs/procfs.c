@@ -377,14 +377,29 @@ static void gen_mounts(const struct inode *ino, struct strbuf *out)
 
 /* /proc/PID/cwd and exe follow the process's working directory and
  * program. */
+/* /proc/PID and its entries belong to the process's effective user and
+ * group, as Linux's task_dump_owner gives them: a process that gave up
+ * root still reads its own fd folder. */
+static void own_process_dir(struct inode *dir, const struct process *p)
+{
+	dir->uid = p->cred.euid;
+	dir->gid = p->cred.egid;
+	for (struct dentry *d = dir->dir.children; d; d = d->next) {
+		d->inode->uid = p->cred.euid;
+		d->inode->gid = p->cred.egid;
+	}
+}
+
 static void refresh_process_dir(struct inode *dir)
 {
 	struct process *p = described(dir->dir.proc_pid);
 	char path[4096];
 	if (p && p->fs && vfs_dir_path(p->fs->root, p->fs->cwd, path, sizeof path) >= 0)
 		update_link(dir, "cwd", path);
-	if (p)
+	if (p) {
 		update_link(dir, "exe", p->exe_path);
+		own_process_dir(dir, p);
+	}
 }
 
 /* /proc/PID/fd holds one link per open descriptor, to the path it was opened by. */
