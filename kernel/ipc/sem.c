@@ -42,6 +42,14 @@ static struct sem_undo **undo_bucket(const struct process *p)
 	return &undo_buckets[((uintptr_t)p >> 6) % UNDO_BUCKETS];
 }
 
+bool sem_has_undo(const struct process *p)
+{
+	for (const struct sem_undo *un = *undo_bucket(p); un; un = un->next_in_bucket)
+		if (un->proc == p)
+			return true;
+	return false;
+}
+
 static void unlink_undo(struct sem_undo *un)
 {
 	struct sem_undo **at = undo_bucket(un->proc);

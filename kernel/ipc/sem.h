@@ -4,6 +4,7 @@
 #define SOLE_SEM_H
 
 #include <linux/sem.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,6 +14,7 @@
 enum { SEM_MSL, SEM_MNS, SEM_OPM, SEM_MNI };
 extern unsigned long sem_limits[4];
 
+struct process;
 struct sem_pending;
 struct sem_undo;
 
@@ -50,6 +52,9 @@ void sem_set_value(struct sem_set *s, int semnum, int value);
 int sem_set_all(struct sem_set *s, const uint16_t *values);
 /* IPC_RMID: waiting operations fail with EIDRM. */
 void sem_remove(struct sem_set *s);
+
+/* Whether p has SEM_UNDO adjustments recorded (Linux's undo list exists). */
+bool sem_has_undo(const struct process *p);
 
 /* SEM_INFO's totals. */
 struct sem_totals {
