@@ -60,18 +60,20 @@ long sys_sched_setparam(int pid, const struct sched_param *param)
 	return sys_sched_setscheduler(pid, SCHED_NORMAL, param);
 }
 
+/* The non-real-time policies (SCHED_DEADLINE among them) have priority 0 only. */
+static bool zero_priority_policy(int policy)
+{
+	return policy == SCHED_NORMAL || policy == SCHED_BATCH || policy == SCHED_IDLE || policy == SCHED_DEADLINE;
+}
+
 long sys_sched_get_priority_max(int policy)
 {
-	return policy == SCHED_FIFO || policy == SCHED_RR ? 99
-	       : policy == SCHED_NORMAL || policy == SCHED_BATCH || policy == SCHED_IDLE ? 0
-											    : -EINVAL;
+	return policy == SCHED_FIFO || policy == SCHED_RR ? 99 : zero_priority_policy(policy) ? 0 : -EINVAL;
 }
 
 long sys_sched_get_priority_min(int policy)
 {
-	return policy == SCHED_FIFO || policy == SCHED_RR ? 1
-	       : policy == SCHED_NORMAL || policy == SCHED_BATCH || policy == SCHED_IDLE ? 0
-											    : -EINVAL;
+	return policy == SCHED_FIFO || policy == SCHED_RR ? 1 : zero_priority_policy(policy) ? 0 : -EINVAL;
 }
 
 long sys_sched_rr_get_interval(int pid, struct __kernel_timespec *interval)
