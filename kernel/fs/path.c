@@ -1,5 +1,6 @@
 /* Path resolution over the in-memory tree, with Linux's rules for ".",
- * "..", trailing slashes, symlinks (ELOOP after 40) and search permission. */
+ * "..", trailing slashes, symlinks (ELOOP after 40 in one lookup, nested
+ * or one after another) and search permission. */
 #include <string.h>
 
 #include "kernel/errno.h"
@@ -23,19 +24,20 @@ static struct inode *parent_of(struct inode *root, struct inode *dir)
 	return dir != root && dir->dir.parent ? dir->dir.parent : root;
 }
 
-static int walk(struct lookup_context ctx, struct inode *start, const char *path, size_t len, int flags, int depth,
+/* links counts the symlinks the whole lookup has followed. */
+static int walk(struct lookup_context ctx, struct inode *start, const char *path, size_t len, int flags, int *links,
                 struct inode **out);
 
-static int follow_link(struct lookup_context ctx, struct inode *dir, struct inode *link, int flags, int depth,
+static int follow_link(struct lookup_context ctx, struct inode *dir, struct inode *link, int flags, int *links,
                        struct inode **out)
 {
-	if (depth >= MAX_SYMLINK_DEPTH)
+	if (++*links > MAX_SYMLINKS)
 		return -ELOOP;
 	const char *target = link->link_target;
-	return walk(ctx, dir, target, strlen(target), flags | LOOKUP_FOLLOW, depth + 1, out);
+	return walk(ctx, dir, target, strlen(target), flags | LOOKUP_FOLLOW, links, out);
 }
 
-static int walk(struct lookup_context ctx, struct inode *start, const char *path, size_t len, int flags, int depth,
+static int walk(struct lookup_context ctx, struct inode *start, const char *path, size_t len, int flags, int *links,
                 struct inode **out)
 {
 	if (len == 0)
@@ -76,7 +78,7 @@ static int walk(struct lookup_context ctx, struct inode *start, const char *path
 			return -ENOENT;
 		if (S_ISLNK(child->mode) && (!last || trailing_slash || (flags & LOOKUP_FOLLOW))) {
 			int inner = last ? (flags & LOOKUP_DIRECTORY) : LOOKUP_DIRECTORY;
-			err = follow_link(ctx, cur, child, inner, depth, &child);
+			err = follow_link(ctx, cur, child, inner, links, &child);
 			if (err)
 				return err;
 		}
@@ -90,7 +92,8 @@ static int walk(struct lookup_context ctx, struct inode *start, const char *path
 
 int vfs_lookup(struct lookup_context ctx, struct inode *start, const char *path, int flags, struct inode **out)
 {
-	return walk(ctx, start, path, strlen(path), flags, 0, out);
+	int links = 0;
+	return walk(ctx, start, path, strlen(path), flags, &links, out);
 }
 
 int vfs_lookup_parent(struct lookup_context ctx, struct inode *start, const char *path, struct inode **parent,
@@ -113,7 +116,8 @@ int vfs_lookup_parent(struct lookup_context ctx, struct inode *start, const char
 	if (slash == 0) {
 		*parent = start;
 	} else {
-		int err = walk(ctx, start, path, slash, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, 0, parent);
+		int links = 0;
+		int err = walk(ctx, start, path, slash, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &links, parent);
 		if (err)
 			return err;
 	}

@@ -103,7 +103,7 @@ struct inode {
 	};
 };
 
-#define MAX_SYMLINK_DEPTH 40
+#define MAX_SYMLINKS 40 /* followed in one lookup: Linux's MAXSYMLINKS */
 
 /* The root of the tree. */
 struct inode *vfs_root(void);
