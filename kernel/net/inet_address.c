@@ -7,11 +7,13 @@
 #include <string.h>
 
 #include "kernel/errno.h"
+#include "kernel/proc/process.h"
 #include "lwip/ip.h"
 #include "lwip/netif.h"
 #include "kernel/net/inet.h"
 
-#define SIN6_LEN_RFC2133 24 /* sockaddr_in6 without sin6_scope_id: Linux's floor */
+#define SIN6_LEN_RFC2133 24      /* sockaddr_in6 without sin6_scope_id: Linux's floor */
+#define PRIVILEGED_PORT_END 1024 /* Linux's ip_unprivileged_port_start */
 
 static void ip4_from_sockaddr(const struct sockaddr_in *sin, ip_addr_t *ip, uint16_t *port)
 {
@@ -97,10 +99,12 @@ int inet_address_parse(const struct inet_sock *in, const struct sockaddr *sa, so
 	}
 	if (err || use != INET_ADDRESS_BIND)
 		return err;
-	if (IP_IS_ANY_TYPE_VAL(*ip))
-		return 0;
-	bool local = IP_IS_V6_VAL(*ip) ? ip6_is_local(ip_2_ip6(ip)) : ip4_is_local(ip_2_ip4(ip));
-	return local ? 0 : -EADDRNOTAVAIL;
+	if (!IP_IS_ANY_TYPE_VAL(*ip) && !(IP_IS_V6_VAL(*ip) ? ip6_is_local(ip_2_ip6(ip)) : ip4_is_local(ip_2_ip4(ip))))
+		return -EADDRNOTAVAIL;
+	/* The ports below 1024 need CAP_NET_BIND_SERVICE, which follows the euid. */
+	if (*port && *port < PRIVILEGED_PORT_END && current_process()->cred.euid != 0)
+		return -EACCES;
+	return 0;
 }
 
 socklen_t inet_address_format(const struct inet_sock *in, const ip_addr_t *ip, uint16_t port,
