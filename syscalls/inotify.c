@@ -1,10 +1,11 @@
 /* inotify_init, inotify_init1, inotify_add_watch and inotify_rm_watch: the
  * instance is a file (kernel/fs/inotify.c) on the lowest free descriptor;
- * a watch names its inode by path. */
+ * a watch names its inode by path, which the caller must be able to read. */
 #include <linux/inotify.h>
 
 #include "kernel/errno.h"
 #include "kernel/fs/inotify.h"
+#include "kernel/fs/permission.h"
 #include "syscalls/fs_common.h"
 
 /* The bits Linux accepts in a watch's mask: at least one must be set. */
@@ -49,6 +50,8 @@ long sys_inotify_add_watch(int fd, const char *path, uint32_t mask)
 		err = lookup_at(
 		    AT_FDCWD, p.name,
 		    (mask & IN_DONT_FOLLOW ? 0 : LOOKUP_FOLLOW) | (mask & IN_ONLYDIR ? LOOKUP_DIRECTORY : 0), &ino);
+	if (!err)
+		err = inode_permission(current_cred(), ino, MAY_READ);
 	return err ? err : inotify_watch_add(f, ino, mask);
 }
 

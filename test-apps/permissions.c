@@ -11,11 +11,13 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -97,6 +99,14 @@ static void reading_and_writing(void)
 	report("utimes now on public (not writable)", utimes(at("public"), NULL));
 	struct timeval tv[2] = {{1000, 0}, {2000, 0}};
 	report("utimes given times on shared (not owner)", utimes(at("shared"), tv));
+	int in = inotify_init1(IN_CLOEXEC);
+	report("inotify watch on secret", inotify_add_watch(in, at("secret"), IN_MODIFY));
+	report("inotify watch on public", inotify_add_watch(in, at("public"), IN_MODIFY));
+	close(in);
+	report("setxattr user.* on public", setxattr(at("public"), "user.tag", "x", 1, 0));
+	report("setxattr trusted.* on shared", setxattr(at("shared"), "trusted.tag", "x", 1, 0));
+	char value[8];
+	report("getxattr trusted.* on shared", getxattr(at("shared"), "trusted.tag", value, sizeof value));
 }
 
 static void searching(void)
