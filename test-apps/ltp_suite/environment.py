@@ -12,6 +12,7 @@ files with system("cp ..."), a few tests call rm and ip, and posix_fadvise* read
 """
 import os
 import shutil
+import threading
 
 TIMEOUT_MUL = "3"
 RUNTIME_MUL = "0.1"
@@ -38,9 +39,10 @@ def account_files(tree):
     for name, text in (("passwd", PASSWD), ("group", GROUP)):
         path = os.path.join(folder, name)
         if not os.path.exists(path):
-            with open(path + ".partial", "w") as out:
+            partial = f"{path}.{threading.get_ident()}.partial"  # VMs start from several threads
+            with open(partial, "w") as out:
                 out.write(text)
-            os.replace(path + ".partial", path)
+            os.replace(partial, path)
         pairs.append((path, "/etc/" + name))
     return pairs
 
