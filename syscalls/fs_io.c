@@ -261,14 +261,14 @@ long sys_dup(int oldfd)
 
 long sys_dup3(int oldfd, int newfd, int flags)
 {
-	struct file *f = current_file(oldfd);
-	if (!f)
-		return -EBADF;
 	if (flags & ~O_CLOEXEC)
 		return -EINVAL;
 	if (oldfd == newfd)
-		return -EINVAL;
+		return -EINVAL; /* before looking at the fd, as Linux does */
 	if (newfd < 0 || newfd >= fd_limit())
+		return -EBADF;
+	struct file *f = current_file(oldfd);
+	if (!f)
 		return -EBADF;
 	return fd_install_at(current_process()->files, f, newfd, flags & O_CLOEXEC);
 }
@@ -378,17 +378,28 @@ long sys_ioctl(int fd, unsigned cmd, unsigned long arg)
 }
 
 /* Files live in memory: there is nothing to write back. */
-long sys_fsync(int fd)
+/* Only files and folders have anything to write back: pipes, sockets,
+ * devices and the anonymous files answer EINVAL, as Linux's lack of an
+ * fsync operation for them does. */
+static long sync_file(int fd, bool data_only)
 {
 	struct file *f = current_file(fd);
-	return f ? inode_sync(f->inode, false) : -EBADF;
+	if (!f)
+		return -EBADF;
+	if (!f->inode || !(S_ISREG(f->inode->mode) || S_ISDIR(f->inode->mode)))
+		return -EINVAL;
+	return inode_sync(f->inode, data_only);
 }
-long sys_fdatasync(int fd)
+long sys_fsync(int fd) { return sync_file(fd, false); }
+long sys_fdatasync(int fd) { return sync_file(fd, true); }
+long sys_syncfs(int fd)
 {
 	struct file *f = current_file(fd);
-	return f ? inode_sync(f->inode, true) : -EBADF;
+	if (!f)
+		return -EBADF;
+	bool has_data = f->inode && (S_ISREG(f->inode->mode) || S_ISDIR(f->inode->mode));
+	return has_data ? inode_sync(f->inode, false) : 0; /* a pipe's or socket's file system has nothing to write */
 }
-long sys_syncfs(int fd) { return sys_fsync(fd); }
 long sys_sync(void) { return 0; }
 
 /* Advice about future access: checked, then nothing to steer (no page cache). */
