@@ -60,6 +60,8 @@ static long do_exec(int dirfd, const char *user_path, const char *const *argv, c
 	int err = user_path_get(user_path, p, flags & AT_EMPTY_PATH);
 	if (!err)
 		err = copy_vector(&args, false, argv);
+	if (!err && args.argc == 0)
+		err = exec_args_add(&args, false, "", 0); /* Linux 5.18 on: an empty argv gets "" as argv[0] */
 	if (!err)
 		err = copy_vector(&args, true, envp);
 	struct inode *file = NULL;
