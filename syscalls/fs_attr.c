@@ -54,6 +54,8 @@ static long change_owner(struct inode *ino, int uid, int gid)
 	if (err)
 		return err;
 	uint32_t dropped = setid_bits_dropped_by_chown(cred, ino);
+	if (dropped && !cred_owns(cred, ino))
+		return -EPERM; /* clearing them changes the mode, which is the owner's */
 	if (uid != -1)
 		ino->uid = (uint32_t)uid;
 	if (gid != -1)

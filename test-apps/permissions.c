@@ -182,6 +182,8 @@ static void owning(void)
 	report("chmod root's file", chmod(at("shared"), 0600));
 	report("chown root's file to self", chown(at("shared"), 1000, 1000));
 	report("chown -1 -1 on root's file", chown(at("shared"), -1, -1));
+	report("chown -1 -1 on root's 04755 file", chown(at("setuidroot"), -1, -1));
+	show("its mode", "setuidroot");
 	report("chmod own file 02755", chmod(at("open/mine"), 02755));
 	show("own file after chmod", "open/mine");
 	report("chown own file to uid 0", chown(at("open/mine"), 0, -1));
@@ -337,6 +339,7 @@ static void set_up(void)
 	make_file("open/mine", 0644, 1000, 1000);
 	make_file("open/foreign", 0644, 1000, 3000);
 	make_file("open/setid", 06775, 1000, 1000);
+	make_file("setuidroot", 04755, 0, 0);
 	make_dir("sticky", 01777, 0, 0);
 	make_file("sticky/roots", 0666, 0, 0);
 	make_file("sticky/mine", 0666, 1000, 1000);
