@@ -98,6 +98,8 @@ long sys_setregid(unsigned r, unsigned e) { return set_re(gids(), r, e); }
 static long set_fs(struct id_set s, uint32_t id)
 {
 	long old = *s.fs;
+	if (id == (uint32_t)-1)
+		return old; /* not an id: Linux only reports the current one */
 	if (privileged() || held(s, id) || id == *s.fs)
 		*s.fs = id;
 	return old;
@@ -124,11 +126,15 @@ long sys_setgroups(int size, const unsigned *list)
 		return -EPERM;
 	if (size < 0 || size > 65536)
 		return -EINVAL;
+	uint32_t groups[MAX_GROUPS];
+	for (int at = 0; at < size; at += MAX_GROUPS) { /* the whole list must be readable, as Linux reads it first */
+		int n = size - at < MAX_GROUPS ? size - at : MAX_GROUPS;
+		if (copy_from_user(groups, list + at, (size_t)n * sizeof(uint32_t)))
+			return -EFAULT;
+	}
 	if (size > MAX_GROUPS)
 		return -ENOMEM; /* more supplementary groups than sole keeps */
-	uint32_t groups[MAX_GROUPS];
-	if (copy_from_user(groups, list, (size_t)size * sizeof(uint32_t)))
-		return -EFAULT;
+	/* size <= MAX_GROUPS: the loop's one pass left the whole list in groups */
 	for (int i = 0; i < size; i++)
 		cred()->groups[i] = groups[i];
 	cred()->group_count = size;
