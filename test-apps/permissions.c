@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/socket.h>
@@ -79,6 +80,18 @@ static void as_user(const char *who, uid_t uid, gid_t gid, int ngroups, const gi
 	require(wait_code(pid) == 0, "child");
 }
 
+/* Whether listxattr names root's trusted.tag (the list may hold other
+ * names natively, a security label for one). */
+static bool lists_trusted_tag(const char *name)
+{
+	char list[1024];
+	ssize_t n = listxattr(at(name), list, sizeof list);
+	for (ssize_t i = 0; i < n; i += (ssize_t)strlen(list + i) + 1)
+		if (!strcmp(list + i, "trusted.tag"))
+			return true;
+	return false;
+}
+
 static void reading_and_writing(void)
 {
 	report("open secret 0600 for reading", open_close("secret", O_RDONLY));
@@ -107,6 +120,7 @@ static void reading_and_writing(void)
 	report("setxattr trusted.* on shared", setxattr(at("shared"), "trusted.tag", "x", 1, 0));
 	char value[8];
 	report("getxattr trusted.* on shared", getxattr(at("shared"), "trusted.tag", value, sizeof value));
+	printf("listxattr shows trusted.* on shared: %s\n", lists_trusted_tag("shared") ? "yes" : "no");
 }
 
 static void searching(void)
@@ -279,6 +293,7 @@ static void as_root(void)
 	report("access hidden X_OK", access(at("hidden"), X_OK));
 	char *argv[] = {"prog", "exit", NULL};
 	report("exec a 0644 file", execv(at("noexec"), argv));
+	printf("listxattr shows trusted.* on shared: %s\n", lists_trusted_tag("shared") ? "yes" : "no");
 	make_file("suid", 04755, 1000, 1000);
 	report("chown of a 04755 file", chown(at("suid"), 0, 0));
 	show("after chown", "suid");
@@ -319,6 +334,7 @@ static void set_up(void)
 	make_file("secret", 0600, 0, 0);
 	make_file("public", 0644, 0, 0);
 	make_file("shared", 0666, 0, 0);
+	require(setxattr(at("shared"), "trusted.tag", "x", 1, 0) == 0, "setxattr trusted.tag");
 	make_file("grouped", 0060, 0, 1000);
 	make_file("others", 0604, 0, 1000);
 	make_file("nobody", 0, 0, 0);

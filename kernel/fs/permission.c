@@ -10,6 +10,8 @@
 
 bool cred_is_root(const struct credentials *c) { return !c || c->fsuid == 0; }
 
+bool cred_is_admin(const struct credentials *c) { return !c || c->euid == 0; }
+
 bool cred_owns(const struct credentials *c, const struct inode *ino) { return cred_is_root(c) || c->fsuid == ino->uid; }
 
 static bool in_file_group(const struct credentials *c, uint32_t gid) { return cred_in_group(c, c->fsgid, gid); }
@@ -116,7 +118,7 @@ static bool has_prefix(const char *name, const char *prefix) { return !strncmp(n
 
 int xattr_permission(const struct credentials *c, const struct inode *ino, const char *name, int mask)
 {
-	bool admin = !c || c->euid == 0; /* CAP_SYS_ADMIN, which follows the euid */
+	bool admin = cred_is_admin(c);
 	if (has_prefix(name, XATTR_TRUSTED_PREFIX) && !admin)
 		return mask & MAY_WRITE ? -EPERM : -ENODATA;
 	if (has_prefix(name, XATTR_SECURITY_PREFIX))

@@ -18,6 +18,8 @@
 #define MAY_READ 0x4
 
 bool cred_is_root(const struct credentials *c);
+/* CAP_SYS_ADMIN, which follows the euid: trusted.* and security.* attributes. */
+bool cred_is_admin(const struct credentials *c);
 /* The owner of ino, or root (Linux's inode_owner_or_capable). */
 bool cred_owns(const struct credentials *c, const struct inode *ino);
 

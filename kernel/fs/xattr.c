@@ -87,17 +87,25 @@ long xattr_get(struct inode *ino, const char *name, struct iobuf out, size_t siz
 	return (long)x->size;
 }
 
-long xattr_list(struct inode *ino, struct iobuf out, size_t size)
+static bool listed(const struct xattr *x, bool with_trusted)
+{
+	return with_trusted || !has_prefix(x->name, XATTR_TRUSTED_PREFIX);
+}
+
+long xattr_list(struct inode *ino, bool with_trusted, struct iobuf out, size_t size)
 {
 	size_t len = 0;
 	for (struct xattr *x = ino->xattrs; x; x = x->next)
-		len += strlen(x->name) + 1;
+		if (listed(x, with_trusted))
+			len += strlen(x->name) + 1;
 	if (!size)
 		return (long)len;
 	if (size < len)
 		return -ERANGE;
 	size_t at = 0;
 	for (struct xattr *x = ino->xattrs; x; x = x->next) {
+		if (!listed(x, with_trusted))
+			continue;
 		size_t n = strlen(x->name) + 1;
 		if (iobuf_put(out, at, x->name, n))
 			return -EFAULT;

@@ -4,6 +4,7 @@
 #ifndef SOLE_XATTR_H
 #define SOLE_XATTR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <linux/limits.h>
@@ -20,8 +21,9 @@ int xattr_set(struct inode *ino, const char *name, const void *value, size_t siz
  * when it does not fit). */
 long xattr_get(struct inode *ino, const char *name, struct iobuf out, size_t size);
 /* Every name, each followed by a NUL, as listxattr gives them: the list's
- * length; with size > 0 also the list (-ERANGE when it does not fit). */
-long xattr_list(struct inode *ino, struct iobuf out, size_t size);
+ * length; with size > 0 also the list (-ERANGE when it does not fit).
+ * trusted.* names are left out unless with_trusted (the caller is root). */
+long xattr_list(struct inode *ino, bool with_trusted, struct iobuf out, size_t size);
 int xattr_remove(struct inode *ino, const char *name);
 /* The inode is going: frees its attributes. */
 void xattr_drop_all(struct inode *ino);
