@@ -6,6 +6,7 @@
 
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/boot_config.h"
+#include "kernel/errno.h"
 #include "kernel/fs/cpuinfo.h"
 #include "kernel/fs/file.h"
 #include "kernel/fs/fs_types.h"
@@ -80,6 +81,22 @@ static void gen_sysvipc_shm(const struct inode *ino, struct strbuf *out) { (void
 static void gen_sysvipc_sem(const struct inode *ino, struct strbuf *out) { (void)ino, sysvipc_sem_show(out); }
 static void gen_sysvipc_msg(const struct inode *ino, struct strbuf *out) { (void)ino, sysvipc_msg_show(out); }
 
+/* A /proc file that root may write (mode 0644) when store is given; data is
+ * what generate and store find in file.proc_data. */
+static void make_writable_file(struct inode *dir, const char *name, generator generate,
+                               int (*store)(const struct inode *ino, const char *text), const void *data)
+{
+	make_file(dir, name, generate);
+	struct inode *file = dir_lookup(dir, name, strlen(name));
+	if (!file)
+		return;
+	file->file.proc_data = data;
+	if (store) {
+		file->file.store = store;
+		file->mode = S_IFREG | 0644;
+	}
+}
+
 static void gen_sysctl(const struct inode *ino, struct strbuf *out) { sysctl_format(ino->file.proc_data, out); }
 static int store_sysctl(const struct inode *ino, const char *text) { return sysctl_store(ino->file.proc_data, text); }
 
@@ -98,15 +115,7 @@ static void make_sysctl_file(struct inode *sys, const struct sysctl *s)
 	}
 	if (!dir)
 		return;
-	make_file(dir, name, gen_sysctl);
-	struct inode *file = dir_lookup(dir, name, strlen(name));
-	if (!file)
-		return;
-	file->file.proc_data = s;
-	if (!s->read_only) {
-		file->file.store = store_sysctl;
-		file->mode = S_IFREG | 0644;
-	}
+	make_writable_file(dir, name, gen_sysctl, s->read_only ? NULL : store_sysctl, s);
 }
 
 /* The process a /proc/PID file or folder describes; NULL once it is gone.
@@ -341,6 +350,11 @@ static void gen_osrelease(const struct inode *ino, struct strbuf *out)
 	(void)ino;
 	strbuf_printf(out, "%s\n", UTS_RELEASE);
 }
+static void gen_kernel_version(const struct inode *ino, struct strbuf *out)
+{
+	(void)ino;
+	strbuf_printf(out, "%s\n", UTS_VERSION);
+}
 static void gen_ostype(const struct inode *ino, struct strbuf *out)
 {
 	(void)ino;
@@ -350,6 +364,26 @@ static void gen_hostname(const struct inode *ino, struct strbuf *out)
 {
 	(void)ino;
 	strbuf_printf(out, "%s\n", uts_hostname());
+}
+static void gen_domainname(const struct inode *ino, struct strbuf *out)
+{
+	(void)ino;
+	strbuf_printf(out, "%s\n", uts_domainname());
+}
+
+/* A write to hostname or domainname: the text up to its first newline, as
+ * sethostname and setdomainname take it (root only). */
+static int store_uts_name(const struct inode *ino, const char *text)
+{
+	size_t len = 0; /* not strcspn: musl's reads a stack-protector canary the kernel has not */
+	while (text[len] && text[len] != '\n')
+		len++;
+	if (current_process()->cred.euid != 0)
+		return -EPERM;
+	if (len > __NEW_UTS_LEN)
+		return -EINVAL;
+	(ino->file.proc_data ? uts_set_domainname : uts_set_hostname)(text, len);
+	return 0;
 }
 static void gen_zero(const struct inode *ino, struct strbuf *out)
 {
@@ -506,7 +540,9 @@ void procfs_populate(void)
 	if (kernel) {
 		make_file(kernel, "osrelease", gen_osrelease);
 		make_file(kernel, "ostype", gen_ostype);
-		make_file(kernel, "hostname", gen_hostname);
+		make_file(kernel, "version", gen_kernel_version);
+		make_writable_file(kernel, "hostname", gen_hostname, store_uts_name, NULL);
+		make_writable_file(kernel, "domainname", gen_domainname, store_uts_name, "domainname");
 	}
 	if (fs) {
 		make_file(fs, "nr_open", gen_nr_open);
