@@ -30,6 +30,22 @@ static long process_of(int pidfd, struct process **out)
 	return f ? pidfd_process(f, out) : -EBADF;
 }
 
+/* What pidfd_send_signal also takes, as Linux does: a /proc/PID folder
+ * open as a directory names its process (ESRCH once that has been reaped). */
+static long process_or_proc_folder(int pidfd, struct process **out)
+{
+	struct file *f = current_file(pidfd);
+	if (!f)
+		return -EBADF;
+	struct inode *ino = f->inode;
+	bool proc_folder = ino && S_ISDIR(ino->mode) && ino->dir.proc_pid > 0 && ino->dir.parent &&
+	                   ino->dir.parent->dir.proc_pid == 0;
+	if (!proc_folder)
+		return pidfd_process(f, out);
+	*out = process_by_pid(ino->dir.proc_pid);
+	return *out && (*out)->state != PROCESS_REAPED ? 0 : -ESRCH;
+}
+
 long sys_pidfd_send_signal(int pidfd, int sig, const struct signal_info *user_info, unsigned flags)
 {
 	if (flags)
@@ -37,7 +53,7 @@ long sys_pidfd_send_signal(int pidfd, int sig, const struct signal_info *user_in
 	if (sig < 0 || sig > NSIG)
 		return -EINVAL;
 	struct process *target;
-	long err = process_of(pidfd, &target);
+	long err = process_or_proc_folder(pidfd, &target);
 	if (err)
 		return err;
 	struct signal_info info = {.signo = sig, .code = SI_USER, .sender = {.pid = current_process()->pid}};
