@@ -308,11 +308,19 @@ long sys_readlinkat(int dirfd, const char *user_path, char *buf, int size)
 	struct inode *ino;
 	if (size <= 0)
 		return -EINVAL;
-	int err = user_path_get(user_path, &p, false);
-	if (!err)
-		err = lookup_at(dirfd, p.name, 0, &ino);
+	int err = user_path_get(user_path, &p, true);
 	if (err)
 		return err;
+	if (!p.name[0]) { /* an empty path reads the link open at dirfd (O_PATH | O_NOFOLLOW), as Linux 5.x on */
+		struct file *f = dirfd == AT_FDCWD ? NULL : current_file(dirfd);
+		if (dirfd != AT_FDCWD && !f)
+			return -EBADF;
+		if (!f || !f->inode || !S_ISLNK(f->inode->mode))
+			return -ENOENT;
+		ino = f->inode;
+	} else if ((err = lookup_at(dirfd, p.name, 0, &ino))) {
+		return err;
+	}
 	if (!S_ISLNK(ino->mode))
 		return -EINVAL;
 	size_t n = strlen(ino->link_target);
