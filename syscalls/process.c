@@ -212,6 +212,13 @@ long sys_prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long
 		return 0;
 	case PR_GET_CHILD_SUBREAPER:
 		return get_int_option(p->child_subreaper, arg2);
+	case PR_SET_TIMERSLACK: {
+		struct thread *t = current_thread();
+		t->timer_slack_ns = (long)arg2 <= 0 ? t->default_timer_slack_ns : arg2;
+		return 0;
+	}
+	case PR_GET_TIMERSLACK:
+		return (long)current_thread()->timer_slack_ns;
 	default:
 		return -EINVAL;
 	}

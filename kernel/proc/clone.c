@@ -67,6 +67,7 @@ static void start_registers(struct thread *t, struct thread *caller, const struc
 	t->fs_base = (r->flags & CLONE_SETTLS) ? r->tls : caller->fs_base;
 	t->signal_mask = caller->signal_mask;
 	memcpy(t->comm, caller->comm, sizeof t->comm);
+	t->timer_slack_ns = t->default_timer_slack_ns = caller->timer_slack_ns;
 	if (r->flags & CLONE_CHILD_SETTID)
 		t->set_child_tid = r->child_tid;
 	if (r->flags & CLONE_CHILD_CLEARTID)

@@ -48,6 +48,7 @@ struct fs_context {
 };
 
 #define NRLIMITS RLIM_NLIMITS
+#define DEFAULT_TIMER_SLACK_NS 50000 /* Linux's, for the first thread */
 
 enum process_state {
 	PROCESS_ALIVE,
@@ -118,6 +119,9 @@ struct thread {
 	uint64_t altstack_sp, altstack_size;
 	uint32_t altstack_flags;
 	char comm[16];      /* prctl(PR_SET_NAME) */
+	/* PR_SET_TIMERSLACK: how late timers may fire (sole's are never late on
+	 * purpose), and the value 0 restores: the creator's at clone. */
+	uint64_t timer_slack_ns, default_timer_slack_ns;
 	uint64_t rseq_area; /* registered struct rseq, 0 for none (kernel/proc/rseq.c) */
 	uint32_t rseq_len, rseq_sig;
 	bool rseq_check; /* preempted or signalled: check for a critical section on the way back */
