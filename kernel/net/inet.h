@@ -64,7 +64,8 @@ int inet_take_error(struct socket *s);
  * true when it delivered something, which may have changed any socket. */
 bool inet_deliver(void);
 /* Options at IPPROTO_IP, IPPROTO_IPV6 and SOL_SOCKET, for both protocols
- * (each handles its own level first): 0, -EINVAL, -ENOPROTOOPT, ... */
+ * (each handles its own level first): 0, -EINVAL, -ENOPROTOOPT, ...; an
+ * IPv4 socket's getsockopt at a level it lacks gives -EOPNOTSUPP. */
 int inet_setsockopt(struct inet_sock *in, int level, int name, const void *value, socklen_t len);
 int inet_getsockopt(struct inet_sock *in, int level, int name, void *value, socklen_t *len);
 /* An int option's value as Linux reads it: -EINVAL when len is short. */
@@ -89,7 +90,9 @@ enum inet_address_use {
 
 /* The app's sockaddr as an lwIP address and port (host order): 0,
  * -EINVAL (short), -EAFNOSUPPORT (wrong family), -EADDRNOTAVAIL (bind:
- * not one of ours), -ENETUNREACH (an IPv4 peer for an IPv6-only socket). */
+ * not one of ours), -ENETUNREACH (an IPv4 peer for an IPv6-only socket).
+ * A peer of 0.0.0.0 or :: comes back as the local host's address, as Linux
+ * routes it. */
 int inet_address_parse(const struct inet_sock *in, const struct sockaddr *sa, socklen_t len, enum inet_address_use use,
                        ip_addr_t *ip, uint16_t *port);
 /* ip and port as the socket's family shows them (IPv4 addresses as

@@ -75,6 +75,22 @@ static int ip6_from_sockaddr(const struct inet_sock *in, const struct sockaddr_i
 	return 0;
 }
 
+/* A peer of 0.0.0.0 or :: is this host, as on Linux (a BSD habit): an IPv4
+ * wildcard means the socket's own IPv4 address when it is bound to one,
+ * 127.0.0.1 otherwise; an IPv6 one means ::1, or 127.0.0.1 for a socket
+ * bound to a v4-mapped address. */
+static void any_peer_is_local(const struct inet_sock *in, ip_addr_t *ip)
+{
+	if (!ip_addr_isany(ip))
+		return;
+	const ip_addr_t *local = in->pcb.ip ? &in->pcb.ip->local_ip : NULL;
+	bool bound_v4 = local && IP_IS_V4_VAL(*local) && !ip_addr_isany(local);
+	if (IP_IS_V4_VAL(*ip) && bound_v4)
+		ip_addr_copy(*ip, *local);
+	else
+		ip_addr_set_loopback(IP_IS_V6_VAL(*ip) && !bound_v4, ip);
+}
+
 int inet_address_parse(const struct inet_sock *in, const struct sockaddr *sa, socklen_t len, enum inet_address_use use,
                        ip_addr_t *ip, uint16_t *port)
 {
@@ -97,8 +113,12 @@ int inet_address_parse(const struct inet_sock *in, const struct sockaddr *sa, so
 		ip4_from_sockaddr(sin, ip, port);
 		err = 0;
 	}
-	if (err || use != INET_ADDRESS_BIND)
+	if (err)
 		return err;
+	if (use != INET_ADDRESS_BIND) {
+		any_peer_is_local(in, ip);
+		return 0;
+	}
 	if (!IP_IS_ANY_TYPE_VAL(*ip) && !(IP_IS_V6_VAL(*ip) ? ip6_is_local(ip_2_ip6(ip)) : ip4_is_local(ip_2_ip4(ip))))
 		return -EADDRNOTAVAIL;
 	/* The ports below 1024 need CAP_NET_BIND_SERVICE, which follows the euid. */
