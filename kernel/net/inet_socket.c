@@ -313,8 +313,10 @@ int inet_getsockopt(struct inet_sock *in, int level, int name, void *value, sock
 		err = ip_getsockopt(in, name, &val);
 	else if (level == IPPROTO_IPV6 && in->v6)
 		err = ipv6_getsockopt(in, name, &val);
-	else
+	else if (level == SOL_SOCKET || in->v6)
 		err = -ENOPROTOOPT; /* SOL_SOCKET: the core answers all the family could */
+	else
+		err = -EOPNOTSUPP; /* Linux's ip_getsockopt for any other level (setsockopt: ENOPROTOOPT) */
 	if (!err)
 		inet_option_put_int(value, len, val);
 	return err;
