@@ -47,7 +47,11 @@ struct unix_sock {
 	int refs;
 	enum unix_state state;
 	int shutdown;           /* UNIX_RCV_SHUTDOWN | UNIX_SEND_SHUTDOWN */
-	bool has_peer_cred;     /* SO_PEERCRED answers this process (set at connect, pair, listen) */
+	/* SO_PEERCRED, as Linux sets it: a listener and both ends of a pair
+	 * hold their own process, a connection's accepted end its connector,
+	 * and the connector the listener's. */
+	bool has_peer_cred;
+	struct socket_peer_cred peer_cred;
 	struct unix_sock *peer; /* held */
 	struct unix_address addr;
 	struct inode *node;             /* the S_IFSOCK name a path bind made (held) */
@@ -92,6 +96,8 @@ void unix_dgram_room(struct unix_sock *u);
 void unix_notify(struct unix_sock *u, unsigned events);
 /* Joins a and b back to back, both connected. */
 void unix_join(struct unix_sock *a, struct unix_sock *b);
+/* Gives u the calling process's credentials for SO_PEERCRED. */
+void unix_set_peer_cred_caller(struct unix_sock *u);
 /* The pending error (SO_ERROR), taken: 0 for none. */
 int unix_take_error(struct unix_sock *u);
 /* Waits on q for a change (nonblock: -EAGAIN at once): 0 or -errno. */

@@ -19,7 +19,7 @@ int unix_listen(struct socket *s, int backlog)
 		readiness_notify(&u->peer_wait, EPOLLOUT); /* room for waiting connectors */
 	u->max_backlog = backlog;
 	u->state = UNIX_LISTENING;
-	u->has_peer_cred = true;
+	unix_set_peer_cred_caller(u);
 	return 0;
 }
 
@@ -71,6 +71,9 @@ static int queue_connection(struct unix_sock *u, struct unix_sock *listener)
 	unix_attach(child, cu);
 	cu->addr = listener->addr;
 	unix_join(u, cu);
+	unix_set_peer_cred_caller(cu);
+	u->peer_cred = listener->peer_cred;
+	u->has_peer_cred = true;
 	*(listener->pending_tail ? &listener->pending_tail->next_pending : &listener->pending_head) = cu;
 	listener->pending_tail = cu;
 	listener->pending++;

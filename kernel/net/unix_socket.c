@@ -57,7 +57,13 @@ void unix_join(struct unix_sock *a, struct unix_sock *b)
 	unix_ref(a);
 	b->peer = a;
 	a->state = b->state = UNIX_CONNECTED;
-	a->has_peer_cred = b->has_peer_cred = true;
+}
+
+void unix_set_peer_cred_caller(struct unix_sock *u)
+{
+	const struct process *p = current_process();
+	u->peer_cred = (struct socket_peer_cred){p->pid, p->cred.euid, p->cred.egid};
+	u->has_peer_cred = true;
 }
 
 int unix_take_error(struct unix_sock *u)
@@ -147,17 +153,15 @@ static int unix_setsockopt(struct socket *s, int level, int name, const void *va
 	return -ENOPROTOOPT;
 }
 
-/* SO_PEERCRED: this process, the only one, is every peer. */
 static int unix_getsockopt(struct socket *s, int level, int name, void *value, socklen_t *len)
 {
+	const struct unix_sock *u = unix_of(s);
 	if (level != SOL_SOCKET)
 		return -EOPNOTSUPP;
-	if (name != SO_PEERCRED || !unix_of(s)->has_peer_cred)
+	if (name != SO_PEERCRED || !u->has_peer_cred)
 		return -ENOPROTOOPT;
-	const struct process *p = current_process();
-	struct socket_peer_cred cred = {p->pid, p->cred.euid, p->cred.egid};
-	memcpy(value, &cred, sizeof cred < *len ? sizeof cred : *len);
-	*len = sizeof cred;
+	memcpy(value, &u->peer_cred, sizeof u->peer_cred < *len ? sizeof u->peer_cred : *len);
+	*len = sizeof u->peer_cred;
 	return 0;
 }
 
@@ -285,6 +289,8 @@ static int unix_create(struct socket *s)
 static int unix_pair(struct socket *a, struct socket *b)
 {
 	unix_join(unix_of(a), unix_of(b));
+	unix_set_peer_cred_caller(unix_of(a));
+	unix_set_peer_cred_caller(unix_of(b));
 	return 0;
 }
 
