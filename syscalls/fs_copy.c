@@ -3,7 +3,7 @@
 
 #include "kernel/errno.h"
 #include "kernel/mm/heap.h"
-#include "kernel/mm/uaccess.h"
+#include "syscalls/file_offset.h"
 #include "syscalls/fs_common.h"
 
 #define CHUNK (64 * 1024)
@@ -42,32 +42,6 @@ static long transfer(struct file *in, uint64_t *in_pos, struct file *out, uint64
 	return done ? (long)done : result;
 }
 
-/* Reads *user_off (when given) as the position to use instead of the file's. */
-static int position_from(long *user_off, struct file *f, uint64_t *pos)
-{
-	if (!user_off) {
-		*pos = f->pos;
-		return 0;
-	}
-	long off;
-	if (copy_from_user(&off, user_off, sizeof off))
-		return -EFAULT;
-	if (off < 0)
-		return -EINVAL;
-	*pos = (uint64_t)off;
-	return 0;
-}
-
-static int position_to(long *user_off, struct file *f, uint64_t pos)
-{
-	if (!user_off) {
-		f->pos = pos;
-		return 0;
-	}
-	long off = (long)pos;
-	return copy_to_user(user_off, &off, sizeof off) ? -EFAULT : 0;
-}
-
 long sys_sendfile(int out_fd, int in_fd, long *offset, size_t count)
 {
 	struct file *in = current_file(in_fd), *out = current_file(out_fd);
@@ -76,11 +50,11 @@ long sys_sendfile(int out_fd, int in_fd, long *offset, size_t count)
 	if (!S_ISREG(in->inode->mode) || (out->flags & O_APPEND))
 		return -EINVAL;
 	uint64_t in_pos;
-	int err = position_from(offset, in, &in_pos);
+	int err = position_from_user(offset, in, &in_pos);
 	if (err)
 		return err;
 	long n = transfer(in, &in_pos, out, &out->pos, count);
-	err = position_to(offset, in, in_pos);
+	err = position_to_user(offset, in, in_pos);
 	return err ? err : n;
 }
 
@@ -94,16 +68,16 @@ long sys_copy_file_range(int fd_in, long *off_in, int fd_out, long *off_out, siz
 	if (!S_ISREG(in->inode->mode) || !S_ISREG(out->inode->mode))
 		return -EINVAL;
 	uint64_t in_pos, out_pos;
-	int err = position_from(off_in, in, &in_pos);
+	int err = position_from_user(off_in, in, &in_pos);
 	if (!err)
-		err = position_from(off_out, out, &out_pos);
+		err = position_from_user(off_out, out, &out_pos);
 	if (err)
 		return err;
 	if (in->inode == out->inode && in_pos < out_pos + len && out_pos < in_pos + len)
 		return -EINVAL; /* overlapping ranges of one file */
 	long n = transfer(in, &in_pos, out, &out_pos, len);
-	err = position_to(off_in, in, in_pos);
+	err = position_to_user(off_in, in, in_pos);
 	if (!err)
-		err = position_to(off_out, out, out_pos);
+		err = position_to_user(off_out, out, out_pos);
 	return err ? err : n;
 }
