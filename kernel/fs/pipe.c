@@ -31,6 +31,11 @@ struct pipe {
 	 * opened, which an open that waits for the other end watches. */
 	struct inode *fifo;
 	unsigned reader_opens, writer_opens;
+	/* A splice moving data between the pipe and another file holds the
+	 * pipe while that file's I/O may block, as Linux holds the pipe's
+	 * mutex: everyone else touching the ring waits on unheld meanwhile. */
+	bool held;
+	struct wait_queue unheld;
 };
 
 static bool reads_end(const struct file *f) { return (f->flags & O_ACCMODE) != O_WRONLY; }
@@ -48,17 +53,21 @@ static long broken_pipe(void)
 	return -EPIPE;
 }
 
-/* Copies n bytes out of the ring into buf. */
-static int ring_take(struct pipe *p, struct iobuf buf, size_t n)
+/* Copies the oldest n bytes of the ring into buf, leaving them there. */
+static int ring_peek(const struct pipe *p, struct iobuf buf, size_t n)
 {
 	size_t first = p->size - p->start < n ? p->size - p->start : n;
 	if (iobuf_put(buf, 0, p->ring + p->start, first) || iobuf_put(buf, first, p->ring, n - first))
 		return -EFAULT;
+	return 0;
+}
+
+static void ring_drop(struct pipe *p, size_t n)
+{
 	p->start = (p->start + n) % p->size;
 	p->len -= n;
 	if (!p->len)
 		p->start = 0;
-	return 0;
 }
 
 /* Copies n bytes from buf at off onto the ring's end. */
@@ -72,27 +81,47 @@ static int ring_put(struct pipe *p, struct iobuf buf, size_t off, size_t n)
 	return 0;
 }
 
+void pipe_consume(struct pipe *p, size_t n)
+{
+	bool was_full = !has_write_room(p);
+	ring_drop(p, n);
+	if (was_full)
+		readiness_notify(&p->queue, EPOLLOUT | EPOLLWRNORM);
+}
+
+/* Waits while a splice holds p: 0, or -ERESTARTSYS for a signal. */
+static long wait_unheld(struct pipe *p)
+{
+	while (p->held)
+		if (wait_on(&p->unheld, 0) == WAKE_SIGNAL)
+			return -ERESTARTSYS;
+	return 0;
+}
+
 static long pipe_read(struct file *f, struct iobuf buf, size_t len, uint64_t *pos)
 {
 	(void)pos;
 	struct pipe *p = f->object;
 	if (len == 0)
 		return 0;
-	while (p->len == 0) {
+	for (;;) {
+		long err = wait_unheld(p);
+		if (err)
+			return err;
+		if (p->len)
+			break;
 		if (!p->writers)
 			return 0;
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
-		long err = readiness_wait(&p->queue, 0);
+		err = readiness_wait(&p->queue, 0);
 		if (err)
 			return err;
 	}
-	bool was_full = !has_write_room(p);
 	size_t n = len < p->len ? len : p->len;
-	if (ring_take(p, buf, n))
+	if (ring_peek(p, buf, n))
 		return -EFAULT;
-	if (was_full)
-		readiness_notify(&p->queue, EPOLLOUT | EPOLLWRNORM);
+	pipe_consume(p, n);
 	return (long)n;
 }
 
@@ -105,17 +134,20 @@ static long pipe_write(struct file *f, struct iobuf buf, size_t len, uint64_t *p
 	if (!p->readers)
 		return broken_pipe();
 	while (done < len) {
+		long err = wait_unheld(p);
+		if (err)
+			return done ? (long)done : err;
+		if (!p->readers)
+			return done ? (long)done : broken_pipe();
 		size_t want = len - done;
 		/* A longer write goes on in pieces, each into a free slot's worth
 		 * of room (or its whole rest), as Linux fills page slots. */
 		if (atomic || want <= room(p) ? room(p) < want : !has_write_room(p)) {
 			if (f->flags & O_NONBLOCK)
 				return done ? (long)done : -EAGAIN;
-			long err = readiness_wait(&p->queue, 0);
+			err = readiness_wait(&p->queue, 0);
 			if (err)
 				return done ? (long)done : err;
-			if (!p->readers)
-				return done ? (long)done : broken_pipe();
 			continue;
 		}
 		size_t n = want < room(p) ? want : room(p);
@@ -202,13 +234,16 @@ long pipe_fcntl(struct file *f, unsigned cmd, unsigned long arg)
 		return -EINVAL;
 	if (size > pipe_max_size && current_process()->cred.euid != 0)
 		return -EPERM; /* root has CAP_SYS_RESOURCE */
+	long err = wait_unheld(p);
+	if (err)
+		return err;
 	if (size < p->len)
 		return -EBUSY;
 	uint8_t *ring = kmalloc(size);
 	if (!ring)
 		return -ENOMEM;
 	size_t len = p->len;
-	ring_take(p, kernel_buf(ring), len);
+	ring_peek(p, kernel_buf(ring), len);
 	kfree(p->ring);
 	p->ring = ring;
 	p->size = size;
@@ -324,4 +359,57 @@ int fifo_open(struct inode *ino, unsigned flags, const char *path, struct file *
 	}
 	*out = f;
 	return 0;
+}
+
+struct pipe *pipe_of(const struct file *f) { return f->ops == &pipe_ops ? f->object : NULL; }
+
+long pipe_wait(struct pipe *p, enum pipe_need need, bool nonblock)
+{
+	for (;;) {
+		long err = wait_unheld(p);
+		if (err)
+			return err;
+		if (need == PIPE_NEED_ROOM && !p->readers)
+			return broken_pipe();
+		if (need == PIPE_NEED_DATA ? p->len != 0 : has_write_room(p))
+			return 0;
+		if (need == PIPE_NEED_DATA && !p->writers)
+			return PIPE_EOF;
+		if (nonblock)
+			return -EAGAIN;
+		err = readiness_wait(&p->queue, 0);
+		if (err)
+			return err;
+	}
+}
+
+size_t pipe_length(const struct pipe *p) { return p->len; }
+size_t pipe_room(const struct pipe *p) { return room(p); }
+int pipe_peek(const struct pipe *p, struct iobuf buf, size_t n) { return ring_peek(p, buf, n); }
+
+int pipe_put(struct pipe *p, struct iobuf buf, size_t n)
+{
+	if (ring_put(p, buf, 0, n))
+		return -EFAULT;
+	readiness_notify(&p->queue, EPOLLIN | EPOLLRDNORM);
+	return 0;
+}
+
+void pipe_copy(const struct pipe *from, struct pipe *to, size_t n)
+{
+	for (size_t done = 0, at = from->start; done < n;) {
+		size_t piece = from->size - at < n - done ? from->size - at : n - done;
+		ring_put(to, kernel_buf(from->ring + at), 0, piece);
+		done += piece;
+		at = (at + piece) % from->size;
+	}
+	readiness_notify(&to->queue, EPOLLIN | EPOLLRDNORM);
+}
+
+void pipe_hold(struct pipe *p) { p->held = true; }
+
+void pipe_unhold(struct pipe *p)
+{
+	p->held = false;
+	wait_wake(&p->unheld, INT32_MAX, ~0u);
 }
