@@ -1,4 +1,4 @@
-/* uname, sysinfo, getrandom and the scheduler queries. */
+/* uname, sysinfo, getrandom and sched_yield. */
 #include <linux/random.h>
 #include <linux/sysinfo.h>
 #include <linux/utsname.h>
@@ -88,14 +88,4 @@ long sys_sched_yield(void)
 {
 	sched_yield();
 	return 0;
-}
-
-long sys_sched_getaffinity(int pid, unsigned len, unsigned long *mask)
-{
-	if (pid != 0 && pid != 1)
-		return -ESRCH;
-	if (len < sizeof(unsigned long) || (len & (sizeof(unsigned long) - 1)))
-		return -EINVAL;
-	unsigned long one_cpu = 1;
-	return copy_to_user(mask, &one_cpu, sizeof one_cpu) ? -EFAULT : (long)sizeof one_cpu;
 }

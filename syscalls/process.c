@@ -7,6 +7,7 @@
 
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/errno.h"
+#include "kernel/fs/file.h"
 #include "kernel/mm/layout.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/exit.h"
@@ -144,7 +145,9 @@ long sys_prlimit64(int pid, unsigned resource, const struct rlimit64 *new_limit,
 			return -EFAULT;
 		if (wanted.rlim_cur > wanted.rlim_max)
 			return -EINVAL;
-		if (wanted.rlim_max > slot->rlim_max) /* root could raise it; nothing would back it */
+		if (resource == RLIMIT_NOFILE && wanted.rlim_max > FD_MAX) /* /proc/sys/fs/nr_open */
+			return -EPERM;
+		if (wanted.rlim_max > slot->rlim_max && current_process()->cred.euid != 0) /* CAP_SYS_RESOURCE */
 			return -EPERM;
 	}
 	if (old_limit && copy_to_user(old_limit, slot, sizeof *slot))

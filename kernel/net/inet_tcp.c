@@ -954,6 +954,9 @@ static int tcp_ioctl_op(struct socket *s, unsigned cmd, unsigned long arg)
 			return -EINVAL;
 		val = pcb ? (int)(TCP_SND_BUF - pcb->snd_buf) : 0;
 		break;
+	case SIOCATMARK: /* at the urgent mark: never, as no urgent data is kept */
+		val = 0;
+		break;
 	default:
 		return -ENOTTY;
 	}

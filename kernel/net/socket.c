@@ -8,6 +8,7 @@
 #include "kernel/errno.h"
 #include "kernel/fs/lookup_at.h"
 #include "kernel/fs/readiness.h"
+#include "kernel/net/interface.h"
 #include "kernel/mm/heap.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/signal.h"
@@ -190,9 +191,10 @@ static unsigned socket_file_poll(struct file *f, struct wait_queue **queue)
 static long socket_file_ioctl(struct file *f, unsigned cmd, unsigned long arg)
 {
 	struct socket *s = f->object;
-	if (!s->ops->ioctl)
-		return -ENOTTY;
-	return s->ops->ioctl(s, cmd, arg);
+	long ret = s->ops->ioctl ? s->ops->ioctl(s, cmd, arg) : -ENOTTY;
+	/* What the family does not know may be about the interfaces, as
+	 * Linux's sock_do_ioctl falls back to dev_ioctl. */
+	return ret == -ENOTTY ? interface_ioctl(s->domain, cmd, arg) : ret;
 }
 
 static void socket_file_release(struct file *f) { socket_free(f->object); }

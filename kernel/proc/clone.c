@@ -68,6 +68,7 @@ static void start_registers(struct thread *t, struct thread *caller, const struc
 	t->signal_mask = caller->signal_mask;
 	memcpy(t->comm, caller->comm, sizeof t->comm);
 	t->timer_slack_ns = t->default_timer_slack_ns = caller->timer_slack_ns;
+	sched_policy_inherit(&t->sched, &caller->sched);
 	if (r->flags & CLONE_CHILD_SETTID)
 		t->set_child_tid = r->child_tid;
 	if (r->flags & CLONE_CHILD_CLEARTID)
@@ -167,6 +168,8 @@ static void inherit(struct process *p, const struct process *caller)
 	p->keep_caps = caller->keep_caps;
 	p->no_new_privs = caller->no_new_privs;
 	p->dumpable = caller->dumpable;
+	p->session_keyring = caller->session_keyring;
+	p->reqkey_default = caller->reqkey_default;
 	p->start_ns = time_monotonic_ns();
 }
 
@@ -268,5 +271,7 @@ long process_clone(const struct clone_request *r)
 		return err;
 	if ((r->flags & CLONE_SETTLS) && r->tls >= USER_TOP)
 		return -EPERM;
+	if (!sched_policy_may_fork(&current_thread()->sched))
+		return -EAGAIN;
 	return (r->flags & CLONE_THREAD) ? new_thread(r) : new_process(r);
 }

@@ -18,7 +18,8 @@ struct clone_request {
 
 /* The new thread's id (a new process's pid), or -errno: EINVAL for flags
  * Linux refuses together, EPERM for namespaces, EAGAIN at RLIMIT_NPROC,
- * ENOMEM. With CLONE_VFORK the caller sleeps until the child execs or ends. */
+ * ENOMEM, EAGAIN from a SCHED_DEADLINE thread without reset-on-fork. With
+ * CLONE_VFORK the caller sleeps until the child execs or ends. */
 long process_clone(const struct clone_request *r);
 
 #endif

@@ -53,6 +53,7 @@ struct thread *thread_create(struct process *p)
 	t->tid = tid;
 	t->proc = p;
 	t->timer_slack_ns = t->default_timer_slack_ns = DEFAULT_TIMER_SLACK_NS;
+	sched_policy_init(&t->sched);
 	t->fpu_area = phys_to_virt(fpu);
 	t->kernel_stack_base = (uint64_t)phys_to_virt(stack);
 	t->kernel_stack_top = t->kernel_stack_base + KERNEL_STACK_PAGES * PAGE_SIZE;

@@ -17,6 +17,7 @@
 #include "kernel/arch/x86_64/percpu.h"
 #include "kernel/proc/credentials.h"
 #include "kernel/proc/signal.h"
+#include "kernel/sched/policy.h"
 #include "kernel/sched/wait.h"
 
 struct addrspace;
@@ -102,6 +103,10 @@ struct process {
 	struct signal_queue shared_pending; /* process-directed signals (kernel/proc/signal.c) */
 	struct itimers *itimers;            /* setitimer and alarm (syscalls/itimer.c) */
 	struct posix_timer *posix_timers;   /* timer_create (syscalls/posix_timer.c) */
+	/* Its keyrings by serial, 0 for none, and request_key's default
+	 * destination (kernel/security/keys.c). */
+	int32_t process_keyring, session_keyring;
+	int reqkey_default;
 };
 
 enum thread_state { THREAD_RUNNING, THREAD_READY, THREAD_BLOCKED, THREAD_DEAD };
@@ -131,16 +136,19 @@ struct thread {
 	bool vfork_waiting;      /* in vfork, until the child execs or ends */
 	uint64_t set_child_tid;  /* CLONE_CHILD_SETTID: where its first run writes its tid */
 	uint64_t cpu_ns;         /* time it ran, counted by the scheduler */
+	struct sched_policy sched; /* policy, priority, nice (kernel/sched/policy.h) */
 	/* The scheduler's (kernel/sched): */
 	enum thread_state state;
 	uint64_t saved_rsp;        /* kernel stack pointer while switched out */
 	struct thread *run_next;   /* run queue, or the list of dead threads */
+	int run_level;             /* the run queue it waits in while ready */
 	struct thread *timer_next; /* blocked threads with a deadline */
 	uint64_t wake_at;          /* deadline while blocked (monotonic ns), 0 for none */
 	int wake_reason;           /* enum wake_reason */
 	bool signal_wakeup;        /* a signal came while it was not blocked */
 	void *fpu_area;            /* xsave area while switched out */
 	uint64_t gs_base;          /* the app's GS base while switched out */
+	int32_t thread_keyring;    /* its keyring's serial, 0 for none (kernel/security/keys.c) */
 };
 
 static inline struct thread *current_thread(void) { return this_cpu()->current; }

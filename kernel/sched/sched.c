@@ -1,9 +1,12 @@
-/* Scheduler, see sched.h. Threads wait in one FIFO run queue; blocked
- * threads with a deadline sit in a list sorted by it. The APIC timer is
- * armed for whichever comes first: the next deadline or the end of the
- * running thread's time slice (when another thread is ready). */
+/* Scheduler, see sched.h. Ready threads wait in one FIFO queue per run
+ * level (policy.h: 0 for SCHED_OTHER, 1..99 for FIFO and RR, then
+ * DEADLINE), with a bitmap of the levels that hold any; blocked threads with
+ * a deadline sit in a list sorted by it. The APIC timer is armed for
+ * whichever comes first: the next deadline or the end of the running
+ * thread's time slice (when another thread is ready). */
 #include "kernel/sched/sched.h"
 
+#include <linux/sched.h>
 #include <string.h>
 
 #include "kernel/arch/x86_64/cpu.h"
@@ -19,42 +22,100 @@
 #include "kernel/proc/exit.h"
 #include "kernel/proc/process.h"
 #include "kernel/sched/ktimer.h"
+#include "kernel/sched/policy.h"
 #include "kernel/time.h"
 
 #define TIME_SLICE_NS 10000000ull /* 10 ms */
 #define SIGKILL_NUMBER 9
+#define LEVELS (SCHED_LEVEL_DEADLINE + 1)
 
-static struct thread *run_head, *run_tail;
-static struct thread *timers; /* blocked with a deadline, soonest first */
-static struct thread *dead;   /* exited; their stacks are freed by the next thread */
+struct run_queue {
+	struct thread *head, *tail;
+};
+
+static struct run_queue run_queues[LEVELS];
+static uint64_t ready_levels[(LEVELS + 63) / 64]; /* bit n: run_queues[n] holds a thread */
+static struct thread *timers;                     /* blocked with a deadline, soonest first */
+static struct thread *dead;                       /* exited; their stacks are freed by the next thread */
 static bool need_resched;
 static uint64_t slice_end;
 static uint64_t running_since; /* when the current thread was switched in */
-static int external_waiters; /* blocked on a device that interrupts (sched_external_wait) */
+static int external_waiters;   /* blocked on a device that interrupts (sched_external_wait) */
 
 void context_switch(uint64_t *save_rsp, uint64_t next_rsp);
 void thread_first_entry(void);
 
-static void run_enqueue(struct thread *t)
+static void run_enqueue_at(struct thread *t, bool front)
 {
+	int level = sched_policy_level(&t->sched);
+	struct run_queue *q = &run_queues[level];
 	t->state = THREAD_READY;
-	t->run_next = NULL;
-	if (run_tail)
-		run_tail->run_next = t;
+	t->run_level = level;
+	if (front) {
+		t->run_next = q->head;
+		q->head = t;
+		if (!q->tail)
+			q->tail = t;
+	} else {
+		t->run_next = NULL;
+		if (q->tail)
+			q->tail->run_next = t;
+		else
+			q->head = t;
+		q->tail = t;
+	}
+	ready_levels[level / 64] |= 1ull << (level % 64);
+}
+
+static void run_enqueue(struct thread *t) { run_enqueue_at(t, false); }
+
+/* The highest level with a ready thread, -1 when none is ready. */
+static int best_ready_level(void)
+{
+	for (int word = (int)(sizeof ready_levels / sizeof ready_levels[0]) - 1; word >= 0; word--)
+		if (ready_levels[word])
+			return word * 64 + 63 - __builtin_clzll(ready_levels[word]);
+	return -1;
+}
+
+/* Takes t out of its level's queue (a short walk: the threads ready at one level). */
+static void run_remove(struct thread *t)
+{
+	struct run_queue *q = &run_queues[t->run_level];
+	struct thread *before = NULL;
+	for (struct thread *each = q->head; each && each != t; each = each->run_next)
+		before = each;
+	if (before)
+		before->run_next = t->run_next;
 	else
-		run_head = t;
-	run_tail = t;
+		q->head = t->run_next;
+	if (q->tail == t)
+		q->tail = before;
+	if (!q->head)
+		ready_levels[t->run_level / 64] &= ~(1ull << (t->run_level % 64));
 }
 
 static struct thread *run_dequeue(void)
 {
-	struct thread *t = run_head;
-	if (t) {
-		run_head = t->run_next;
-		if (!run_head)
-			run_tail = NULL;
-	}
+	int level = best_ready_level();
+	if (level < 0)
+		return NULL;
+	struct thread *t = run_queues[level].head;
+	run_remove(t);
 	return t;
+}
+
+/* Whether a ready thread should have the CPU instead of the running one: a
+ * higher level at once; the same level when the slice is up, except under
+ * FIFO, which runs until it blocks or yields. */
+static bool should_preempt(uint64_t now)
+{
+	int best = best_ready_level();
+	const struct thread *t = current_thread();
+	int level = sched_policy_level(&t->sched);
+	if (best != level)
+		return best > level;
+	return t->sched.policy != SCHED_FIFO && now >= slice_end;
 }
 
 static void timer_insert(struct thread *t)
@@ -91,7 +152,7 @@ static void arm_timer(void)
 	uint64_t next = ktimer_next_deadline();
 	if (timers && (!next || timers->wake_at < next))
 		next = timers->wake_at;
-	if (run_head && (!next || slice_end < next))
+	if (best_ready_level() >= 0 && current_thread()->sched.policy != SCHED_FIFO && (!next || slice_end < next))
 		next = slice_end;
 	lapic_timer_arm(next ? (next > now ? next - now : 1) : 0);
 }
@@ -129,7 +190,7 @@ static void switch_to(struct thread *next)
 {
 	struct thread *prev = current_thread();
 	uint64_t now = time_monotonic_ns();
-	slice_end = now + TIME_SLICE_NS;
+	slice_end = now + (next->sched.policy == SCHED_RR ? RR_TIMESLICE_NS : TIME_SLICE_NS);
 	prev->cpu_ns += now - running_since;
 	running_since = now;
 	next->state = THREAD_RUNNING;
@@ -251,24 +312,42 @@ void sched_wake(struct thread *t, enum wake_reason why)
 		timer_remove(t);
 	t->wake_reason = why;
 	run_enqueue(t);
-	if (time_monotonic_ns() >= slice_end)
+	if (should_preempt(time_monotonic_ns()))
 		need_resched = true;
 	arm_timer();
 }
 
 void sched_yield(void)
 {
-	if (!run_head)
+	if (best_ready_level() < 0)
 		return;
 	run_enqueue(current_thread());
 	schedule();
 }
 
+/* A real-time thread that a higher level preempts stays at the front of
+ * its queue, as on Linux; one whose slice is up goes to the back. */
 void sched_preempt_point(void)
 {
-	if (need_resched && run_head)
-		sched_yield();
+	struct thread *t = current_thread();
+	if (need_resched && best_ready_level() >= 0) {
+		int level = sched_policy_level(&t->sched);
+		run_enqueue_at(t, level > 0 && best_ready_level() > level);
+		schedule();
+	}
 	need_resched = false;
+}
+
+void sched_level_changed(struct thread *t, int old_level)
+{
+	int level = sched_policy_level(&t->sched);
+	if (t->state == THREAD_READY && level != old_level) {
+		run_remove(t);
+		run_enqueue_at(t, level < old_level);
+	}
+	if (should_preempt(time_monotonic_ns()))
+		need_resched = true;
+	arm_timer();
 }
 
 void sched_timers_changed(void) { arm_timer(); }
@@ -279,7 +358,7 @@ void sched_timer_interrupt(void)
 	uint64_t now = time_monotonic_ns();
 	expire_timers(now);
 	ktimer_run_expired(now);
-	if (run_head && now >= slice_end)
+	if (should_preempt(now))
 		need_resched = true;
 	arm_timer();
 }
@@ -293,6 +372,5 @@ void sched_exit_current(void)
 	schedule();
 	panic("a dead thread was scheduled");
 }
-
 
 void sched_external_wait(int delta) { external_waiters += delta; }

@@ -1,5 +1,7 @@
-/* The scheduler: round-robin over ready threads on one CPU, preemption by
- * the local APIC timer, blocking with deadlines. The kernel itself is not
+/* The scheduler: ready threads on one CPU by their policy's run level
+ * (kernel/sched/policy.h): SCHED_DEADLINE first, then FIFO and RR by
+ * priority, then round-robin over the others; preemption by the local APIC
+ * timer, blocking with deadlines. The kernel itself is not
  * preempted: it runs with interrupts off and gives the CPU up only in
  * sched_block and at the return to ring 3. */
 #ifndef SOLE_SCHED_H
@@ -34,6 +36,10 @@ enum wake_reason sched_block(uint64_t deadline);
 void sched_wake(struct thread *t, enum wake_reason why);
 /* Gives the CPU to another ready thread, if any. */
 void sched_yield(void);
+/* t's scheduling parameters changed; old_level is its run level before.
+ * A ready thread moves to its new level (to the back when raised, to the
+ * front when lowered, as Linux does), and the CPU goes where it now should. */
+void sched_level_changed(struct thread *t, int old_level);
 /* Called on the way back to ring 3: switches when the time slice is up. */
 void sched_preempt_point(void);
 /* A kernel timer (ktimer.h) was armed: the APIC timer may need to fire sooner. */
