@@ -174,11 +174,24 @@ static const char *comm_of(const struct process *p)
 	return slash ? slash + 1 : p->exe_path;
 }
 
+/* The thread a /proc/PID/task/TID file describes, or NULL for the
+ * process's own files (and for a thread that has gone). */
+static const struct thread *described_thread(const struct inode *ino, const struct process *p)
+{
+	const struct thread *t = ino->file.proc_tid ? thread_by_tid(ino->file.proc_tid) : NULL;
+	return t && t->proc == p && t->state != THREAD_DEAD ? t : NULL;
+}
+
+static const char *thread_comm(const struct process *p, const struct thread *t)
+{
+	return t && t->comm[0] ? t->comm : comm_of(p);
+}
+
 static void gen_comm(const struct inode *ino, struct strbuf *out)
 {
 	struct process *p = described(ino->file.proc_pid);
 	if (p)
-		strbuf_printf(out, "%.15s\n", comm_of(p));
+		strbuf_printf(out, "%.15s\n", thread_comm(p, described_thread(ino, p)));
 }
 
 static void gen_maps(const struct inode *ino, struct strbuf *out)
@@ -230,6 +243,12 @@ static char state_letter(const struct process *p)
 	return 'S';
 }
 
+/* A thread's own letter, for /proc/PID/task/TID. */
+static char thread_state_letter(const struct process *p, const struct thread *t)
+{
+	return p->stopped ? 'T' : thread_runs(t) ? 'R' : 'S';
+}
+
 static const char *state_name(char letter)
 {
 	return letter == 'Z'   ? "Z (zombie)"
@@ -243,11 +262,13 @@ static void gen_status(const struct inode *ino, struct strbuf *out)
 	struct process *p = described(ino->file.proc_pid);
 	if (!p)
 		return;
-	const struct thread *t = p->threads;
+	const struct thread *task = described_thread(ino, p);
+	const struct thread *t = task ? task : p->threads;
 	strbuf_printf(out,
 	              "Name:\t%.15s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
 	              "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\nGroups:\t",
-	              comm_of(p), p->fs ? p->fs->umask : 0, state_name(state_letter(p)), p->pid, p->pid,
+	              thread_comm(p, task), p->fs ? p->fs->umask : 0,
+	              state_name(task ? thread_state_letter(p, task) : state_letter(p)), p->pid, task ? task->tid : p->pid,
 	              process_ppid(p), p->cred.ruid, p->cred.euid, p->cred.suid, p->cred.fsuid, p->cred.rgid,
 	              p->cred.egid, p->cred.sgid, p->cred.fsgid, FD_MAX);
 	for (int i = 0; i < p->cred.group_count; i++)
@@ -274,8 +295,10 @@ static void gen_stat(const struct inode *ino, struct strbuf *out)
 	struct process *p = described(ino->file.proc_pid);
 	if (!p)
 		return;
+	const struct thread *task = described_thread(ino, p);
 	strbuf_printf(out, "%d (%.15s) %c %d %d %d 0 -1 4194560 0 0 0 0 %llu 0 %llu 0 20 0 %d 0 %llu %zu %zu %llu ",
-	              p->pid, comm_of(p), state_letter(p), process_ppid(p), p->pgid, p->sid,
+	              task ? task->tid : p->pid, thread_comm(p, task), task ? thread_state_letter(p, task) : state_letter(p),
+	              process_ppid(p), p->pgid, p->sid,
 	              (unsigned long long)ticks(process_cpu_ns(p)), (unsigned long long)ticks(p->children_cpu_ns),
 	              p->live_threads, (unsigned long long)ticks(p->start_ns), mapped_kib(p) * 1024,
 	              used_kib() * 1024 / PAGE_SIZE, (unsigned long long)p->rlimits[RLIMIT_RSS].rlim_cur);
@@ -453,6 +476,35 @@ static void refresh_fd_dir(struct inode *dir)
 	}
 }
 
+/* /proc/PID/task: a folder per live thread, named by its id, with the
+ * comm, stat and status that describe that thread. */
+static void refresh_task_dir(struct inode *dir)
+{
+	while (dir->dir.children)
+		dir_unlink(dir, dir->dir.children->name, strlen(dir->dir.children->name));
+	struct process *p = described(dir->dir.proc_pid);
+	for (const struct thread *t = p ? p->threads : NULL; t; t = t->next_in_process) {
+		if (t->state == THREAD_DEAD)
+			continue;
+		char name[12];
+		ksnprintf(name, sizeof name, "%d", t->tid);
+		struct inode *task = make_dir(dir, name, 0555);
+		if (!task)
+			continue;
+		task->dir.proc_pid = p->pid;
+		static const struct {
+			const char *name;
+			generator generate;
+		} files[] = {{"comm", gen_comm}, {"stat", gen_stat}, {"status", gen_status}};
+		for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+			make_file(task, files[i].name, files[i].generate);
+			struct inode *file = dir_lookup(task, files[i].name, strlen(files[i].name));
+			if (file)
+				file->file.proc_tid = t->tid;
+		}
+	}
+}
+
 static void populate_process(struct inode *proc, const struct process *p)
 {
 	char name[12];
@@ -467,6 +519,11 @@ static void populate_process(struct inode *proc, const struct process *p)
 	if (fd) {
 		fd->dir.proc_pid = p->pid;
 		fd->dir.refresh = refresh_fd_dir;
+	}
+	struct inode *task = make_dir(dir, "task", 0555);
+	if (task) {
+		task->dir.proc_pid = p->pid;
+		task->dir.refresh = refresh_task_dir;
 	}
 	static const struct {
 		const char *name;

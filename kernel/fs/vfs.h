@@ -91,6 +91,7 @@ struct inode {
 			int (*store)(const struct inode *ino, const char *text);
 			const void *proc_data; /* what generate and store read */
 			int proc_pid;          /* For /proc/PID files: the process they describe */
+			int proc_tid;          /* and for /proc/PID/task/TID files, the thread */
 		} file;
 		char *link_target;
 		const struct chardev *dev;
