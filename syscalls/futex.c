@@ -23,7 +23,7 @@ static int deadline_of(const struct __kernel_timespec *user, bool absolute, bool
 	if (!absolute)
 		*deadline = now + ns;
 	else if (realtime)
-		*deadline = now + (ns > time_realtime_ns() ? ns - time_realtime_ns() : 0);
+		*deadline = deadline_at_realtime(ns);
 	else
 		*deadline = ns;
 	if (!*deadline)

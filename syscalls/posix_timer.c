@@ -16,22 +16,7 @@
 #include "kernel/time.h"
 #include "syscalls/timespec.h"
 
-#define SIGEV_SIGNAL 0
-#define SIGEV_NONE 1
-#define SIGEV_THREAD 2
-#define SIGEV_THREAD_ID 4
 #define NSIG_MAX 64
-
-/* Linux's struct sigevent: 64 bytes. */
-struct sigevent_abi {
-	uint64_t value;
-	int32_t signo;
-	int32_t notify;
-	union {
-		int32_t tid;
-		uint8_t pad[48];
-	};
-};
 
 struct posix_timer {
 	struct ktimer timer;

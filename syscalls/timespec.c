@@ -3,6 +3,7 @@
 
 #include "kernel/errno.h"
 #include "kernel/mm/uaccess.h"
+#include "kernel/time.h"
 
 int timespec_to_ns(const struct __kernel_timespec *t, uint64_t *ns)
 {
@@ -24,4 +25,10 @@ int timespec_from_user(const struct __kernel_timespec *user, uint64_t *ns)
 	if (copy_from_user(&t, user, sizeof t))
 		return -EFAULT;
 	return timespec_to_ns(&t, ns);
+}
+
+uint64_t deadline_at_realtime(uint64_t abs_ns)
+{
+	uint64_t now = time_realtime_ns();
+	return time_monotonic_ns() + (abs_ns > now ? abs_ns - now : 0);
 }

@@ -13,5 +13,8 @@ int timespec_to_ns(const struct __kernel_timespec *t, uint64_t *ns);
 struct __kernel_timespec timespec_from_ns(uint64_t ns);
 /* One from the app: 0 and *ns, -EFAULT or -EINVAL. */
 int timespec_from_user(const struct __kernel_timespec *user, uint64_t *ns);
+/* The monotonic deadline (the clock threads sleep by) at which the
+ * realtime clock reaches abs_ns: now when that has passed. */
+uint64_t deadline_at_realtime(uint64_t abs_ns);
 
 #endif

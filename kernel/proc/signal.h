@@ -60,7 +60,14 @@ struct wait_queue;
 #define SI_KERNEL 0x80
 #define SI_QUEUE (-1)
 #define SI_TIMER (-2)
+#define SI_MESGQ (-3)
 #define SI_TKILL (-6)
+
+/* sigevent's sigev_notify values (POSIX timers, mq_notify) */
+#define SIGEV_SIGNAL 0
+#define SIGEV_NONE 1
+#define SIGEV_THREAD 2
+#define SIGEV_THREAD_ID 4
 
 /* sigaltstack's flags */
 #define SS_ONSTACK 1
@@ -98,6 +105,17 @@ struct signal_info {
 	};
 };
 _Static_assert(sizeof(struct signal_info) == 128, "siginfo_t is 128 bytes");
+
+/* Linux's struct sigevent: 64 bytes. */
+struct sigevent_abi {
+	uint64_t value;
+	int32_t signo;
+	int32_t notify;
+	union {
+		int32_t tid;
+		uint8_t pad[48];
+	};
+};
 
 /* Linux's stack_t: an alternate signal stack. */
 struct signal_stack {
