@@ -255,9 +255,12 @@ void fd_table_close_on_exec(struct fd_table *t)
 			fd_close(t, fd);
 }
 
-/* POSIX record locks go at any close of the file by their process. */
+/* POSIX record locks go at any close of the file by their process, and
+ * the file hears of it. */
 static void closed_by_process(struct file *f)
 {
+	if (f->ops->flush)
+		f->ops->flush(f);
 	if (f->inode && f->inode->record_locks)
 		lock_release_owner(f->inode, current_process());
 	file_put(f);

@@ -26,6 +26,9 @@ struct file_ops {
 	long (*write)(struct file *f, struct iobuf buf, size_t len, uint64_t *pos);
 	long (*ioctl)(struct file *f, unsigned cmd, unsigned long arg);
 	void (*release)(struct file *f); /* the last reference is gone */
+	/* A process closed a descriptor of the file (close, dup2 over it,
+	 * exec, exit), as Linux's flush: the caller is that process. */
+	void (*flush)(struct file *f);
 	/* Readiness (kernel/fs/readiness.h): the EPOLL* events that hold now,
 	 * and in *queue (when queue is not NULL) the wait queue the object
 	 * wakes, with the events that may have changed, on every change of
