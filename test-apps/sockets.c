@@ -2,12 +2,15 @@
  * argument, AF_UNIX: socketpair streams, datagrams and sequenced packets,
  * named and abstract sockets, shutdown, EPIPE and SIGPIPE, MSG_PEEK,
  * MSG_DONTWAIT, MSG_TRUNC, SCM_RIGHTS, SO_* options, epoll, recvmmsg and
- * sendmmsg, readv/writev, sendfile and bad arguments. "sockets inet":
- * AF_INET over 127.0.0.1 (TCP and UDP echo, a non-blocking connect, a
- * refused connect, addresses). */
+ * sendmmsg, readv/writev, sendfile, SO_PEERCRED across fork and bad
+ * arguments. "sockets inet": AF_INET over 127.0.0.1 (TCP and UDP echo, a
+ * non-blocking connect, a refused connect, addresses), peers of 0.0.0.0
+ * and :: (the local host), option levels, and the interface ioctls for lo
+ * (the host has other interfaces, so only lo is shown). */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -23,6 +26,7 @@
 #include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -55,6 +59,8 @@ static const char *err_name(int e)
 	case EMSGSIZE: return "EMSGSIZE";
 	case EDOM: return "EDOM";
 	case EOPNOTSUPP: return "EOPNOTSUPP";
+	case ENODEV: return "ENODEV";
+	case ENOTTY: return "ENOTTY";
 	default: return errno_name(e);
 	}
 }
@@ -615,6 +621,54 @@ static void rights(void)
 	close(sv[1]);
 }
 
+static struct ucred peer_cred(int fd)
+{
+	struct ucred cred = {-1, 0, 0};
+	socklen_t len = sizeof cred;
+	getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len);
+	return cred;
+}
+
+/* SO_PEERCRED names the other process: the accepted end its connector, the
+ * connector the listener, a listener itself. */
+static void peer_credentials(void)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/tmp/sole-peercred-%d.sock", (int)getpid());
+	struct sockaddr_un sun;
+	socklen_t len;
+	sun_path_of(&sun, &len, path);
+	unlink(sun.sun_path);
+	int lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	bind(lfd, (struct sockaddr *)&sun, len);
+	listen(lfd, 1);
+	printf("peercred listener is itself %d\n", peer_cred(lfd).pid == getpid());
+	int report[2];
+	pipe(report);
+	pid_t child = fork();
+	if (child == 0) {
+		int c = socket(AF_UNIX, SOCK_STREAM, 0);
+		connect(c, (struct sockaddr *)&sun, len);
+		char seen = peer_cred(c).pid == getppid() ? '1' : '0';
+		write(report[1], &seen, 1);
+		read(c, &seen, 1); /* until the parent closes */
+		_exit(0);
+	}
+	int a = accept(lfd, NULL, NULL);
+	struct ucred cred = peer_cred(a);
+	printf("peercred accepted end is the child %d uid %d gid %d\n", cred.pid == child, cred.uid == geteuid(),
+	       cred.gid == getegid());
+	char seen = '?';
+	read(report[0], &seen, 1);
+	printf("peercred connector sees the parent %c\n", seen);
+	close(a);
+	waitpid(child, NULL, 0);
+	close(report[0]);
+	close(report[1]);
+	close(lfd);
+	unlink(sun.sun_path);
+}
+
 static void epoll_sockets(void)
 {
 	int sv[2];
@@ -828,12 +882,144 @@ static void inet_udp(void)
 	close(b);
 }
 
+/* A TCP connect and a UDP sendto and connect to the wildcard address of a
+ * socket's family reach the listener on this host, from its loopback. */
+static void any_peer(int family, const char *name)
+{
+	struct sockaddr_storage addr = {.ss_family = (sa_family_t)family}, peer;
+	socklen_t len = family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
+	int lfd = socket(family, SOCK_STREAM, 0);
+	bind(lfd, (struct sockaddr *)&addr, len);
+	listen(lfd, 1);
+	getsockname(lfd, (struct sockaddr *)&addr, &len);
+	int c = socket(family, SOCK_STREAM, 0);
+	printf("%s tcp connect to any", name);
+	show("", connect(c, (struct sockaddr *)&addr, len));
+	int a = accept(lfd, NULL, NULL);
+	socklen_t peer_len = sizeof peer;
+	getpeername(c, (struct sockaddr *)&peer, &peer_len);
+	char text[INET6_ADDRSTRLEN] = "";
+	const void *ip = family == AF_INET ? (void *)&((struct sockaddr_in *)&peer)->sin_addr
+	                                   : (void *)&((struct sockaddr_in6 *)&peer)->sin6_addr;
+	inet_ntop(family, ip, text, sizeof text);
+	printf("%s tcp peer %s\n", name, text);
+	char buf[16] = "";
+	send(c, "hello", 5, 0);
+	recv(a, buf, sizeof buf, 0);
+	printf("%s tcp got %s\n", name, buf);
+	close(a);
+	close(c);
+	close(lfd);
+
+	int r = socket(family, SOCK_DGRAM, 0), u = socket(family, SOCK_DGRAM, 0);
+	memset(&addr, 0, sizeof addr);
+	addr.ss_family = (sa_family_t)family;
+	bind(r, (struct sockaddr *)&addr, len);
+	getsockname(r, (struct sockaddr *)&addr, &len);
+	printf("%s udp sendto any", name);
+	show("", sendto(u, "datagram", 8, 0, (struct sockaddr *)&addr, len));
+	peer_len = sizeof peer;
+	show("udp recvfrom", recvfrom(r, buf, sizeof buf, 0, (struct sockaddr *)&peer, &peer_len));
+	inet_ntop(family, ip, text, sizeof text);
+	printf("%s udp source %s\n", name, text);
+	printf("%s udp connect to any", name);
+	show("", connect(u, (struct sockaddr *)&addr, len));
+	peer_len = sizeof peer;
+	getpeername(u, (struct sockaddr *)&peer, &peer_len);
+	inet_ntop(family, ip, text, sizeof text);
+	printf("%s udp peer %s\n", name, text);
+	show("udp send connected", send(u, "x", 1, 0));
+	show("udp recv", recv(r, buf, sizeof buf, 0));
+	close(u);
+	close(r);
+}
+
+/* A level the socket's protocol lacks: IPv4's getsockopt says EOPNOTSUPP,
+ * its setsockopt and IPv6 say ENOPROTOOPT. */
+static void option_levels(void)
+{
+	int v4 = socket(AF_INET, SOCK_STREAM, 0), v6 = socket(AF_INET6, SOCK_STREAM, 0);
+	int v4u = socket(AF_INET, SOCK_DGRAM, 0), val = 1;
+	socklen_t len = sizeof val;
+	show("tcp getsockopt level 500", getsockopt(v4, 500, SO_OOBINLINE, &val, &len));
+	show("tcp getsockopt IPPROTO_UDP", getsockopt(v4, IPPROTO_UDP, 1, &val, &len));
+	show("udp getsockopt IPPROTO_TCP", getsockopt(v4u, IPPROTO_TCP, 1, &val, &len));
+	show("tcp setsockopt level 500", setsockopt(v4, 500, SO_OOBINLINE, &val, len));
+	show("tcp6 getsockopt level 500", getsockopt(v6, 500, SO_OOBINLINE, &val, &len));
+	show("tcp getsockopt IP bad name", getsockopt(v4, IPPROTO_IP, -1, &val, &len));
+	show("tcp SIOCATMARK", ioctl(v4, SIOCATMARK, &val));
+	printf("tcp at mark %d\n", val);
+	close(v4);
+	close(v6);
+	close(v4u);
+}
+
+static const char *ipv4_text(const struct sockaddr *sa, char text[INET_ADDRSTRLEN])
+{
+	return inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, text, INET_ADDRSTRLEN);
+}
+
+/* The interface ioctls, for lo only: SIOCGIFCONF lists it, and the
+ * per-name ones describe it. */
+static void interfaces(void)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	struct ifreq reqs[32];
+	struct ifconf conf = {.ifc_len = 0, .ifc_buf = NULL};
+	show("SIOCGIFCONF size", ioctl(fd, SIOCGIFCONF, &conf));
+	printf("SIOCGIFCONF size whole entries %d\n", conf.ifc_len > 0 && conf.ifc_len % (int)sizeof(struct ifreq) == 0);
+	conf.ifc_len = sizeof reqs;
+	conf.ifc_req = reqs;
+	show("SIOCGIFCONF", ioctl(fd, SIOCGIFCONF, &conf));
+	char text[INET_ADDRSTRLEN];
+	for (int i = 0; i < conf.ifc_len / (int)sizeof(struct ifreq); i++)
+		if (!strcmp(reqs[i].ifr_name, "lo"))
+			printf("SIOCGIFCONF lo family %d address %s\n", reqs[i].ifr_addr.sa_family,
+			       ipv4_text(&reqs[i].ifr_addr, text));
+	conf.ifc_len = sizeof(struct ifreq) + 1;
+	show("SIOCGIFCONF room for one", ioctl(fd, SIOCGIFCONF, &conf));
+	printf("SIOCGIFCONF room for one gives %d\n", conf.ifc_len / (int)sizeof(struct ifreq));
+
+	struct ifreq req = {.ifr_name = "lo"};
+	show("SIOCGIFFLAGS lo", ioctl(fd, SIOCGIFFLAGS, &req));
+	printf("lo flags %#x\n", (unsigned)(unsigned short)req.ifr_flags);
+	show("SIOCGIFINDEX lo", ioctl(fd, SIOCGIFINDEX, &req));
+	printf("lo index %d if_nametoindex %u\n", req.ifr_ifindex, if_nametoindex("lo"));
+	memset(req.ifr_name, 0, sizeof req.ifr_name);
+	show("SIOCGIFNAME 1", ioctl(fd, SIOCGIFNAME, &req));
+	printf("index 1 is %s\n", req.ifr_name);
+	show("SIOCGIFMTU lo", ioctl(fd, SIOCGIFMTU, &req));
+	printf("lo mtu %d\n", req.ifr_mtu);
+	show("SIOCGIFADDR lo", ioctl(fd, SIOCGIFADDR, &req));
+	printf("lo address %s\n", ipv4_text(&req.ifr_addr, text));
+	show("SIOCGIFNETMASK lo", ioctl(fd, SIOCGIFNETMASK, &req));
+	printf("lo netmask %s\n", ipv4_text(&req.ifr_netmask, text));
+	show("SIOCGIFHWADDR lo", ioctl(fd, SIOCGIFHWADDR, &req));
+	printf("lo hardware type %d\n", req.ifr_hwaddr.sa_family);
+	strcpy(req.ifr_name, "nosuch0");
+	show("SIOCGIFFLAGS nosuch0", ioctl(fd, SIOCGIFFLAGS, &req));
+	req.ifr_ifindex = 0;
+	show("SIOCGIFNAME 0", ioctl(fd, SIOCGIFNAME, &req));
+	show("SIOCGIFFLAGS bad pointer", ioctl(fd, SIOCGIFFLAGS, NULL));
+	close(fd);
+
+	int un = socket(AF_UNIX, SOCK_DGRAM, 0);
+	strcpy(req.ifr_name, "lo");
+	show("unix SIOCGIFINDEX lo", ioctl(un, SIOCGIFINDEX, &req));
+	show("unix SIOCGIFADDR lo", ioctl(un, SIOCGIFADDR, &req));
+	close(un);
+}
+
 int main(int argc, char **argv)
 {
 	signal(SIGPIPE, on_sigpipe);
 	if (argc > 1 && !strcmp(argv[1], "inet")) {
 		inet_tcp();
 		inet_udp();
+		any_peer(AF_INET, "ipv4");
+		any_peer(AF_INET6, "ipv6");
+		option_levels();
+		interfaces();
 		return 0;
 	}
 	stream_pair();
@@ -846,6 +1032,7 @@ int main(int argc, char **argv)
 	abstract_names();
 	named_datagrams();
 	rights();
+	peer_credentials();
 	epoll_sockets();
 	batches();
 	misc_errors();
