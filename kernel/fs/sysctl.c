@@ -4,6 +4,7 @@
 
 #include "kernel/errno.h"
 #include "kernel/fs/pipe.h"
+#include "kernel/ipc/mqueue.h"
 #include "kernel/ipc/msg.h"
 #include "kernel/ipc/sem.h"
 #include "kernel/ipc/shm.h"
@@ -25,6 +26,11 @@ const struct sysctl sysctls[] = {
     {"kernel/msgmnb", &msg_mnb, 1, 0, INT_LIMIT, false},
     {"kernel/msgmni", &msg_mni, 1, 0, IPC_SLOTS, false},
     {"fs/pipe-max-size", &pipe_max_size, 1, PIPE_MIN_SIZE, INT_LIMIT, false},
+    {"fs/mqueue/queues_max", &mq_queues_max, 1, 0, INT_LIMIT, false},
+    {"fs/mqueue/msg_max", &mq_msg_max, 1, 1, MQ_HARD_MSG_MAX, false},
+    {"fs/mqueue/msgsize_max", &mq_msgsize_max, 1, MQ_MIN_MSGSIZE_MAX, MQ_HARD_MSGSIZE_MAX, false},
+    {"fs/mqueue/msg_default", &mq_msg_default, 1, 1, MQ_HARD_MSG_MAX, false},
+    {"fs/mqueue/msgsize_default", &mq_msgsize_default, 1, MQ_MIN_MSGSIZE_MAX, MQ_HARD_MSGSIZE_MAX, false},
 };
 const int sysctl_count = sizeof sysctls / sizeof sysctls[0];
 
