@@ -88,12 +88,11 @@ long sys_personality(unsigned persona)
 
 long sys_get_robust_list(int tid, uint64_t *head_ptr, size_t *len_ptr)
 {
-	struct thread *t = NULL;
-	for (struct thread *each = current_process()->threads; each; each = each->next_in_process)
-		if (tid == 0 ? each == current_thread() : each->tid == tid)
-			t = each;
-	if (!t)
+	struct thread *t = tid == 0 ? current_thread() : thread_by_tid(tid);
+	if (!t || t->state == THREAD_DEAD)
 		return -ESRCH;
+	if (t->proc != current_process() && !kill_permitted(t->proc, 0))
+		return -EPERM; /* Linux asks for ptrace read access; sole, the right to signal */
 	if (copy_to_user(head_ptr, &t->robust_list, sizeof t->robust_list) ||
 	    copy_to_user(len_ptr, &t->robust_list_len, sizeof t->robust_list_len))
 		return -EFAULT;

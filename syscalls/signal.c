@@ -237,6 +237,9 @@ long sys_rt_sigqueueinfo(int tgid, int sig, const struct signal_info *uinfo)
 	if (queued_info(sig, uinfo, &info))
 		return -EFAULT;
 	struct process *target = process_by_pid(tgid);
+	struct thread *named_thread = target ? NULL : thread_by_tid(tgid);
+	if (named_thread)
+		target = named_thread->proc; /* as on Linux, a thread's id names its whole process */
 	if (!target)
 		return -ESRCH;
 	/* Only the kernel may claim SI_USER or a positive code to another process. */
