@@ -16,6 +16,7 @@
 #include "kernel/mm/uaccess.h"
 #include "kernel/net/socket_core.h"
 #include "syscalls/fs_common.h"
+#include "syscalls/fs_io.h"
 #include "syscalls/fs_lock.h"
 #include "syscalls/iovec.h"
 
@@ -24,7 +25,7 @@
 static bool readable(const struct file *f) { return (f->flags & O_ACCMODE) != O_WRONLY && !(f->flags & O_PATH); }
 static bool writable(const struct file *f) { return (f->flags & O_ACCMODE) != O_RDONLY && !(f->flags & O_PATH); }
 
-static long do_read(struct file *f, void *buf, size_t len, uint64_t *pos)
+long file_read_at(struct file *f, void *buf, size_t len, uint64_t *pos)
 {
 	if (!readable(f))
 		return -EBADF;
@@ -37,7 +38,7 @@ static long do_read(struct file *f, void *buf, size_t len, uint64_t *pos)
 	return f->ops->read(f, user_buf(buf), len, pos);
 }
 
-static long do_write(struct file *f, const void *buf, size_t len, uint64_t *pos)
+long file_write_at(struct file *f, const void *buf, size_t len, uint64_t *pos)
 {
 	if (!writable(f))
 		return -EBADF;
@@ -58,7 +59,7 @@ long sys_read(int fd, void *buf, size_t count)
 	if (!f)
 		return -EBADF;
 	file_get(f);
-	long ret = do_read(f, buf, count, &f->pos);
+	long ret = file_read_at(f, buf, count, &f->pos);
 	file_put(f);
 	return ret;
 }
@@ -69,7 +70,7 @@ long sys_write(int fd, const void *buf, size_t count)
 	if (!f)
 		return -EBADF;
 	file_get(f);
-	long ret = do_write(f, buf, count, &f->pos);
+	long ret = file_write_at(f, buf, count, &f->pos);
 	file_put(f);
 	return ret;
 }
@@ -92,7 +93,7 @@ long sys_pread64(int fd, void *buf, size_t count, long offset)
 	struct file *f;
 	long err = positioned(fd, offset, &f);
 	uint64_t pos = (uint64_t)offset;
-	return err ? err : do_read(f, buf, count, &pos);
+	return err ? err : file_read_at(f, buf, count, &pos);
 }
 
 long sys_pwrite64(int fd, const void *buf, size_t count, long offset)
@@ -101,13 +102,13 @@ long sys_pwrite64(int fd, const void *buf, size_t count, long offset)
 	long err = positioned(fd, offset, &f);
 	uint64_t pos = (uint64_t)offset;
 	/* Linux appends anyway when the file is O_APPEND. */
-	return err ? err : do_write(f, buf, count, &pos);
+	return err ? err : file_write_at(f, buf, count, &pos);
 }
 
 typedef long (*transfer_fn)(struct file *f, void *buf, size_t len, uint64_t *pos);
 
-static long read_transfer(struct file *f, void *buf, size_t len, uint64_t *pos) { return do_read(f, buf, len, pos); }
-static long write_transfer(struct file *f, void *buf, size_t len, uint64_t *pos) { return do_write(f, buf, len, pos); }
+static long read_transfer(struct file *f, void *buf, size_t len, uint64_t *pos) { return file_read_at(f, buf, len, pos); }
+static long write_transfer(struct file *f, void *buf, size_t len, uint64_t *pos) { return file_write_at(f, buf, len, pos); }
 
 /* A socket takes the whole vector as one message: one datagram per
  * writev. Nothing at all to move is done at once, as Linux's vfs_writev
@@ -129,22 +130,8 @@ static long socket_vectored(struct file *f, const struct iovec *user_iov, int io
 	return n;
 }
 
-/* readv/writev, and with offset >= 0 their positioned forms (preadv...),
- * which leave the file position alone. */
-static long vectored(int fd, const struct iovec *user_iov, int iovcnt, long offset, bool write)
+long file_vectored_at(struct file *f, const struct iovec *user_iov, int iovcnt, uint64_t *pos, bool write)
 {
-	struct file *f = current_file(fd);
-	if (!f)
-		return -EBADF;
-	if (iovcnt < 0 || iovcnt > IOV_MAX_COUNT)
-		return -EINVAL;
-	uint64_t position = (uint64_t)offset;
-	uint64_t *pos = &f->pos;
-	if (offset >= 0) {
-		if (!f->ops->seekable)
-			return -ESPIPE;
-		pos = &position;
-	}
 	if (socket_from_file(f))
 		return socket_vectored(f, user_iov, iovcnt, write);
 	transfer_fn transfer = write ? write_transfer : read_transfer;
@@ -173,6 +160,25 @@ static long vectored(int fd, const struct iovec *user_iov, int iovcnt, long offs
 	}
 	file_put(f);
 	return total;
+}
+
+/* readv/writev, and with offset >= 0 their positioned forms (preadv...),
+ * which leave the file position alone. */
+static long vectored(int fd, const struct iovec *user_iov, int iovcnt, long offset, bool write)
+{
+	struct file *f = current_file(fd);
+	if (!f)
+		return -EBADF;
+	if (iovcnt < 0 || iovcnt > IOV_MAX_COUNT)
+		return -EINVAL;
+	uint64_t position = (uint64_t)offset;
+	uint64_t *pos = &f->pos;
+	if (offset >= 0) {
+		if (!f->ops->seekable)
+			return -ESPIPE;
+		pos = &position;
+	}
+	return file_vectored_at(f, user_iov, iovcnt, pos, write);
 }
 
 long sys_readv(int fd, const struct iovec *iov, int iovcnt) { return vectored(fd, iov, iovcnt, -1, false); }
@@ -381,17 +387,19 @@ long sys_ioctl(int fd, unsigned cmd, unsigned long arg)
 /* Only files and folders have anything to write back: pipes, sockets,
  * devices and the anonymous files answer EINVAL, as Linux's lack of an
  * fsync operation for them does. */
-static long sync_file(int fd, bool data_only)
+long file_sync(struct file *f, bool data_only)
 {
-	struct file *f = current_file(fd);
-	if (!f)
-		return -EBADF;
 	if (!f->inode || !(S_ISREG(f->inode->mode) || S_ISDIR(f->inode->mode)))
 		return -EINVAL;
 	return inode_sync(f->inode, data_only);
 }
-long sys_fsync(int fd) { return sync_file(fd, false); }
-long sys_fdatasync(int fd) { return sync_file(fd, true); }
+static long sync_fd(int fd, bool data_only)
+{
+	struct file *f = current_file(fd);
+	return f ? file_sync(f, data_only) : -EBADF;
+}
+long sys_fsync(int fd) { return sync_fd(fd, false); }
+long sys_fdatasync(int fd) { return sync_fd(fd, true); }
 long sys_syncfs(int fd)
 {
 	struct file *f = current_file(fd);

@@ -80,6 +80,18 @@ static void eventfd_release(struct file *f) { kfree(f->object); }
 static const struct file_ops eventfd_ops = {
     .read = eventfd_read, .write = eventfd_write, .release = eventfd_release, .poll = eventfd_poll};
 
+bool file_is_eventfd(const struct file *f) { return f->ops == &eventfd_ops; }
+
+void eventfd_signal(struct file *f, uint64_t n)
+{
+	struct eventfd *e = f->object;
+	if (EVENTFD_MAX - e->count < n)
+		n = EVENTFD_MAX - e->count;
+	e->count += n;
+	if (n)
+		readiness_notify(&e->queue, EPOLLIN | EPOLLRDNORM);
+}
+
 struct file *eventfd_create(uint64_t initval, unsigned flags)
 {
 	struct eventfd *e = kzalloc(sizeof *e);

@@ -3,6 +3,7 @@
 #include "kernel/fs/sysctl.h"
 
 #include "kernel/errno.h"
+#include "kernel/fs/aio.h"
 #include "kernel/fs/pipe.h"
 #include "kernel/ipc/mqueue.h"
 #include "kernel/ipc/msg.h"
@@ -26,6 +27,8 @@ const struct sysctl sysctls[] = {
     {"kernel/msgmnb", &msg_mnb, 1, 0, INT_LIMIT, false},
     {"kernel/msgmni", &msg_mni, 1, 0, IPC_SLOTS, false},
     {"fs/pipe-max-size", &pipe_max_size, 1, PIPE_MIN_SIZE, INT_LIMIT, false},
+    {"fs/aio-nr", &aio_nr, 1, 0, ~0ul, true},
+    {"fs/aio-max-nr", &aio_max_nr, 1, 0, ~0ul, false},
     {"fs/mqueue/queues_max", &mq_queues_max, 1, 0, INT_LIMIT, false},
     {"fs/mqueue/msg_max", &mq_msg_max, 1, 1, MQ_HARD_MSG_MAX, false},
     {"fs/mqueue/msgsize_max", &mq_msgsize_max, 1, MQ_MIN_MSGSIZE_MAX, MQ_HARD_MSGSIZE_MAX, false},
