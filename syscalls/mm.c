@@ -79,6 +79,8 @@ long sys_mmap(unsigned long addr, unsigned long length, unsigned long prot, unsi
               unsigned long offset)
 {
 	struct addrspace *as = current_process()->as;
+	if (!(flags & MAP_ANONYMOUS) && !current_file(fd))
+		return -EBADF; /* Linux looks the file up before it looks at anything else */
 	int type = (int)(flags & MAP_TYPE_MASK);
 	if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
 		return -EINVAL;
