@@ -145,8 +145,9 @@ long sys_sched_setattr(int pid, struct sched_attr *uattr, unsigned flags)
 	return sched_policy_set(t, &attr);
 }
 
-/* Writes as much of the attributes as the app has room for; attr.size
- * says how much that was. */
+/* Writes as much of the attributes as the app has room for, and zeros
+ * past them up to its size (Linux 6.13's copy_struct_to_user); attr.size
+ * says how much the kernel knows. */
 long sys_sched_getattr(int pid, struct sched_attr *uattr, unsigned size, unsigned flags)
 {
 	if (!uattr || pid < 0 || size > MAX_ATTR_SIZE || size < SCHED_ATTR_SIZE_VER0 || flags)
@@ -159,7 +160,15 @@ long sys_sched_getattr(int pid, struct sched_attr *uattr, unsigned size, unsigne
 		attr.sched_flags = SCHED_FLAG_RESET_ON_FORK;
 	get_params(t, &attr);
 	attr.size = size < sizeof attr ? size : sizeof attr;
-	return copy_to_user(uattr, &attr, attr.size) ? -EFAULT : 0;
+	if (copy_to_user(uattr, &attr, attr.size))
+		return -EFAULT;
+	static const unsigned char zeros[64];
+	for (unsigned off = sizeof attr; off < size; off += sizeof zeros) {
+		unsigned n = size - off < sizeof zeros ? size - off : sizeof zeros;
+		if (copy_to_user((unsigned char *)uattr + off, zeros, n))
+			return -EFAULT;
+	}
+	return 0;
 }
 
 /* The non-real-time policies (SCHED_DEADLINE among them) have priority 0 only. */
