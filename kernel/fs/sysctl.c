@@ -11,6 +11,7 @@
 #include "kernel/ipc/shm.h"
 #include "kernel/proc/pid.h"
 #include "kernel/proc/process.h"
+#include "kernel/security/keys.h"
 
 #define INT_LIMIT 2147483647ul
 
@@ -26,6 +27,10 @@ const struct sysctl sysctls[] = {
     {"kernel/msgmax", &msg_max, 1, 0, INT_LIMIT, false},
     {"kernel/msgmnb", &msg_mnb, 1, 0, INT_LIMIT, false},
     {"kernel/msgmni", &msg_mni, 1, 0, IPC_SLOTS, false},
+    {"kernel/keys/maxkeys", &keys_maxkeys, 1, 1, INT_LIMIT, false},
+    {"kernel/keys/maxbytes", &keys_maxbytes, 1, 1, INT_LIMIT, false},
+    {"kernel/keys/root_maxkeys", &keys_root_maxkeys, 1, 1, INT_LIMIT, false},
+    {"kernel/keys/root_maxbytes", &keys_root_maxbytes, 1, 1, INT_LIMIT, false},
     {"fs/pipe-max-size", &pipe_max_size, 1, PIPE_MIN_SIZE, INT_LIMIT, false},
     {"fs/aio-nr", &aio_nr, 1, 0, ~0ul, true},
     {"fs/aio-max-nr", &aio_max_nr, 1, 0, ~0ul, false},
