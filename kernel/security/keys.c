@@ -56,6 +56,7 @@ struct key {
 	size_t quota_bytes;
 	unsigned visit; /* the possession walk's generation */
 	struct key *hash_next;
+	struct key *mark_next; /* the collector's stack */
 };
 
 /* Each user's quota use and its two keyrings, made on first use. */
@@ -102,13 +103,27 @@ static struct key_user *key_user_of(uint32_t uid)
 
 /* ---- freeing what nothing reaches ---- */
 
+/* Marks what k reaches. Keyrings may nest without bound, so the walk
+ * keeps its own stack, threaded through the keys. */
 static void mark(struct key *k)
 {
 	if (!k || k->marked)
 		return;
 	k->marked = true;
-	for (int i = 0; i < k->nlinks; i++)
-		mark(k->links[i]);
+	k->mark_next = NULL;
+	struct key *stack = k;
+	while (stack) {
+		struct key *ring = stack;
+		stack = ring->mark_next;
+		for (int i = 0; i < ring->nlinks; i++) {
+			struct key *linked = ring->links[i];
+			if (!linked->marked) {
+				linked->marked = true;
+				linked->mark_next = stack;
+				stack = linked;
+			}
+		}
+	}
 }
 
 static void key_destroy(struct key *k)
@@ -599,11 +614,13 @@ long keys_add(const char *type_name, const char *desc, const void *payload, size
 	struct key *k = key_alloc(type, desc, cred()->fsuid, cred()->fsgid, default_perm(type), true, len, &err);
 	if (!k)
 		return err;
+	bool displaces = find_in_ring(ring, type, desc) >= 0;
 	if ((len && (err = payload_copy(k, payload, len))) || (err = keyring_link(ring, k))) {
 		keys_collect(); /* frees the key that went nowhere */
 		return err;
 	}
-	keys_collect();
+	if (displaces)
+		keys_collect();
 	return k->serial;
 }
 
