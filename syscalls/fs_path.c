@@ -12,6 +12,7 @@
 #include "syscalls/fs_common.h"
 
 #define RENAME_NOREPLACE (1 << 0)
+#define RENAME_EXCHANGE (1 << 1)
 #define R_OK 4
 #define W_OK 2
 #define X_OK 1
@@ -247,10 +248,31 @@ static bool is_ancestor(const struct inode *maybe_ancestor, const struct inode *
 	return false;
 }
 
+/* RENAME_EXCHANGE: both names must exist, each side may be removed from
+ * its folder and created in the other, and neither folder may move inside
+ * the other (Linux's vfs_rename with the flag). */
+static long exchange(struct inode *dir_a, const char *name_a, size_t len_a, struct inode *a, struct inode *dir_b,
+                     const char *name_b, size_t len_b, struct inode *b)
+{
+	if (!b)
+		return -ENOENT;
+	if ((S_ISDIR(a->mode) && is_ancestor(a, dir_b)) || (S_ISDIR(b->mode) && is_ancestor(b, dir_a)))
+		return -EINVAL;
+	const struct credentials *cred = current_cred();
+	int err = may_delete(cred, dir_a, a);
+	if (!err)
+		err = may_delete(cred, dir_b, b);
+	if (!err && dir_a != dir_b && S_ISDIR(a->mode))
+		err = inode_permission(cred, a, MAY_WRITE);
+	if (!err && dir_a != dir_b && S_ISDIR(b->mode))
+		err = inode_permission(cred, b, MAY_WRITE);
+	return err ? err : dir_exchange(dir_a, name_a, len_a, dir_b, name_b, len_b);
+}
+
 long sys_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned flags)
 {
-	if (flags & ~RENAME_NOREPLACE)
-		return -EINVAL; /* RENAME_EXCHANGE and RENAME_WHITEOUT are not supported */
+	if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) || flags == (RENAME_NOREPLACE | RENAME_EXCHANGE))
+		return -EINVAL; /* RENAME_WHITEOUT is for overlay file systems, which sole has not */
 	struct user_path op, np;
 	struct inode *oldparent, *newparent;
 	const char *oldname, *newname;
@@ -270,6 +292,8 @@ long sys_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *
 		return 0;
 	if (dst && (flags & RENAME_NOREPLACE))
 		return -EEXIST;
+	if (flags & RENAME_EXCHANGE)
+		return exchange(oldparent, oldname, oldlen, src, newparent, newname, newlen, dst);
 	if (S_ISDIR(src->mode) && is_ancestor(src, newparent))
 		return -EINVAL;
 	/* Linux's vfs_rename: both names may change, and a folder that moves

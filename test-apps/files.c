@@ -308,6 +308,16 @@ static void test_directories(void)
 	errno = 0;
 	report("rename into missing directory", rename("d/c", "nowhere/c"));
 	list_directory("d");
+
+	/* renameat2's RENAME_EXCHANGE swaps a file and a folder in place. */
+	report("exchange d/c and d/sub", syscall(SYS_renameat2, AT_FDCWD, "d/c", AT_FDCWD, "d/sub", 2));
+	list_directory("d");
+	report("exchange them back", syscall(SYS_renameat2, AT_FDCWD, "d/sub", AT_FDCWD, "d/c", 2));
+	errno = 0;
+	report("exchange with a missing name", syscall(SYS_renameat2, AT_FDCWD, "d/c", AT_FDCWD, "d/none", 2));
+	errno = 0;
+	report("exchange and noreplace", syscall(SYS_renameat2, AT_FDCWD, "d/c", AT_FDCWD, "d/sub", 3));
+	list_directory("d");
 }
 
 static void test_access_truncate(void)

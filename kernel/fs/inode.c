@@ -230,6 +230,30 @@ int dir_rename(struct inode *olddir, const char *oldname, size_t oldlen, struct 
 	return err;
 }
 
+int dir_exchange(struct inode *dir_a, const char *name_a, size_t len_a, struct inode *dir_b, const char *name_b,
+                 size_t len_b)
+{
+	if (dir_a->volume || dir_b->volume)
+		return -EINVAL;
+	struct inode *a = dir_lookup(dir_a, name_a, len_a), *b = dir_lookup(dir_b, name_b, len_b);
+	if (!a || !b)
+		return -ENOENT;
+	inode_get(a);
+	inode_get(b);
+	unlink_here(dir_a, name_a, len_a);
+	unlink_here(dir_b, name_b, len_b);
+	int err = link_here(dir_b, name_b, len_b, a);
+	if (!err)
+		err = link_here(dir_a, name_a, len_a, b);
+	if (!err) {
+		inotify_rename(dir_a, name_a, len_a, dir_b, name_b, len_b, a);
+		inotify_rename(dir_b, name_b, len_b, dir_a, name_a, len_a, b);
+	}
+	inode_put(a);
+	inode_put(b);
+	return err;
+}
+
 bool dir_is_empty(struct inode *dir)
 {
 	if (dir->volume)

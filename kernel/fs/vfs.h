@@ -128,6 +128,11 @@ int dir_unlink(struct inode *dir, const char *name, size_t len);
  * that it may); -EXDEV between a volume and elsewhere. */
 int dir_rename(struct inode *olddir, const char *oldname, size_t oldlen, struct inode *newdir, const char *newname,
                size_t newlen);
+/* RENAME_EXCHANGE: the two entries swap their files atomically (both must
+ * exist; the caller has checked that it may). -EINVAL on a volume: 9P has
+ * no exchange, as Linux file systems without it answer. */
+int dir_exchange(struct inode *dir_a, const char *name_a, size_t len_a, struct inode *dir_b, const char *name_b,
+                 size_t len_b);
 /* An entry for child, with no checks and no change of link counts: for a
  * file system filling its own cache. Takes a reference. */
 int dentry_insert(struct inode *dir, const char *name, size_t len, struct inode *child);
