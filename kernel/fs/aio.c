@@ -200,13 +200,15 @@ static void poll_finish(struct aio_context *ctx, struct aio_poll **link, unsigne
 	poll_free(p);
 }
 
-/* Completes the waiting POLL requests whose files are ready now. */
+/* Completes the waiting POLL requests whose files are ready now, with all
+ * the events the file has: Linux reports a wake-up's whole key (a pipe's
+ * write gives EPOLLIN | EPOLLRDNORM to a request for POLLIN). */
 static void polls_collect(struct aio_context *ctx)
 {
 	struct aio_poll **link = &ctx->polls;
 	while (*link) {
-		unsigned mask = file_poll((*link)->file, NULL) & (*link)->events;
-		if (mask)
+		unsigned mask = file_poll((*link)->file, NULL);
+		if (mask & (*link)->events)
 			poll_finish(ctx, link, mask);
 		else
 			link = &(*link)->next;
