@@ -448,6 +448,8 @@ long sys_close_range(unsigned first, unsigned last, unsigned flags)
 {
 	if (flags & ~(unsigned)(CLOSE_RANGE_CLOEXEC | CLOSE_RANGE_UNSHARE) || first > last)
 		return -EINVAL;
+	if ((flags & CLOSE_RANGE_UNSHARE) && fd_table_unshare(&current_process()->files))
+		return -ENOMEM;
 	struct fd_table *table = current_process()->files;
 	for (unsigned fd = first; fd <= last && fd < FD_MAX; fd++) {
 		if (!table->files[fd])

@@ -26,13 +26,8 @@ long sys_unshare(unsigned long flags)
 		return -EPERM;
 	if ((flags & SINGLE_THREAD_ONLY) && p->live_threads > 1)
 		return -EINVAL;
-	if ((flags & CLONE_FILES) && p->files->refs > 1) {
-		struct fd_table *own = fd_table_dup(p->files);
-		if (!own)
-			return -ENOMEM;
-		fd_table_put(p->files);
-		p->files = own;
-	}
+	if ((flags & CLONE_FILES) && fd_table_unshare(&p->files))
+		return -ENOMEM;
 	if ((flags & CLONE_FS) && p->fs->refs > 1) {
 		struct fs_context *own = fs_context_copy(p->fs);
 		if (!own)

@@ -223,6 +223,18 @@ struct fd_table *fd_table_new(void)
 	return t;
 }
 
+int fd_table_unshare(struct fd_table **t)
+{
+	if ((*t)->refs <= 1)
+		return 0;
+	struct fd_table *own = fd_table_dup(*t);
+	if (!own)
+		return -ENOMEM;
+	fd_table_put(*t);
+	*t = own;
+	return 0;
+}
+
 struct fd_table *fd_table_dup(const struct fd_table *from)
 {
 	struct fd_table *t = fd_table_new();

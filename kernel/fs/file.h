@@ -81,6 +81,9 @@ struct fd_table *fd_table_new(void);
 /* fork's copy: the same open files (each shared, with its offset and
  * flags, as on Linux) at the same descriptors. NULL when out of memory. */
 struct fd_table *fd_table_dup(const struct fd_table *from);
+/* Makes *t the caller's own: a copy when it is shared (CLONE_FILES), as
+ * unshare and close_range(CLOSE_RANGE_UNSHARE) do. 0 or -ENOMEM. */
+int fd_table_unshare(struct fd_table **t);
 /* Drops a reference; the last one closes every descriptor. */
 void fd_table_put(struct fd_table *t);
 /* exec: closes the descriptors marked close-on-exec. */
