@@ -173,7 +173,7 @@ static struct __kernel_itimerspec current_setting(const struct posix_timer *pt)
 long sys_timer_settime(int id, int flags, const struct __kernel_itimerspec *value, struct __kernel_itimerspec *old)
 {
 	struct posix_timer *pt = find_timer(id);
-	if (!pt)
+	if (!pt || !value)
 		return -EINVAL;
 	struct __kernel_itimerspec wanted;
 	if (copy_from_user(&wanted, value, sizeof wanted))
@@ -190,10 +190,20 @@ long sys_timer_settime(int id, int flags, const struct __kernel_itimerspec *valu
 	if (!ns)
 		return 0;
 	uint64_t now = time_monotonic_ns();
-	if (flags & TIMER_ABSTIME) {
-		/* An absolute time on the timer's clock, as a monotonic deadline. */
+	if ((flags & TIMER_ABSTIME) && ns) {
+		/* An absolute time on the timer's clock, as a monotonic deadline.
+		 * One already past has expired once, and a periodic timer once
+		 * per interval since: all but the first are overruns, as Linux
+		 * counts them. */
 		uint64_t clock_now = realtime_clock(pt->clock) ? time_realtime_ns() : now;
+		uint64_t late = clock_now > ns ? clock_now - ns : 0;
 		ns = ns > clock_now ? ns - clock_now : 0;
+		if (late && pt->interval) {
+			add_overruns(pt, late / pt->interval);
+			pt->deadline = now - (late % pt->interval < now ? late % pt->interval : now);
+			ktimer_arm(&pt->timer, pt->deadline ? pt->deadline : 1);
+			return 0;
+		}
 	}
 	pt->deadline = now + ns;
 	ktimer_arm(&pt->timer, pt->deadline ? pt->deadline : 1);
