@@ -1,6 +1,7 @@
 /* poll and ppoll: an array of pollfd waited on through the readiness
  * mechanism (kernel/fs/readiness.h). */
 #include <asm-generic/poll.h>
+#include <linux/personality.h>
 #include <linux/time_types.h>
 
 #include "kernel/errno.h"
@@ -68,7 +69,7 @@ long sys_ppoll(struct pollfd *fds, unsigned nfds, struct __kernel_timespec *user
 	if (err)
 		return err;
 	long ret = do_poll(fds, nfds, deadline);
-	if (user_timeout) {
+	if (user_timeout && !(current_process()->personality & STICKY_TIMEOUTS)) {
 		/* Linux writes back the time left; a read-only timespec is no error. */
 		uint64_t now = time_monotonic_ns();
 		uint64_t left = deadline > now ? deadline - now : 0;

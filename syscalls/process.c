@@ -74,15 +74,14 @@ long sys_set_robust_list(void *head, size_t len)
 
 /* The Linux personality; the flag bits (ADDR_NO_RANDOMIZE and the like)
  * are kept, since sole already lays memory out the same every time. */
+/* The process's execution domain and flags: any value is kept, as Linux
+ * keeps it; select honours STICKY_TIMEOUTS. */
 long sys_personality(unsigned persona)
 {
-	static unsigned current = PER_LINUX;
-	unsigned old = current;
-	if (persona == QUERY_PERSONALITY)
-		return old;
-	if ((persona & PER_MASK) != PER_LINUX)
-		return -EINVAL;
-	current = persona;
+	struct process *p = current_process();
+	unsigned old = p->personality;
+	if (persona != QUERY_PERSONALITY)
+		p->personality = persona;
 	return old;
 }
 

@@ -1,5 +1,6 @@
 /* select and pselect6: descriptor bitmaps turned into poll entries and
  * back, through the readiness mechanism (kernel/fs/readiness.h). */
+#include <linux/personality.h>
 #include <linux/time_types.h>
 
 #include "kernel/errno.h"
@@ -98,7 +99,7 @@ long sys_select(int nfds, uint64_t *readfds, uint64_t *writefds, uint64_t *excep
 	}
 	uint64_t *sets[SET_COUNT] = {readfds, writefds, exceptfds};
 	long ret = do_select(nfds, sets, deadline);
-	if (user_timeout) {
+	if (user_timeout && !(current_process()->personality & STICKY_TIMEOUTS)) {
 		/* Linux writes back the time left; a read-only timeval is no error. */
 		uint64_t left = time_left(deadline);
 		tv = (struct __kernel_old_timeval){(long)(left / NSEC_PER_SEC),
@@ -129,7 +130,7 @@ long sys_pselect6(int nfds, uint64_t *readfds, uint64_t *writefds, uint64_t *exc
 		return err;
 	uint64_t *sets[SET_COUNT] = {readfds, writefds, exceptfds};
 	long ret = do_select(nfds, sets, deadline);
-	if (user_timeout) {
+	if (user_timeout && !(current_process()->personality & STICKY_TIMEOUTS)) {
 		uint64_t left = time_left(deadline);
 		struct __kernel_timespec ts = {(long long)(left / NSEC_PER_SEC), (long long)(left % NSEC_PER_SEC)};
 		(void)copy_to_user(user_timeout, &ts, sizeof ts);

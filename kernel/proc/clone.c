@@ -168,6 +168,7 @@ static void inherit(struct process *p, const struct process *caller)
 	p->keep_caps = caller->keep_caps;
 	p->no_new_privs = caller->no_new_privs;
 	p->dumpable = caller->dumpable;
+	p->personality = caller->personality;
 	p->session_keyring = caller->session_keyring;
 	p->reqkey_default = caller->reqkey_default;
 	p->start_ns = time_monotonic_ns();

@@ -99,6 +99,7 @@ struct process {
 	/* prctl settings */
 	bool keep_caps, no_new_privs;
 	int dumpable, parent_death_signal;
+	unsigned personality; /* personality(2): inherited by fork, kept by exec */
 	uint64_t start_ns;
 	struct signal_queue shared_pending; /* process-directed signals (kernel/proc/signal.c) */
 	struct itimers *itimers;            /* setitimer and alarm (syscalls/itimer.c) */
