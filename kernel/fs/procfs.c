@@ -476,6 +476,18 @@ static void refresh_fd_dir(struct inode *dir)
 	}
 }
 
+/* The folder /proc/PID or /proc/PID/task/TID: named by number, about the
+ * process pid. */
+static struct inode *make_numbered_dir(struct inode *parent, int number, int pid)
+{
+	char name[12];
+	ksnprintf(name, sizeof name, "%d", number);
+	struct inode *dir = make_dir(parent, name, 0555);
+	if (dir)
+		dir->dir.proc_pid = pid;
+	return dir;
+}
+
 /* /proc/PID/task: a folder per live thread, named by its id, with the
  * comm, stat and status that describe that thread. */
 static void refresh_task_dir(struct inode *dir)
@@ -486,12 +498,9 @@ static void refresh_task_dir(struct inode *dir)
 	for (const struct thread *t = p ? p->threads : NULL; t; t = t->next_in_process) {
 		if (t->state == THREAD_DEAD)
 			continue;
-		char name[12];
-		ksnprintf(name, sizeof name, "%d", t->tid);
-		struct inode *task = make_dir(dir, name, 0555);
+		struct inode *task = make_numbered_dir(dir, t->tid, p->pid);
 		if (!task)
 			continue;
-		task->dir.proc_pid = p->pid;
 		static const struct {
 			const char *name;
 			generator generate;
@@ -507,12 +516,9 @@ static void refresh_task_dir(struct inode *dir)
 
 static void populate_process(struct inode *proc, const struct process *p)
 {
-	char name[12];
-	ksnprintf(name, sizeof name, "%d", p->pid);
-	struct inode *dir = make_dir(proc, name, 0555);
+	struct inode *dir = make_numbered_dir(proc, p->pid, p->pid);
 	if (!dir)
 		return;
-	dir->dir.proc_pid = p->pid;
 	dir->dir.refresh = refresh_process_dir;
 	make_link(dir, "root", "/");
 	struct inode *fd = make_dir(dir, "fd", 0500);
