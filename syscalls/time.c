@@ -4,6 +4,7 @@
 
 #include "kernel/errno.h"
 #include "kernel/mm/uaccess.h"
+#include "kernel/proc/pid.h"
 #include "kernel/proc/process.h"
 #include "kernel/sched/sched.h"
 #include "kernel/time.h"
@@ -12,8 +13,36 @@
 #define NSEC_PER_SEC 1000000000ull
 #define COARSE_RESOLUTION_NS 4000000 /* one tick at Linux's HZ=250 */
 
+/* A clock id below 0 is another thread's or process's CPU clock, as
+ * pthread_getcpuclockid and clock_getcpuclockid make them: ~id << 3, bit 2
+ * for a thread (of the caller's process only), the low two bits the kind
+ * (3 is none). 0 for id is the caller. */
+#define CPUCLOCK_PERTHREAD 4
+#define CPUCLOCK_KIND_MASK 3
+
+static int cpu_clock_now(int clock, uint64_t *ns)
+{
+	int id = ~(clock >> 3);
+	if ((clock & CPUCLOCK_KIND_MASK) == CPUCLOCK_KIND_MASK)
+		return -EINVAL;
+	if (clock & CPUCLOCK_PERTHREAD) {
+		struct thread *t = id ? thread_by_tid(id) : current_thread();
+		if (!t || t->proc != current_process())
+			return -EINVAL;
+		*ns = sched_thread_cpu_ns(t);
+		return 0;
+	}
+	struct process *p = id ? process_by_pid(id) : current_process();
+	if (!p)
+		return -EINVAL;
+	*ns = process_cpu_ns(p);
+	return 0;
+}
+
 static int clock_now(int clock, uint64_t *ns)
 {
+	if (clock < 0)
+		return cpu_clock_now(clock, ns);
 	switch (clock) {
 	case CLOCK_REALTIME:
 	case CLOCK_REALTIME_COARSE:
@@ -116,7 +145,7 @@ long sys_clock_nanosleep(int clock, int flags, const struct __kernel_timespec *r
 {
 	uint64_t want, now;
 	int err = clock_now(clock, &now);
-	if (!err && (clock == CLOCK_THREAD_CPUTIME_ID))
+	if (!err && (clock == CLOCK_THREAD_CPUTIME_ID || clock < 0))
 		err = -EINVAL;
 	if (!err)
 		err = timespec_from_user(req, &want);

@@ -54,6 +54,22 @@ int sched_policy_level(const struct sched_policy *sp)
 	return rt_policy(sp->policy) ? sp->rt_priority : 0;
 }
 
+#define BASE_SLICE_NS 10000000ull
+#define MIN_SLICE_NS 1000000ull
+#define MAX_SLICE_NS 100000000ull
+
+uint64_t sched_policy_slice_ns(const struct sched_policy *sp)
+{
+	if (sp->policy == SCHED_RR)
+		return RR_TIMESLICE_NS;
+	uint64_t slice = BASE_SLICE_NS;
+	for (int n = sp->nice; n > 0 && slice > MIN_SLICE_NS; n--)
+		slice = slice * 4 / 5;
+	for (int n = sp->nice; n < 0 && slice < MAX_SLICE_NS; n++)
+		slice = slice * 5 / 4;
+	return slice < MIN_SLICE_NS ? MIN_SLICE_NS : slice > MAX_SLICE_NS ? MAX_SLICE_NS : slice;
+}
+
 static bool caller_is_root(void) { return current_process()->cred.euid == 0; }
 
 bool sched_policy_owner_or_root(const struct thread *t)

@@ -37,6 +37,12 @@ bool sched_policy_may_fork(const struct sched_policy *sp);
  * priority for FIFO and RR, SCHED_LEVEL_DEADLINE. Higher runs first. */
 int sched_policy_level(const struct sched_policy *sp);
 
+/* How long t may run before an equal thread's turn: RR's quantum, or for
+ * SCHED_OTHER 10 ms scaled by the nice value's weight, 1.25 times less per
+ * step as on Linux, within 1 to 100 ms: round robin then gives each thread
+ * a share of the CPU that follows its nice value. */
+uint64_t sched_policy_slice_ns(const struct sched_policy *sp);
+
 /* Whether the calling process may change t's parameters: same owner (its
  * euid is t's ruid or euid) or root. */
 bool sched_policy_owner_or_root(const struct thread *t);

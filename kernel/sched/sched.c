@@ -25,7 +25,6 @@
 #include "kernel/sched/policy.h"
 #include "kernel/time.h"
 
-#define TIME_SLICE_NS 10000000ull /* 10 ms */
 #define SIGKILL_NUMBER 9
 #define LEVELS (SCHED_LEVEL_DEADLINE + 1)
 
@@ -190,7 +189,7 @@ static void switch_to(struct thread *next)
 {
 	struct thread *prev = current_thread();
 	uint64_t now = time_monotonic_ns();
-	slice_end = now + (next->sched.policy == SCHED_RR ? RR_TIMESLICE_NS : TIME_SLICE_NS);
+	slice_end = now + sched_policy_slice_ns(&next->sched);
 	prev->cpu_ns += now - running_since;
 	running_since = now;
 	next->state = THREAD_RUNNING;
@@ -253,7 +252,7 @@ void sched_init(void)
 	struct thread *t = current_thread();
 	t->state = THREAD_RUNNING;
 	running_since = time_monotonic_ns();
-	slice_end = running_since + TIME_SLICE_NS;
+	slice_end = running_since + sched_policy_slice_ns(&t->sched);
 }
 
 uint64_t sched_thread_cpu_ns(const struct thread *t)

@@ -1,8 +1,8 @@
 /* The scheduler: ready threads on one CPU by their policy's run level
  * (kernel/sched/policy.h): SCHED_DEADLINE first, then FIFO and RR by
- * priority, then round-robin over the others; preemption by the local APIC
- * timer, blocking with deadlines. The kernel itself is not
- * preempted: it runs with interrupts off and gives the CPU up only in
+ * priority, then round-robin over the others with slices by nice value;
+ * preemption by the local APIC timer, blocking with deadlines. The kernel
+ * itself is not preempted: it runs with interrupts off and gives the CPU up only in
  * sched_block and at the return to ring 3. */
 #ifndef SOLE_SCHED_H
 #define SOLE_SCHED_H
