@@ -6,9 +6,10 @@ LTP_TIMEOUT_MUL stretches LTP's own per-test limits for TCG; LTP_RUNTIME_MUL sho
 the tests that run for a set time (fuzzy-sync races, stress loops), the same in both
 environments, so that a full run fits in an hour or two.
 
-Both also get the host's cp, rm, ip and cat in /bin: LTP's library copies resource
-files with system("cp ..."), a few tests call rm and ip, and posix_fadvise* read
-/bin/cat as a file they know exists; a Linux system has them.
+Both also get the host's cp, rm, ip, cat and true in /bin: LTP's library copies
+resource files with system("cp ..."), a few tests call rm and ip or exec /bin/true,
+and posix_fadvise* read /bin/cat as a file they know exists; a Linux system has
+them. So is libgcc_s, which glibc loads at run time for pthread_cancel and unwinding.
 """
 import os
 import shutil
@@ -20,7 +21,8 @@ PASSWD = ("root:x:0:0:root:/root:/bin/sh\n"
           "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
           "bin:x:2:2:bin:/bin:/usr/sbin/nologin\n"
           "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n")
-TOOLS = ("cp", "rm", "ip", "cat")
+TOOLS = ("cp", "rm", "ip", "cat", "true")
+RUNTIME_LIBRARIES = ("/lib/x86_64-linux-gnu/libgcc_s.so.1",)  # dlopen'd, so not found from DT_NEEDED
 GROUP = "root:x:0:\ndaemon:x:1:\nbin:x:2:\nnogroup:x:65534:\nnobody:x:65534:\n"
 
 
@@ -48,6 +50,8 @@ def account_files(tree):
 
 
 def tool_copies():
-    """(host path, guest path) of the TOOLS the host has, each at /bin/NAME."""
+    """(host path, guest path) of the TOOLS the host has, each at /bin/NAME, and of
+    the RUNTIME_LIBRARIES it has, each at its own path."""
     found = [(shutil.which(tool, path="/usr/sbin:/usr/bin:/sbin:/bin"), tool) for tool in TOOLS]
-    return [(path, "/bin/" + tool) for path, tool in found if path]
+    libraries = [(path, path) for path in RUNTIME_LIBRARIES if os.path.exists(path)]
+    return [(path, "/bin/" + tool) for path, tool in found if path] + libraries
