@@ -122,6 +122,8 @@ long sys_arch_prctl(int code, unsigned long addr)
 	}
 	case ARCH_GET_CPUID:
 		return 1;
+	case ARCH_SET_CPUID:
+		return -ENODEV; /* no CPUID faulting: Linux's answer on CPUs without it */
 	default:
 		return -EINVAL;
 	}
