@@ -17,8 +17,9 @@ long sys_inotify_init1(int flags)
 {
 	if (flags & ~(IN_CLOEXEC | IN_NONBLOCK))
 		return -EINVAL;
-	return fd_install_new(current_process()->files, inotify_create((unsigned)flags & IN_NONBLOCK),
-	                      flags & IN_CLOEXEC);
+	struct file *f;
+	int err = inotify_create((unsigned)flags & IN_NONBLOCK, current_process()->cred.euid, &f);
+	return err ? err : fd_install_new(current_process()->files, f, flags & IN_CLOEXEC);
 }
 
 long sys_inotify_init(void) { return sys_inotify_init1(0); }

@@ -368,6 +368,27 @@ static void overflow(void)
 		fclose(max);
 }
 
+/* A user holds at most max_user_instances instances: the next is EMFILE.
+ * (Natively other root processes hold some too, so only the error shows.) */
+static void user_instance_limit(void)
+{
+	int fds[300], n = 0, err = 0;
+	while (n < 300) {
+		int fd = inotify_init1(IN_CLOEXEC);
+		if (fd < 0) {
+			err = errno;
+			break;
+		}
+		fds[n++] = fd;
+	}
+	printf("instances until the limit: %s\n", errno_name(err));
+	while (n > 0)
+		close(fds[--n]);
+	int fd = inotify_init1(0);
+	printf("after closing them: %s\n", fd >= 0 ? "OK" : errno_name(errno));
+	close(fd);
+}
+
 int main(void)
 {
 	snprintf(dir, sizeof dir, "/tmp/inotify-test-XXXXXX");
@@ -384,5 +405,6 @@ int main(void)
 	report("rmdir", rmdir(dir));
 	drain("rmdir of the folder");
 	close(in);
+	user_instance_limit();
 	return 0;
 }

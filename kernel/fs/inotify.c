@@ -43,7 +43,15 @@ struct queued_event {
 	char name[]; /* header.len bytes, right after the header: the name, NUL-padded */
 };
 
+/* What one user's instances hold, against the max_user limits. */
+struct user_charge {
+	uint32_t uid;
+	unsigned long instances, watches;
+	struct user_charge *next;
+};
+
 struct inotify {
+	struct user_charge *user;
 	struct inotify_watch *watches;
 	int last_wd;
 	struct queued_event *head, *tail;
@@ -55,6 +63,22 @@ struct inotify {
 };
 
 static uint32_t last_cookie;
+static struct user_charge *charges;
+unsigned long inotify_max_user_instances = 128, inotify_max_user_watches = 65536;
+
+/* uid's charge record, made on first use; NULL when out of memory. */
+static struct user_charge *charge_of(uint32_t uid)
+{
+	for (struct user_charge *c = charges; c; c = c->next)
+		if (c->uid == uid)
+			return c;
+	struct user_charge *c = kzalloc(sizeof *c);
+	if (c) {
+		*c = (struct user_charge){.uid = uid, .next = charges};
+		charges = c;
+	}
+	return c;
+}
 
 static size_t event_size(const struct queued_event *e) { return sizeof e->header + e->header.len; }
 
@@ -117,6 +141,7 @@ static void unlink_watch(struct inotify_watch *w)
 			*at = w->next_in_owner;
 			break;
 		}
+	w->owner->user->watches--;
 	kfree(w);
 }
 
@@ -210,9 +235,12 @@ long inotify_watch_add(struct file *f, struct inode *ino, uint32_t mask)
 		w->mask = mask & IN_MASK_ADD ? w->mask | keep : keep;
 		return w->wd;
 	}
+	if (in->user->watches >= inotify_max_user_watches)
+		return -ENOSPC;
 	struct inotify_watch *w = kzalloc(sizeof *w);
 	if (!w)
 		return -ENOMEM;
+	in->user->watches++;
 	*w = (struct inotify_watch){.inode = ino, .owner = in, .wd = ++in->last_wd, .mask = keep};
 	w->next_on_inode = ino->inotify_watches;
 	ino->inotify_watches = w;
@@ -298,6 +326,7 @@ static void inotify_release(struct file *f)
 			kfree(e);
 	}
 	kfree(in->overflow);
+	in->user->instances--;
 	kfree(in);
 }
 
@@ -306,20 +335,29 @@ static const struct file_ops inotify_ops = {
 
 bool inotify_is_instance(const struct file *f) { return f->ops == &inotify_ops; }
 
-struct file *inotify_create(unsigned flags)
+int inotify_create(unsigned flags, uint32_t uid, struct file **out)
 {
+	struct user_charge *user = charge_of(uid);
+	if (!user)
+		return -ENOMEM;
+	if (user->instances >= inotify_max_user_instances)
+		return -EMFILE;
 	struct inotify *in = kzalloc(sizeof *in);
 	struct queued_event *overflow = kzalloc(sizeof *overflow);
 	struct file *f = NULL;
 	if (in && overflow) {
 		overflow->header = (struct event_record){.wd = -1, .mask = IN_Q_OVERFLOW};
 		in->overflow = overflow;
+		in->user = user;
 		f = file_open_anonymous(NULL, 0600, &inotify_ops, in, O_RDONLY | (flags & O_NONBLOCK),
 		                        "anon_inode:inotify");
 	}
 	if (!f) {
 		kfree(overflow);
 		kfree(in);
+		return -ENOMEM;
 	}
-	return f;
+	user->instances++;
+	*out = f;
+	return 0;
 }

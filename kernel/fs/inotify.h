@@ -15,8 +15,14 @@
 /* /proc/sys/fs/inotify/max_queued_events: past it, one IN_Q_OVERFLOW. */
 #define INOTIFY_MAX_QUEUED_EVENTS 16384
 
-/* A new inotify file; flags may hold O_NONBLOCK. NULL when out of memory. */
-struct file *inotify_create(unsigned flags);
+/* /proc/sys/fs/inotify/max_user_{instances,watches}: how many instances and
+ * watches one user's processes may hold (EMFILE and ENOSPC past them). */
+extern unsigned long inotify_max_user_instances, inotify_max_user_watches;
+
+/* A new inotify file for user uid (the creator's effective uid, who is
+ * charged for it and its watches); flags may hold O_NONBLOCK. 0 with *out,
+ * -EMFILE past the user's limit, or -ENOMEM. */
+int inotify_create(unsigned flags, uint32_t uid, struct file **out);
 bool inotify_is_instance(const struct file *f);
 /* inotify_add_watch and inotify_rm_watch on an instance: the watch
  * descriptor, or -errno. */

@@ -4,6 +4,7 @@
 
 #include "kernel/errno.h"
 #include "kernel/fs/aio.h"
+#include "kernel/fs/inotify.h"
 #include "kernel/fs/pipe.h"
 #include "kernel/ipc/mqueue.h"
 #include "kernel/ipc/msg.h"
@@ -32,6 +33,8 @@ const struct sysctl sysctls[] = {
     {"kernel/keys/root_maxkeys", &keys_root_maxkeys, 1, 1, INT_LIMIT, false},
     {"kernel/keys/root_maxbytes", &keys_root_maxbytes, 1, 1, INT_LIMIT, false},
     {"fs/pipe-max-size", &pipe_max_size, 1, PIPE_MIN_SIZE, INT_LIMIT, false},
+    {"fs/inotify/max_user_instances", &inotify_max_user_instances, 1, 0, INT_LIMIT, false},
+    {"fs/inotify/max_user_watches", &inotify_max_user_watches, 1, 0, INT_LIMIT, false},
     {"fs/aio-nr", &aio_nr, 1, 0, ~0ul, true},
     {"fs/aio-max-nr", &aio_max_nr, 1, 0, ~0ul, false},
     {"fs/mqueue/queues_max", &mq_queues_max, 1, 0, INT_LIMIT, false},
