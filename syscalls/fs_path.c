@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "kernel/errno.h"
+#include "kernel/fs/devfs.h"
 #include "kernel/fs/missing.h"
 #include "kernel/fs/permission.h"
 #include "kernel/fs/pipe.h"
@@ -110,6 +111,8 @@ long sys_openat(int dirfd, const char *user_path, int flags, unsigned mode)
 	int access = flags & O_ACCMODE;
 	if ((flags & O_DIRECTORY) && !S_ISDIR(ino->mode))
 		return -ENOTDIR;
+	if ((S_ISCHR(ino->mode) || S_ISBLK(ino->mode)) && !ino->dev && !(flags & O_PATH))
+		return -ENXIO; /* a device node with no driver behind its number */
 	if (S_ISSOCK(ino->mode) && !(flags & O_PATH))
 		return -ENXIO; /* a bound AF_UNIX socket is reached with connect */
 	if (S_ISDIR(ino->mode) && (access != O_RDONLY || (flags & O_CREAT)))
@@ -169,16 +172,17 @@ long sys_mkdirat(int dirfd, const char *user_path, unsigned mode)
 
 long sys_mkdir(const char *path, unsigned mode) { return sys_mkdirat(AT_FDCWD, path, mode); }
 
-/* mknod: regular files and named pipes. Device nodes need CAP_MKNOD, which
- * a container does not have: EPERM, as there. */
+/* mknod: regular files, named pipes, sockets' names, and device nodes
+ * (root's only: CAP_MKNOD). A character node reaches the device of its
+ * number when sole drives one (devfs_driver); others open with ENXIO, as
+ * do block nodes: there are no block devices. */
 long sys_mknodat(int dirfd, const char *user_path, unsigned mode, unsigned dev)
 {
-	(void)dev;
 	unsigned type = mode & S_IFMT;
-	if (type == S_IFCHR || type == S_IFBLK)
-		return -EPERM;
-	if (type != 0 && type != S_IFREG && type != S_IFIFO && type != S_IFSOCK)
+	if (type != 0 && type != S_IFREG && type != S_IFIFO && type != S_IFSOCK && type != S_IFCHR && type != S_IFBLK)
 		return -EINVAL;
+	if ((type == S_IFCHR || type == S_IFBLK) && current_process()->cred.euid != 0)
+		return -EPERM;
 	struct user_path p;
 	struct inode *parent;
 	const char *name;
@@ -189,6 +193,10 @@ long sys_mknodat(int dirfd, const char *user_path, unsigned mode, unsigned dev)
 	struct inode *node = new_node(parent, (type ? type : S_IFREG) | apply_umask(mode));
 	if (!node)
 		return -ENOMEM;
+	if (type == S_IFCHR || type == S_IFBLK) {
+		node->rdev = dev;
+		node->dev = type == S_IFCHR ? devfs_driver(dev) : NULL;
+	}
 	err = dir_link(parent, name, len, node);
 	inode_put(node);
 	return err;

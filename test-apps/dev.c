@@ -20,6 +20,41 @@ static void show_node(const char *path)
 	       major(st.st_rdev), minor(st.st_rdev));
 }
 
+/* mknod of device nodes: one with the number of /dev/null works as it; one
+ * with a number no driver has (240-254 are for local use) opens with ENXIO,
+ * as does a block node; only root may make them. */
+static void device_nodes(void)
+{
+	char path[64], other[64], block[64];
+	snprintf(path, sizeof path, "/tmp/dev-test-null-%d", (int)getpid());
+	snprintf(other, sizeof other, "/tmp/dev-test-none-%d", (int)getpid());
+	snprintf(block, sizeof block, "/tmp/dev-test-block-%d", (int)getpid());
+	report_value("mknod a char node 1:3", mknod(path, S_IFCHR | 0666, makedev(1, 3)));
+	struct stat st;
+	if (stat(path, &st) == 0)
+		printf("the node: %s %u:%u\n", S_ISCHR(st.st_mode) ? "char" : "not-char", major(st.st_rdev),
+		       minor(st.st_rdev));
+	int fd = open(path, O_RDWR);
+	report_value("its write 5", fd < 0 ? -1 : write(fd, "hello", 5));
+	close(fd);
+	report_value("mknod a char node 240:77", mknod(other, S_IFCHR | 0600, makedev(240, 77)));
+	report_value("open it", open(other, O_RDONLY));
+	report_value("mknod a block node 240:77", mknod(block, S_IFBLK | 0600, makedev(240, 77)));
+	report_value("open it", open(block, O_RDONLY));
+	fflush(stdout);
+	pid_t child = fork();
+	if (child == 0) {
+		setuid(1000);
+		report_value("mknod as a user", mknod("/tmp/dev-test-user", S_IFCHR | 0600, makedev(1, 3)));
+		fflush(stdout);
+		_exit(0);
+	}
+	waitpid(child, NULL, 0);
+	unlink(path);
+	unlink(other);
+	unlink(block);
+}
+
 int main(void)
 {
 	char buf[4096];
@@ -60,5 +95,6 @@ int main(void)
 	report_value("getrandom 16", getrandom(a, sizeof(a), 0));
 	report_value("getrandom 16 GRND_NONBLOCK", getrandom(b, sizeof(b), GRND_NONBLOCK));
 	printf("two getrandom results differ: %s\n", memcmp(a, b, sizeof(a)) ? "yes" : "no");
+	device_nodes();
 	return 0;
 }

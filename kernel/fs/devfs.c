@@ -162,6 +162,26 @@ static const struct chardev dev_console = {
 
 static struct inode *console_inode;
 
+/* The character devices sole drives, by number, as /dev names them. */
+static const struct {
+	const char *name;
+	const struct chardev *dev;
+	unsigned major, minor;
+} devices[] = {
+    {"null", &dev_null, 1, 3},       {"zero", &dev_zero, 1, 5},       {"full", &dev_full, 1, 7},
+    {"random", &dev_random, 1, 8},   {"urandom", &dev_random, 1, 9},  {"tty", &dev_console, 5, 0},
+    {"console", &dev_console, 5, 1},
+};
+
+const struct chardev *devfs_driver(uint32_t rdev)
+{
+	unsigned major = (rdev & 0xfff00) >> 8, minor = (rdev & 0xff) | ((rdev >> 12) & 0xfff00);
+	for (size_t i = 0; i < sizeof devices / sizeof devices[0]; i++)
+		if (devices[i].major == major && devices[i].minor == minor)
+			return devices[i].dev;
+	return NULL;
+}
+
 static struct inode *add_device(struct inode *dir, const char *name, const struct chardev *dev, unsigned major,
                                 unsigned minor)
 {
@@ -183,13 +203,11 @@ void devfs_populate(void)
 		dir_link(vfs_root(), "dev", 3, dev);
 		inode_put(dev);
 	}
-	add_device(dev, "null", &dev_null, 1, 3);
-	add_device(dev, "zero", &dev_zero, 1, 5);
-	add_device(dev, "full", &dev_full, 1, 7);
-	add_device(dev, "random", &dev_random, 1, 8);
-	add_device(dev, "urandom", &dev_random, 1, 9);
-	console_inode = add_device(dev, "console", &dev_console, 5, 1);
-	add_device(dev, "tty", &dev_console, 5, 0);
+	for (size_t i = 0; i < sizeof devices / sizeof devices[0]; i++) {
+		struct inode *ino = add_device(dev, devices[i].name, devices[i].dev, devices[i].major, devices[i].minor);
+		if (devices[i].dev == &dev_console && devices[i].minor == 1)
+			console_inode = ino;
+	}
 	/* POSIX shared memory and named semaphores (shm_open, sem_open) are
 	 * files here, shared between processes with MAP_SHARED, as on Linux. */
 	struct inode *shm = dir_lookup(dev, "shm", 3);

@@ -107,22 +107,25 @@ static const struct file_ops device_ops = {.read = device_read, .write = device_
 static const struct file_ops polled_device_ops = {
     .read = device_read, .write = device_write, .ioctl = device_ioctl, .poll = device_poll};
 
-/* A socket's name in the tree (an AF_UNIX bind): no data of its own;
- * Linux refuses to open one with ENXIO. */
-static long socket_node_transfer(struct file *f, struct iobuf buf, size_t len, uint64_t *pos)
+/* A name with nothing behind it to read or write: a socket's (an AF_UNIX
+ * bind) or a device node's with no driver. Linux refuses to open either
+ * with ENXIO; an O_PATH descriptor gets these. */
+static long no_data_transfer(struct file *f, struct iobuf buf, size_t len, uint64_t *pos)
 {
 	(void)f, (void)buf, (void)len, (void)pos;
 	return -ENXIO;
 }
 
-static const struct file_ops socket_node_ops = {.read = socket_node_transfer, .write = socket_node_transfer};
+static const struct file_ops no_data_ops = {.read = no_data_transfer, .write = no_data_transfer};
 
 static const struct file_ops *ops_for(const struct inode *ino)
 {
 	if (S_ISDIR(ino->mode))
 		return &directory_ops;
 	if (S_ISSOCK(ino->mode))
-		return &socket_node_ops;
+		return &no_data_ops;
+	if ((S_ISCHR(ino->mode) || S_ISBLK(ino->mode)) && !ino->dev)
+		return &no_data_ops;
 	if (S_ISCHR(ino->mode))
 		return ino->dev->poll ? &polled_device_ops : &device_ops;
 	return S_ISREG(ino->mode) && ino->file.generate ? &generated_ops : &regular_ops;
