@@ -17,6 +17,8 @@ struct boot_config {
 	int envc;
 	const char *cwd;
 	const char *hostname;
+	/* sole run --user: the app's ids, as "UID:GID:G1,G2"; NULL runs it as root */
+	const char *user;
 	const char *volumes[BOOT_MAX_VOLUMES]; /* "TAG:ro:/path" or "TAG:rw:/path" */
 	int volume_count;
 	bool trace;

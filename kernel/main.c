@@ -87,6 +87,33 @@ static void open_standard_fds(struct process *p)
 	}
 }
 
+static uint32_t parse_id(const char **at)
+{
+	uint32_t v = 0;
+	for (; **at >= '0' && **at <= '9'; (*at)++)
+		v = v * 10 + (uint32_t)(**at - '0');
+	return v;
+}
+
+/* sole run --user's "UID:GID:G1,G2": every id of the first process, as
+ * docker sets them before it runs the app. */
+static void apply_boot_user(struct credentials *c, const char *spec)
+{
+	const char *at = spec;
+	uint32_t uid = parse_id(&at);
+	uint32_t gid = *at == ':' ? (at++, parse_id(&at)) : 0;
+	c->ruid = c->euid = c->suid = c->fsuid = uid;
+	c->rgid = c->egid = c->sgid = c->fsgid = gid;
+	c->group_count = 0;
+	if (*at == ':')
+		at++;
+	while (*at >= '0' && *at <= '9' && c->group_count < MAX_GROUPS) {
+		c->groups[c->group_count++] = parse_id(&at);
+		if (*at == ',')
+			at++;
+	}
+}
+
 static void __attribute__((noreturn)) start_app(void)
 {
 	struct process *p = process_create_init();
@@ -99,6 +126,8 @@ static void __attribute__((noreturn)) start_app(void)
 	if (vfs_lookup(kernel_lookup(), vfs_root(), boot_config.exe, LOOKUP_FOLLOW, &exe) || !S_ISREG(exe->mode))
 		boot_fail(127, "%s: not found in the initrd", boot_config.exe);
 	p->exe_path = boot_config.exe;
+	if (boot_config.user)
+		apply_boot_user(&p->cred, boot_config.user);
 	struct inode *cwd;
 	if (!vfs_lookup(kernel_lookup(), vfs_root(), boot_config.cwd, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &cwd)) {
 		inode_put(p->fs->cwd);

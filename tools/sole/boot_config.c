@@ -46,6 +46,8 @@ void boot_config_encode(const struct boot_config *config, struct byte_buffer *ou
 	put_list(out, "arg", config->argv);
 	put_list(out, "env", config->env);
 	put_entry(out, "cwd", config->cwd);
+	if (config->user)
+		put_entry(out, "user", config->user);
 	if (config->volumes)
 		put_list(out, "volume", config->volumes);
 	put_entry(out, "hostname", SOLE_HOSTNAME);

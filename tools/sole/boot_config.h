@@ -22,6 +22,7 @@ struct boot_config {
 	const struct string_list *argv;
 	const struct string_list *env;
 	const char *cwd;
+	const char *user; /* "UID:GID:G1,G2" (run_user_encode), or NULL for root */
 	const struct string_list *volumes; /* "TAG:ro:/path" or "TAG:rw:/path" */
 	bool trace;
 	bool syscall_summary;

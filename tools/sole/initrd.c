@@ -74,7 +74,7 @@ static int gather_contents(struct cpio_archive *archive, const struct run_option
 		status = runtime_bundles_add(archive, binary->host_path, options);
 	if (status != 0)
 		return status;
-	root_skeleton_add(archive, now, guest_network_dns_server(&options->network));
+	root_skeleton_add(archive, now, guest_network_dns_server(&options->network), &options->user);
 	if (!options->no_shell)
 		add_shell(archive, options);
 	if (options->init && (status = add_init(archive)) != 0)

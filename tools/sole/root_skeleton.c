@@ -33,14 +33,22 @@ static const struct {
 			       "hosts: files dns\n"},
 };
 
-void root_skeleton_add(struct cpio_archive *archive, int64_t mtime, const char *dns_server)
+void root_skeleton_add(struct cpio_archive *archive, int64_t mtime, const char *dns_server,
+                       const struct run_user *user)
 {
 	for (size_t i = 0; i < sizeof(skeleton_directories) / sizeof(*skeleton_directories); i++)
 		cpio_add_directory(archive, skeleton_directories[i].path, skeleton_directories[i].mode,
 				   mtime);
-	for (size_t i = 0; i < sizeof(skeleton_files) / sizeof(*skeleton_files); i++)
-		cpio_add_file(archive, skeleton_files[i].path, 0644, mtime, skeleton_files[i].contents,
-			      strlen(skeleton_files[i].contents));
+	for (size_t i = 0; i < sizeof(skeleton_files) / sizeof(*skeleton_files); i++) {
+		const char *extra = NULL;
+		if (strcmp(skeleton_files[i].path, "/etc/passwd") == 0)
+			extra = user->passwd_line;
+		else if (strcmp(skeleton_files[i].path, "/etc/group") == 0)
+			extra = user->group_line;
+		char *contents = xasprintf("%s%s", skeleton_files[i].contents, extra ? extra : "");
+		cpio_add_file(archive, skeleton_files[i].path, 0644, mtime, contents, strlen(contents));
+		free(contents);
+	}
 	char *resolv_conf = dns_server ? xasprintf("nameserver %s\n", dns_server)
 				       : xstrdup("# sole run --net none: the VM has no network\n");
 	cpio_add_file(archive, "/etc/resolv.conf", 0644, mtime, resolv_conf, strlen(resolv_conf));

@@ -71,11 +71,13 @@ static void encode_boot_config(const struct run_options *options, const struct a
 		                                   options->volumes[i].guest_path));
 		free(tag);
 	}
+	char *user = options->user.set ? run_user_encode(&options->user) : NULL;
 	struct boot_config config = {
 	    .exe = options->init ? GUEST_INIT_PATH : binary->guest_path,
 	    .argv = &argv,
 	    .env = &options->env,
 	    .cwd = options->workdir,
+	    .user = user,
 	    .volumes = &volumes,
 	    .trace = options->trace,
 	    .syscall_summary = options->syscall_summary,
@@ -84,6 +86,7 @@ static void encode_boot_config(const struct run_options *options, const struct a
 	    .terminal = host_terminal_probe(),
 	};
 	boot_config_encode(&config, encoded);
+	free(user);
 	string_list_free(&argv);
 	string_list_free(&volumes);
 }

@@ -21,6 +21,7 @@ enum run_flag_id {
 	FLAG_ENV,
 	FLAG_COPY,
 	FLAG_WORKDIR,
+	FLAG_USER,
 	FLAG_TRACE,
 	FLAG_SYSCALL_SUMMARY,
 	FLAG_MISSING_FILES,
@@ -62,6 +63,9 @@ static const struct run_flag run_flags[FLAG_COUNT] = {
                    "copy a host file or folder into the VM at DEST, or at the same\n"
                    "path when DEST is left out (relative paths go under /; repeatable)"},
     [FLAG_WORKDIR] = {'w', "workdir", "DIR", "the app's working directory (default /)"},
+    [FLAG_USER] = {'u', "user", "USER[:GROUP]",
+                   "run the app as this user and group, each a name or a number (default\n"
+                   "root); a name only the host knows is added to the VM's /etc/passwd"},
     [FLAG_TRACE] = {0, "trace", NULL, "show every syscall strace-style on stderr"},
     [FLAG_SYSCALL_SUMMARY] = {0, "syscall-summary", "[=FILE]",
                               "at exit, print a table like strace -c on stderr (or write it to\n"
@@ -378,6 +382,9 @@ static int apply_flag(struct run_options *options, const struct flag_use *use)
 		return apply_copy(options, use);
 	case FLAG_WORKDIR:
 		return apply_workdir(options, use);
+	case FLAG_USER:
+		run_user_free(&options->user);
+		return run_user_resolve(use->value, &options->user);
 	case FLAG_TRACE:
 		options->trace = true;
 		return 0;
@@ -513,6 +520,17 @@ static void set_defaults(struct run_options *options)
 		string_list_append(&options->env, default_environment[i]);
 }
 
+/* docker's HOME for --user: the user's home, unless -e set one. */
+static void use_users_home(struct run_options *options)
+{
+	for (size_t i = 0; i < options->env.count; i++)
+		if (strcmp(options->env.items[i], "HOME=/root") == 0) {
+			char *home = xasprintf("HOME=%s", options->user.home);
+			environment_set(&options->env, home);
+			free(home);
+		}
+}
+
 int run_options_parse(struct run_options *options, int argc, char **argv)
 {
 	int index = 0;
@@ -532,6 +550,8 @@ int run_options_parse(struct run_options *options, int argc, char **argv)
 	}
 	if (options->help)
 		return 0;
+	if (options->user.set && options->user.uid != 0)
+		use_users_home(options);
 	if (guest_network_finish(&options->network) != 0 || check_volume_paths(options) != 0)
 		return EXIT_SOLE_ERROR;
 	if (index >= argc) {
@@ -557,6 +577,7 @@ void run_options_free(struct run_options *options)
 	}
 	free(options->volumes);
 	free(options->workdir);
+	run_user_free(&options->user);
 	string_list_free(&options->env);
 	guest_network_free(&options->network);
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "guest_network.h"
+#include "run_user.h"
 #include "string_list.h"
 
 enum accel_request { ACCEL_AUTO, ACCEL_TCG, ACCEL_KVM };
@@ -42,6 +43,7 @@ struct run_options {
 	struct volume_request *volumes;
 	size_t volume_count;
 	char *workdir;
+	struct run_user user; /* --user; .set false: root */
 	bool trace;
 	bool syscall_summary;             /* --syscall-summary */
 	bool missing_files;               /* --missing-files */

@@ -292,6 +292,48 @@ static void check_environment_set(void)
 	string_list_free(&env);
 }
 
+/* --user as docker takes it: names (the guest's own, or the host's) or
+ * numbers, an optional group, and HOME following the user. */
+static void check_user(void)
+{
+	struct run_options options;
+	char *numbers[] = {"--user", "1000:1001", "app"};
+	CHECK(PARSE(&options, numbers) == 0);
+	CHECK(options.user.set && options.user.uid == 1000 && options.user.gid == 1001);
+	CHECK(options.user.group_count == 0 && options.user.passwd_line == NULL);
+	CHECK_STRING(options.env.items[1], "HOME=/");
+	run_options_free(&options);
+
+	char *nobody[] = {"-u", "nobody", "app"};
+	CHECK(PARSE(&options, nobody) == 0);
+	CHECK(options.user.uid == 65534 && options.user.gid == 65534 && options.user.passwd_line == NULL);
+	CHECK_STRING(options.env.items[1], "HOME=/nonexistent");
+	run_options_free(&options);
+
+	char *root_group[] = {"--user=0:nogroup", "-e", "HOME=/srv", "app"};
+	CHECK(PARSE(&options, root_group) == 0);
+	CHECK(options.user.uid == 0 && options.user.gid == 65534);
+	CHECK_STRING(options.env.items[1], "HOME=/srv");
+	run_options_free(&options);
+
+	const char *const bad[][3] = {
+		{"--user", "no-such-user-here", "app"},
+		{"--user", "1000:no-such-group-here", "app"},
+		{"--user", ":1000", "app"},
+		{"--user", "1000:", "app"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		CHECK(run_options_parse(&options, 3, (char **)bad[i]) == EXIT_SOLE_ERROR);
+		run_options_free(&options);
+	}
+	char *encoded_user[] = {"-u", "7:8", "app"};
+	CHECK(PARSE(&options, encoded_user) == 0);
+	char *encoded = run_user_encode(&options.user);
+	CHECK_STRING(encoded, "7:8:");
+	free(encoded);
+	run_options_free(&options);
+}
+
 int main(void)
 {
 	check_sizes();
@@ -302,5 +344,6 @@ int main(void)
 	check_published_ports();
 	check_network_rejections();
 	check_environment_set();
+	check_user();
 	return check_summary("run_options");
 }
