@@ -36,6 +36,8 @@ static void apply(const char *key, size_t key_len, const char *value)
 			boot_config.volumes[boot_config.volume_count++] = value;
 	} else if (IS("user")) {
 		boot_config.user = value;
+	} else if (IS("volume_owner")) {
+		boot_config.volume_owner = value;
 	} else if (IS("hostname")) {
 		boot_config.hostname = value;
 	} else if (IS("trace")) {

@@ -19,6 +19,8 @@ struct boot_config {
 	const char *hostname;
 	/* sole run --user: the app's ids, as "UID:GID:G1,G2"; NULL runs it as root */
 	const char *user;
+	/* "UID:GID" of the host user running sole: what it creates in volumes */
+	const char *volume_owner;
 	const char *volumes[BOOT_MAX_VOLUMES]; /* "TAG:ro:/path" or "TAG:rw:/path" */
 	int volume_count;
 	bool trace;

@@ -62,11 +62,26 @@ static void load_file_tree(const uint8_t *initrd, size_t initrd_size)
 	procfs_populate();
 }
 
-/* The host folders of -v, over virtio-9p. */
+static uint32_t parse_id(const char **at)
+{
+	uint32_t v = 0;
+	for (; **at >= '0' && **at <= '9'; (*at)++)
+		v = v * 10 + (uint32_t)(**at - '0');
+	return v;
+}
+
+/* The host folders of -v, over virtio-9p. Under --user, the host user
+ * running sole stands for the app's user there (volume_map_owner). */
 static void mount_volumes(void)
 {
 	if (!boot_config.volume_count)
 		return;
+	if (boot_config.user && boot_config.volume_owner) {
+		const char *host = boot_config.volume_owner, *app = boot_config.user;
+		uint32_t host_uid = parse_id(&host), host_gid = *host == ':' ? (host++, parse_id(&host)) : 0;
+		uint32_t app_uid = parse_id(&app), app_gid = *app == ':' ? (app++, parse_id(&app)) : 0;
+		volume_map_owner(host_uid, host_gid, app_uid, app_gid);
+	}
 	devices_probe(DEVICES_VOLUMES);
 	const char *spec = "";
 	int err = volume_mount_all(boot_config.volumes, boot_config.volume_count, &spec);
@@ -85,14 +100,6 @@ static void open_standard_fds(struct process *p)
 			boot_fail(137, "%s", "out of memory while opening the console");
 		file_put(f);
 	}
-}
-
-static uint32_t parse_id(const char **at)
-{
-	uint32_t v = 0;
-	for (; **at >= '0' && **at <= '9'; (*at)++)
-		v = v * 10 + (uint32_t)(**at - '0');
-	return v;
 }
 
 /* sole run --user's "UID:GID:G1,G2": every id of the first process, as

@@ -21,12 +21,36 @@ static void set_time(struct kstat_time *t, int64_t sec, long nsec)
 	t->nsec = nsec;
 }
 
+static struct {
+	bool on;
+	uint32_t host_uid, host_gid, app_uid, app_gid;
+} owner_map;
+
+void volume_map_owner(uint32_t host_uid, uint32_t host_gid, uint32_t app_uid, uint32_t app_gid)
+{
+	owner_map.on = true;
+	owner_map.host_uid = host_uid;
+	owner_map.host_gid = host_gid;
+	owner_map.app_uid = app_uid;
+	owner_map.app_gid = app_gid;
+}
+
+/* An id between the host's side and the VM's (to_vm) under the map. */
+static uint32_t map_id(uint32_t id, uint32_t host, uint32_t app, bool to_vm)
+{
+	if (!owner_map.on)
+		return id;
+	if (to_vm)
+		return id == host ? app : id;
+	return id == app ? host : id;
+}
+
 /* The host's attributes, but the link count: the tree keeps that one. */
 static void take_attrs(struct inode *ino, const struct ninep_attr *a)
 {
 	ino->mode = a->mode;
-	ino->uid = a->uid;
-	ino->gid = a->gid;
+	ino->uid = map_id(a->uid, owner_map.host_uid, owner_map.app_uid, true);
+	ino->gid = map_id(a->gid, owner_map.host_gid, owner_map.app_gid, true);
 	ino->rdev = (uint32_t)a->rdev;
 	ino->size = S_ISDIR(a->mode) ? 4096 : a->size;
 	set_time(&ino->atime, a->atime_sec, a->atime_nsec);
@@ -261,8 +285,8 @@ int volume_commit_attrs(struct inode *ino, unsigned changed)
 	}
 	if (changed & INODE_ATTR_OWNER) {
 		a.valid |= NINEP_SETATTR_UID | NINEP_SETATTR_GID;
-		a.uid = ino->uid;
-		a.gid = ino->gid;
+		a.uid = map_id(ino->uid, owner_map.host_uid, owner_map.app_uid, false);
+		a.gid = map_id(ino->gid, owner_map.host_gid, owner_map.app_gid, false);
 	}
 	if (changed & INODE_ATTR_TIMES) {
 		a.valid |=

@@ -44,6 +44,11 @@ struct volume_inode {
  * "TAG:rw:/path"). Returns 0, or -errno with what failed in *what. */
 int volume_mount_all(const char *const *specs, int count, const char **what);
 
+/* sole run --user: the host user running sole (who owns what QEMU creates
+ * in a volume) stands for the app's user, both ways, as a rootless
+ * container's runtime maps its own user; other owners show as they are. */
+void volume_map_owner(uint32_t host_uid, uint32_t host_gid, uint32_t app_uid, uint32_t app_gid);
+
 /* The tree's side (kernel/fs/volume.c). */
 struct inode *volume_inode_new(struct volume *v, uint32_t fid);
 void volume_load_dir(struct inode *dir);

@@ -50,6 +50,10 @@ void boot_config_encode(const struct boot_config *config, struct byte_buffer *ou
 		put_entry(out, "user", config->user);
 	if (config->volumes)
 		put_list(out, "volume", config->volumes);
+	if (config->volumes && config->volumes->count && config->user) {
+		snprintf(number, sizeof(number), "%u:%u", (unsigned)getuid(), (unsigned)getgid());
+		put_entry(out, "volume_owner", number);
+	}
 	put_entry(out, "hostname", SOLE_HOSTNAME);
 	if (config->trace)
 		put_entry(out, "trace", "1");
