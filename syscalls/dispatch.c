@@ -9,9 +9,11 @@
 #include "kernel/boot_config.h"
 #include "kernel/errno.h"
 #include "kernel/log.h"
+#include "kernel/proc/process.h"
 #include "kernel/proc/signal.h"
 #include "syscalls/syscall_summary.h"
 #include "kernel/sched/sched.h"
+#include "kernel/security/seccomp.h"
 #include "syscalls/syscall_table.h"
 #include "syscalls/trace.h"
 
@@ -51,7 +53,9 @@ int syscall_dispatch(struct trap_frame *f)
 		syscall_summary_record(nr, 0, 0); /* counted now: it does not return */
 	uint64_t started = boot_config.syscall_summary ? rdtsc() : 0;
 	long ret;
-	if (handler) {
+	if (current_thread()->seccomp_mode && seccomp_refuses(f, &ret)) {
+		/* the filters' answer stands in for the call */
+	} else if (handler) {
 		ret = handler(args[0], args[1], args[2], args[3], args[4], args[5]);
 	} else {
 		warn_unimplemented(nr);

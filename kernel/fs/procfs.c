@@ -21,6 +21,7 @@
 #include "kernel/mm/page.h"
 #include "kernel/proc/pid.h"
 #include "kernel/proc/process.h"
+#include "kernel/security/seccomp.h"
 #include "kernel/strbuf.h"
 #include "kernel/time.h"
 #include "kernel/uts.h"
@@ -280,12 +281,13 @@ static void gen_status(const struct inode *ino, struct strbuf *out)
 	              "ShdPnd:\t0000000000000000\nSigBlk:\t%016llx\nSigIgn:\t0000000000000000\n"
 	              "SigCgt:\t0000000000000000\nCapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\n"
 	              "CapEff:\t000001ffffffffff\nCapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\n"
-	              "NoNewPrivs:\t%d\nSeccomp:\t0\nCpus_allowed:\t1\nCpus_allowed_list:\t0\n"
+	              "NoNewPrivs:\t%d\nSeccomp:\t%d\nSeccomp_filters:\t%d\nCpus_allowed:\t1\nCpus_allowed_list:\t0\n"
 	              "Mems_allowed:\t1\nMems_allowed_list:\t0\nvoluntary_ctxt_switches:\t0\n"
 	              "nonvoluntary_ctxt_switches:\t0\n",
 	              mapped_kib(p), mapped_kib(p), used_kib(), used_kib(), p->live_threads,
 	              (unsigned long long)p->rlimits[RLIMIT_SIGPENDING].rlim_cur,
-	              (unsigned long long)(t ? t->signal_mask : 0), p->no_new_privs);
+	              (unsigned long long)(t ? t->signal_mask : 0), p->no_new_privs, t ? t->seccomp_mode : 0,
+	              t ? seccomp_filter_count(t) : 0);
 }
 
 static uint64_t ticks(uint64_t ns) { return ns / (1000000000ull / CLOCK_TICKS_PER_SEC); }

@@ -20,6 +20,7 @@
 #include "kernel/proc/pid.h"
 #include "kernel/proc/process.h"
 #include "kernel/sched/sched.h"
+#include "kernel/security/seccomp.h"
 #include "kernel/time.h"
 
 /* What a thread shares with the rest of its process, all of it required. */
@@ -69,6 +70,7 @@ static void start_registers(struct thread *t, struct thread *caller, const struc
 	memcpy(t->comm, caller->comm, sizeof t->comm);
 	t->timer_slack_ns = t->default_timer_slack_ns = caller->timer_slack_ns;
 	sched_policy_inherit(&t->sched, &caller->sched);
+	seccomp_inherit(t, caller);
 	if (r->flags & CLONE_CHILD_SETTID)
 		t->set_child_tid = r->child_tid;
 	if (r->flags & CLONE_CHILD_CLEARTID)

@@ -14,6 +14,7 @@
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/pid.h"
 #include "kernel/sched/sched.h"
+#include "kernel/security/seccomp.h"
 #include "kernel/time.h"
 
 #define KERNEL_STACK_PAGES 8
@@ -139,6 +140,7 @@ void thread_free(struct thread *t)
 	pid_remove_thread(t);
 	p->dead_threads_cpu_ns += t->cpu_ns;
 	signal_thread_exit(t);
+	seccomp_thread_free(t);
 	page_free(virt_to_phys((void *)t->kernel_stack_base), KERNEL_STACK_PAGES);
 	page_free(virt_to_phys(t->fpu_area), 1);
 	kfree(t);

@@ -25,6 +25,7 @@ struct fd_table;
 struct inode;
 struct itimers;
 struct posix_timer;
+struct seccomp_filter;
 struct trap_frame;
 
 #define NSIG 64
@@ -150,6 +151,9 @@ struct thread {
 	void *fpu_area;            /* xsave area while switched out */
 	uint64_t gs_base;          /* the app's GS base while switched out */
 	int32_t thread_keyring;    /* its keyring's serial, 0 for none (kernel/security/keys.c) */
+	/* SECCOMP_MODE_*, and its filters, newest first (kernel/security/seccomp.c). */
+	int seccomp_mode;
+	struct seccomp_filter *seccomp_filter;
 };
 
 static inline struct thread *current_thread(void) { return this_cpu()->current; }

@@ -405,15 +405,21 @@ static void __attribute__((noreturn)) frame_failed(struct trap_frame *f, int sig
  * does the process end. */
 static void force_sigsegv(struct trap_frame *f, int sig)
 {
-	struct thread *t = current_thread();
 	if (sig == SIGSEGV)
 		frame_failed(f, sig);
-	struct k_sigaction *segv = action_of(t->proc, SIGSEGV);
-	if (segv->handler == SIG_IGN)
-		segv->handler = SIG_DFL;
-	t->signal_mask &= ~signal_bit(SIGSEGV);
 	struct signal_info info = {.signo = SIGSEGV, .code = SI_KERNEL};
-	signal_send_thread(t, &info);
+	signal_force(&info);
+}
+
+void signal_force(const struct signal_info *info)
+{
+	struct thread *t = current_thread();
+	struct k_sigaction *action = action_of(t->proc, info->signo);
+	bool blocked = t->signal_mask & signal_bit(info->signo);
+	if (blocked || action->handler == SIG_IGN)
+		action->handler = SIG_DFL;
+	t->signal_mask &= ~signal_bit(info->signo);
+	signal_send_thread(t, info);
 }
 
 /* Linux moves a thread that is preempted or signalled inside an rseq

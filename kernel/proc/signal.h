@@ -101,6 +101,11 @@ struct signal_info {
 			int32_t pad;
 			int64_t utime, stime;
 		} child;
+		struct { /* SIGSYS from a seccomp filter's RET_TRAP */
+			uint64_t call_addr;
+			int32_t syscall;
+			uint32_t arch;
+		} sigsys;
 		uint8_t raw[112];
 	};
 };
@@ -205,6 +210,10 @@ bool signal_on_altstack(const struct thread *t, uint64_t sp);
  * the app's stack pointer. 0 or -errno. */
 int signal_altstack_change(struct thread *t, const struct signal_stack *ss, struct signal_stack *old, uint64_t sp);
 
+/* Linux's force_sig: info->signo for the calling thread even when it
+ * blocks or ignores it; then it gets the default action back (and is
+ * unblocked), so it cannot be lost. */
+void signal_force(const struct signal_info *info);
 /* A CPU exception in the app: its handler runs when it has one and the
  * signal is not blocked; otherwise the app ends with a crash record, as
  * Linux force_sig does. */
