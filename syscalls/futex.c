@@ -1,9 +1,12 @@
-/* futex: decoding the operation and its timeout, then the futex queues
- * (kernel/sched/futex.c) do the work. PI futexes are not there yet. */
+/* futex and futex_waitv: decoding the operation, its words and its timeout,
+ * then the futex queues (kernel/sched/futex.c) do the work. PI futexes are
+ * not there yet. */
 #include <linux/futex.h>
+#include <linux/time.h>
 #include <linux/time_types.h>
 
 #include "kernel/errno.h"
+#include "kernel/mm/heap.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/sched/futex.h"
 #include "kernel/time.h"
@@ -84,4 +87,46 @@ long sys_futex(uint32_t *uaddr, int op, uint32_t val, const struct __kernel_time
 	default:
 		return -ENOSYS; /* PI futexes */
 	}
+}
+
+/* The words of a futex_waitv vector, checked as Linux's futex_parse_waitv
+ * and get_futex_key do: each entry first, then every address's alignment. */
+static int waitv_from_user(const struct futex_waitv *user, unsigned count, struct futex_word *words)
+{
+	for (unsigned i = 0; i < count; i++) {
+		struct futex_waitv entry;
+		if (copy_from_user(&entry, &user[i], sizeof entry))
+			return -EFAULT;
+		if ((entry.flags & ~(unsigned)(FUTEX_32 | FUTEX_PRIVATE_FLAG)) != 0 || !(entry.flags & FUTEX_32) ||
+		    entry.__reserved || entry.val > UINT32_MAX)
+			return -EINVAL;
+		words[i] = (struct futex_word){(uint32_t *)(uintptr_t)entry.uaddr, (uint32_t)entry.val};
+	}
+	for (unsigned i = 0; i < count; i++)
+		if ((uintptr_t)words[i].uaddr & 3)
+			return -EINVAL;
+	return 0;
+}
+
+long sys_futex_waitv(const struct futex_waitv *waiters, unsigned nr_futexes, unsigned flags,
+                     const struct __kernel_timespec *timeout, int clockid)
+{
+	if (flags || !nr_futexes || nr_futexes > FUTEX_WAITV_MAX || !waiters)
+		return -EINVAL;
+	uint64_t deadline = 0;
+	if (timeout) {
+		if (clockid != CLOCK_MONOTONIC && clockid != CLOCK_REALTIME)
+			return -EINVAL;
+		long err = deadline_of(timeout, true, clockid == CLOCK_REALTIME, &deadline);
+		if (err)
+			return err;
+	}
+	struct futex_word *words = kmalloc(sizeof *words * nr_futexes);
+	if (!words)
+		return -ENOMEM;
+	long ret = waitv_from_user(waiters, nr_futexes, words);
+	if (!ret)
+		ret = futex_wait_multiple(words, (int)nr_futexes, deadline);
+	kfree(words);
+	return ret;
 }

@@ -10,6 +10,7 @@
 
 #include "kernel/errno.h"
 #include "kernel/mm/addrspace.h"
+#include "kernel/mm/heap.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/process.h"
 #include "kernel/sched/wait.h"
@@ -108,6 +109,59 @@ long futex_wait(uint32_t *uaddr, uint32_t val, uint64_t deadline, uint32_t bitse
 static long resume_wait(struct restart_block *r)
 {
 	return futex_wait((uint32_t *)r->arg[0], (uint32_t)r->arg[1], r->arg[2], (uint32_t)r->arg[3]);
+}
+
+/* Whether every word holds its value: 0, -EFAULT or -EAGAIN for the first
+ * that cannot be read or differs, as Linux checks them in order. */
+static long words_hold(const struct futex_word *words, int count)
+{
+	for (int i = 0; i < count; i++) {
+		uint32_t now_value;
+		if (copy_from_user(&now_value, words[i].uaddr, sizeof now_value))
+			return -EFAULT;
+		if (now_value != words[i].val)
+			return -EAGAIN;
+	}
+	return 0;
+}
+
+long futex_wait_multiple(const struct futex_word *words, int count, uint64_t deadline)
+{
+	struct waiter *w = kmalloc(sizeof *w * (size_t)count);
+	if (!w)
+		return -ENOMEM;
+	long ret;
+	for (;;) {
+		ret = words_hold(words, count);
+		if (ret)
+			break;
+		for (int i = 0; i < count; i++) {
+			struct futex_key k = key_of((uintptr_t)words[i].uaddr);
+			w[i] = (struct waiter){.bitset = FUTEX_BITSET_MATCH_ANY, .key = k.offset, .key_space = k.space};
+			wait_add(bucket_of(k), &w[i], current_thread());
+		}
+		enum wake_reason why = sched_block(deadline);
+		/* A wake takes its waiter off the queue; Linux answers with the
+		 * last such index, even when the deadline or a signal came too. */
+		ret = -1;
+		for (int i = 0; i < count; i++) {
+			if (!w[i].queue)
+				ret = i;
+			wait_remove(&w[i]);
+		}
+		if (ret >= 0)
+			break;
+		if (why == WAKE_TIMEOUT) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		if (why == WAKE_SIGNAL) {
+			ret = -ERESTARTSYS; /* the deadline is absolute: a restart keeps it */
+			break;
+		}
+	}
+	kfree(w);
+	return ret;
 }
 
 int futex_wake_op(uint32_t *uaddr2, unsigned encoded, bool *condition)

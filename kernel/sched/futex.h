@@ -12,6 +12,16 @@ struct thread;
  * bits meet bitset, the deadline (monotonic ns, 0 for none) or a signal:
  * 0, -EAGAIN (the word changed), -ETIMEDOUT, -EFAULT or a restart. */
 long futex_wait(uint32_t *uaddr, uint32_t val, uint64_t deadline, uint32_t bitset);
+/* One word of a futex_waitv vector: where it is and the value it must hold. */
+struct futex_word {
+	uint32_t *uaddr;
+	uint32_t val;
+};
+/* futex_waitv: blocks while every word holds its value, until a wake on any
+ * of them, the deadline (monotonic ns, 0 for none) or a signal. Returns the
+ * index of a woken word, -EAGAIN (a word differs), -ETIMEDOUT, -EFAULT or
+ * -ERESTARTSYS. */
+long futex_wait_multiple(const struct futex_word *words, int count, uint64_t deadline);
 /* Wakes up to count waiters on the word at uaddr whose bitset meets bits. */
 int futex_wake(uintptr_t uaddr, int count, uint32_t bits);
 /* Moves up to count waiters on from to the queue of to. */
