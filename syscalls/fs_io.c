@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "kernel/errno.h"
+#include "kernel/fs/async_signal.h"
+#include "kernel/fs/lease.h"
 #include "kernel/fs/permission.h"
 #include "kernel/fs/pipe.h"
 #include "kernel/mm/heap.h"
@@ -288,22 +290,44 @@ long sys_dup2(int oldfd, int newfd)
 
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | FASYNC | O_DIRECT | O_NOATIME)
 
+/* Linux's f_setown: who gets the file's signals, and the setter's ids,
+ * with which the sending checks kill's rule. */
+static void set_owner(struct file *f, int type, int pid)
+{
+	const struct credentials *me = &current_process()->cred;
+	f->owner.type = type;
+	f->owner.pid = pid;
+	f->owner.uid = me->ruid;
+	f->owner.euid = me->euid;
+}
+
 /* F_SETOWN_EX and F_GETOWN_EX: the owner as F_OWNER_TID, F_OWNER_PID or
  * F_OWNER_PGRP (F_SETOWN's -pgid). */
 static long owner_ex(struct file *f, unsigned cmd, struct f_owner_ex *user)
 {
 	struct f_owner_ex owner;
 	if (cmd == F_GETOWN_EX) {
-		owner.type = f->owner < 0 ? F_OWNER_PGRP : f->owner_is_thread ? F_OWNER_TID : F_OWNER_PID;
-		owner.pid = f->owner < 0 ? -f->owner : f->owner;
+		owner = (struct f_owner_ex){.type = f->owner.type, .pid = f->owner.pid};
 		return copy_to_user(user, &owner, sizeof owner) ? -EFAULT : 0;
 	}
 	if (copy_from_user(&owner, user, sizeof owner))
 		return -EFAULT;
 	if (owner.type != F_OWNER_TID && owner.type != F_OWNER_PID && owner.type != F_OWNER_PGRP)
 		return -EINVAL;
-	f->owner = owner.type == F_OWNER_PGRP ? -owner.pid : owner.pid;
-	f->owner_is_thread = owner.type == F_OWNER_TID;
+	set_owner(f, owner.type, owner.pid);
+	return 0;
+}
+
+/* F_SETFL and FIOASYNC: turning FASYNC on or off starts or stops the
+ * signals, as Linux's fasync; a failure leaves the flags as they were. */
+static long set_flags(struct file *f, int fd, unsigned flags)
+{
+	if ((flags ^ f->flags) & FASYNC) {
+		long err = async_signal_set(f, fd, flags & FASYNC);
+		if (err)
+			return err;
+	}
+	f->flags = flags;
 	return 0;
 }
 
@@ -327,8 +351,7 @@ long sys_fcntl(int fd, unsigned cmd, unsigned long arg)
 	case F_GETFL:
 		return f->flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
 	case F_SETFL:
-		f->flags = (f->flags & ~SETFL_MASK) | ((unsigned)arg & SETFL_MASK);
-		return 0;
+		return set_flags(f, fd, (f->flags & ~SETFL_MASK) | ((unsigned)arg & SETFL_MASK));
 	case F_GETLK:
 	case F_SETLK:
 	case F_SETLKW:
@@ -339,15 +362,25 @@ long sys_fcntl(int fd, unsigned cmd, unsigned long arg)
 	case F_GETPIPE_SZ:
 	case F_SETPIPE_SZ:
 		return pipe_fcntl(f, cmd, arg);
-	case F_SETOWN: /* recorded for F_GETOWN; SIGIO is never sent */
-		f->owner = (int)arg;
-		f->owner_is_thread = false;
+	case F_SETOWN:
+		set_owner(f, (int)arg < 0 ? F_OWNER_PGRP : F_OWNER_PID, (int)arg < 0 ? -(int)arg : (int)arg);
 		return 0;
 	case F_GETOWN:
-		return f->owner;
+		return f->owner.type == F_OWNER_PGRP ? -f->owner.pid : f->owner.pid;
 	case F_SETOWN_EX:
 	case F_GETOWN_EX:
 		return owner_ex(f, cmd, (struct f_owner_ex *)arg);
+	case F_SETSIG:
+		if (arg > NSIG)
+			return -EINVAL;
+		f->owner.signal = (int)arg;
+		return 0;
+	case F_GETSIG:
+		return f->owner.signal;
+	case F_SETLEASE:
+		return lease_set(f, fd, (int)arg);
+	case F_GETLEASE:
+		return lease_get(f);
 	default:
 		return -EINVAL;
 	}
@@ -371,12 +404,11 @@ long sys_ioctl(int fd, unsigned cmd, unsigned long arg)
 	case FIONCLEX:
 		table->cloexec[fd] = cmd == FIOCLEX;
 		return 0;
-	case FIOASYNC: { /* recorded; SIGIO is never sent */
+	case FIOASYNC: {
 		int on;
 		if (copy_from_user(&on, (const void *)arg, sizeof on))
 			return -EFAULT;
-		f->flags = on ? f->flags | FASYNC : f->flags & ~FASYNC;
-		return 0;
+		return set_flags(f, fd, on ? f->flags | FASYNC : f->flags & ~FASYNC);
 	}
 	default:
 		return f->ops->ioctl ? f->ops->ioctl(f, cmd, arg) : -ENOTTY;

@@ -5,6 +5,7 @@
 
 #include "kernel/errno.h"
 #include "kernel/fs/devfs.h"
+#include "kernel/fs/lease.h"
 #include "kernel/fs/missing.h"
 #include "kernel/fs/permission.h"
 #include "kernel/fs/pipe.h"
@@ -120,6 +121,8 @@ long sys_openat(int dirfd, const char *user_path, int flags, unsigned mode)
 	if (access != O_RDONLY && !(flags & O_PATH) && inode_read_only(ino))
 		return -EROFS;
 	if (!created && (err = may_open(ino, flags)))
+		return err;
+	if (!(flags & O_PATH) && (err = lease_break(ino, (unsigned)flags)))
 		return err;
 	if ((flags & O_TRUNC) && S_ISREG(ino->mode) && access != O_RDONLY && !created) {
 		err = inode_truncate(ino, 0);
@@ -471,6 +474,8 @@ long sys_truncate(const char *user_path, long length)
 	if (!S_ISREG(ino->mode))
 		return -EINVAL;
 	err = inode_permission(current_cred(), ino, MAY_WRITE);
+	if (!err)
+		err = lease_break(ino, O_WRONLY);
 	if (!err)
 		err = inode_truncate(ino, (uint64_t)length);
 	return err ? err : clear_setid_on_write(current_cred(), ino);

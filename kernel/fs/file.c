@@ -166,8 +166,10 @@ struct file *file_open_inode(struct inode *ino, unsigned flags, const char *path
 		ino->file.generate(ino, f->snapshot);
 	}
 	inode_get(ino);
-	if (!(flags & O_PATH))
+	if (!(flags & O_PATH)) {
+		*((flags & O_ACCMODE) == O_RDONLY ? &ino->open_readers : &ino->open_writers) += 1;
 		inotify_event(ino, IN_OPEN);
+	}
 	return f;
 }
 
@@ -202,8 +204,11 @@ void file_put(struct file *f)
 		return;
 	/* The last close of a file opened by name; pipes, sockets and the
 	 * like (files with an object) give no inotify events. */
-	if (f->inode && !f->object && !(f->flags & O_PATH))
-		inotify_event(f->inode, (f->flags & O_ACCMODE) == O_RDONLY ? IN_CLOSE_NOWRITE : IN_CLOSE_WRITE);
+	if (f->inode && !f->object && !(f->flags & O_PATH)) {
+		bool read_only = (f->flags & O_ACCMODE) == O_RDONLY;
+		*(read_only ? &f->inode->open_readers : &f->inode->open_writers) -= 1;
+		inotify_event(f->inode, read_only ? IN_CLOSE_NOWRITE : IN_CLOSE_WRITE);
+	}
 	while (f->watches)
 		f->watches->forget(f->watches);
 	if (f->ops->release)

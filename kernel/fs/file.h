@@ -13,12 +13,21 @@ struct file;
 struct wait_queue;
 
 /* Something that watches a file and must let go of it at the file's last
- * close (an epoll item): the file holds a list of them and calls forget on
- * each, so the file layer needs to know nothing of the watcher. forget must
- * unlink w from the file's list. */
+ * close (an epoll item, the O_ASYNC watcher, a lease): the file holds a
+ * list of them and calls forget on each, so the file layer needs to know
+ * nothing of the watcher. forget must unlink w from the file's list. */
 struct file_watch {
 	void (*forget)(struct file_watch *w);
 	struct file_watch *next;
+};
+
+/* Who a file signals (F_SETOWN, F_SETOWN_EX, F_SETSIG): for O_ASYNC's
+ * readiness changes and for lease breaks (kernel/fs/async_signal.h). */
+struct file_owner {
+	int pid;            /* a tid, pid or pgid as type says; 0: nobody */
+	int type;           /* F_OWNER_TID (zero, as Linux's fresh file), F_OWNER_PID or F_OWNER_PGRP */
+	uint32_t uid, euid; /* the setter's: kill's rule is checked with them at sending */
+	int signal;         /* F_SETSIG's; 0 for a plain SIGIO */
 };
 
 struct file_ops {
@@ -49,10 +58,9 @@ struct file {
 	void *snapshot;             /* a generated file's content, taken at open */
 	char *path;                 /* the absolute path it was opened by, for /proc/self/fd */
 	int flock_mode;             /* LOCK_SH or LOCK_EX while this file holds a flock */
-	int owner;                  /* F_SETOWN's pid (or -pgid) */
-	bool owner_is_thread;       /* F_SETOWN_EX's F_OWNER_TID */
+	struct file_owner owner;    /* who hears of it by signal (O_ASYNC, leases) */
 	void *object;               /* what an anonymous file stands for: its pipe, eventfd, ... */
-	struct file_watch *watches; /* epoll items watching this file (kernel/fs/epoll.c) */
+	struct file_watch *watches; /* epoll items, the O_ASYNC watcher, a lease: let go at last close */
 };
 
 /* Adds w to f's watches; file_watch_remove takes it off again. */

@@ -5,6 +5,7 @@
 #include "kernel/errno.h"
 #include "kernel/fs/aio.h"
 #include "kernel/fs/inotify.h"
+#include "kernel/fs/lease.h"
 #include "kernel/fs/pipe.h"
 #include "kernel/ipc/mqueue.h"
 #include "kernel/ipc/msg.h"
@@ -35,6 +36,7 @@ const struct sysctl sysctls[] = {
     {"fs/pipe-max-size", &pipe_max_size, 1, PIPE_MIN_SIZE, INT_LIMIT, false},
     {"fs/inotify/max_user_instances", &inotify_max_user_instances, 1, 0, INT_LIMIT, false},
     {"fs/inotify/max_user_watches", &inotify_max_user_watches, 1, 0, INT_LIMIT, false},
+    {"fs/lease-break-time", &lease_break_time, 1, 0, INT_LIMIT, false},
     {"fs/aio-nr", &aio_nr, 1, 0, ~0ul, true},
     {"fs/aio-max-nr", &aio_max_nr, 1, 0, ~0ul, false},
     {"fs/mqueue/queues_max", &mq_queues_max, 1, 0, INT_LIMIT, false},

@@ -19,6 +19,7 @@
 struct credentials;
 struct file;
 struct inotify_watch;
+struct lease;
 struct pipe;
 struct record_lock;
 struct strbuf;
@@ -60,6 +61,10 @@ struct inode {
 	int flock_shared;
 	struct file *flock_exclusive;
 	struct record_lock *record_locks; /* fcntl's byte-range locks (kernel/fs/lock.c) */
+	struct lease *leases;             /* fcntl's F_SETLEASE leases (kernel/fs/lease.c) */
+	/* Open files (O_PATH aside) that are read-only, and that may write:
+	 * whether a lease may be taken. */
+	int open_readers, open_writers;
 	int shared_mappings;              /* MAP_SHARED areas over the file: its pages stay put */
 	struct xattr *xattrs;             /* extended attributes (kernel/fs/xattr.c) */
 	/* inotify (kernel/fs/inotify.c): the watches on it, and the folder

@@ -40,6 +40,7 @@ struct wait_queue;
 #define SIGVTALRM 26
 #define SIGPROF 27
 #define SIGWINCH 28
+#define SIGIO 29
 #define SIGSYS 31
 #define SIGRTMIN 32
 
@@ -101,6 +102,10 @@ struct signal_info {
 			int32_t pad;
 			int64_t utime, stime;
 		} child;
+		struct { /* SIGIO or F_SETSIG's signal (kernel/fs/async_signal.c) */
+			int64_t band; /* the POLL* events behind si_code */
+			int32_t fd;
+		} poll;
 		struct { /* SIGSYS from a seccomp filter's RET_TRAP */
 			uint64_t call_addr;
 			int32_t syscall;
