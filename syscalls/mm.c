@@ -1,4 +1,5 @@
-/* Memory syscalls: brk, mmap, munmap, mprotect, madvise. */
+/* Memory syscalls: brk, mmap, munmap, mprotect, madvise, mremap, msync,
+ * mincore. The mlock family is in mlock.c. */
 #include <linux/fcntl.h>
 #include <linux/mman.h>
 
@@ -9,6 +10,7 @@
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/process.h"
 #include "syscalls/fs_common.h"
+#include "syscalls/mlock.h"
 
 #define PROT_ALL (PROT_READ | PROT_WRITE | PROT_EXEC)
 
@@ -35,11 +37,15 @@ long sys_brk(unsigned long want)
 			return (long)as->brk_end; /* would run into another mapping */
 		if (!within_limits(as, old_top, new_top - old_top, true))
 			return (long)as->brk_end;
+		if (as->def_flags && mlock_may_add(as, new_top - old_top))
+			return (long)as->brk_end;
 		struct vma *heap = old_top > as->brk_start ? vma_find(&as->vmas, old_top - 1) : NULL;
 		if (heap && (heap->flags & VMA_HEAP))
 			heap->end = new_top;
 		else if (as_map(as, old_top, new_top - old_top, VMA_READ | VMA_WRITE, VMA_HEAP, NULL, 0, 0, "[heap]"))
 			return (long)as->brk_end;
+		if (as->def_flags == VMA_LOCKED)
+			as_populate(as, old_top, new_top - old_top); /* mlockall(MCL_FUTURE) */
 	} else if (new_top < old_top) {
 		as_unmap(as, new_top, old_top - new_top);
 	}
@@ -58,7 +64,10 @@ static int mapping_target(struct addrspace *as, unsigned long addr, size_t len, 
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		if (addr & (PAGE_SIZE - 1))
 			return -EINVAL;
-		if (addr < USER_MIN_ADDR || addr + len > USER_TOP || addr + len < addr)
+		/* Linux's order: past TASK_SIZE is ENOMEM, below mmap_min_addr EPERM. */
+		if (addr + len > USER_TOP || addr + len < addr)
+			return -ENOMEM;
+		if (addr < USER_MIN_ADDR)
 			return (flags & MAP_FIXED) ? -EPERM : -ENOMEM;
 		if ((flags & MAP_FIXED_NOREPLACE) && !(flags & MAP_FIXED) &&
 		    vma_first_overlap(&as->vmas, addr, addr + len))
@@ -123,13 +132,20 @@ long sys_mmap(unsigned long addr, unsigned long length, unsigned long prot, unsi
 	bool data = type == MAP_PRIVATE && (prot & PROT_WRITE) && !(flags & MAP_GROWSDOWN);
 	if (!err && !within_limits(as, start, len, data))
 		err = -ENOMEM;
+	uint32_t lock = ((flags & MAP_LOCKED) ? VMA_LOCKED : 0) | as->def_flags;
+	if (!err && lock)
+		err = mlock_may_add(as, len);
 	if (!err)
 		err = as_map(as, start, len, (uint32_t)prot,
-		             ((flags & MAP_GROWSDOWN) ? VMA_STACK : 0) | (type != MAP_PRIVATE && file ? VMA_SHARED : 0),
+		             ((flags & MAP_GROWSDOWN) ? VMA_STACK | VMA_GROWSDOWN : 0) |
+		                 (type != MAP_PRIVATE && file ? VMA_SHARED : 0),
 		             file, (flags & MAP_ANONYMOUS) ? 0 : offset, len, name);
 	if (file && (flags & MAP_ANONYMOUS))
 		inode_put(file);
-	if (!err && (flags & MAP_POPULATE))
+	if (!err && lock)
+		err = as_lock(as, start, len, lock);
+	/* A locked area's pages come in at once, unless locked on fault. */
+	if (!err && ((flags & MAP_POPULATE) || lock == VMA_LOCKED))
 		as_populate(as, start, len);
 	return err ? err : (long)start;
 }
@@ -151,11 +167,65 @@ long sys_mprotect(unsigned long addr, unsigned long length, unsigned long prot)
 	return as_protect(current_process()->as, addr, length, (uint32_t)prot);
 }
 
+/* The advice Linux knows, built as sole's kernel config says: no KSM
+ * (MADV_MERGEABLE), no memory-failure injection (MADV_HWPOISON). Huge-page
+ * advice is taken as the hint it is, for the apps that give it. */
+static bool advice_known(int advice)
+{
+	switch (advice) {
+	case MADV_NORMAL:
+	case MADV_RANDOM:
+	case MADV_SEQUENTIAL:
+	case MADV_WILLNEED:
+	case MADV_DONTNEED:
+	case MADV_FREE:
+	case MADV_REMOVE:
+	case MADV_DONTFORK:
+	case MADV_DOFORK:
+	case MADV_HUGEPAGE:
+	case MADV_NOHUGEPAGE:
+	case MADV_DONTDUMP:
+	case MADV_DODUMP:
+	case MADV_WIPEONFORK:
+	case MADV_KEEPONFORK:
+	case MADV_COLD:
+	case MADV_PAGEOUT:
+	case MADV_POPULATE_READ:
+	case MADV_POPULATE_WRITE:
+	case MADV_DONTNEED_LOCKED:
+	case MADV_COLLAPSE:
+		return true;
+	}
+	return false;
+}
+
+/* Linux's refusals area by area: a locked area keeps its pages (EINVAL for
+ * DONTNEED, FREE and REMOVE); MADV_FREE is for private anonymous memory
+ * only, MADV_REMOVE for shared mappings that may write. */
+static int advice_fits(const struct vma *v, int advice)
+{
+	bool drops = advice == MADV_DONTNEED || advice == MADV_FREE || advice == MADV_REMOVE;
+	if ((drops && (v->flags & VMA_LOCKED)) || (advice == MADV_FREE && v->file) ||
+	    (advice == MADV_REMOVE && !v->file))
+		return -EINVAL;
+	if (advice == MADV_REMOVE && !((v->flags & VMA_SHARED) && (v->prot & VMA_WRITE)))
+		return -EACCES;
+	return 0;
+}
+
 long sys_madvise(unsigned long addr, unsigned long length, int advice)
 {
-	if (addr & (PAGE_SIZE - 1))
+	size_t len = PAGE_ALIGN_UP(length);
+	if (!advice_known(advice) || (addr & (PAGE_SIZE - 1)) || (length && !len) || addr + len < addr)
 		return -EINVAL;
+	if (len == 0)
+		return 0;
 	struct addrspace *as = current_process()->as;
+	for (struct vma *v = vma_first_overlap(&as->vmas, addr, addr + len); v && v->start < addr + len; v = v->next) {
+		int err = advice_fits(v, advice);
+		if (err)
+			return err;
+	}
 	switch (advice) {
 	case MADV_DONTNEED:
 		return as_discard(as, addr, length);
@@ -168,7 +238,8 @@ long sys_madvise(unsigned long addr, unsigned long length, int advice)
 	case MADV_KEEPONFORK:
 		return as_set_flags(as, addr, length, 0, VMA_WIPEONFORK);
 	}
-	return 0; /* other advice is a hint Linux may ignore too */
+	/* Other advice is a hint Linux may ignore too; a gap is still ENOMEM. */
+	return as_check_mapped(as, addr, len);
 }
 
 long sys_mremap(unsigned long old_addr, unsigned long old_size, unsigned long new_size, unsigned long flags,
@@ -192,7 +263,7 @@ long sys_msync(unsigned long addr, unsigned long length, int flags)
 	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
 		return -EINVAL;
 	/* Shared mappings are the file's own pages: only a volume's go on to the host. */
-	return as_sync(current_process()->as, addr, length);
+	return as_sync(current_process()->as, addr, length, flags & MS_INVALIDATE);
 }
 
 long sys_mincore(unsigned long addr, unsigned long length, unsigned char *vec)
@@ -217,25 +288,3 @@ long sys_mincore(unsigned long addr, unsigned long length, unsigned char *vec)
 	}
 	return 0;
 }
-
-/* Nothing is ever swapped out: every mapped page is as locked as mlock could
- * make it, so the calls check their arguments and succeed. */
-long sys_mlock(unsigned long addr, unsigned long length)
-{
-	unsigned long start = PAGE_ALIGN_DOWN(addr);
-	return length ? as_check_mapped(current_process()->as, start, addr + length - start) : 0;
-}
-
-long sys_mlock2(unsigned long addr, unsigned long length, int flags)
-{
-	return flags & ~1 /* MLOCK_ONFAULT */ ? -EINVAL : sys_mlock(addr, length);
-}
-
-long sys_munlock(unsigned long addr, unsigned long length) { return sys_mlock(addr, length); }
-
-long sys_mlockall(int flags)
-{
-	return !flags || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) || flags == MCL_ONFAULT ? -EINVAL : 0;
-}
-
-long sys_munlockall(void) { return 0; }

@@ -1,6 +1,12 @@
 /* mem: brk, anonymous mmap, a placement hint, munmap and mprotect, and a large
- * sparse mapping. Prints outcomes and checksums, never addresses. */
+ * sparse mapping; memory locking (VmLck, smaps), mincore, msync's errors,
+ * SIGBUS past a file's end and a MAP_GROWSDOWN area growing. Prints outcomes
+ * and checksums, never addresses. */
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -129,6 +135,155 @@ static void test_large(void)
 	report("munmap 32 MiB", munmap(p, size));
 }
 
+/* A /proc/self/status or smaps field in kB: the first line starting with
+ * field after the line starting with after (NULL: from the top); -1 when
+ * absent. */
+static long proc_kib(const char *file, const char *after, const char *field)
+{
+	FILE *f = fopen(file, "r");
+	char line[256];
+	long kib = -1;
+	int found = after == NULL;
+	while (f && kib < 0 && fgets(line, sizeof line, f)) {
+		if (!found)
+			found = strncmp(line, after, strlen(after)) == 0;
+		else if (strncmp(line, field, strlen(field)) == 0)
+			kib = strtol(line + strlen(field), NULL, 10);
+	}
+	if (f)
+		fclose(f);
+	return kib;
+}
+
+static long vmlck(void) { return proc_kib("/proc/self/status", NULL, "VmLck:"); }
+
+/* mincore's answer as a string of 0 and 1, one per page. */
+static const char *residency(void *p, size_t pages)
+{
+	static char text[64];
+	unsigned char vec[64];
+	if (mincore(p, pages * PAGE, vec))
+		return errno_name(errno);
+	for (size_t i = 0; i < pages; i++)
+		text[i] = (char)('0' + (vec[i] & 1));
+	text[pages] = 0;
+	return text;
+}
+
+static void test_lock(void)
+{
+	long base = vmlck();
+	unsigned char *p = mmap(NULL, 8 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	require(p != MAP_FAILED, "mmap for mlock");
+	printf("untouched resident: %s\n", residency(p, 8));
+	report("mlock 3 pages and a byte", mlock(p, 3 * PAGE + 1));
+	printf("VmLck grew: %ld kB, resident: %s\n", vmlck() - base, residency(p, 8));
+	report("mlock again", mlock(p, 2 * PAGE));
+	printf("VmLck counts once: %ld kB\n", vmlck() - base);
+	report("munlock second page", munlock(p + PAGE, PAGE));
+	printf("VmLck after munlock: %ld kB, resident: %s\n", vmlck() - base, residency(p, 8));
+	report("mlock2 MLOCK_ONFAULT", syscall(SYS_mlock2, p + 5 * PAGE, 2 * PAGE, 1));
+	printf("VmLck on fault: %ld kB, resident: %s\n", vmlck() - base, residency(p, 8));
+	p[6 * PAGE] = 1;
+	printf("touched on-fault page, resident: %s\n", residency(p, 8));
+	report("mlock2 unknown flag", syscall(SYS_mlock2, p, PAGE, 2));
+
+	char after[32];
+	snprintf(after, sizeof after, "%lx-", (unsigned long)p);
+	printf("smaps Rss: %ld kB, Locked: %ld kB\n", proc_kib("/proc/self/smaps", after, "Rss:"),
+	       proc_kib("/proc/self/smaps", after, "Locked:"));
+	report("munlock all 8 pages", munlock(p, 8 * PAGE));
+	printf("VmLck back: %ld kB\n", vmlck() - base);
+	report("msync MS_SYNC|MS_ASYNC", msync(p, PAGE, MS_SYNC | MS_ASYNC));
+	report("msync unknown flag", msync(p, PAGE, 0x100));
+	report("msync unaligned", msync(p + 1, PAGE, MS_SYNC));
+	report("mlock MS_INVALIDATE target", mlock(p, PAGE));
+	report("msync MS_INVALIDATE on locked", msync(p, PAGE, MS_INVALIDATE));
+	report("munmap locked", munmap(p, 8 * PAGE));
+	printf("VmLck after munmap: %ld kB\n", vmlck() - base);
+	report("mlock unmapped", mlock(p, PAGE));
+	report("munlock unmapped", munlock(p, PAGE));
+	report("msync unmapped", msync(p, PAGE, MS_SYNC));
+	report("mincore unmapped", mincore(p, PAGE, (unsigned char[1]){0}));
+	report("mincore unaligned", mincore(p + 1, PAGE, (unsigned char[1]){0}));
+
+	unsigned char *q =
+	    mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, -1, 0);
+	require(q != MAP_FAILED, "mmap MAP_LOCKED");
+	printf("MAP_LOCKED VmLck: %ld kB, resident: %s\n", vmlck() - base, residency(q, 4));
+	munmap(q, 4 * PAGE);
+
+	report("mlockall 0", mlockall(0));
+	report("mlockall MCL_ONFAULT alone", mlockall(MCL_ONFAULT));
+	report("mlockall MCL_CURRENT|MCL_FUTURE", mlockall(MCL_CURRENT | MCL_FUTURE));
+	printf("mlockall locks something: %s\n", vmlck() > base ? "yes" : "no");
+	q = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	require(q != MAP_FAILED, "mmap under MCL_FUTURE");
+	printf("MCL_FUTURE mapping resident: %s\n", residency(q, 2));
+	report("munlockall", munlockall());
+	printf("VmLck after munlockall: %ld kB\n", vmlck() - base);
+	munmap(q, 2 * PAGE);
+}
+
+static sigjmp_buf bus_jump;
+static volatile int bus_code;
+
+static void on_bus(int sig, siginfo_t *info, void *context)
+{
+	(void)sig, (void)context;
+	bus_code = info->si_code;
+	siglongjmp(bus_jump, 1);
+}
+
+/* A shared file's pages are resident (the page cache); a page wholly past
+ * the file's end is SIGBUS, its last partial page reads zeros. */
+static void test_file_pages(void)
+{
+	char path[] = "/tmp/mem-file-XXXXXX";
+	int fd = mkstemp(path);
+	require(fd >= 0, "mkstemp");
+	unlink(path);
+	static char data[2 * PAGE];
+	memset(data, 'm', sizeof data);
+	require(write(fd, data, sizeof data) == (long)sizeof data, "write");
+	volatile unsigned char *p = mmap(NULL, 2 * PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	require(p != MAP_FAILED, "mmap file");
+	printf("written file resident: %s\n", residency((void *)p, 2));
+	munmap((void *)p, 2 * PAGE);
+
+	require(ftruncate(fd, 100) == 0, "ftruncate");
+	p = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	require(p != MAP_FAILED, "mmap short file");
+	struct sigaction sa = {.sa_sigaction = on_bus, .sa_flags = SA_SIGINFO}, old;
+	sigaction(SIGBUS, &sa, &old);
+	printf("byte past end, same page: %d\n", p[200]);
+	bus_code = 0;
+	if (!sigsetjmp(bus_jump, 1))
+		p[PAGE + 1] = 1;
+	printf("page past end: SIGBUS %s, si_code %d\n", bus_code ? "yes" : "no", bus_code);
+	sigaction(SIGBUS, &old, NULL);
+	munmap((void *)p, 2 * PAGE);
+	close(fd);
+}
+
+/* A MAP_GROWSDOWN area grows into the free gap below it on a touch; a
+ * MAP_FIXED mapping past the top of the address space is ENOMEM. */
+static void test_growsdown(void)
+{
+	size_t reserve = 512 * PAGE;
+	unsigned char *r = mmap(NULL, reserve, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	require(r != MAP_FAILED, "mmap reserve");
+	munmap(r, reserve);
+	unsigned char *top = mmap(r + reserve - PAGE, PAGE, PROT_READ | PROT_WRITE,
+	                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_GROWSDOWN, -1, 0);
+	require(top != MAP_FAILED, "mmap MAP_GROWSDOWN");
+	top[-3 * (long)PAGE] = 7;
+	printf("MAP_GROWSDOWN grew: %s\n", top[-3 * (long)PAGE] == 7 ? "yes" : "no");
+	munmap(r, reserve);
+	void *high = mmap((void *)-PAGE, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	printf("mmap MAP_FIXED at the top: %s\n", high == MAP_FAILED ? errno_name(errno) : "succeeded");
+}
+
 int main(void)
 {
 	/* The first output allocates stdio's buffer before brk is moved. */
@@ -138,5 +293,8 @@ int main(void)
 	test_hint();
 	test_protect();
 	test_large();
+	test_lock();
+	test_file_pages();
+	test_growsdown();
 	return 0;
 }

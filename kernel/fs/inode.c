@@ -389,6 +389,20 @@ uint64_t inode_page_for_mapping(struct inode *ino, uint64_t off)
 	return virt_to_phys(ino->file.pages[index]);
 }
 
+bool inode_page_cached(const struct inode *ino, uint64_t off)
+{
+	size_t index = off / PAGE_SIZE;
+	if (off >= PAGE_ALIGN_UP(ino->size))
+		return false;
+	return ino->file.initrd_data || (index < ino->file.npages && ino->file.pages[index]);
+}
+
+void inode_cache_page(struct inode *ino, uint64_t off)
+{
+	if (!ino->volume && !ino->file.initrd_data && off < ino->size)
+		inode_page_for_mapping(ino, off);
+}
+
 static int memory_truncate(struct inode *ino, uint64_t size)
 {
 	int err = take_ownership(ino);

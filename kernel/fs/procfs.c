@@ -195,22 +195,134 @@ static void gen_comm(const struct inode *ino, struct strbuf *out)
 		strbuf_printf(out, "%.15s\n", thread_comm(p, described_thread(ino, p)));
 }
 
+/* A line of /proc/PID/maps, which also heads each area in smaps. */
+static void append_map_line(struct strbuf *out, const struct vma *v)
+{
+	int start = (int)out->len;
+	strbuf_printf(out, "%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu ", (unsigned long)v->start, (unsigned long)v->end,
+	              v->prot & VMA_READ ? 'r' : '-', v->prot & VMA_WRITE ? 'w' : '-', v->prot & VMA_EXEC ? 'x' : '-',
+	              v->flags & VMA_SHARED ? 's' : 'p', (unsigned long)(v->file ? v->file_offset : 0), 0,
+	              v->file ? 1 : 0, (unsigned long)(v->file ? v->file->ino : 0));
+	if (v->name) {
+		int used = (int)out->len - start;
+		strbuf_printf(out, "%*s%s", used < 73 ? 73 - used : 1, "", v->name);
+	}
+	strbuf_append(out, "\n", 1);
+}
+
 static void gen_maps(const struct inode *ino, struct strbuf *out)
 {
 	struct process *p = live(ino);
+	for (const struct vma *v = p ? p->as->vmas.head : NULL; v; v = v->next)
+		append_map_line(out, v);
+}
+
+/* What smaps and smaps_rollup count, in bytes. */
+struct smaps_counts {
+	size_t rss, pss, pss_anon, pss_file, shared, private_clean, private_dirty, anonymous, locked;
+};
+
+static void count_area(struct process *p, const struct vma *v, struct smaps_counts *c)
+{
+	struct area_pages n = as_area_pages(p->as, v);
+	bool anon = !(v->flags & VMA_SHARED); /* a private area's own pages */
+	c->rss += n.resident;
+	c->pss += n.proportional;
+	c->shared += n.shared;
+	c->private_clean += n.borrowed;
+	c->private_dirty += n.resident - n.shared - n.borrowed;
+	if (anon) {
+		c->anonymous += n.resident - n.borrowed;
+		c->pss_anon += n.proportional;
+	} else {
+		c->pss_file += n.proportional;
+	}
+	if (v->flags & VMA_LOCKED)
+		c->locked += n.proportional;
+}
+
+static void append_kib(struct strbuf *out, const char *field, size_t bytes)
+{
+	strbuf_printf(out, "%-16s%8zu kB\n", field, bytes / 1024);
+}
+
+/* The counts both files give, in Linux's order. */
+static void append_counts(struct strbuf *out, const struct smaps_counts *c, bool rollup)
+{
+	append_kib(out, "Rss:", c->rss);
+	append_kib(out, "Pss:", c->pss);
+	append_kib(out, "Pss_Dirty:", c->pss - c->private_clean);
+	if (rollup) {
+		append_kib(out, "Pss_Anon:", c->pss_anon);
+		append_kib(out, "Pss_File:", c->pss_file);
+		append_kib(out, "Pss_Shmem:", 0);
+	}
+	append_kib(out, "Shared_Clean:", 0);
+	append_kib(out, "Shared_Dirty:", c->shared);
+	append_kib(out, "Private_Clean:", c->private_clean);
+	append_kib(out, "Private_Dirty:", c->private_dirty);
+	append_kib(out, "Referenced:", c->rss);
+	append_kib(out, "Anonymous:", c->anonymous);
+	static const char *const none[] = {"KSM:",           "LazyFree:",       "AnonHugePages:",   "ShmemPmdMapped:",
+	                                   "FilePmdMapped:", "Shared_Hugetlb:", "Private_Hugetlb:", "Swap:",
+	                                   "SwapPss:"};
+	for (size_t i = 0; i < sizeof none / sizeof none[0]; i++)
+		append_kib(out, none[i], 0);
+	append_kib(out, "Locked:", c->locked);
+}
+
+static void gen_smaps(const struct inode *ino, struct strbuf *out)
+{
+	struct process *p = live(ino);
 	for (const struct vma *v = p ? p->as->vmas.head : NULL; v; v = v->next) {
-		int start = (int)out->len;
-		strbuf_printf(out, "%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu ", (unsigned long)v->start,
-		              (unsigned long)v->end, v->prot & VMA_READ ? 'r' : '-', v->prot & VMA_WRITE ? 'w' : '-',
-		              v->prot & VMA_EXEC ? 'x' : '-', v->flags & VMA_SHARED ? 's' : 'p',
-		              (unsigned long)(v->file ? v->file_offset : 0), 0, v->file ? 1 : 0,
-		              (unsigned long)(v->file ? v->file->ino : 0));
-		if (v->name) {
-			int used = (int)out->len - start;
-			strbuf_printf(out, "%*s%s", used < 73 ? 73 - used : 1, "", v->name);
-		}
+		struct smaps_counts c = {0};
+		count_area(p, v, &c);
+		append_map_line(out, v);
+		append_kib(out, "Size:", v->end - v->start);
+		append_kib(out, "KernelPageSize:", PAGE_SIZE);
+		append_kib(out, "MMUPageSize:", PAGE_SIZE);
+		append_counts(out, &c, false);
+		strbuf_printf(out, "THPeligible:    0\nVmFlags: ");
+		const struct {
+			bool set;
+			const char *mnemonic;
+		} flags[] = {{v->prot & VMA_READ, "rd"},
+		             {v->prot & VMA_WRITE, "wr"},
+		             {v->prot & VMA_EXEC, "ex"},
+		             {v->flags & VMA_SHARED, "sh"},
+		             {true, "mr"},
+		             {true, "mw"},
+		             {true, "me"},
+		             {v->flags & VMA_SHARED, "ms"},
+		             {v->flags & VMA_GROWSDOWN, "gd"},
+		             {v->flags & VMA_LOCKED, "lo"},
+		             {v->flags & VMA_DONTFORK, "dc"},
+		             {v->flags & VMA_WIPEONFORK, "wf"}};
+		for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+			if (flags[i].set)
+				strbuf_printf(out, "%s ", flags[i].mnemonic);
 		strbuf_append(out, "\n", 1);
 	}
+}
+
+/* smaps summed over the areas, under a line spanning them all. */
+static void gen_smaps_rollup(const struct inode *ino, struct strbuf *out)
+{
+	struct process *p = live(ino);
+	const struct vma *first = p ? p->as->vmas.head : NULL;
+	if (!first)
+		return;
+	struct smaps_counts c = {0};
+	const struct vma *last = first;
+	for (const struct vma *v = first; v; v = v->next) {
+		count_area(p, v, &c);
+		last = v;
+	}
+	int start = (int)out->len;
+	strbuf_printf(out, "%08lx-%08lx ---p 00000000 00:00 0 ", (unsigned long)first->start, (unsigned long)last->end);
+	int used = (int)out->len - start;
+	strbuf_printf(out, "%*s[rollup]\n", used < 73 ? 73 - used : 1, "");
+	append_counts(out, &c, true);
 }
 
 static size_t mapped_kib(const struct process *p)
@@ -219,6 +331,11 @@ static size_t mapped_kib(const struct process *p)
 	for (const struct vma *v = p && p->as ? p->as->vmas.head : NULL; v; v = v->next)
 		bytes += v->end - v->start;
 	return bytes / 1024;
+}
+
+static size_t locked_kib(const struct process *p)
+{
+	return p->as ? as_locked_bytes(p->as, 0, USER_TOP) / 1024 : 0;
 }
 
 static size_t used_kib(void) { return (page_total_count() - page_free_count()) * (PAGE_SIZE / 1024); }
@@ -276,7 +393,7 @@ static void gen_status(const struct inode *ino, struct strbuf *out)
 		strbuf_printf(out, "%u ", p->cred.groups[i]);
 	strbuf_printf(out, "\n");
 	strbuf_printf(out,
-	              "VmPeak:\t%8zu kB\nVmSize:\t%8zu kB\nVmLck:\t       0 kB\nVmPin:\t       0 kB\nVmHWM:\t%8zu kB\n"
+	              "VmPeak:\t%8zu kB\nVmSize:\t%8zu kB\nVmLck:\t%8zu kB\nVmPin:\t       0 kB\nVmHWM:\t%8zu kB\n"
 	              "VmRSS:\t%8zu kB\nThreads:\t%d\nSigQ:\t0/%llu\nSigPnd:\t0000000000000000\n"
 	              "ShdPnd:\t0000000000000000\nSigBlk:\t%016llx\nSigIgn:\t0000000000000000\n"
 	              "SigCgt:\t0000000000000000\nCapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\n"
@@ -284,7 +401,7 @@ static void gen_status(const struct inode *ino, struct strbuf *out)
 	              "NoNewPrivs:\t%d\nSeccomp:\t%d\nSeccomp_filters:\t%d\nCpus_allowed:\t1\nCpus_allowed_list:\t0\n"
 	              "Mems_allowed:\t1\nMems_allowed_list:\t0\nvoluntary_ctxt_switches:\t0\n"
 	              "nonvoluntary_ctxt_switches:\t0\n",
-	              mapped_kib(p), mapped_kib(p), used_kib(), used_kib(), p->live_threads,
+	              mapped_kib(p), mapped_kib(p), locked_kib(p), used_kib(), used_kib(), p->live_threads,
 	              (unsigned long long)p->rlimits[RLIMIT_SIGPENDING].rlim_cur,
 	              (unsigned long long)(t ? t->signal_mask : 0), p->no_new_privs, t ? t->seccomp_mode : 0,
 	              t ? seccomp_filter_count(t) : 0);
@@ -538,7 +655,8 @@ static void populate_process(struct inode *proc, const struct process *p)
 		generator generate;
 	} files[] = {{"cmdline", gen_cmdline}, {"environ", gen_environ}, {"auxv", gen_auxv},
 	             {"comm", gen_comm},       {"maps", gen_maps},       {"status", gen_status},
-	             {"stat", gen_stat},       {"statm", gen_statm},     {"mounts", gen_mounts}};
+	             {"stat", gen_stat},       {"statm", gen_statm},     {"mounts", gen_mounts},
+	             {"smaps", gen_smaps},     {"smaps_rollup", gen_smaps_rollup}};
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
 		make_file(dir, files[i].name, files[i].generate);
 }

@@ -172,6 +172,13 @@ int inode_write_back(struct inode *ino);
  * spot of the initrd. */
 uint64_t inode_page_for_mapping(struct inode *ino, uint64_t off);
 uint64_t inode_initrd_page(struct inode *ino, uint64_t off);
+/* mincore's view of Linux's page cache: whether the file's page at off is
+ * in memory (an initrd file always is; a hole or an uncached volume page
+ * is not). */
+bool inode_page_cached(const struct inode *ino, uint64_t off);
+/* A private mapping reads the page at off: as Linux's page cache (and
+ * tmpfs's faults) would, a hole of an in-memory file gets its page. */
+void inode_cache_page(struct inode *ino, uint64_t off);
 /* Points a new file at initrd bytes, served in place. */
 void inode_set_initrd_data(struct inode *ino, const uint8_t *data, uint64_t size);
 

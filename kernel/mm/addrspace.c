@@ -113,6 +113,25 @@ static void unmap_pages(struct addrspace *as, uintptr_t start, uintptr_t end)
 	}
 }
 
+/* Merges the areas that continue one another from the one holding start
+ * (or the one before it) up to end. A merged-away area lets go of its
+ * file; its pages stay, mapped now by the area that took them over. */
+static void merge_around(struct addrspace *as, uintptr_t start, uintptr_t end)
+{
+	struct vma *v = vma_first_overlap(&as->vmas, start, end);
+	if (v && v->prev && v->prev->end == v->start)
+		v = v->prev;
+	while (v && v->start <= end) {
+		struct vma *gone = vma_merge_next(&as->vmas, v);
+		if (!gone) {
+			v = v->next;
+			continue;
+		}
+		release_file(gone);
+		kfree(gone);
+	}
+}
+
 /* Splits areas so that start and end fall on area boundaries. */
 static int split_at_bounds(struct addrspace *as, uintptr_t start, uintptr_t end)
 {
@@ -169,7 +188,7 @@ int as_map(struct addrspace *as, uintptr_t start, size_t len, uint32_t prot, uin
 	v->start = start;
 	v->end = start + len;
 	v->prot = prot;
-	v->flags = flags;
+	v->flags = flags | as->def_flags;
 	v->file = file;
 	v->file_offset = file_offset;
 	v->file_bytes = file ? file_bytes : 0;
@@ -254,12 +273,37 @@ int as_set_flags(struct addrspace *as, uintptr_t start, size_t len, uint32_t set
 	return as_check_mapped(as, start, len);
 }
 
-int as_sync(struct addrspace *as, uintptr_t start, size_t len)
+int as_lock(struct addrspace *as, uintptr_t start, size_t len, uint32_t lock)
+{
+	uintptr_t end = start + len;
+	int err = as_check_mapped(as, start, len);
+	if (!err)
+		err = split_at_bounds(as, start, end);
+	if (err)
+		return err;
+	for (struct vma *v = vma_first_overlap(&as->vmas, start, end); v && v->start < end; v = v->next)
+		v->flags = (v->flags & ~(uint32_t)VMA_LOCK_MASK) | lock;
+	merge_around(as, start, end);
+	return 0;
+}
+
+size_t as_locked_bytes(const struct addrspace *as, uintptr_t start, uintptr_t end)
+{
+	size_t bytes = 0;
+	for (const struct vma *v = vma_first_overlap(&as->vmas, start, end); v && v->start < end; v = v->next)
+		if (v->flags & VMA_LOCKED)
+			bytes += (v->end < end ? v->end : end) - (v->start > start ? v->start : start);
+	return bytes;
+}
+
+int as_sync(struct addrspace *as, uintptr_t start, size_t len, bool invalidate)
 {
 	int err = as_check_mapped(as, start, len);
 	uintptr_t end = start + PAGE_ALIGN_UP(len);
 	for (struct vma *v = vma_first_overlap(&as->vmas, start, end); !err && v && v->start < end; v = v->next)
-		if (v->file && (v->flags & VMA_SHARED))
+		if (invalidate && (v->flags & VMA_LOCKED))
+			err = -EBUSY; /* its pages cannot be dropped */
+		else if (v->file && (v->flags & VMA_SHARED))
 			err = inode_write_back(v->file);
 	return err;
 }
@@ -275,10 +319,20 @@ int as_check_mapped(struct addrspace *as, uintptr_t start, size_t len)
 	return 0;
 }
 
+static bool page_present(struct addrspace *as, uintptr_t va)
+{
+	uint64_t *pte = paging_walk(as->root, va, false);
+	return pte && (*pte & PTE_PRESENT);
+}
+
 bool as_resident(struct addrspace *as, uintptr_t addr)
 {
-	uint64_t *pte = paging_walk(as->root, PAGE_ALIGN_DOWN(addr), false);
-	return pte && (*pte & PTE_PRESENT);
+	uintptr_t va = PAGE_ALIGN_DOWN(addr);
+	if (page_present(as, va))
+		return true;
+	struct vma *v = vma_find(&as->vmas, va);
+	return v && v->file && va - v->start < v->file_bytes &&
+	       inode_page_cached(v->file, v->file_offset + (va - v->start));
 }
 
 /* Moves the pages of [from, from+len) to [to, to+len); the target has no
@@ -354,6 +408,7 @@ static int fill_page(struct vma *v, uintptr_t va, void *page)
 	uint64_t into = va - v->start;
 	if (!v->file || into >= v->file_bytes)
 		return 0;
+	inode_cache_page(v->file, v->file_offset + into);
 	size_t n = v->file_bytes - into < PAGE_SIZE ? v->file_bytes - into : PAGE_SIZE;
 	long got = inode_read(v->file, v->file_offset + into, page, n);
 	return got < 0 ? (int)got : 0; /* past the file's end reads as zeros */
@@ -397,14 +452,48 @@ static int copy_on_write(struct addrspace *as, struct vma *v, uintptr_t va, uint
 	return 0;
 }
 
+/* Whether the page at va of area v is file data wholly past the file's
+ * end (an ELF segment's zero-filled tail is not file data). */
+static bool past_end_of_file(const struct vma *v, uintptr_t va)
+{
+	uint64_t into = va - v->start;
+	return v->file && into < v->file_bytes && v->file_offset + into >= PAGE_ALIGN_UP(v->file->size);
+}
+
+bool as_past_end_of_file(struct addrspace *as, uintptr_t addr)
+{
+	struct vma *v = vma_find(&as->vmas, addr);
+	return v && past_end_of_file(v, PAGE_ALIGN_DOWN(addr));
+}
+
+/* A fault in the gap below a MAP_GROWSDOWN area grows the area down to
+ * the faulting page, unless that leaves less than STACK_GUARD_GAP above
+ * the accessible area below (Linux's expand_downwards). */
+static struct vma *grow_down(struct addrspace *as, uintptr_t addr)
+{
+	struct vma *v = vma_first_overlap(&as->vmas, addr, USER_TOP);
+	uintptr_t start = PAGE_ALIGN_DOWN(addr);
+	if (!v || !(v->flags & VMA_GROWSDOWN) || start < USER_MIN_ADDR)
+		return NULL;
+	struct vma *below = v->prev;
+	if (below && !(below->flags & VMA_GROWSDOWN) && below->prot && start - below->end < STACK_GUARD_GAP)
+		return NULL;
+	v->start = start;
+	return v;
+}
+
 int as_fault(struct addrspace *as, uintptr_t addr, bool write, bool exec)
 {
 	struct vma *v = vma_find(&as->vmas, addr);
+	if (!v)
+		v = grow_down(as, addr);
 	if (!v)
 		return -EFAULT;
 	if (v->prot == 0 || (write && !(v->prot & VMA_WRITE)) || (exec && !(v->prot & VMA_EXEC)))
 		return -EACCES;
 	uintptr_t va = PAGE_ALIGN_DOWN(addr);
+	if (past_end_of_file(v, va))
+		return -EFAULT;
 	uint64_t *pte = paging_walk(as->root, va, true);
 	if (!pte)
 		return -ENOMEM;
@@ -436,7 +525,14 @@ int as_fault(struct addrspace *as, uintptr_t addr, bool write, bool exec)
 int as_populate(struct addrspace *as, uintptr_t start, size_t len)
 {
 	for (uintptr_t va = PAGE_ALIGN_DOWN(start); va < start + len; va += PAGE_SIZE) {
-		if (as_resident(as, va))
+		struct vma *v = vma_find(&as->vmas, va);
+		if (!v)
+			return -ENOMEM;
+		if (v->prot == 0) {
+			va = v->end - PAGE_SIZE; /* no access: nothing to bring in */
+			continue;
+		}
+		if (page_present(as, va))
 			continue;
 		int err = as_fault(as, va, false, false);
 		if (err)
@@ -488,6 +584,7 @@ struct addrspace *addrspace_fork(struct addrspace *parent)
 			break;
 		}
 		*copy = *v;
+		copy->flags &= ~(uint32_t)VMA_LOCK_MASK; /* locks are not inherited */
 		copy->prev = copy->next = NULL;
 		hold_file(copy);
 		vma_insert(&child->vmas, copy);
@@ -524,6 +621,27 @@ int as_read(struct addrspace *as, uintptr_t addr, void *buf, size_t len)
 		len -= n;
 	}
 	return 0;
+}
+
+struct area_pages as_area_pages(struct addrspace *as, const struct vma *v)
+{
+	struct area_pages n = {0, 0, 0, 0};
+	size_t run;
+	for (uintptr_t va = v->start; va < v->end; va += run * PAGE_SIZE) {
+		uint64_t *pte = paging_walk_run(as->root, va, v->end, &run);
+		for (size_t i = 0; pte && i < run; i++) {
+			if (!(pte[i] & PTE_PRESENT))
+				continue;
+			uint32_t holders = pte[i] & PTE_BORROWED ? 1 : page_refcount(pte[i] & PTE_ADDR_MASK);
+			n.resident += PAGE_SIZE;
+			n.proportional += PAGE_SIZE / (holders ? holders : 1);
+			if (pte[i] & PTE_BORROWED)
+				n.borrowed += PAGE_SIZE;
+			else if (holders > 1)
+				n.shared += PAGE_SIZE;
+		}
+	}
+	return n;
 }
 
 static size_t outside(const struct vma *v, uintptr_t skip_start, uintptr_t skip_end)

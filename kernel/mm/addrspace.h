@@ -11,6 +11,9 @@ struct addrspace {
 	struct vma_list vmas;
 	uintptr_t brk_start, brk_end;
 	int refs; /* processes using it */
+	/* mlockall(MCL_FUTURE): VMA_LOCKED, and VMA_LOCKONFAULT with
+	 * MCL_ONFAULT, for every area mapped from now on (Linux's def_flags). */
+	uint32_t def_flags;
 };
 
 struct addrspace *addrspace_create(void);
@@ -27,7 +30,7 @@ void addrspace_put(struct addrspace *as);
 void addrspace_activate(struct addrspace *as);
 
 /* Maps [start, start+len) afresh (replacing what was there). file may be
- * NULL for anonymous memory. */
+ * NULL for anonymous memory. The area takes def_flags too. */
 int as_map(struct addrspace *as, uintptr_t start, size_t len, uint32_t prot, uint32_t flags, struct inode *file,
            uint64_t file_offset, uint64_t file_bytes, const char *name);
 int as_unmap(struct addrspace *as, uintptr_t start, size_t len);
@@ -40,22 +43,38 @@ int as_protect(struct addrspace *as, uintptr_t start, size_t len, uint32_t prot)
  * VMA_WIPEONFORK on memory that is not private anonymous, -ENOMEM when
  * part of the range is not mapped. */
 int as_set_flags(struct addrspace *as, uintptr_t start, size_t len, uint32_t set, uint32_t clear);
+/* mlock, munlock and mlockall's work: sets the areas' VMA_LOCK_MASK bits
+ * in [start, start+len) to lock, splitting areas at the bounds and merging
+ * neighbours that become alike, as Linux does. -ENOMEM when part of the
+ * range is not mapped (nothing changes then). Pages are not brought in:
+ * as_populate does that. */
+int as_lock(struct addrspace *as, uintptr_t start, size_t len, uint32_t lock);
+/* Bytes of locked areas within [start, end) (VmLck over the whole space). */
+size_t as_locked_bytes(const struct addrspace *as, uintptr_t start, uintptr_t end);
 /* mremap's work: resizes the area at [old, old+old_len), in place when it
  * can, else (with may_move) moves it and its pages to a free range, or to
  * fixed_to when that is not 0. Returns the new start or -errno. */
 long as_remap(struct addrspace *as, uintptr_t old, size_t old_len, size_t new_len, bool may_move, uintptr_t fixed_to);
-/* Whether the page under addr is in memory (mincore). */
+/* Whether the page under addr is in memory (mincore): mapped in the page
+ * table, or for a file's area, in the file's pages (Linux's page cache). */
 bool as_resident(struct addrspace *as, uintptr_t addr);
 /* 0 when [start, start+len) is mapped throughout, else -ENOMEM. */
 int as_check_mapped(struct addrspace *as, uintptr_t start, size_t len);
 /* msync: the shared file mappings in the range write their pages back
- * where the file keeps them (a volume's host). -ENOMEM for a gap. */
-int as_sync(struct addrspace *as, uintptr_t start, size_t len);
+ * where the file keeps them (a volume's host). -ENOMEM for a gap; -EBUSY
+ * when invalidate (MS_INVALIDATE) meets a locked area. */
+int as_sync(struct addrspace *as, uintptr_t start, size_t len, bool invalidate);
 /* A free range of len bytes for mmap, top-down below USER_MMAP_TOP. */
 int as_find_free(struct addrspace *as, size_t len, uintptr_t *start);
-/* Fills the page under addr on a fault. 0, -EFAULT (no area), -EACCES
- * (protection) or -ENOMEM. */
+/* Fills the page under addr on a fault. 0, -EFAULT (no area, or a file
+ * page past the file's end), -EACCES (protection) or -ENOMEM. */
 int as_fault(struct addrspace *as, uintptr_t addr, bool write, bool exec);
+/* Whether addr is in a file mapping's page that lies wholly past the end
+ * of the file: touching it is SIGBUS (BUS_ADRERR) on Linux. */
+bool as_past_end_of_file(struct addrspace *as, uintptr_t addr);
+/* Brings in the pages of [start, start+len) as a read would, skipping
+ * PROT_NONE areas (MAP_POPULATE, mlock): 0, -ENOMEM for a gap or no
+ * memory, or -EFAULT at a page past a file's end. */
 int as_populate(struct addrspace *as, uintptr_t start, size_t len);
 /* What the areas take, leaving out [skip_start, skip_end) (a range about
  * to be replaced): all of them, against RLIMIT_AS, and the private
@@ -64,6 +83,13 @@ struct as_usage {
 	size_t total, data;
 };
 struct as_usage as_usage(const struct addrspace *as, uintptr_t skip_start, uintptr_t skip_end);
+/* The pages area v maps (/proc/PID/smaps), in bytes: resident, shared
+ * with another mapping (since a fork), the file's own (borrowed) and the
+ * proportional share (each page divided among its holders). */
+struct area_pages {
+	size_t resident, shared, borrowed, proportional;
+};
+struct area_pages as_area_pages(struct addrspace *as, const struct vma *v);
 /* Reads len bytes at addr of as, which need not be the current address
  * space (/proc/PID/cmdline), bringing pages in as a read would: 0 or
  * -EFAULT. */

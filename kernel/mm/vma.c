@@ -68,6 +68,27 @@ struct vma *vma_split(struct vma_list *list, struct vma *vma, uintptr_t addr, st
 	return spare;
 }
 
+static bool continues(const struct vma *a, const struct vma *b)
+{
+	if (a->end != b->start || a->prot != b->prot || a->flags != b->flags || a->file != b->file ||
+	    a->name != b->name)
+		return false;
+	uint64_t size = a->end - a->start;
+	return !a->file || (a->file_bytes >= size && b->file_offset == a->file_offset + size);
+}
+
+struct vma *vma_merge_next(struct vma_list *list, struct vma *vma)
+{
+	struct vma *next = vma->next;
+	if (!next || !continues(vma, next))
+		return NULL;
+	if (vma->file)
+		vma->file_bytes = (vma->end - vma->start) + next->file_bytes;
+	vma->end = next->end;
+	vma_unlink(list, next);
+	return next;
+}
+
 bool vma_find_gap_below(const struct vma_list *list, size_t size, uintptr_t floor, uintptr_t ceiling,
 			uintptr_t *start)
 {

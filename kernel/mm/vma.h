@@ -21,6 +21,17 @@
 #define VMA_SHARED 0x400
 #define VMA_DONTFORK 0x800    /* MADV_DONTFORK: a forked child has no such area */
 #define VMA_WIPEONFORK 0x1000 /* MADV_WIPEONFORK: a forked child's copy starts empty (zeros) */
+/* mlock: the area counts in VmLck, and its pages are brought in at once,
+ * or with VMA_LOCKONFAULT (MLOCK_ONFAULT) as they are touched. Never
+ * swapped out either way: sole has no swap. A forked child's areas are
+ * not locked. */
+#define VMA_LOCKED 0x4000
+#define VMA_LOCKONFAULT 0x8000
+#define VMA_LOCK_MASK (VMA_LOCKED | VMA_LOCKONFAULT)
+/* MAP_GROWSDOWN: a fault in the gap below the area grows it down, as long
+ * as STACK_GUARD_GAP stays free above the area below it. */
+#define VMA_GROWSDOWN 0x10000
+#define STACK_GUARD_GAP (256ul * 4096) /* Linux's stack_guard_gap */
 
 struct inode;
 
@@ -51,6 +62,10 @@ void vma_unlink(struct vma_list *list, struct vma *vma);
 /* Cuts vma at addr (page-aligned, strictly inside). The upper part goes in
  * spare, which is linked in after vma and returned. */
 struct vma *vma_split(struct vma_list *list, struct vma *vma, uintptr_t addr, struct vma *spare);
+/* Absorbs vma->next into vma when it continues vma (same protection,
+ * flags, backing and name, and for a file the next bytes) and returns it,
+ * unlinked, for the caller to let go of; else NULL. */
+struct vma *vma_merge_next(struct vma_list *list, struct vma *vma);
 /* The highest free gap of size bytes that lies within [floor, ceiling). */
 bool vma_find_gap_below(const struct vma_list *list, size_t size, uintptr_t floor, uintptr_t ceiling,
 			uintptr_t *start);

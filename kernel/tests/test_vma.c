@@ -251,6 +251,42 @@ static void test_split_file_backed(void)
 	CHECK(list_consistent(&list));
 }
 
+/* Merging undoes a split: pieces that continue one another (same flags,
+ * and a file's next bytes) join; others stay apart. */
+static void test_merge(void)
+{
+	struct vma_list list = {0};
+	struct vma a = area(0x400000, 0x40a000), s1, s2;
+	a.file = FAKE_FILE;
+	a.file_offset = 0x10000;
+	a.file_bytes = 0x6800;
+	vma_insert(&list, &a);
+	vma_split(&list, &a, 0x404000, &s1);
+	vma_split(&list, &s1, 0x406000, &s2);
+	s1.flags = VMA_LOCKED;
+	CHECK(vma_merge_next(&list, &a) == NULL); /* flags differ */
+	s1.flags = 0;
+	CHECK(vma_merge_next(&list, &a) == &s1);
+	CHECK(vma_merge_next(&list, &a) == &s2);
+	CHECK_EQ(a.end, 0x40a000);
+	CHECK_EQ(a.file_offset, 0x10000);
+	CHECK_EQ(a.file_bytes, 0x6800);
+	CHECK_EQ(list.count, 1);
+	CHECK(vma_merge_next(&list, &a) == NULL); /* nothing follows */
+	CHECK(list_consistent(&list));
+
+	/* A file area whose bytes end early, or a gap, keeps areas apart. */
+	struct vma b = area(0x40a000, 0x40b000), c = area(0x40c000, 0x40d000);
+	b.file = FAKE_FILE;
+	b.file_offset = 0x1a000;
+	vma_insert(&list, &b);
+	vma_insert(&list, &c);
+	CHECK(vma_merge_next(&list, &a) == NULL);
+	b.file = NULL;
+	CHECK(vma_merge_next(&list, &b) == NULL);
+	CHECK(list_consistent(&list));
+}
+
 static void test_gap_below(void)
 {
 	struct vma_list list = {0};
@@ -551,6 +587,7 @@ int main(void)
 	test_unlink();
 	test_split_anonymous();
 	test_split_file_backed();
+	test_merge();
 	test_gap_below();
 	test_random_model();
 	return check_summary("test_vma");

@@ -30,6 +30,7 @@
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2
 #define BUS_ADRALN 1
+#define BUS_ADRERR 2
 #define FPE_INTDIV 1
 #define FPE_FLTDIV 3
 #define FPE_FLTOVF 4
@@ -132,8 +133,12 @@ static void user_fault(struct trap_frame *f, uint64_t addr)
 	uint64_t si_addr = kind && kind->at_rip ? f->rip : 0;
 	if (f->vector == 14) {
 		describe_page_fault(f, addr, detail, sizeof detail);
-		if (addr < USER_TOP && !as_check_mapped(current_process()->as, PAGE_ALIGN_DOWN(addr), 1))
+		if (addr < USER_TOP && as_past_end_of_file(current_process()->as, addr)) {
+			sig = SIGBUS; /* a file mapping's page past the file's end */
+			code = BUS_ADRERR;
+		} else if (addr < USER_TOP && !as_check_mapped(current_process()->as, PAGE_ALIGN_DOWN(addr), 1)) {
 			code = SEGV_ACCERR; /* mapped, but not for this access */
+		}
 		si_addr = addr;
 	} else if (sig == SIGFPE && !code) {
 		code = float_exception_code(f->vector);
