@@ -22,6 +22,7 @@
 #include "kernel/mm/paging.h"
 #include "kernel/panic.h"
 #include "kernel/proc/process.h"
+#include "kernel/sched/cputime.h"
 #include "kernel/sched/sched.h"
 #include "kernel/time.h"
 #include "libc-glue/kformat.h"
@@ -170,6 +171,7 @@ static void __attribute__((noreturn)) start_app(void)
 	f->rflags = RFLAGS_IF | 0x2;
 	if (boot_config.test_kernel_panic)
 		panic("deliberate kernel panic before entering the app (sole run --test-kernel-panic)");
+	cputime_skip(); /* the app's CPU time starts with its first instruction */
 	trap_return_to(f);
 }
 

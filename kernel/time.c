@@ -52,6 +52,11 @@ uint64_t time_monotonic_ns(void)
 	return (uint64_t)(((unsigned __int128)ticks * shared()->ns_per_tick_x32) >> 32);
 }
 
+uint64_t time_tsc_to_ns(uint64_t ticks)
+{
+	return (uint64_t)(((unsigned __int128)ticks * shared()->ns_per_tick_x32) >> 32);
+}
+
 uint64_t time_realtime_ns(void) { return shared()->realtime_at_boot_ns + time_monotonic_ns(); }
 
 void time_set_realtime_ns(uint64_t ns) { shared()->realtime_at_boot_ns = ns - time_monotonic_ns(); }

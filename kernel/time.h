@@ -15,5 +15,7 @@ uint64_t time_realtime_ns(void);
  * does not move. */
 void time_set_realtime_ns(uint64_t ns);
 uint64_t time_tsc_hz(void);
+/* A span of TSC ticks in ns. */
+uint64_t time_tsc_to_ns(uint64_t ticks);
 
 #endif

@@ -12,6 +12,7 @@
 #include "kernel/proc/process.h"
 #include "kernel/proc/signal.h"
 #include "syscalls/syscall_summary.h"
+#include "kernel/sched/cputime.h"
 #include "kernel/sched/sched.h"
 #include "kernel/security/seccomp.h"
 #include "syscalls/syscall_table.h"
@@ -44,6 +45,7 @@ static bool canonical(uint64_t addr) { return addr < 0x800000000000ull || addr >
 /* Returns nonzero when the return to the app must go through iretq. */
 int syscall_dispatch(struct trap_frame *f)
 {
+	cputime_charge_user();
 	long nr = (long)f->rax;
 	long args[6] = {(long)f->rdi, (long)f->rsi, (long)f->rdx, (long)f->r10, (long)f->r8, (long)f->r9};
 	syscall_handler handler = nr >= 0 && nr < SYSCALL_COUNT ? syscall_handlers[nr] : NULL;
@@ -68,6 +70,7 @@ int syscall_dispatch(struct trap_frame *f)
 	f->rax = (uint64_t)ret;
 	sched_preempt_point();
 	signal_return_to_user(f); /* may restart the call, or enter a handler */
+	cputime_charge_system();
 	/* sysret reloads rip from rcx and rflags from r11: only when they still
 	 * agree (no handler frame, no sigreturn, no restart) is it exact. */
 	return !canonical(f->rip) || f->rcx != f->rip || f->r11 != f->rflags;

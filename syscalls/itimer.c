@@ -1,7 +1,7 @@
-/* setitimer, getitimer and alarm: the process's three interval timers,
- * sending SIGALRM, SIGVTALRM and SIGPROF. ITIMER_VIRTUAL and ITIMER_PROF
- * count wall time, not CPU time: with one vCPU and an app that mostly
- * computes, the two are close. */
+/* setitimer, getitimer and alarm: the process's three interval timers.
+ * ITIMER_REAL counts wall time and sends SIGALRM; ITIMER_VIRTUAL counts
+ * the process's user time and sends SIGVTALRM; ITIMER_PROF counts its user
+ * and system time and sends SIGPROF (kernel/sched/cpu_timer.h). */
 #include <linux/time.h>
 #include <linux/time_types.h>
 #include <stddef.h>
@@ -11,6 +11,7 @@
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/hooks.h"
 #include "kernel/proc/process.h"
+#include "kernel/sched/cpu_timer.h"
 #include "kernel/sched/ktimer.h"
 #include "kernel/time.h"
 
@@ -19,10 +20,11 @@
 #define ITIMER_COUNT 3
 
 struct itimer {
-	struct ktimer timer;
+	struct ktimer timer;        /* ITIMER_REAL's */
+	struct cpu_timer cpu_timer; /* ITIMER_VIRTUAL's and ITIMER_PROF's */
 	struct process *proc;
 	int signo;
-	uint64_t deadline; /* monotonic ns while armed */
+	uint64_t deadline; /* ns on its clock while armed */
 	uint64_t interval; /* ns, 0 for a one-shot */
 };
 
@@ -33,17 +35,47 @@ struct itimers {
 static const int itimer_signal[ITIMER_COUNT] = {
     [ITIMER_REAL] = SIGALRM, [ITIMER_VIRTUAL] = SIGVTALRM, [ITIMER_PROF] = SIGPROF};
 
-static void itimer_fire(struct ktimer *k, uint64_t now)
+static bool counts_cpu_time(const struct itimer *it) { return it->signo != SIGALRM; }
+
+static void itimer_arm(struct itimer *it)
 {
-	struct itimer *it = (struct itimer *)((char *)k - offsetof(struct itimer, timer));
+	if (counts_cpu_time(it))
+		cpu_timer_arm(&it->cpu_timer, it->deadline);
+	else
+		ktimer_arm(&it->timer, it->deadline);
+}
+
+static bool itimer_armed(const struct itimer *it)
+{
+	return counts_cpu_time(it) ? cpu_timer_armed(&it->cpu_timer) : ktimer_armed(&it->timer);
+}
+
+/* Its clock: monotonic, or the process's CPU time. */
+static uint64_t itimer_clock(const struct itimer *it)
+{
+	return counts_cpu_time(it) ? cpu_timer_clock(&it->cpu_timer) : time_monotonic_ns();
+}
+
+static void itimer_expired(struct itimer *it, uint64_t now)
+{
 	struct signal_info info = {.signo = it->signo, .code = SI_KERNEL};
 	if (it->interval) {
 		/* Periods missed while the CPU was away are dropped, as on Linux. */
 		uint64_t periods = (now - it->deadline) / it->interval + 1;
 		it->deadline += periods * it->interval;
-		ktimer_arm(&it->timer, it->deadline);
+		itimer_arm(it);
 	}
 	signal_send_process(it->proc, &info);
+}
+
+static void itimer_fire(struct ktimer *k, uint64_t now)
+{
+	itimer_expired((struct itimer *)((char *)k - offsetof(struct itimer, timer)), now);
+}
+
+static void itimer_cpu_fire(struct cpu_timer *c, uint64_t now)
+{
+	itimer_expired((struct itimer *)((char *)c - offsetof(struct itimer, cpu_timer)), now);
 }
 
 static struct itimer *itimer_of(int which)
@@ -54,8 +86,11 @@ static struct itimer *itimer_of(int which)
 		if (!p->itimers)
 			return NULL;
 		for (int i = 0; i < ITIMER_COUNT; i++)
-			p->itimers->which[i] =
-			    (struct itimer){.timer = {.fire = itimer_fire}, .proc = p, .signo = itimer_signal[i]};
+			p->itimers->which[i] = (struct itimer){
+			    .timer = {.fire = itimer_fire},
+			    .cpu_timer = {.proc = p, .user_only = i == ITIMER_VIRTUAL, .fire = itimer_cpu_fire},
+			    .proc = p,
+			    .signo = itimer_signal[i]};
 	}
 	return &p->itimers->which[which];
 }
@@ -70,8 +105,8 @@ static struct __kernel_old_timeval to_timeval(uint64_t ns)
 static struct __kernel_old_itimerval current_setting(const struct itimer *it)
 {
 	uint64_t left = 0;
-	if (ktimer_armed(&it->timer)) {
-		uint64_t now = time_monotonic_ns();
+	if (itimer_armed(it)) {
+		uint64_t now = itimer_clock(it);
 		left = it->deadline > now ? it->deadline - now : 0;
 		if (left < NSEC_PER_USEC)
 			left = NSEC_PER_USEC;
@@ -90,11 +125,12 @@ static int timeval_ns(const struct __kernel_old_timeval *tv, uint64_t *ns)
 static void itimer_set(struct itimer *it, uint64_t value, uint64_t interval)
 {
 	ktimer_cancel(&it->timer);
+	cpu_timer_cancel(&it->cpu_timer);
 	it->interval = value ? interval : 0;
 	if (!value)
 		return;
-	it->deadline = time_monotonic_ns() + value;
-	ktimer_arm(&it->timer, it->deadline);
+	it->deadline = itimer_clock(it) + value;
+	itimer_arm(it);
 }
 
 long sys_getitimer(int which, struct __kernel_old_itimerval *value)
@@ -147,8 +183,10 @@ static void stop_interval_timers(struct process *p)
 {
 	if (!p->itimers)
 		return;
-	for (int i = 0; i < ITIMER_COUNT; i++)
+	for (int i = 0; i < ITIMER_COUNT; i++) {
 		ktimer_cancel(&p->itimers->which[i].timer);
+		cpu_timer_cancel(&p->itimers->which[i].cpu_timer);
+	}
 	kfree(p->itimers);
 	p->itimers = NULL;
 }

@@ -2,7 +2,9 @@
  * timer_getoverrun and timer_delete, notifying by a signal to the process
  * (SIGEV_SIGNAL, and glibc's SIGEV_THREAD built on it), to one thread
  * (SIGEV_THREAD_ID), or not at all (SIGEV_NONE). Each timer owns its queued
- * signal: expiries while it is still pending count as overruns. */
+ * signal: expiries while it is still pending count as overruns. Timers on
+ * CLOCK_PROCESS_CPUTIME_ID and CLOCK_THREAD_CPUTIME_ID count CPU time
+ * (kernel/sched/cpu_timer.h); the others count wall time. */
 #include <linux/time.h>
 #include <linux/time_types.h>
 #include <stddef.h>
@@ -12,6 +14,7 @@
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/hooks.h"
 #include "kernel/proc/process.h"
+#include "kernel/sched/cpu_timer.h"
 #include "kernel/sched/ktimer.h"
 #include "kernel/time.h"
 #include "syscalls/timespec.h"
@@ -19,7 +22,8 @@
 #define NSIG_MAX 64
 
 struct posix_timer {
-	struct ktimer timer;
+	struct ktimer timer;        /* on a wall clock */
+	struct cpu_timer cpu_timer; /* on a CPU clock */
 	struct queued_signal signal;
 	struct process *proc;
 	struct posix_timer *next;
@@ -27,7 +31,7 @@ struct posix_timer {
 	int clock;
 	int notify;
 	int target_tid;    /* SIGEV_THREAD_ID */
-	uint64_t deadline; /* monotonic ns while armed */
+	uint64_t deadline; /* ns while armed: monotonic, or on its CPU clock */
 	uint64_t interval; /* ns, 0 for a one-shot */
 	int overrun;       /* expiries while the signal was pending */
 	int overrun_last;  /* what timer_getoverrun reports */
@@ -35,9 +39,31 @@ struct posix_timer {
 
 static int next_timer_id;
 
-static struct posix_timer *timer_of(struct ktimer *k)
+static bool cpu_clock(int clock) { return clock == CLOCK_PROCESS_CPUTIME_ID || clock == CLOCK_THREAD_CPUTIME_ID; }
+
+static void timer_arm(struct posix_timer *pt)
 {
-	return (struct posix_timer *)((char *)k - offsetof(struct posix_timer, timer));
+	if (cpu_clock(pt->clock))
+		cpu_timer_arm(&pt->cpu_timer, pt->deadline ? pt->deadline : 1);
+	else
+		ktimer_arm(&pt->timer, pt->deadline ? pt->deadline : 1);
+}
+
+static void timer_disarm(struct posix_timer *pt)
+{
+	ktimer_cancel(&pt->timer);
+	cpu_timer_cancel(&pt->cpu_timer);
+}
+
+static bool timer_armed(const struct posix_timer *pt)
+{
+	return cpu_clock(pt->clock) ? cpu_timer_armed(&pt->cpu_timer) : ktimer_armed(&pt->timer);
+}
+
+/* What its deadline is counted on: monotonic time, or its CPU clock. */
+static uint64_t timer_clock(const struct posix_timer *pt)
+{
+	return cpu_clock(pt->clock) ? cpu_timer_clock(&pt->cpu_timer) : time_monotonic_ns();
 }
 
 static struct posix_timer *find_timer(int id)
@@ -72,14 +98,13 @@ static void signal_taken(struct queued_signal *q, struct signal_info *info)
 	pt->overrun = 0;
 }
 
-static void posix_timer_fire(struct ktimer *k, uint64_t now)
+static void timer_expired(struct posix_timer *pt, uint64_t now)
 {
-	struct posix_timer *pt = timer_of(k);
 	uint64_t missed = 0;
 	if (pt->interval) {
 		missed = (now - pt->deadline) / pt->interval;
 		pt->deadline += (missed + 1) * pt->interval;
-		ktimer_arm(&pt->timer, pt->deadline);
+		timer_arm(pt);
 	}
 	if (pt->notify == SIGEV_NONE)
 		return;
@@ -91,6 +116,16 @@ static void posix_timer_fire(struct ktimer *k, uint64_t now)
 	else
 		signal_send_entry(pt->proc, target, &pt->signal);
 	add_overruns(pt, missed);
+}
+
+static void posix_timer_fire(struct ktimer *k, uint64_t now)
+{
+	timer_expired((struct posix_timer *)((char *)k - offsetof(struct posix_timer, timer)), now);
+}
+
+static void posix_cpu_timer_fire(struct cpu_timer *c, uint64_t now)
+{
+	timer_expired((struct posix_timer *)((char *)c - offsetof(struct posix_timer, cpu_timer)), now);
 }
 
 static bool clock_supported(int clock)
@@ -111,8 +146,30 @@ static bool clock_supported(int clock)
 
 static bool realtime_clock(int clock) { return clock == CLOCK_REALTIME || clock == CLOCK_REALTIME_ALARM; }
 
+/* glibc names the caller's CPU clocks as clock_getcpuclockid makes them:
+ * ~id << 3, bit 2 for a thread, the low two bits the kind (1 counts user
+ * time alone, 3 is none); id 0 is the caller. The timer's clock becomes
+ * CLOCK_PROCESS_CPUTIME_ID or CLOCK_THREAD_CPUTIME_ID, and *tid the
+ * thread's; false for another process's clock. */
+static bool cpu_clock_of_caller(int *clock, int *tid, bool *user_only)
+{
+	int id = ~(*clock >> 3);
+	bool thread = *clock & 4;
+	if ((*clock & 3) == 3 ||
+	    (id && (thread ? !thread_with_tid(current_process(), id) : id != current_process()->pid)))
+		return false;
+	*user_only = (*clock & 3) == 1;
+	*tid = thread ? (id ? id : current_thread()->tid) : 0;
+	*clock = thread ? CLOCK_THREAD_CPUTIME_ID : CLOCK_PROCESS_CPUTIME_ID;
+	return true;
+}
+
 long sys_timer_create(int clock, const struct sigevent_abi *sevp, int *timerid)
 {
+	int tid = clock == CLOCK_THREAD_CPUTIME_ID ? current_thread()->tid : 0;
+	bool user_only = false;
+	if (clock < 0 && !cpu_clock_of_caller(&clock, &tid, &user_only))
+		return -EINVAL;
 	if (!clock_supported(clock))
 		return -EINVAL;
 	struct sigevent_abi ev = {.signo = SIGALRM, .notify = SIGEV_SIGNAL};
@@ -144,6 +201,7 @@ long sys_timer_create(int clock, const struct sigevent_abi *sevp, int *timerid)
 	}
 	next_timer_id = (next_timer_id + 1) & __INT_MAX__;
 	pt->timer.fire = posix_timer_fire;
+	pt->cpu_timer = (struct cpu_timer){.proc = p, .tid = tid, .user_only = user_only, .fire = posix_cpu_timer_fire};
 	pt->proc = p;
 	pt->clock = clock;
 	pt->notify = ev.notify;
@@ -162,8 +220,8 @@ long sys_timer_create(int clock, const struct sigevent_abi *sevp, int *timerid)
 static struct __kernel_itimerspec current_setting(const struct posix_timer *pt)
 {
 	uint64_t left = 0;
-	if (ktimer_armed(&pt->timer)) {
-		uint64_t now = time_monotonic_ns();
+	if (timer_armed(pt)) {
+		uint64_t now = timer_clock(pt);
 		left = pt->deadline > now ? pt->deadline - now : 1;
 	}
 	return (struct __kernel_itimerspec){.it_interval = timespec_from_ns(pt->interval),
@@ -184,14 +242,15 @@ long sys_timer_settime(int id, int flags, const struct __kernel_itimerspec *valu
 	struct __kernel_itimerspec previous = current_setting(pt);
 	if (old && copy_to_user(old, &previous, sizeof previous))
 		return -EFAULT;
-	ktimer_cancel(&pt->timer);
+	timer_disarm(pt);
 	pt->overrun = pt->overrun_last = 0;
 	pt->interval = ns ? interval : 0;
 	if (!ns)
 		return 0;
-	uint64_t now = time_monotonic_ns();
+	uint64_t now = timer_clock(pt);
 	if ((flags & TIMER_ABSTIME) && ns) {
-		/* An absolute time on the timer's clock, as a monotonic deadline.
+		/* An absolute time on the timer's clock, as a deadline on the clock
+		 * it counts by (monotonic, or its CPU clock).
 		 * One already past has expired once, and a periodic timer once
 		 * per interval since: all but the first are overruns, as Linux
 		 * counts them. */
@@ -201,12 +260,12 @@ long sys_timer_settime(int id, int flags, const struct __kernel_itimerspec *valu
 		if (late && pt->interval) {
 			add_overruns(pt, late / pt->interval);
 			pt->deadline = now - (late % pt->interval < now ? late % pt->interval : now);
-			ktimer_arm(&pt->timer, pt->deadline ? pt->deadline : 1);
+			timer_arm(pt);
 			return 0;
 		}
 	}
 	pt->deadline = now + ns;
-	ktimer_arm(&pt->timer, pt->deadline ? pt->deadline : 1);
+	timer_arm(pt);
 	return 0;
 }
 
@@ -229,7 +288,7 @@ static void timer_remove(struct process *p, struct posix_timer **at)
 {
 	struct posix_timer *pt = *at;
 	*at = pt->next;
-	ktimer_cancel(&pt->timer);
+	timer_disarm(pt);
 	signal_cancel_entry(p, &pt->signal);
 	kfree(pt);
 }

@@ -16,6 +16,7 @@
 #include "kernel/proc/pid.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/session.h"
+#include "kernel/sched/sched.h"
 #include "kernel/security/seccomp.h"
 
 long sys_exit_group(int status) { process_exit(current_process(), status); }
@@ -156,6 +157,8 @@ long sys_prlimit64(int pid, unsigned resource, const struct rlimit64 *new_limit,
 		return -EFAULT;
 	if (new_limit)
 		*slot = wanted;
+	if (new_limit && resource == RLIMIT_CPU)
+		sched_timers_changed(); /* the CPU limit may now come first */
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/pid.h"
 #include "kernel/proc/process.h"
+#include "kernel/sched/cputime.h"
 #include "kernel/sched/sched.h"
 #include "kernel/time.h"
 #include "syscalls/timespec.h"
@@ -29,13 +30,13 @@ static int cpu_clock_now(int clock, uint64_t *ns)
 		struct thread *t = id ? thread_by_tid(id) : current_thread();
 		if (!t || t->proc != current_process())
 			return -EINVAL;
-		*ns = sched_thread_cpu_ns(t);
+		*ns = cpu_times_total(cputime_thread(t));
 		return 0;
 	}
 	struct process *p = id ? process_by_pid(id) : current_process();
 	if (!p)
 		return -EINVAL;
-	*ns = process_cpu_ns(p);
+	*ns = cpu_times_total(cputime_process(p));
 	return 0;
 }
 
@@ -58,10 +59,10 @@ static int clock_now(int clock, uint64_t *ns)
 		*ns = time_monotonic_ns();
 		return 0;
 	case CLOCK_PROCESS_CPUTIME_ID:
-		*ns = process_cpu_ns(current_process());
+		*ns = cpu_times_total(cputime_process(current_process()));
 		return 0;
 	case CLOCK_THREAD_CPUTIME_ID:
-		*ns = sched_thread_cpu_ns(current_thread());
+		*ns = cpu_times_total(cputime_thread(current_thread()));
 		return 0;
 	default:
 		return -EINVAL;

@@ -24,15 +24,20 @@
 #define NSEC_PER_USEC 1000ull
 #define USEC_PER_SEC 1000000ull
 
+static struct __kernel_old_timeval timeval_from_ns(uint64_t ns)
+{
+	uint64_t us = ns / NSEC_PER_USEC;
+	return (struct __kernel_old_timeval){(long)(us / USEC_PER_SEC), (long)(us % USEC_PER_SEC)};
+}
+
 static int copy_rusage(struct rusage *user, const struct child_report *r)
 {
 	if (!user)
 		return 0;
 	struct rusage ru;
 	memset(&ru, 0, sizeof ru);
-	uint64_t us = r->cpu_ns / NSEC_PER_USEC;
-	ru.ru_utime.tv_sec = (long)(us / USEC_PER_SEC);
-	ru.ru_utime.tv_usec = (long)(us % USEC_PER_SEC);
+	ru.ru_utime = timeval_from_ns(r->cpu.user_ns);
+	ru.ru_stime = timeval_from_ns(r->cpu.system_ns);
 	return copy_to_user(user, &ru, sizeof ru) ? -EFAULT : 0;
 }
 

@@ -415,10 +415,12 @@ static void gen_stat(const struct inode *ino, struct strbuf *out)
 	if (!p)
 		return;
 	const struct thread *task = described_thread(ino, p);
-	strbuf_printf(out, "%d (%.15s) %c %d %d %d 0 -1 4194560 0 0 0 0 %llu 0 %llu 0 20 0 %d 0 %llu %zu %zu %llu ",
+	struct cpu_times self = task ? cputime_thread(task) : cputime_process(p);
+	strbuf_printf(out, "%d (%.15s) %c %d %d %d 0 -1 4194560 0 0 0 0 %llu %llu %llu %llu 20 0 %d 0 %llu %zu %zu %llu ",
 	              task ? task->tid : p->pid, thread_comm(p, task), task ? thread_state_letter(p, task) : state_letter(p),
 	              process_ppid(p), p->pgid, p->sid,
-	              (unsigned long long)ticks(process_cpu_ns(p)), (unsigned long long)ticks(p->children_cpu_ns),
+	              (unsigned long long)ticks(self.user_ns), (unsigned long long)ticks(self.system_ns),
+	              (unsigned long long)ticks(p->children_cpu.user_ns), (unsigned long long)ticks(p->children_cpu.system_ns),
 	              p->live_threads, (unsigned long long)ticks(p->start_ns), mapped_kib(p) * 1024,
 	              used_kib() * 1024 / PAGE_SIZE, (unsigned long long)p->rlimits[RLIMIT_RSS].rlim_cur);
 	uint64_t brk_start = p->as ? p->as->brk_start : 0, brk_end = p->as ? p->as->brk_end : 0;

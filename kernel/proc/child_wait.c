@@ -32,10 +32,9 @@ static bool selected(const struct process *c, const struct child_selector *sel)
 
 static void report(const struct process *c, int wait_status, struct child_report *out)
 {
-	*out = (struct child_report){.pid = c->pid,
-	                             .wait_status = wait_status,
-	                             .uid = c->cred.ruid,
-	                             .cpu_ns = process_cpu_ns(c) + c->children_cpu_ns};
+	*out = (struct child_report){
+	    .pid = c->pid, .wait_status = wait_status, .uid = c->cred.ruid, .cpu = cputime_process(c)};
+	cpu_times_add(&out->cpu, c->children_cpu);
 }
 
 /* A stop or a continue the parent has not heard of: its wait status (as

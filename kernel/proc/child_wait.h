@@ -6,6 +6,8 @@
 
 #include <stdint.h>
 
+#include "kernel/sched/cputime.h"
+
 #define WNOHANG 0x00000001
 #define WUNTRACED 0x00000002 /* waitid's WSTOPPED */
 #define WEXITED 0x00000004
@@ -29,7 +31,7 @@ struct child_report {
 	int pid;
 	int wait_status; /* as wait4 encodes it */
 	uint32_t uid;
-	uint64_t cpu_ns; /* its CPU time and its reaped children's */
+	struct cpu_times cpu; /* its CPU time and its reaped children's */
 };
 
 /* The pid of a child that ended (reaped unless WNOWAIT), or stopped or

@@ -199,7 +199,8 @@ void thread_exit_killed(void)
 void process_reap(struct process *p)
 {
 	struct process *parent = p->parent;
-	parent->children_cpu_ns += process_cpu_ns(p) + p->children_cpu_ns;
+	cpu_times_add(&parent->children_cpu, cputime_process(p));
+	cpu_times_add(&parent->children_cpu, p->children_cpu);
 	process_remove_child(p);
 	pid_remove_process(p);
 	p->state = PROCESS_REAPED;

@@ -80,6 +80,7 @@ void thread_first_run(struct trap_frame *frame)
 		t->set_child_tid = 0;
 	}
 	signal_return_to_user(frame); /* a thread killed before it ever ran leaves here */
+	cputime_charge_system();
 	trap_return_to(frame);
 }
 
@@ -121,14 +122,6 @@ bool process_is_named_by(const struct process *p, int pid)
 
 int process_ppid(const struct process *p) { return p->parent ? p->parent->pid : 0; }
 
-uint64_t process_cpu_ns(const struct process *p)
-{
-	uint64_t ns = p->dead_threads_cpu_ns;
-	for (const struct thread *t = p->threads; t; t = t->next_in_process)
-		ns += sched_thread_cpu_ns(t);
-	return ns;
-}
-
 void thread_free(struct thread *t)
 {
 	struct process *p = t->proc;
@@ -138,7 +131,7 @@ void thread_free(struct thread *t)
 			break;
 		}
 	pid_remove_thread(t);
-	p->dead_threads_cpu_ns += t->cpu_ns;
+	cpu_times_add(&p->dead_threads_cpu, cputime_thread(t));
 	signal_thread_exit(t);
 	seccomp_thread_free(t);
 	page_free(virt_to_phys((void *)t->kernel_stack_base), KERNEL_STACK_PAGES);

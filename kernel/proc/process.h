@@ -17,6 +17,7 @@
 #include "kernel/arch/x86_64/percpu.h"
 #include "kernel/proc/credentials.h"
 #include "kernel/proc/signal.h"
+#include "kernel/sched/cputime.h"
 #include "kernel/sched/policy.h"
 #include "kernel/sched/wait.h"
 
@@ -81,7 +82,7 @@ struct process {
 	/* exec: the thread that waits for the process's other threads to die. */
 	struct thread *exec_waiter;
 	/* CPU time of its threads that ended, and of its reaped children. */
-	uint64_t dead_threads_cpu_ns, children_cpu_ns;
+	struct cpu_times dead_threads_cpu, children_cpu;
 	/* The id tables (kernel/proc/pid.c). */
 	struct process *pid_next, *list_next, *list_prev;
 	struct credentials cred;
@@ -137,7 +138,8 @@ struct thread {
 	bool killed;             /* its process is ending or exec'ing: it must not return to the app */
 	bool vfork_waiting;      /* in vfork, until the child execs or ends */
 	uint64_t set_child_tid;  /* CLONE_CHILD_SETTID: where its first run writes its tid */
-	uint64_t cpu_ns;         /* time it ran, counted by the scheduler */
+	/* CPU time in TSC ticks, user and system (kernel/sched/cputime.c) */
+	uint64_t user_ticks, system_ticks;
 	struct sched_policy sched; /* policy, priority, nice (kernel/sched/policy.h) */
 	/* The scheduler's (kernel/sched): */
 	enum thread_state state;
@@ -186,8 +188,6 @@ void thread_free(struct thread *t);
 void process_free(struct process *p);
 /* getppid's answer: the parent's pid, 0 for pid 1. */
 int process_ppid(const struct process *p);
-/* The CPU time p's threads have run, the ended ones included. */
-uint64_t process_cpu_ns(const struct process *p);
 
 /* The shareable parts: clone without CLONE_SIGHAND or CLONE_FS copies them
  * (NULL when out of memory); the last reference frees them. */

@@ -21,6 +21,8 @@
 #include "kernel/panic.h"
 #include "kernel/proc/exit.h"
 #include "kernel/proc/process.h"
+#include "kernel/sched/cpu_timer.h"
+#include "kernel/sched/cputime.h"
 #include "kernel/sched/ktimer.h"
 #include "kernel/sched/policy.h"
 #include "kernel/time.h"
@@ -38,8 +40,7 @@ static struct thread *timers;                     /* blocked with a deadline, so
 static struct thread *dead;                       /* exited; their stacks are freed by the next thread */
 static bool need_resched;
 static uint64_t slice_end;
-static uint64_t running_since; /* when the current thread was switched in */
-static int external_waiters;   /* blocked on a device that interrupts (sched_external_wait) */
+static int external_waiters; /* blocked on a device that interrupts (sched_external_wait) */
 
 void context_switch(uint64_t *save_rsp, uint64_t next_rsp);
 void thread_first_entry(void);
@@ -153,6 +154,9 @@ static void arm_timer(void)
 		next = timers->wake_at;
 	if (best_ready_level() >= 0 && current_thread()->sched.policy != SCHED_FIFO && (!next || slice_end < next))
 		next = slice_end;
+	uint64_t cpu_left = current_thread()->state == THREAD_RUNNING ? cpu_timers_next_ns(current_process()) : 0;
+	if (cpu_left && (!next || now + cpu_left < next))
+		next = now + cpu_left;
 	lapic_timer_arm(next ? (next > now ? next - now : 1) : 0);
 }
 
@@ -190,8 +194,7 @@ static void switch_to(struct thread *next)
 	struct thread *prev = current_thread();
 	uint64_t now = time_monotonic_ns();
 	slice_end = now + sched_policy_slice_ns(&next->sched);
-	prev->cpu_ns += now - running_since;
-	running_since = now;
+	cputime_charge_system();
 	next->state = THREAD_RUNNING;
 	if (prev == next)
 		return;
@@ -228,9 +231,7 @@ static void schedule(void)
 	struct thread *next;
 	/* The thread giving up the CPU is charged up to now; idle time below
 	 * is nobody's CPU time. */
-	uint64_t now = time_monotonic_ns();
-	current_thread()->cpu_ns += now - running_since;
-	running_since = now;
+	cputime_charge_system();
 	while (!(next = run_dequeue())) {
 		if (idle_work && idle_work())
 			continue;
@@ -240,7 +241,7 @@ static void schedule(void)
 		__asm__ volatile("sti; hlt; cli" ::: "memory");
 		expire_timers(time_monotonic_ns());
 		ktimer_run_expired(time_monotonic_ns());
-		running_since = time_monotonic_ns();
+		cputime_skip();
 	}
 	need_resched = false;
 	switch_to(next);
@@ -251,13 +252,8 @@ void sched_init(void)
 {
 	struct thread *t = current_thread();
 	t->state = THREAD_RUNNING;
-	running_since = time_monotonic_ns();
-	slice_end = running_since + sched_policy_slice_ns(&t->sched);
-}
-
-uint64_t sched_thread_cpu_ns(const struct thread *t)
-{
-	return t->cpu_ns + (t == current_thread() ? time_monotonic_ns() - running_since : 0);
+	cputime_skip();
+	slice_end = time_monotonic_ns() + sched_policy_slice_ns(&t->sched);
 }
 
 void sched_finish_switch(void) { reap_dead(); }
@@ -357,6 +353,8 @@ void sched_timer_interrupt(void)
 	uint64_t now = time_monotonic_ns();
 	expire_timers(now);
 	ktimer_run_expired(now);
+	if (current_thread()->state == THREAD_RUNNING)
+		cpu_timers_run(current_process());
 	if (should_preempt(now))
 		need_resched = true;
 	arm_timer();

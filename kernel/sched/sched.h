@@ -27,8 +27,6 @@ void sched_start_thread(struct thread *t, struct trap_frame *frame);
 /* A new thread's first run calls this first (thread_first_run): what
  * every switch does once back on the new stack. */
 void sched_finish_switch(void);
-/* The time t has run, its current slice included. */
-uint64_t sched_thread_cpu_ns(const struct thread *t);
 /* Blocks the current thread until sched_wake or deadline (monotonic ns, 0
  * for none). Returns why it woke. */
 enum wake_reason sched_block(uint64_t deadline);

@@ -18,6 +18,7 @@
 #include "kernel/proc/exit.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/signal.h"
+#include "kernel/sched/cputime.h"
 #include "kernel/sched/sched.h"
 #include "libc-glue/kformat.h"
 
@@ -167,6 +168,8 @@ static void exception(struct trap_frame *f)
 
 void trap_handler(struct trap_frame *f)
 {
+	if (trap_from_user(f))
+		cputime_charge_user();
 	if (f->vector == TIMER_VECTOR)
 		sched_timer_interrupt();
 	else if (f->vector >= 32)
@@ -176,5 +179,6 @@ void trap_handler(struct trap_frame *f)
 	if (trap_from_user(f)) {
 		sched_preempt_point();
 		signal_return_to_user(f);
+		cputime_charge_system();
 	}
 }
