@@ -43,6 +43,15 @@ static struct id_set gids(void) { return (struct id_set){&cred()->rgid, &cred()-
 
 static bool held(struct id_set s, uint32_t id) { return id == *s.real || id == *s.effective || id == *s.saved; }
 
+/* Linux's commit_creds: a process whose effective or filesystem id
+ * changed is no longer dumpable (suid_dumpable 0), so that no core file
+ * shows what the old ids could read. */
+static void ids_changed(struct id_set s, uint32_t old_effective, uint32_t old_fs)
+{
+	if (*s.effective != old_effective || *s.fs != old_fs)
+		current_process()->dumpable = 0;
+}
+
 /* setresuid/setresgid: each new id (or KEEP) must be one already held,
  * unless the caller is root. */
 static long set_res(struct id_set s, uint32_t r, uint32_t e, uint32_t saved)
@@ -50,12 +59,14 @@ static long set_res(struct id_set s, uint32_t r, uint32_t e, uint32_t saved)
 	if (!privileged() && ((r != KEEP && !held(s, r)) || (e != KEEP && !held(s, e)) ||
 			      (saved != KEEP && !held(s, saved))))
 		return -EPERM;
+	uint32_t old_effective = *s.effective, old_fs = *s.fs;
 	if (r != KEEP)
 		*s.real = r;
 	if (e != KEEP)
 		*s.effective = *s.fs = e;
 	if (saved != KEEP)
 		*s.saved = saved;
+	ids_changed(s, old_effective, old_fs);
 	return 0;
 }
 
@@ -72,7 +83,9 @@ static long set_one(struct id_set s, uint32_t id)
 		return set_res(s, id, id, id);
 	if (id != *s.real && id != *s.saved)
 		return -EPERM;
+	uint32_t old_effective = *s.effective, old_fs = *s.fs;
 	*s.effective = *s.fs = id;
+	ids_changed(s, old_effective, old_fs);
 	return 0;
 }
 
@@ -100,8 +113,10 @@ static long set_fs(struct id_set s, uint32_t id)
 	long old = *s.fs;
 	if (id == (uint32_t)-1)
 		return old; /* not an id: Linux only reports the current one */
-	if (privileged() || held(s, id) || id == *s.fs)
+	if (privileged() || held(s, id) || id == *s.fs) {
 		*s.fs = id;
+		ids_changed(s, *s.effective, (uint32_t)old);
+	}
 	return old;
 }
 

@@ -19,6 +19,7 @@
 #define WAITID_OPTIONS (WNOHANG | WUNTRACED | WEXITED | WCONTINUED | WNOWAIT | WNOTHREAD | WALL | WCLONE)
 #define CLD_EXITED 1
 #define CLD_KILLED 2
+#define CLD_DUMPED 3
 #define CLD_STOPPED 5
 #define CLD_CONTINUED 6
 #define NSEC_PER_USEC 1000ull
@@ -84,7 +85,7 @@ static void siginfo_status(int wait_status, int32_t *code, int32_t *status)
 		*code = CLD_STOPPED;
 		*status = (wait_status >> 8) & 0xff;
 	} else if (sig) {
-		*code = CLD_KILLED;
+		*code = (wait_status & 0x80) ? CLD_DUMPED : CLD_KILLED;
 		*status = sig;
 	} else {
 		*code = CLD_EXITED;

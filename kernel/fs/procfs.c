@@ -19,6 +19,7 @@
 #include "kernel/mm/heap.h"
 #include "kernel/mm/layout.h"
 #include "kernel/mm/page.h"
+#include "kernel/proc/coredump.h"
 #include "kernel/proc/pid.h"
 #include "kernel/proc/process.h"
 #include "kernel/security/seccomp.h"
@@ -728,6 +729,7 @@ void procfs_populate(void)
 		make_file(kernel, "version", gen_kernel_version);
 		make_writable_file(kernel, "hostname", gen_hostname, store_uts_name, NULL);
 		make_writable_file(kernel, "domainname", gen_domainname, store_uts_name, "domainname");
+		make_writable_file(kernel, "core_pattern", coredump_pattern_show, coredump_pattern_store, NULL);
 	}
 	if (fs) {
 		make_file(fs, "nr_open", gen_nr_open);

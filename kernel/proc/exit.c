@@ -15,6 +15,7 @@
 #include "kernel/mm/heap.h"
 #include "kernel/mm/paging.h"
 #include "kernel/mm/uaccess.h"
+#include "kernel/proc/coredump.h"
 #include "kernel/proc/hooks.h"
 #include "kernel/proc/pid.h"
 #include "kernel/proc/process.h"
@@ -77,6 +78,21 @@ void process_exit(struct process *p, int status)
 	__builtin_unreachable(); /* p is the caller's */
 }
 
+#define WAIT_CORE_DUMPED 0x80 /* WCOREDUMP */
+
+/* Linux's do_coredump: the registers of p's threads are taken while they
+ * stand still, the others are told to die, and the caller writes the
+ * core; the wait status tells whether it did. */
+static void dump_core(struct process *p, int sig, const struct trap_frame *f)
+{
+	struct core_dump *cd = coredump_begin(p, sig, f);
+	if (!cd)
+		return;
+	begin_exit(p, sig);
+	if (coredump_write(cd))
+		p->wait_status |= WAIT_CORE_DUMPED;
+}
+
 void process_kill_by_signal(struct process *p, int sig, const struct trap_frame *f, const char *cause,
                             const char *detail, uint64_t addr)
 {
@@ -84,6 +100,8 @@ void process_kill_by_signal(struct process *p, int sig, const struct trap_frame 
 		crash_record_user_fault(p, sig, f, cause, detail, addr);
 	else if (f)
 		kwarn("process %d (%s) killed by signal %d: %s, %s", p->pid, p->exe_path, sig, cause, detail);
+	if (f && p == current_process() && p->state == PROCESS_ALIVE && signal_dumps_core(sig))
+		dump_core(p, sig, f);
 	process_end(p, sig);
 }
 
@@ -139,6 +157,7 @@ static void reparent_children(struct process *p)
 /* Linux's SIGCHLD codes. */
 #define CLD_EXITED 1
 #define CLD_KILLED 2
+#define CLD_DUMPED 3
 
 /* Whether the parent asked never to see zombies: SIGCHLD ignored, or
  * SA_NOCLDWAIT. Such children are reaped as they end. */
@@ -154,7 +173,8 @@ static void notify_parent(struct process *p)
 	bool reap_now = p->exit_signal == SIGCHLD && parent_reaps_at_once(parent);
 	int sig = p->wait_status & 0x7f;
 	if (p->exit_signal > 0 && !(reap_now && parent->sighand->action[SIGCHLD - 1].handler == SIG_IGN)) {
-		struct signal_info info = {.signo = p->exit_signal, .code = sig ? CLD_KILLED : CLD_EXITED};
+		int code = (p->wait_status & WAIT_CORE_DUMPED) ? CLD_DUMPED : sig ? CLD_KILLED : CLD_EXITED;
+		struct signal_info info = {.signo = p->exit_signal, .code = code};
 		info.child.pid = p->pid;
 		info.child.uid = p->cred.ruid;
 		info.child.status = sig ? sig : (p->wait_status >> 8) & 0xff;

@@ -46,6 +46,8 @@ static bool ignored(struct process *p, int sig)
 	return handler == SIG_IGN || (handler == SIG_DFL && (signal_bit(sig) & DEFAULT_IGNORED));
 }
 
+bool signal_dumps_core(int sig) { return signal_bit(sig) & DEFAULT_CORE_DUMP; }
+
 static bool fatal_by_default(struct process *p, int sig)
 {
 	return action_of(p, sig)->handler == SIG_DFL && !(signal_bit(sig) & (DEFAULT_IGNORED | DEFAULT_STOPS));
@@ -209,7 +211,9 @@ static bool discarded_at_once(struct process *p, struct thread *t, int sig)
 
 /* Queues sig on t's queue, or the process's (t NULL), with its entry e
  * (NULL: pending without a siginfo); wakes the thread that takes it, or
- * ends the app at once when that is what the signal does. */
+ * ends the app at once when that is what the signal does. A signal that
+ * dumps core is left for the thread to take itself, as Linux's
+ * complete_signal does: the core is written from the dying process. */
 static void enqueue(struct process *p, struct thread *t, int sig, struct queued_signal *e)
 {
 	struct signal_queue *q = t ? &t->signals.pending : &p->shared_pending;
@@ -222,7 +226,7 @@ static void enqueue(struct process *p, struct thread *t, int sig, struct queued_
 	struct thread *taker = t ? (accepts(t, sig) ? t : NULL) : pick_thread(p, sig);
 	if (!taker)
 		return;
-	if (fatal_by_default(p, sig) && !(taker->signals.waiting_for & signal_bit(sig))) {
+	if (fatal_by_default(p, sig) && !signal_dumps_core(sig) && !(taker->signals.waiting_for & signal_bit(sig))) {
 		struct signal_info info;
 		queue_take(q, sig, &info);
 		take_default_action(taker, sig, &info);

@@ -193,6 +193,8 @@ struct wait_queue *signal_fd_queue(void);
 /* Whether t has a signal to act on, or was told to die (thread_kill):
  * blocking code stops waiting and returns an -ERESTART* value. */
 bool signal_pending(struct thread *t);
+/* Whether sig's default action dumps core (core(5)'s "Core" signals). */
+bool signal_dumps_core(int sig);
 /* Takes the lowest pending signal in set (private queue first, then the
  * process's) into *info: its number, or 0 when none. */
 int signal_dequeue(struct thread *t, uint64_t set, struct signal_info *info);
