@@ -146,7 +146,9 @@ long sys_clock_nanosleep(int clock, int flags, const struct __kernel_timespec *r
 {
 	uint64_t want, now;
 	int err = clock_now(clock, &now);
-	if (!err && (clock == CLOCK_THREAD_CPUTIME_ID || clock < 0))
+	if (!err && clock == CLOCK_THREAD_CPUTIME_ID)
+		err = -EOPNOTSUPP; /* Linux's thread clock has no sleep at all */
+	if (!err && clock < 0)
 		err = -EINVAL;
 	if (!err)
 		err = timespec_from_user(req, &want);
