@@ -5,6 +5,7 @@
 #include "kernel/errno.h"
 #include "kernel/fs/inotify.h"
 #include "kernel/fs/permission.h"
+#include "kernel/fs/seals.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/time.h"
 #include "syscalls/fs_common.h"
@@ -17,6 +18,8 @@ static long change_mode(struct inode *ino, unsigned mode)
 	if (inode_read_only(ino))
 		return -EROFS;
 	int err = may_chmod(current_cred(), ino, &mode);
+	if (!err)
+		err = seals_check_chmod(ino, mode);
 	if (err)
 		return err;
 	ino->mode = (ino->mode & S_IFMT) | (mode & 07777);

@@ -14,6 +14,7 @@
 #include "kernel/fs/lease.h"
 #include "kernel/fs/permission.h"
 #include "kernel/fs/pipe.h"
+#include "kernel/fs/seals.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/net/socket_core.h"
@@ -362,6 +363,10 @@ long sys_fcntl(int fd, unsigned cmd, unsigned long arg)
 	case F_GETPIPE_SZ:
 	case F_SETPIPE_SZ:
 		return pipe_fcntl(f, cmd, arg);
+	case F_ADD_SEALS: /* the descriptor must be open for writing, memfd or not */
+		return writable(f) ? seals_add(f->inode, (unsigned)arg) : -EPERM;
+	case F_GET_SEALS:
+		return seals_get(f->inode);
 	case F_SETOWN:
 		set_owner(f, (int)arg < 0 ? F_OWNER_PGRP : F_OWNER_PID, (int)arg < 0 ? -(int)arg : (int)arg);
 		return 0;
@@ -510,12 +515,18 @@ long sys_fallocate(int fd, int mode, long offset, long len)
 	uint64_t end = (uint64_t)offset + (uint64_t)len;
 	switch (mode) {
 	case 0: /* reserve: the file grows to cover the range */
-		return end > f->inode->size ? inode_truncate(f->inode, end) : 0;
-	case FALLOC_FL_KEEP_SIZE:
-		return 0; /* memory is reserved when written */
+	case FALLOC_FL_KEEP_SIZE: {
+		int err = seals_check_fallocate(f->inode, false, end);
+		if (err || mode || end <= f->inode->size)
+			return err; /* memory is reserved when written */
+		return inode_truncate(f->inode, end);
+	}
 	case FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE:
 	case FALLOC_FL_ZERO_RANGE:
 	case FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE: {
+		int err = seals_check_fallocate(f->inode, mode & FALLOC_FL_PUNCH_HOLE, end);
+		if (err)
+			return err;
 		uint64_t size = f->inode->size;
 		uint64_t stop = end < size || (mode & FALLOC_FL_KEEP_SIZE) ? (end < size ? end : size) : end;
 		for (uint64_t at = (uint64_t)offset; at < stop;) {

@@ -42,6 +42,7 @@ static int open_create(struct inode *start, const char *path, int flags, uint32_
 		return err == -EBUSY ? -EISDIR : err;
 	if (path[strlen(path) - 1] == '/')
 		return -EISDIR;
+	dir_refresh(parent); /* /proc's folders, such as /proc/self/fd */
 	struct inode *existing = is_dot_or_dotdot(name, len) ? parent : dir_lookup(parent, name, len);
 	if (existing) {
 		if (flags & O_EXCL)

@@ -63,7 +63,8 @@ long sys_shmat(int shmid, unsigned long addr, int flags)
 	uintptr_t start;
 	err = attach_target(as, addr, len, flags, &start);
 	if (!err)
-		err = as_map(as, start, len, prot, VMA_SHARED, s->file, 0, len, shm_map_name(s));
+		err = as_map(as, start, len, prot, VMA_SHARED | (prot & VMA_WRITE ? VMA_MAYWRITE : 0), s->file, 0, len,
+		             shm_map_name(s));
 	if (err)
 		return err;
 	shm_note_attach(s);

@@ -4,6 +4,7 @@
 #include <linux/mman.h>
 
 #include "kernel/errno.h"
+#include "kernel/fs/seals.h"
 #include "kernel/intern.h"
 #include "kernel/mm/addrspace.h"
 #include "kernel/mm/layout.h"
@@ -102,6 +103,7 @@ long sys_mmap(unsigned long addr, unsigned long length, unsigned long prot, unsi
 		return -ENOMEM;
 	struct inode *file = NULL;
 	const char *name = NULL; /* the file's path, for /proc/self/maps and crash records */
+	bool may_write = type != MAP_PRIVATE;
 	if (!(flags & MAP_ANONYMOUS)) {
 		struct file *f = current_file(fd);
 		if (!f)
@@ -114,6 +116,10 @@ long sys_mmap(unsigned long addr, unsigned long length, unsigned long prot, unsi
 			return -EACCES;
 		if (f->inode->file.generate)
 			return -ENODEV; /* /proc files have no pages */
+		may_write = type != MAP_PRIVATE && (f->flags & O_ACCMODE) == O_RDWR;
+		int err = type != MAP_PRIVATE ? seals_check_shared_map(f->inode, prot & PROT_WRITE, &may_write) : 0;
+		if (err)
+			return err;
 		file = f->inode;
 		name = f->path ? intern(f->path) : NULL;
 	} else if (type != MAP_PRIVATE) {
@@ -138,7 +144,7 @@ long sys_mmap(unsigned long addr, unsigned long length, unsigned long prot, unsi
 	if (!err)
 		err = as_map(as, start, len, (uint32_t)prot,
 		             ((flags & MAP_GROWSDOWN) ? VMA_STACK | VMA_GROWSDOWN : 0) |
-		                 (type != MAP_PRIVATE && file ? VMA_SHARED : 0),
+		                 (type != MAP_PRIVATE && file ? VMA_SHARED : 0) | (may_write ? VMA_MAYWRITE : 0),
 		             file, (flags & MAP_ANONYMOUS) ? 0 : offset, len, name);
 	if (file && (flags & MAP_ANONYMOUS))
 		inode_put(file);

@@ -5,6 +5,7 @@
 
 #include "kernel/errno.h"
 #include "kernel/fs/inotify.h"
+#include "kernel/fs/seals.h"
 #include "kernel/fs/volume.h"
 #include "kernel/fs/xattr.h"
 #include "kernel/mm/heap.h"
@@ -62,6 +63,8 @@ static void free_data(struct inode *ino)
 		kfree(ino->file.pages);
 	} else if (S_ISLNK(ino->mode)) {
 		kfree(ino->link_target);
+		if (ino->magic_target)
+			inode_put(ino->magic_target);
 	} else if (S_ISDIR(ino->mode)) {
 		kfree(ino->dir.name);
 	}
@@ -363,6 +366,10 @@ long inode_write_buf(struct inode *ino, uint64_t off, struct iobuf src, size_t l
 {
 	if (off + len < off)
 		return -EFBIG;
+	long allowed = seals_write_len(ino, off, len);
+	if (allowed < 0)
+		return allowed;
+	len = (size_t)allowed;
 	long n = ino->volume ? volume_write(ino, off, src, len) : memory_write(ino, off, src, len);
 	if (n > 0)
 		inotify_event(ino, IN_MODIFY);
@@ -428,7 +435,10 @@ static int memory_truncate(struct inode *ino, uint64_t size)
 
 int inode_truncate(struct inode *ino, uint64_t size)
 {
-	int err = ino->volume ? volume_truncate(ino, size) : memory_truncate(ino, size);
+	int err = seals_check_resize(ino, size);
+	if (err)
+		return err;
+	err = ino->volume ? volume_truncate(ino, size) : memory_truncate(ino, size);
 	if (!err)
 		inotify_event(ino, IN_MODIFY);
 	return err;

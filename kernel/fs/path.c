@@ -33,6 +33,10 @@ static int follow_link(struct lookup_context ctx, struct inode *dir, struct inod
 {
 	if (++*links > MAX_SYMLINKS)
 		return -ELOOP;
+	if (link->magic_target) {
+		*out = link->magic_target;
+		return 0;
+	}
 	const char *target = link->link_target;
 	return walk(ctx, dir, target, strlen(target), flags | LOOKUP_FOLLOW, links, out);
 }

@@ -43,16 +43,19 @@ static struct inode *make_dir(struct inode *parent, const char *name, uint32_t m
 	return dir;
 }
 
-static void make_link(struct inode *dir, const char *name, const char *target)
+/* Returns the link, which dir holds, or NULL. */
+static struct inode *make_link(struct inode *dir, const char *name, const char *target)
 {
 	struct inode *link = inode_new(S_IFLNK | 0777);
 	if (!link)
-		return;
+		return NULL;
 	link->link_target = kstrdup(target);
 	link->size = strlen(target);
-	if (!link->link_target || dir_link(dir, name, strlen(name), link))
+	bool linked = link->link_target && !dir_link(dir, name, strlen(name), link);
+	if (!linked)
 		link->size = 0;
 	inode_put(link);
+	return linked ? link : NULL;
 }
 
 /* Points a link at target, leaving it alone when it already does: a
@@ -594,7 +597,11 @@ static void refresh_fd_dir(struct inode *dir)
 			continue;
 		char name[12];
 		ksnprintf(name, sizeof name, "%d", fd);
-		make_link(dir, name, f->path ? f->path : "anon_inode:[unknown]");
+		struct inode *link = make_link(dir, name, f->path ? f->path : "anon_inode:[unknown]");
+		if (link && S_ISREG(f->inode->mode)) {
+			inode_get(f->inode);
+			link->magic_target = f->inode;
+		}
 	}
 }
 

@@ -66,6 +66,7 @@ struct inode {
 	 * whether a lease may be taken. */
 	int open_readers, open_writers;
 	int shared_mappings;              /* MAP_SHARED areas over the file: its pages stay put */
+	int writable_mappings;            /* those of them that may write (VMA_MAYWRITE): F_SEAL_WRITE waits for none */
 	struct xattr *xattrs;             /* extended attributes (kernel/fs/xattr.c) */
 	/* inotify (kernel/fs/inotify.c): the watches on it, and the folder
 	 * of its latest link while that link lasts, which hears of a child's
@@ -75,6 +76,10 @@ struct inode {
 	/* On a volume: the host's file behind it. NULL in the in-memory tree,
 	 * where everything below behaves as it did before volumes. */
 	struct volume_inode *volume;
+	/* A /proc/PID/fd link to a regular file: that file, held, which a
+	 * lookup reaches whatever its path now says (a memfd, a deleted
+	 * file), as Linux's magic links. */
+	struct inode *magic_target;
 	union {
 		struct {
 			struct dentry *children;
@@ -97,6 +102,10 @@ struct inode {
 			const void *proc_data; /* what generate and store read */
 			int proc_pid;          /* For /proc/PID files: the process they describe */
 			int proc_tid;          /* and for /proc/PID/task/TID files, the thread */
+			/* A memfd, the only file that takes seals, and its
+			 * F_SEAL_* bits (kernel/fs/seals.h). */
+			bool memfd;
+			unsigned seals;
 		} file;
 		char *link_target;
 		const struct chardev *dev;

@@ -56,7 +56,8 @@ static uint64_t pte_flags(uint32_t prot)
 	return flags;
 }
 
-/* An area holds its file: a reference, and a count of shared mappings. */
+/* An area holds its file: a reference, and counts of shared mappings and
+ * of those that may write. */
 static void hold_file(struct vma *v)
 {
 	if (!v->file)
@@ -64,12 +65,16 @@ static void hold_file(struct vma *v)
 	inode_get(v->file);
 	if (v->flags & VMA_SHARED)
 		v->file->shared_mappings++;
+	if ((v->flags & VMA_SHARED) && (v->flags & VMA_MAYWRITE))
+		v->file->writable_mappings++;
 }
 
 static void release_file(struct vma *v)
 {
 	if (!v->file)
 		return;
+	if ((v->flags & VMA_SHARED) && (v->flags & VMA_MAYWRITE))
+		v->file->writable_mappings--;
 	if (v->flags & VMA_SHARED) {
 		v->file->shared_mappings--;
 		inode_write_back(v->file); /* a volume's file: to the host (errors have no one to go to) */
@@ -225,6 +230,10 @@ int as_protect(struct addrspace *as, uintptr_t start, size_t len, uint32_t prot)
 	uintptr_t end = start + len;
 	/* Linux fails with ENOMEM when part of the range is not mapped. */
 	int err = as_check_mapped(as, start, len);
+	/* A shared area of a file it may not write stays unwritable. */
+	for (struct vma *v = vma_first_overlap(&as->vmas, start, end); !err && v && v->start < end; v = v->next)
+		if ((prot & VMA_WRITE) && (v->flags & VMA_SHARED) && !(v->flags & VMA_MAYWRITE))
+			err = -EACCES;
 	if (!err)
 		err = split_at_bounds(as, start, end);
 	if (err)

@@ -21,6 +21,9 @@
 #define VMA_SHARED 0x400
 #define VMA_DONTFORK 0x800    /* MADV_DONTFORK: a forked child has no such area */
 #define VMA_WIPEONFORK 0x1000 /* MADV_WIPEONFORK: a forked child's copy starts empty (zeros) */
+/* A MAP_SHARED area that may write, now or after mprotect: its file was
+ * open for writing and not write-sealed (Linux's VM_MAYWRITE). */
+#define VMA_MAYWRITE 0x2000
 /* mlock: the area counts in VmLck, and its pages are brought in at once,
  * or with VMA_LOCKONFAULT (MLOCK_ONFAULT) as they are touched. Never
  * swapped out either way: sole has no swap. A forked child's areas are
