@@ -38,6 +38,21 @@ static char *string_from_user(const char *user, long *err)
 	return s;
 }
 
+/* The type and description request_key and KEYCTL_SEARCH name a key by:
+ * the description (the caller frees it), or NULL with *err, which is
+ * EINVAL for an empty description. */
+static char *type_and_description(char type[KEY_TYPE_NAME_MAX], const char *type_user, const char *desc_user,
+                                  long *err)
+{
+	*err = type_from_user(type, type_user);
+	if (*err)
+		return NULL;
+	char *desc = string_from_user(desc_user, err);
+	if (!desc && !*err)
+		*err = -EINVAL;
+	return desc;
+}
+
 static void *payload_from_user(const void *user, size_t len, long *err)
 {
 	void *p = kmalloc(len);
@@ -86,12 +101,10 @@ long sys_add_key(const char *type_user, const char *desc_user, const void *paylo
 long sys_request_key(const char *type_user, const char *desc_user, const char *callout_user, int32_t dest)
 {
 	char type[KEY_TYPE_NAME_MAX];
-	long err = type_from_user(type, type_user);
-	if (err)
-		return err;
-	char *desc = string_from_user(desc_user, &err);
+	long err;
+	char *desc = type_and_description(type, type_user, desc_user, &err);
 	if (!desc)
-		return err ? err : -EINVAL;
+		return err;
 	if (callout_user) {
 		char *callout = string_from_user(callout_user, &err);
 		kfree(callout);
@@ -137,12 +150,10 @@ static long read_key(int32_t id, void *user_buf, size_t len)
 static long search(int32_t ring, const char *type_user, const char *desc_user, int32_t dest)
 {
 	char type[KEY_TYPE_NAME_MAX];
-	long err = type_from_user(type, type_user);
-	if (err)
-		return err;
-	char *desc = string_from_user(desc_user, &err);
+	long err;
+	char *desc = type_and_description(type, type_user, desc_user, &err);
 	if (!desc)
-		return err ? err : -EINVAL;
+		return err;
 	err = keys_search(ring, type, desc, dest);
 	kfree(desc);
 	return err;
