@@ -34,6 +34,11 @@
 /* Host to guest: stdin bytes, escaped the same way, then WIRE_ESC WIRE_EOF. */
 #define WIRE_EOF 'Z'
 
+/* Host to guest, under `sole run -t`: the host terminal's size, on every
+ * SIGWINCH, as WIRE_ESC WIRE_WINSIZE then ASCII "ROWSxCOLS;" (written by
+ * console_mux_winsize; the size at start is in the boot configuration). */
+#define WIRE_WINSIZE 'G'
+
 /* The boot configuration travels as a file in the initrd. The kernel reads
  * it and removes it from the tree before the app starts. It is a sequence of
  * NUL-terminated "key=value" strings; see docs/boot-config.md. */

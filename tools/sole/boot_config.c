@@ -5,7 +5,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 static void put_entry(struct byte_buffer *out, const char *key, const char *value)
@@ -19,23 +18,6 @@ static void put_list(struct byte_buffer *out, const char *key, const struct stri
 {
 	for (size_t i = 0; i < values->count; i++)
 		put_entry(out, key, values->items[i]);
-}
-
-struct host_terminal host_terminal_probe(void)
-{
-	struct host_terminal terminal = {0};
-
-	for (int fd = 0; fd < 3; fd++) {
-		if (!isatty(fd))
-			continue;
-		terminal.tty_mask |= 1u << fd;
-		struct winsize size;
-		if (terminal.rows == 0 && ioctl(fd, TIOCGWINSZ, &size) == 0 && size.ws_row) {
-			terminal.rows = size.ws_row;
-			terminal.columns = size.ws_col;
-		}
-	}
-	return terminal;
 }
 
 void boot_config_encode(const struct boot_config *config, struct byte_buffer *out)
@@ -63,8 +45,8 @@ void boot_config_encode(const struct boot_config *config, struct byte_buffer *ou
 		put_entry(out, "verbose", "1");
 	if (config->test_kernel_panic)
 		put_entry(out, "test-kernel-panic", "1");
-	snprintf(number, sizeof(number), "%u", config->terminal.tty_mask);
-	put_entry(out, "tty", number);
+	/* the kernel's fds 0, 1 and 2 are its console tty: a mask of the three */
+	put_entry(out, "tty", config->terminal.console_tty ? "7" : "0");
 	if (config->terminal.rows) {
 		snprintf(number, sizeof(number), "%ux%u", config->terminal.rows,
 			 config->terminal.columns);

@@ -7,15 +7,10 @@
 #include <stdbool.h>
 
 #include "byte_buffer.h"
+#include "host_terminal.h"
 #include "string_list.h"
 
 #define SOLE_HOSTNAME "sole"
-
-struct host_terminal {
-	unsigned tty_mask; /* bit N: host fd N (0, 1, 2) is a terminal */
-	unsigned rows;     /* 0 when no terminal told its size */
-	unsigned columns;
-};
 
 struct boot_config {
 	const char *exe;          /* guest path */
@@ -30,8 +25,6 @@ struct boot_config {
 	bool test_kernel_panic;
 	struct host_terminal terminal;
 };
-
-struct host_terminal host_terminal_probe(void);
 
 /* Appends the NUL-terminated key=value strings to out. */
 void boot_config_encode(const struct boot_config *config, struct byte_buffer *out);

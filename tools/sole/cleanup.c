@@ -1,5 +1,5 @@
 /* What sole must undo however it ends, even on SIGINT/SIGTERM/SIGHUP: stop
- * QEMU and delete the initrd. The signal handler does only async-signal-safe
+ * QEMU, delete the initrd and give the terminal back. The signal handler does only async-signal-safe
  * work (kill, waitpid, unlink, _exit). */
 #include "cleanup.h"
 
@@ -11,6 +11,7 @@
 
 #include "diag.h"
 #include "exit_codes.h"
+#include "host_terminal.h"
 
 static const int handled_signals[] = {SIGINT, SIGTERM, SIGHUP};
 
@@ -27,6 +28,7 @@ static void handled_signal_set(sigset_t *set)
 
 void cleanup_run(void)
 {
+	host_terminal_restore();
 	if (child_pid > 0) {
 		kill(child_pid, SIGKILL);
 		while (waitpid(child_pid, NULL, 0) < 0 && errno == EINTR)

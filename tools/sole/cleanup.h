@@ -1,5 +1,5 @@
 /* What sole must undo however it ends, even on SIGINT/SIGTERM/SIGHUP: stop
- * QEMU and delete the initrd. The signal handler does only async-signal-safe
+ * QEMU, delete the initrd and give the terminal back. The signal handler does only async-signal-safe
  * work (kill, waitpid, unlink, _exit). */
 #ifndef SOLE_CLEANUP_H
 #define SOLE_CLEANUP_H
@@ -22,7 +22,8 @@ void cleanup_remember_child(pid_t pid);
 /* Waits for the remembered child and forgets it; returns its wait status. */
 int cleanup_wait_child(void);
 
-/* Kills a child still remembered and deletes the remembered file. */
+/* Restores the terminal, kills a child still remembered and deletes the
+ * remembered file. */
 void cleanup_run(void);
 
 #endif

@@ -1,7 +1,8 @@
 /* The host-to-guest direction of the console: stdin bytes escaped per
- * platforms/console_wire.h, and the end-of-input marker. */
+ * platforms/console_wire.h, the end-of-input marker and the terminal's size. */
 #include "console_mux.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "platforms/console_wire.h"
@@ -27,4 +28,12 @@ void console_mux_eof(struct byte_buffer *out)
 	static const uint8_t end_of_input[2] = {WIRE_ESC, WIRE_EOF};
 
 	byte_buffer_append(out, end_of_input, 2);
+}
+
+void console_mux_winsize(struct byte_buffer *out, unsigned rows, unsigned columns)
+{
+	char text[32];
+	int length = snprintf(text, sizeof(text), "%c%c%ux%u;", WIRE_ESC, WIRE_WINSIZE, rows, columns);
+
+	byte_buffer_append(out, text, (size_t)length);
 }

@@ -1,5 +1,5 @@
 /* The host-to-guest direction of the console: stdin bytes escaped per
- * platforms/console_wire.h, and the end-of-input marker. */
+ * platforms/console_wire.h, the end-of-input marker and the terminal's size. */
 #ifndef SOLE_CONSOLE_MUX_H
 #define SOLE_CONSOLE_MUX_H
 
@@ -12,5 +12,7 @@
 void console_mux_stdin(struct byte_buffer *out, const uint8_t *bytes, size_t count);
 /* Appends WIRE_ESC WIRE_EOF: the app's stdin ends here. */
 void console_mux_eof(struct byte_buffer *out);
+/* Appends WIRE_ESC WIRE_WINSIZE "ROWSxCOLUMNS;": the host terminal's size. */
+void console_mux_winsize(struct byte_buffer *out, unsigned rows, unsigned columns);
 
 #endif

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "console_mux.h"
+#include "host_terminal.h"
 
 #define READ_CHUNK 65536
 /* Host stdin is not read while this much is still waiting for QEMU. */
@@ -117,11 +118,20 @@ static void poll_once(struct relay *relay)
 		write_to_guest(relay);
 }
 
-void console_relay_run(const struct qemu_process *qemu, struct console_demux *demux,
-		       struct qemu_messages *messages, guest_started_fn *guest_started, void *context)
+/* The host terminal changed size: the console tty hears of it. */
+static void forward_resize(struct relay *relay)
+{
+	unsigned rows, columns;
+	if (host_terminal_take_resize(&rows, &columns))
+		console_mux_winsize(&relay->to_guest, rows, columns);
+}
+
+void console_relay_run(const struct qemu_process *qemu, const struct relay_stdin *input,
+		       struct console_demux *demux, struct qemu_messages *messages,
+		       guest_started_fn *guest_started, void *context)
 {
 	struct relay relay = {
-		.host_stdin = STDIN_FILENO,
+		.host_stdin = input->attached ? STDIN_FILENO : -1,
 		.qemu_stdin = qemu->stdin_fd,
 		.qemu_stdout = qemu->stdout_fd,
 		.qemu_stderr = qemu->stderr_fd,
@@ -130,7 +140,12 @@ void console_relay_run(const struct qemu_process *qemu, struct console_demux *de
 		.guest_started = guest_started,
 		.guest_started_context = context,
 	};
-	while (relay.qemu_stdout >= 0 || relay.qemu_stderr >= 0)
+	if (!input->attached && !input->tty)
+		console_mux_eof(&relay.to_guest); /* a tty without -i waits for input, as docker's */
+	while (relay.qemu_stdout >= 0 || relay.qemu_stderr >= 0) {
+		if (input->tty)
+			forward_resize(&relay);
 		poll_once(&relay);
+	}
 	byte_buffer_free(&relay.to_guest);
 }

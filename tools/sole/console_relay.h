@@ -4,6 +4,8 @@
 #ifndef SOLE_CONSOLE_RELAY_H
 #define SOLE_CONSOLE_RELAY_H
 
+#include <stdbool.h>
+
 #include "byte_buffer.h"
 #include "console_demux.h"
 #include "line_prefixer.h"
@@ -20,8 +22,16 @@ struct qemu_messages {
  * up its devices, the network's listening sockets among them. */
 typedef void guest_started_fn(void *context);
 
+/* What the app's stdin is: sole's own (-i) or empty; and whether the app
+ * has a terminal (-t), which follows the host terminal's size. */
+struct relay_stdin {
+	bool attached;
+	bool tty;
+};
+
 /* Returns when QEMU has closed its stdout and stderr, that is, exited. */
-void console_relay_run(const struct qemu_process *qemu, struct console_demux *demux,
-		       struct qemu_messages *messages, guest_started_fn *guest_started, void *context);
+void console_relay_run(const struct qemu_process *qemu, const struct relay_stdin *input,
+		       struct console_demux *demux, struct qemu_messages *messages,
+		       guest_started_fn *guest_started, void *context);
 
 #endif

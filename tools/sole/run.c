@@ -23,6 +23,7 @@
 #include "exit_codes.h"
 #include "gdb_command.h"
 #include "guest_network.h"
+#include "host_terminal.h"
 #include "hostfwd_backlog.h"
 #include "initrd.h"
 #include "kernel_image.h"
@@ -52,7 +53,7 @@ static int check_binary(const struct app_binary *binary)
 }
 
 static void encode_boot_config(const struct run_options *options, const struct app_binary *binary,
-                               struct byte_buffer *encoded)
+                               const struct host_terminal *terminal, struct byte_buffer *encoded)
 {
 	struct string_list argv = {0}, volumes = {0};
 
@@ -83,7 +84,7 @@ static void encode_boot_config(const struct run_options *options, const struct a
 	    .syscall_summary = options->syscall_summary,
 	    .verbose = options->verbose,
 	    .test_kernel_panic = options->test_kernel_panic,
-	    .terminal = host_terminal_probe(),
+	    .terminal = *terminal,
 	};
 	boot_config_encode(&config, encoded);
 	free(user);
@@ -147,7 +148,8 @@ static void watch_vm(struct qemu_process *qemu, const struct run_options *option
 	console_sink_init(&outcome->sink, options->verbose, options->trace);
 	console_demux_init(&outcome->demux, console_sink_deliver, &outcome->sink);
 	outcome->messages.live = options->verbose ? &live_messages : NULL;
-	console_relay_run(qemu, &outcome->demux, &outcome->messages, widen_hostfwd_backlog, &started);
+	struct relay_stdin input = {.attached = options->interactive, .tty = options->tty};
+	console_relay_run(qemu, &input, &outcome->demux, &outcome->messages, widen_hostfwd_backlog, &started);
 	console_sink_finish(&outcome->sink);
 	line_prefixer_finish(&live_messages);
 	qemu_close_pipes(qemu);
@@ -238,7 +240,8 @@ static void report_missing_files(const struct run_options *options, const struct
 		        path, path);
 }
 
-static int run_vm(const struct run_options *options, const struct app_binary *binary, const struct qemu_config *config)
+static int run_vm(const struct run_options *options, const struct app_binary *binary, const struct qemu_config *config,
+                  const struct host_terminal *terminal)
 {
 	struct string_list argv = {0};
 	struct qemu_process qemu;
@@ -261,7 +264,12 @@ static int run_vm(const struct run_options *options, const struct app_binary *bi
 	string_list_free(&argv);
 	if (status != 0)
 		return status;
+	if (host_terminal_start(terminal, options->interactive) != 0) {
+		cleanup_run();
+		return EXIT_SOLE_ERROR;
+	}
 	watch_vm(&qemu, options, &outcome);
+	host_terminal_restore();
 	if (options->syscall_summary)
 		report_syscall_summary(options, &outcome.sink.summary.lines);
 	struct crash_context crash = {config->kernel_path, binary->host_path, binary->guest_path};
@@ -303,12 +311,14 @@ static int boot(const struct run_options *options, const struct app_binary *bina
 	    .volume_count = options->volume_count,
 	};
 	struct byte_buffer boot_config = {0};
+	struct host_terminal terminal;
 	char *kernel = kernel_image_find(options->kernel_path);
 	char *initrd = NULL;
 	int status = EXIT_SOLE_ERROR;
 
-	if (kernel && accel_choose(options->accel, &config.accel) == 0) {
-		encode_boot_config(options, binary, &boot_config);
+	if (kernel && accel_choose(options->accel, &config.accel) == 0 &&
+	    host_terminal_describe(options->tty, options->interactive, &terminal) == 0) {
+		encode_boot_config(options, binary, &terminal, &boot_config);
 		status = initrd_create(options, binary, &boot_config, &initrd);
 		if (status == 0)
 			status = check_initrd_fits(options, initrd);
@@ -320,7 +330,7 @@ static int boot(const struct run_options *options, const struct app_binary *bina
 	if (initrd) {
 		config.kernel_path = kernel;
 		config.initrd_path = initrd;
-		status = run_vm(options, binary, &config);
+		status = run_vm(options, binary, &config, &terminal);
 	}
 	cleanup_run();
 	byte_buffer_free(&boot_config);

@@ -40,6 +40,8 @@ enum run_flag_id {
 	FLAG_GATEWAY,
 	FLAG_DNS,
 	FLAG_VOLUME,
+	FLAG_INTERACTIVE,
+	FLAG_TTY,
 	FLAG_HELP,
 	FLAG_COUNT
 };
@@ -115,6 +117,14 @@ static const struct run_flag run_flags[FLAG_COUNT] = {
                      "share the host folder HOSTDIR with the VM at DIR (virtio-9p): what\n"
                      "the app writes there stays on the host; :ro makes it read-only\n"
                      "(repeatable)"},
+    [FLAG_INTERACTIVE] = {'i', "interactive", NULL,
+                          "keep stdin attached: what sole reads on stdin reaches the app,\n"
+                          "then EOF (without -i the app's stdin is empty, as docker's)"},
+    [FLAG_TTY] = {'t', "tty", NULL,
+                  "give the app a terminal: its stdin, stdout and stderr are the VM's\n"
+                  "console tty, with line editing, ^C and ^Z, job control and the host\n"
+                  "terminal's size; with -i, sole's stdin must be a terminal, which stays\n"
+                  "in raw mode while the VM runs (-it, as docker run -it)"},
     [FLAG_HELP] = {'h', "help", NULL, "show this help"},
 };
 
@@ -440,6 +450,12 @@ static int apply_flag(struct run_options *options, const struct flag_use *use)
 		return guest_network_set_dns(&options->network, use->spelled, use->value);
 	case FLAG_VOLUME:
 		return apply_volume(options, use);
+	case FLAG_INTERACTIVE:
+		options->interactive = true;
+		return 0;
+	case FLAG_TTY:
+		options->tty = true;
+		return 0;
 	case FLAG_COUNT:
 		break;
 	}
@@ -484,14 +500,43 @@ static int report_unknown_flag(const char *arg)
 	return EXIT_SOLE_ERROR;
 }
 
+/* A cluster of short flags, as "-it" for "-i -t": every flag but the last
+ * takes no value. Applies those and leaves *arg at the last one ("-t"). */
+static int apply_short_cluster(struct run_options *options, const char **arg, char **spare)
+{
+	while ((*arg)[1] != '-' && (*arg)[1] && (*arg)[2] && (*arg)[2] != '=') {
+		char single[3] = {'-', (*arg)[1], '\0'};
+		struct flag_use use;
+		if (!find_flag(single, &use))
+			return report_unknown_flag(*arg);
+		bool takes_value = run_flags[use.id].value_name != NULL;
+		free(use.spelled);
+		if (takes_value)
+			return 0; /* "-m64M": the rest is the value */
+		int status = apply_flag(options, &use);
+		if (status != 0)
+			return status;
+		char *rest = xasprintf("-%s", *arg + 2);
+		free(*spare);
+		*spare = rest;
+		*arg = rest;
+	}
+	return 0;
+}
+
 /* Reads the flag at argv[*index] and its value, moving *index past both. */
 static int parse_one_flag(struct run_options *options, int argc, char **argv, int *index)
 {
 	struct flag_use use;
 	const char *arg = argv[(*index)++];
+	char *cluster_rest = NULL;
+	int cluster_status = apply_short_cluster(options, &arg, &cluster_rest);
 
-	if (!find_flag(arg, &use))
-		return report_unknown_flag(arg);
+	if (cluster_status != 0 || !find_flag(arg, &use)) {
+		int status = cluster_status ? cluster_status : report_unknown_flag(arg);
+		free(cluster_rest);
+		return status;
+	}
 	const char *value_name = run_flags[use.id].value_name;
 	int status = EXIT_SOLE_ERROR;
 	if (!value_name && use.value_inline) {
@@ -504,6 +549,7 @@ static int parse_one_flag(struct run_options *options, int argc, char **argv, in
 		status = apply_flag(options, &use);
 	}
 	free(use.spelled);
+	free(cluster_rest);
 	return status;
 }
 
@@ -604,8 +650,9 @@ void run_options_print_help(FILE *out)
 	fputs("Usage: sole run [OPTIONS] BINARY [ARGS...]\n"
 	      "\n"
 	      "Boot BINARY (a Linux x86_64 ELF, static or dynamic) as the only process of the\n"
-	      "sole kernel under QEMU. Its stdout and stderr reach yours, stdin reaches it\n"
-	      "followed by EOF, and its exit status becomes sole's.\n"
+	      "sole kernel under QEMU. Its stdout and stderr reach yours, its exit status\n"
+	      "becomes sole's, and with -i your stdin reaches it, followed by EOF. With -it\n"
+	      "it runs in a terminal, as with docker run -it: a shell, a REPL or vim.\n"
 	      "\n"
 	      "The VM has a network: by default QEMU's user network, through which the app\n"
 	      "reaches what the host reaches, and -p 8080:80 makes the app's port 80\n"

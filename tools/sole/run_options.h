@@ -51,6 +51,8 @@ struct run_options {
 	bool init;                        /* --init: sole-init is pid 1, the app its child */
 	const char *syscall_summary_path; /* its =FILE; NULL: stderr */
 	bool verbose;
+	bool interactive; /* -i: host stdin reaches the app; else it sees EOF at once */
+	bool tty;         /* -t: fds 0, 1 and 2 are the VM's console tty */
 	bool help;
 	int gdb_port;          /* 0: no gdb stub */
 	const char *core_path; /* where to write the crash record, or NULL */

@@ -7,7 +7,7 @@
 
 static const char expected[] = "exe=/bin/app\0arg=app\0arg=two words\0arg=\0"
 			       "env=PATH=/bin\0env=X=a\nb\0cwd=/srv\0hostname=sole\0"
-			       "trace=1\0tty=5\0winsize=50x120";
+			       "trace=1\0tty=7\0winsize=50x120";
 
 int main(void)
 {
@@ -25,7 +25,7 @@ int main(void)
 		.env = &env,
 		.cwd = "/srv",
 		.trace = true,
-		.terminal = {.tty_mask = 5, .rows = 50, .columns = 120},
+		.terminal = {.console_tty = true, .rows = 50, .columns = 120},
 	};
 	boot_config_encode(&config, &out);
 	CHECK(out.length == sizeof(expected));

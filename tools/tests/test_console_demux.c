@@ -82,6 +82,16 @@ static void check_escaping(void)
 	byte_buffer_free(&out);
 }
 
+static void check_winsize(void)
+{
+	struct byte_buffer out = {0};
+	const uint8_t expected[] = {WIRE_ESC, WIRE_WINSIZE, '5', '0', 'x', '1', '2', '0', ';'};
+
+	console_mux_winsize(&out, 50, 120);
+	CHECK(out.length == sizeof(expected) && memcmp(out.data, expected, sizeof(expected)) == 0);
+	byte_buffer_free(&out);
+}
+
 int main(void)
 {
 	size_t length = sizeof(wire) - 1;
@@ -90,5 +100,6 @@ int main(void)
 		for (size_t second = first; second <= length; second++)
 			check_split(first, second);
 	check_escaping();
+	check_winsize();
 	return check_summary("console_demux");
 }

@@ -334,6 +334,40 @@ static void check_user(void)
 	run_options_free(&options);
 }
 
+/* -i and -t, alone, by their long names, and clustered as docker takes them. */
+static void check_terminal_flags(void)
+{
+	struct run_options options;
+	char *plain[] = {"app"};
+	char *clustered[] = {"-it", "app"};
+	char *reversed[] = {"-ti", "-m", "32M", "app"};
+	char *with_value[] = {"-itp", "8080:80", "app"};
+	char *long_names[] = {"--interactive", "--tty", "app"};
+	char *only_i[] = {"-i", "app", "-t"};
+	char *unknown_in_cluster[] = {"-ix", "app"};
+	char *value_in_cluster[] = {"-tm64M", "app"};
+
+	CHECK(PARSE(&options, plain) == 0 && !options.interactive && !options.tty);
+	run_options_free(&options);
+	CHECK(PARSE(&options, clustered) == 0 && options.interactive && options.tty);
+	run_options_free(&options);
+	CHECK(PARSE(&options, reversed) == 0 && options.interactive && options.tty &&
+	      options.memory_bytes == 32u << 20);
+	run_options_free(&options);
+	CHECK(PARSE(&options, with_value) == 0 && options.interactive && options.tty &&
+	      options.network.port_count == 1);
+	run_options_free(&options);
+	CHECK(PARSE(&options, long_names) == 0 && options.interactive && options.tty);
+	run_options_free(&options);
+	/* after BINARY, -t is the app's */
+	CHECK(PARSE(&options, only_i) == 0 && options.interactive && !options.tty && options.app_arg_count == 1);
+	run_options_free(&options);
+	CHECK(PARSE(&options, unknown_in_cluster) == EXIT_SOLE_ERROR);
+	run_options_free(&options);
+	CHECK(PARSE(&options, value_in_cluster) == 0 && options.tty && options.memory_bytes == 64u << 20);
+	run_options_free(&options);
+}
+
 int main(void)
 {
 	check_sizes();
@@ -345,5 +379,6 @@ int main(void)
 	check_network_rejections();
 	check_environment_set();
 	check_user();
+	check_terminal_flags();
 	return check_summary("run_options");
 }
