@@ -1,7 +1,7 @@
 /* Packs the guest's root filesystem for one `sole run` into a temporary cpio
  * file: the app binary, its interpreter and libraries, an interpreter's
  * runtime bundle, the root skeleton, the host's /bin/sh, sole-init for
- * --init, every --copy
+ * --init, the terminfo entry of TERM for -t, every --copy
  * (later ones win; executables bring their libraries) and the boot
  * configuration. The file is deleted when sole exits. */
 #define _GNU_SOURCE
@@ -25,6 +25,7 @@
 #include "runtime_bundles.h"
 #include "platforms/console_wire.h"
 #include "root_skeleton.h"
+#include "terminfo.h"
 #include "xalloc.h"
 
 #define SHELL_PATH "/bin/sh"
@@ -79,6 +80,8 @@ static int gather_contents(struct cpio_archive *archive, const struct run_option
 		add_shell(archive, options);
 	if (options->init && (status = add_init(archive)) != 0)
 		return status;
+	if (options->tty)
+		terminfo_add_entry(archive, &options->env);
 	for (size_t i = 0; i < options->copy_count; i++)
 		if ((status = host_copy_add(archive, &options->copies[i], options)) != 0)
 			return status;

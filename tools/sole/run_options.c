@@ -10,6 +10,7 @@
 #include "diag.h"
 #include "exit_codes.h"
 #include "paths.h"
+#include "terminfo.h"
 #include "xalloc.h"
 
 #define MEBIBYTE (UINT64_C(1) << 20)
@@ -598,6 +599,8 @@ int run_options_parse(struct run_options *options, int argc, char **argv)
 		return 0;
 	if (options->user.set && options->user.uid != 0)
 		use_users_home(options);
+	if (options->tty)
+		terminfo_set_term(&options->env);
 	if (guest_network_finish(&options->network) != 0 || check_volume_paths(options) != 0)
 		return EXIT_SOLE_ERROR;
 	if (index >= argc) {

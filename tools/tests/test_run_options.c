@@ -334,6 +334,14 @@ static void check_user(void)
 	run_options_free(&options);
 }
 
+static bool has_entry(const struct string_list *list, const char *entry)
+{
+	for (size_t i = 0; i < list->count; i++)
+		if (strcmp(list->items[i], entry) == 0)
+			return true;
+	return false;
+}
+
 /* -i and -t, alone, by their long names, and clustered as docker takes them. */
 static void check_terminal_flags(void)
 {
@@ -365,6 +373,20 @@ static void check_terminal_flags(void)
 	CHECK(PARSE(&options, unknown_in_cluster) == EXIT_SOLE_ERROR);
 	run_options_free(&options);
 	CHECK(PARSE(&options, value_in_cluster) == 0 && options.tty && options.memory_bytes == 64u << 20);
+	run_options_free(&options);
+
+	/* -t brings TERM: the host's, else docker's xterm; -e TERM wins */
+	char *own_term[] = {"-t", "-e", "TERM=vt100", "app"};
+	setenv("TERM", "screen", 1);
+	CHECK(PARSE(&options, clustered) == 0 && has_entry(&options.env, "TERM=screen"));
+	run_options_free(&options);
+	unsetenv("TERM");
+	CHECK(PARSE(&options, clustered) == 0 && has_entry(&options.env, "TERM=xterm"));
+	run_options_free(&options);
+	CHECK(PARSE(&options, own_term) == 0 && has_entry(&options.env, "TERM=vt100") &&
+	      !has_entry(&options.env, "TERM=xterm"));
+	run_options_free(&options);
+	CHECK(PARSE(&options, plain) == 0 && !has_entry(&options.env, "TERM=xterm"));
 	run_options_free(&options);
 }
 
