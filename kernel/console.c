@@ -1,12 +1,35 @@
 /* Console line framing: every stream switch and literal escape byte goes
- * through here, so stdout, stderr and kernel messages never mix. */
+ * through here, so stdout, stderr and kernel messages never mix. Output goes
+ * over the UART until a faster line attaches (the virtio-console port), and
+ * over the UART again after a panic. The host demultiplexes each line on its
+ * own, so each keeps its own current stream. What the host sends (stdin,
+ * its end, the terminal's size) is decoded here and handed to the input
+ * consumer: the stdin buffer (console_stdin.c) unless a tty installed its
+ * own. */
 #include "kernel/console.h"
 
+#include <string.h>
+
+#include "kernel/log.h"
+#include "kernel/sched/sched.h"
 #include "platforms/platform.h"
 
-static char current_stream = WIRE_LOG;
-static bool stdin_at_eof;
-static bool stdin_escape_pending;
+/* How long a panic waits for the fast line's last bytes to leave. */
+#define PANIC_DRAIN_NS 2000000000ull
+
+extern const struct console_input_ops console_stdin_ops;
+
+static const struct console_line *line; /* NULL: the UART */
+static char uart_stream = WIRE_LOG, line_stream = WIRE_LOG;
+
+static const struct console_input_ops *input = &console_stdin_ops;
+static bool input_ended; /* WIRE_EOF seen */
+
+/* Where the decoder of the host's bytes stands. */
+static enum { RX_DATA, RX_ESCAPE, RX_WINSIZE_ROWS, RX_WINSIZE_COLS } rx_state;
+static unsigned winsize_rows, winsize_cols;
+
+static bool input_waited(void) { return line && !input_ended && input->waited && input->waited(); }
 
 void console_init(void)
 {
@@ -15,66 +38,159 @@ void console_init(void)
 	uart_put(WIRE_READY);
 }
 
+void console_attach_line(const struct console_line *fast)
+{
+	line = fast;
+	sched_set_device_waiters(input_waited);
+}
+
+void console_line_probed(void)
+{
+	if (line)
+		return;
+	kwarn("no virtio-console device: the app's stdin is empty");
+	input_ended = true;
+	input->eof();
+}
+
+static void put(const void *bytes, size_t n)
+{
+	const uint8_t *p = bytes;
+	if (!line) {
+		for (size_t i = 0; i < n; i++)
+			uart_put(p[i]);
+		return;
+	}
+	while (n) {
+		size_t took = line->write(p, n);
+		p += took;
+		n -= took;
+		if (n) {
+			line->push();
+			line->wait_room();
+		}
+	}
+}
+
 static void switch_stream(char stream)
 {
-	if (stream == current_stream)
+	char *current = line ? &line_stream : &uart_stream;
+	if (stream == *current)
 		return;
-	uart_put(WIRE_ESC);
-	uart_put((unsigned char)stream);
-	current_stream = stream;
+	put((const uint8_t[]){WIRE_ESC, (uint8_t)stream}, 2);
+	*current = stream;
 }
 
 void console_write(char stream, const void *buf, size_t len)
 {
-	const unsigned char *p = buf;
+	const uint8_t *p = buf;
 	switch_stream(stream);
-	for (size_t i = 0; i < len; i++) {
-		if (p[i] == WIRE_ESC)
-			uart_put(WIRE_ESC);
-		uart_put(p[i]);
+	while (len) {
+		/* A run up to and including an escape byte, which goes out twice. */
+		const uint8_t *escape = memchr(p, WIRE_ESC, len);
+		size_t run = escape ? (size_t)(escape - p) + 1 : len;
+		put(p, run);
+		if (escape)
+			put((const uint8_t[]){WIRE_ESC}, 1);
+		p += run;
+		len -= run;
 	}
+	if (line)
+		line->push();
 }
 
 void console_send_exit(int status)
 {
-	uart_put(WIRE_ESC);
-	uart_put(WIRE_EXIT);
-	uart_put((unsigned char)status);
+	put((const uint8_t[]){WIRE_ESC, WIRE_EXIT, (uint8_t)status}, 3);
+	if (line) {
+		line->push();
+		line->drain(0);
+	}
 }
 
-/* Decodes one byte from the host. Returns the data byte, or -1 for none
- * (half of an escape, or the EOF mark). */
-static int decode_stdin_byte(unsigned char c)
+void console_panic(void)
 {
-	if (stdin_escape_pending) {
-		stdin_escape_pending = false;
-		if (c == WIRE_EOF) {
-			stdin_at_eof = true;
-			return -1;
-		}
-		return c; /* WIRE_ESC WIRE_ESC is a literal 0x10 */
+	const struct console_line *fast = line;
+	line = NULL; /* first: a fault while draining lands on the UART */
+	if (fast) {
+		fast->push();
+		fast->drain(PANIC_DRAIN_NS);
 	}
-	if (c == WIRE_ESC) {
-		stdin_escape_pending = true;
-		return -1;
-	}
-	return c;
 }
 
-bool console_stdin_ready(void) { return stdin_at_eof || uart_can_get(); }
-
-long console_read_stdin(void *buf, size_t len, bool nonblock)
+void console_set_input(const struct console_input_ops *ops)
 {
-	unsigned char *out = buf;
-	size_t got = 0;
-	while (got < len && !stdin_at_eof) {
-		if (!uart_can_get() && (got > 0 || nonblock))
+	input = ops ? ops : &console_stdin_ops;
+	console_input_resume();
+}
+
+void console_input_resume(void)
+{
+	if (line)
+		line->resume_receive();
+}
+
+/* One digit of "ROWSxCOLS;", kept within an unsigned short. */
+static void add_digit(unsigned *value, uint8_t digit)
+{
+	*value = *value * 10 + (digit - '0');
+	if (*value > 0xffff)
+		*value = 0xffff;
+}
+
+/* The decoder's state always describes bytes[i]: when the consumer takes
+ * fewer than offered, the driver offers the rest again from there. */
+size_t console_line_received(const uint8_t *bytes, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		uint8_t c = bytes[i];
+		switch (rx_state) {
+		case RX_DATA: {
+			const uint8_t *escape = memchr(bytes + i, WIRE_ESC, n - i);
+			size_t run = escape ? (size_t)(escape - (bytes + i)) : n - i;
+			if (run) {
+				size_t took = input->receive(bytes + i, run);
+				i += took;
+				if (took < run)
+					return i;
+			}
+			if (escape) {
+				rx_state = RX_ESCAPE;
+				i++;
+			}
 			break;
-		int c = decode_stdin_byte(uart_get());
-		if (c >= 0)
-			out[got++] = (unsigned char)c;
+		}
+		case RX_ESCAPE:
+			if (c == WIRE_ESC) { /* a literal 0x10 */
+				if (!input->receive(&c, 1))
+					return i;
+			} else if (c == WIRE_EOF) {
+				input_ended = true;
+				input->eof();
+			} else if (c == WIRE_WINSIZE) {
+				winsize_rows = winsize_cols = 0;
+				rx_state = RX_WINSIZE_ROWS;
+				i++;
+				break;
+			}
+			rx_state = RX_DATA; /* an unknown escape is dropped */
+			i++;
+			break;
+		case RX_WINSIZE_ROWS:
+		case RX_WINSIZE_COLS:
+			i++;
+			if (c >= '0' && c <= '9') {
+				add_digit(rx_state == RX_WINSIZE_ROWS ? &winsize_rows : &winsize_cols, c);
+			} else if (c == 'x' && rx_state == RX_WINSIZE_ROWS) {
+				rx_state = RX_WINSIZE_COLS;
+			} else {
+				if (c == ';' && rx_state == RX_WINSIZE_COLS && input->winsize)
+					input->winsize((unsigned short)winsize_rows, (unsigned short)winsize_cols);
+				rx_state = RX_DATA; /* a malformed size is dropped */
+			}
+			break;
+		}
 	}
-	if (got == 0 && !stdin_at_eof && nonblock)
-		return -1;
-	return (long)got;
+	return n;
 }

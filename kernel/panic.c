@@ -4,6 +4,7 @@
 #include <stdarg.h>
 
 #include "kernel/arch/x86_64/trap_frame.h"
+#include "kernel/console.h"
 #include "libc-glue/kformat.h"
 #include "platforms/platform.h"
 
@@ -18,6 +19,7 @@ void panic(const char *fmt, ...)
 	va_start(ap, fmt);
 	kvsnprintf(detail, sizeof detail, fmt, ap);
 	va_end(ap);
+	console_panic();
 	if (reporter)
 		reporter(NULL, detail, (uint64_t)__builtin_frame_address(0));
 	platform_poweroff(1);
@@ -25,6 +27,7 @@ void panic(const char *fmt, ...)
 
 void panic_in_trap(const struct trap_frame *f, const char *cause)
 {
+	console_panic();
 	if (reporter)
 		reporter(f, cause, 0);
 	platform_poweroff(1);

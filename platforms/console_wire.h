@@ -1,6 +1,6 @@
-/* The framing on the serial line between the sole kernel and the host CLI.
- * One serial port carries the app's stdout and stderr, kernel messages,
- * crash records and the exit status; the host demultiplexes them. */
+/* The framing on the console line between the sole kernel and the host CLI.
+ * One line carries the app's stdout and stderr, kernel messages, crash
+ * records and the exit status; the host demultiplexes them. */
 #ifndef SOLE_CONSOLE_WIRE_H
 #define SOLE_CONSOLE_WIRE_H
 
@@ -26,10 +26,14 @@
 /* Guest to host: WIRE_ESC WIRE_EXIT <status byte>. The VM powers off next. */
 #define WIRE_EXIT 'X'
 
-/* Guest to host: WIRE_ESC WIRE_READY once the guest's UART is set up. The
- * host holds stdin back until then: setting up the UART's FIFO drops any
- * byte that arrived before it. */
+/* Guest to host, on the UART: WIRE_ESC WIRE_READY once the kernel runs. */
 #define WIRE_READY 'R'
+
+/* The line is the virtio-console port WIRE_VIRTIO_PORT (a virtserialport;
+ * multiport) once the guest's driver is up, and the UART (COM1) before it
+ * and after a kernel panic: the host reads both, each on its own. Host to
+ * guest there is only the virtio port. */
+#define WIRE_VIRTIO_PORT 1
 
 /* Host to guest: stdin bytes, escaped the same way, then WIRE_ESC WIRE_EOF. */
 #define WIRE_EOF 'Z'

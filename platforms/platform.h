@@ -1,4 +1,4 @@
-/* What the kernel needs from the machine it runs on: the console line, a
+/* What the kernel needs from the machine it runs on: the console UART, a
  * clock source at boot, and the way out. platforms/qemu implements it for
  * QEMU's pc and microvm machines. */
 #ifndef SOLE_PLATFORM_H
@@ -29,11 +29,12 @@ int64_t rtc_read_epoch_seconds(void);
 void platform_poweroff(int failed) __attribute__((noreturn));
 
 /* Finds the machine's devices of one class (PCI on pc, virtio-mmio on
- * microvm) and starts their drivers. A network device registers with the
- * stack (kernel/net/netdev.h), so net_start probes them once lwIP is up; a
- * volume's device registers its 9P channel (kernel/fs/ninep.h) before the
- * volumes mount at boot. Each class is probed once. */
-enum device_class { DEVICES_NETWORK, DEVICES_VOLUMES };
+ * microvm) and starts their drivers. The console's device attaches its
+ * line (kernel/console.h) early in boot; a network device registers with
+ * the stack (kernel/net/netdev.h), so net_start probes them once lwIP is
+ * up; a volume's device registers its 9P channel (kernel/fs/ninep.h)
+ * before the volumes mount at boot. Each class is probed once. */
+enum device_class { DEVICES_CONSOLE, DEVICES_NETWORK, DEVICES_VOLUMES };
 void devices_probe(enum device_class class);
 
 #endif

@@ -44,55 +44,26 @@ static long random_read(struct file *f, struct iobuf buf, size_t len)
 	return random_fill_buf(buf, len);
 }
 
-static unsigned console_poll(struct file *f, struct wait_queue **queue);
-
-/* The console. private_data is the fd it stands for (0, 1 or 2). */
+/* The console. private_data is the fd it stands for (0, 1 or 2). A
+ * blocking read waits on stdin's queue, which the console's receive
+ * interrupt wakes, so that a signal cuts it short. */
 static long console_read(struct file *f, struct iobuf buf, size_t len)
 {
-	uint8_t chunk[512];
-	size_t n = len < sizeof chunk ? len : sizeof chunk;
 	long got;
-	/* A blocking read waits on stdin's queue, so that a signal cuts it short. */
-	while ((got = console_read_stdin(chunk, n, true)) < 0) {
-		struct wait_queue *queue;
-		if (f->flags & O_NONBLOCK)
-			return -EAGAIN;
-		if (console_poll(f, &queue) & EPOLLIN)
-			continue;
-		long err = readiness_wait(queue, 0);
+	while ((got = console_read_stdin(&buf, len)) == -EAGAIN && !(f->flags & O_NONBLOCK)) {
+		long err = readiness_wait(console_stdin_queue(), 0);
 		if (err)
 			return err;
 	}
-	return iobuf_put(buf, 0, chunk, (size_t)got) ? -EFAULT : got;
+	return got;
 }
-
-/* stdin's readiness. The UART raises no interrupt here, so while anyone
- * waits on stdin a timer looks at it every STDIN_RECHECK_NS and wakes the
- * queue whenever data (or EOF) is there. The check is by level, not by
- * edge: a poll() that saw stdin empty in its scan may see it ready when it
- * registers, and a waiter must never sleep through data already waiting. */
-#define STDIN_RECHECK_NS 2000000ull
-static struct wait_queue stdin_queue;
-
-static void stdin_recheck(struct ktimer *t, uint64_t now)
-{
-	if (console_stdin_ready())
-		readiness_notify(&stdin_queue, EPOLLIN | EPOLLRDNORM);
-	if (stdin_queue.head)
-		ktimer_arm(t, now + STDIN_RECHECK_NS);
-}
-
-static struct ktimer stdin_timer = {.fire = stdin_recheck};
 
 /* A terminal's answer: always writable, readable when stdin is. */
 static unsigned console_poll(struct file *f, struct wait_queue **queue)
 {
 	(void)f;
-	if (queue) {
-		*queue = &stdin_queue;
-		if (!ktimer_armed(&stdin_timer))
-			ktimer_arm(&stdin_timer, time_monotonic_ns() + STDIN_RECHECK_NS);
-	}
+	if (queue)
+		*queue = console_stdin_queue();
 	return EPOLLOUT | EPOLLWRNORM | (console_stdin_ready() ? EPOLLIN | EPOLLRDNORM : 0);
 }
 

@@ -41,6 +41,7 @@ static struct thread *dead;                       /* exited; their stacks are fr
 static bool need_resched;
 static uint64_t slice_end;
 static int external_waiters; /* blocked on a device that interrupts (sched_external_wait) */
+static bool (*device_waiters)(void); /* or waiting on one that counts its own */
 
 void context_switch(uint64_t *save_rsp, uint64_t next_rsp);
 void thread_first_entry(void);
@@ -235,7 +236,7 @@ static void schedule(void)
 	while (!(next = run_dequeue())) {
 		if (idle_work && idle_work())
 			continue;
-		if (!timers && !external_waiters && !ktimer_next_deadline())
+		if (!timers && !external_waiters && !(device_waiters && device_waiters()) && !ktimer_next_deadline())
 			deadlock();
 		arm_timer();
 		__asm__ volatile("sti; hlt; cli" ::: "memory");
@@ -371,3 +372,5 @@ void sched_exit_current(void)
 }
 
 void sched_external_wait(int delta) { external_waiters += delta; }
+
+void sched_set_device_waiters(bool (*any)(void)) { device_waiters = any; }

@@ -50,6 +50,10 @@ void sched_exit_current(void) __attribute__((noreturn));
  * -1 after): while any is, idle is not a deadlock, since an interrupt may
  * wake it. */
 void sched_external_wait(int delta);
+/* A device whose waiters come and go without sched_external_wait (the
+ * console's stdin, which poll and epoll watch too) answers whether any
+ * thread waits on it now. */
+void sched_set_device_waiters(bool (*any)(void));
 /* Work to do each time no thread is ready, before idling; it returns true
  * when it may have made one ready (the network registers its loopback
  * delivery when it starts). One hook: the scheduler knows nothing of who. */

@@ -11,6 +11,7 @@ static const struct {
 } drivers[] = {
     {VIRTIO_ID_NET, virtio_net_probe},
     {VIRTIO_ID_9P, virtio_9p_probe},
+    {VIRTIO_ID_CONSOLE, virtio_console_probe},
 };
 
 static unsigned probing;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #define VIRTIO_ID_NET 1
+#define VIRTIO_ID_CONSOLE 3
 #define VIRTIO_ID_9P 9
 
 #define VIRTIO_STATUS_ACKNOWLEDGE 0x01
@@ -79,5 +80,6 @@ bool virtio_mmio_cmdline_gsi(uint64_t base, unsigned *gsi);
 /* The drivers. */
 int virtio_net_probe(struct virtio_device *dev);
 int virtio_9p_probe(struct virtio_device *dev);
+int virtio_console_probe(struct virtio_device *dev);
 
 #endif

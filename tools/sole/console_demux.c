@@ -1,4 +1,4 @@
-/* Splits the serial byte stream from the guest into its streams and picks out
+/* Splits a console line's byte stream from the guest into its streams and picks out
  * the exit status, following platforms/console_wire.h. */
 #include "console_demux.h"
 
@@ -40,9 +40,7 @@ void console_demux_feed(struct console_demux *demux, const uint8_t *bytes, size_
 				run_start = i; /* a literal 0x10 starts the next run */
 			else if (byte == WIRE_EXIT)
 				demux->state = DEMUX_EXIT_STATUS;
-			else if (byte == WIRE_READY)
-				demux->guest_ready = true;
-			else
+			else if (byte != WIRE_READY) /* the kernel runs: nothing to do */
 				demux->stream = (char)byte;
 			break;
 		case DEMUX_EXIT_STATUS:

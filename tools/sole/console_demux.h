@@ -19,7 +19,6 @@ struct console_demux {
 	enum console_demux_state state;
 	char stream;
 	bool have_exit_status;
-	bool guest_ready; /* WIRE_READY seen: stdin may flow */
 	uint8_t exit_status;
 	console_deliver_fn *deliver;
 	void *context;

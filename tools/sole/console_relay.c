@@ -1,6 +1,7 @@
 /* The one poll() loop of `sole run`: host stdin to QEMU (escaped, with
- * backpressure, then the end-of-input marker), QEMU's serial output through
- * the demultiplexer, QEMU's own stderr captured or shown. */
+ * backpressure, then the end-of-input marker), the guest's console output
+ * (its virtio port, and its UART for early boot and panics) through a
+ * demultiplexer each, QEMU's own stderr captured or shown. */
 #include "console_relay.h"
 
 #include <errno.h>
@@ -22,8 +23,10 @@ struct relay {
 	int qemu_stdin;
 	int qemu_stdout;
 	int qemu_stderr;
+	int qemu_serial;
 	struct byte_buffer to_guest; /* escaped stdin not yet taken by QEMU */
 	struct console_demux *demux;
+	struct console_demux *serial_demux;
 	struct qemu_messages *messages;
 	guest_started_fn *guest_started; /* NULL once called */
 	void *guest_started_context;
@@ -66,19 +69,20 @@ static void write_to_guest(struct relay *relay)
 	}
 }
 
-static void read_guest_output(struct relay *relay)
+/* One of the guest's lines: *fd is set to -1 at its end. */
+static void read_guest_output(struct relay *relay, int *fd, struct console_demux *demux)
 {
 	uint8_t buffer[READ_CHUNK];
-	ssize_t got = read_some(relay->qemu_stdout, buffer);
+	ssize_t got = read_some(*fd, buffer);
 
 	if (got > 0 && relay->guest_started) {
 		relay->guest_started(relay->guest_started_context);
 		relay->guest_started = NULL;
 	}
 	if (got > 0)
-		console_demux_feed(relay->demux, buffer, (size_t)got);
+		console_demux_feed(demux, buffer, (size_t)got);
 	else if (got == 0)
-		relay->qemu_stdout = -1;
+		*fd = -1;
 }
 
 static void read_qemu_messages(struct relay *relay)
@@ -99,17 +103,22 @@ static void read_qemu_messages(struct relay *relay)
 static void poll_once(struct relay *relay)
 {
 	bool want_stdin = relay->qemu_stdin >= 0 && relay->to_guest.length < TO_GUEST_LIMIT;
-	struct pollfd fds[4] = {
+	struct pollfd fds[5] = {
 		{.fd = want_stdin ? relay->host_stdin : -1, .events = POLLIN},
-		{.fd = relay->to_guest.length && relay->demux->guest_ready ? relay->qemu_stdin : -1, .events = POLLOUT},
+		{.fd = relay->to_guest.length ? relay->qemu_stdin : -1, .events = POLLOUT},
 		{.fd = relay->qemu_stdout, .events = POLLIN},
 		{.fd = relay->qemu_stderr, .events = POLLIN},
+		{.fd = relay->qemu_serial, .events = POLLIN},
 	};
 
-	if (poll(fds, 4, -1) < 0)
+	if (poll(fds, 5, -1) < 0)
 		return; /* EINTR: look again */
+	/* The virtio port before the UART: a panic's record on the UART comes
+	 * after the guest waited for the port's last bytes to leave. */
 	if (fds[2].revents)
-		read_guest_output(relay);
+		read_guest_output(relay, &relay->qemu_stdout, relay->demux);
+	if (fds[4].revents)
+		read_guest_output(relay, &relay->qemu_serial, relay->serial_demux);
 	if (fds[3].revents)
 		read_qemu_messages(relay);
 	if (fds[0].revents)
@@ -127,22 +136,24 @@ static void forward_resize(struct relay *relay)
 }
 
 void console_relay_run(const struct qemu_process *qemu, const struct relay_stdin *input,
-		       struct console_demux *demux, struct qemu_messages *messages,
-		       guest_started_fn *guest_started, void *context)
+		       struct console_demux *demux, struct console_demux *serial_demux,
+		       struct qemu_messages *messages, guest_started_fn *guest_started, void *context)
 {
 	struct relay relay = {
 		.host_stdin = input->attached ? STDIN_FILENO : -1,
 		.qemu_stdin = qemu->stdin_fd,
 		.qemu_stdout = qemu->stdout_fd,
 		.qemu_stderr = qemu->stderr_fd,
+		.qemu_serial = qemu->serial_fd,
 		.demux = demux,
+		.serial_demux = serial_demux,
 		.messages = messages,
 		.guest_started = guest_started,
 		.guest_started_context = context,
 	};
 	if (!input->attached && !input->tty)
 		console_mux_eof(&relay.to_guest); /* a tty without -i waits for input, as docker's */
-	while (relay.qemu_stdout >= 0 || relay.qemu_stderr >= 0) {
+	while (relay.qemu_stdout >= 0 || relay.qemu_stderr >= 0 || relay.qemu_serial >= 0) {
 		if (input->tty)
 			forward_resize(&relay);
 		poll_once(&relay);

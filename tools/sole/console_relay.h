@@ -1,6 +1,7 @@
 /* The one poll() loop of `sole run`: host stdin to QEMU (escaped, with
- * backpressure, then the end-of-input marker), QEMU's serial output through
- * the demultiplexer, QEMU's own stderr captured or shown. */
+ * backpressure, then the end-of-input marker), the guest's console output
+ * (its virtio port, and its UART for early boot and panics) through a
+ * demultiplexer each, QEMU's own stderr captured or shown. */
 #ifndef SOLE_CONSOLE_RELAY_H
 #define SOLE_CONSOLE_RELAY_H
 
@@ -29,9 +30,10 @@ struct relay_stdin {
 	bool tty;
 };
 
-/* Returns when QEMU has closed its stdout and stderr, that is, exited. */
+/* Returns when QEMU has closed its stdout, stderr and UART, that is,
+ * exited. demux takes the console's virtio port, serial_demux its UART. */
 void console_relay_run(const struct qemu_process *qemu, const struct relay_stdin *input,
-		       struct console_demux *demux, struct qemu_messages *messages,
-		       guest_started_fn *guest_started, void *context);
+		       struct console_demux *demux, struct console_demux *serial_demux,
+		       struct qemu_messages *messages, guest_started_fn *guest_started, void *context);
 
 #endif

@@ -1,5 +1,6 @@
 /* QEMU for one `sole run`: its command line, built in one table per machine
- * type, and the process, started with pipes for its stdin, stdout, stderr. */
+ * type, and the process, started with pipes for its stdin, stdout, stderr
+ * (the console's virtio port and QEMU's messages) and one for the UART. */
 #define _GNU_SOURCE
 #include "qemu.h"
 
@@ -17,27 +18,37 @@
 #include "cleanup.h"
 #include "diag.h"
 #include "exit_codes.h"
+#include "platforms/console_wire.h"
 #include "xalloc.h"
+
+#define STRINGIFY_VALUE(x) #x
+#define STRINGIFY(x) STRINGIFY_VALUE(x)
 
 #define QEMU_PROGRAM "qemu-system-x86_64"
 /* The VM's one network backend: a second -netdev for the same NIC is how
  * kraft's duplicate-id errors came about (kraftkit#1367). */
 #define NETDEV_ID "net0"
+/* The fd QEMU finds the UART's pipe on, passed in with -add-fd. */
+#define SERIAL_FD 3
+#define SERIAL_FD_SET "1"
 
 /* What differs between machine types. */
 static const struct machine_profile {
 	const char *qemu_machine;     /* the -M value */
 	const char *net_device;       /* the -device for virtio-net, on NETDEV_ID */
 	const char *ninep_device;     /* the -device for virtio-9p, before ",fsdev=..." */
+	const char *serial_device;    /* the -device for virtio-serial, the console's */
 	const char *virtio_transport; /* a -global for the virtio transport, or NULL */
 } machine_profiles[] = {
 	/* virtio 1.0 over MMIO (version 2) rather than the legacy interface,
 	 * so that one driver serves both machines */
 	[MACHINE_MICROVM] = {"microvm,x-option-roms=off,rtc=on", "virtio-net-device,netdev=" NETDEV_ID,
-			     "virtio-9p-device", "virtio-mmio.force-legacy=false"},
+			     "virtio-9p-device", "virtio-serial-device,max_ports=2",
+			     "virtio-mmio.force-legacy=false"},
 	/* modern virtio only, and no option ROM: no firmware runs one (PVH boot) */
 	[MACHINE_PC] = {"pc", "virtio-net-pci,netdev=" NETDEV_ID ",disable-legacy=on,romfile=",
-			"virtio-9p-pci,disable-legacy=on,romfile="},
+			"virtio-9p-pci,disable-legacy=on,romfile=",
+			"virtio-serial-pci,disable-legacy=on,romfile=,max_ports=2"},
 };
 
 /* What differs between accelerators. */
@@ -135,8 +146,15 @@ void qemu_build_command(const struct qemu_config *config, struct string_list *ar
 		"-initrd", config->initrd_path,
 		/* only the network's keys: the boot configuration travels in the initrd */
 		"-append", kernel_arguments,
+		/* The console: a virtserialport on stdin and stdout (QEMU holds its
+		 * output while the host reads slowly, where a virtconsole drops it),
+		 * and the UART, for what comes before its driver and after a panic. */
 		"-chardev", "stdio,id=con,signal=off",
-		"-serial", "chardev:con",
+		"-device", machine->serial_device,
+		"-device", "virtserialport,chardev=con,nr=" STRINGIFY(WIRE_VIRTIO_PORT),
+		"-add-fd", "fd=" STRINGIFY(SERIAL_FD) ",set=" SERIAL_FD_SET,
+		"-chardev", "file,id=uart,append=on,path=/dev/fdset/" SERIAL_FD_SET, /* not O_TRUNC: a pipe */
+		"-serial", "chardev:uart",
 		"-device", "isa-debug-exit,iobase=0x501,iosize=1",
 		"-no-reboot",
 	};
@@ -145,7 +163,7 @@ void qemu_build_command(const struct qemu_config *config, struct string_list *ar
 		string_list_append(argv, arguments[i]);
 	add_network(config, machine, argv);
 	add_volumes(config, machine, argv);
-	if (machine->virtio_transport && (config->network->mode != NETWORK_NONE || config->volume_count)) {
+	if (machine->virtio_transport) {
 		string_list_append(argv, "-global");
 		string_list_append(argv, machine->virtio_transport);
 	}
@@ -204,7 +222,7 @@ char *qemu_format_command(const struct string_list *argv)
 }
 
 /* In the child: becomes QEMU, or reports execvp's errno on status_fd. */
-static void exec_qemu(char *const argv[], const int stdio[3], int status_fd,
+static void exec_qemu(char *const argv[], const int stdio[3], int serial_fd, int status_fd,
 		      const sigset_t *signal_mask, pid_t parent)
 {
 	setpgid(0, 0);
@@ -215,6 +233,7 @@ static void exec_qemu(char *const argv[], const int stdio[3], int status_fd,
 	sigprocmask(SIG_SETMASK, signal_mask, NULL);
 	for (int fd = 0; fd < 3; fd++)
 		dup2(stdio[fd], fd);
+	dup2(serial_fd, SERIAL_FD); /* made after the stdio pipes: none of them moved onto it */
 	execvp(argv[0], argv);
 	int error = errno;
 	(void)!write(status_fd, &error, sizeof(error));
@@ -252,19 +271,20 @@ static void report_start_failure(const char *program, int error)
 
 int qemu_start(const struct string_list *argv, struct qemu_process *process)
 {
-	int to_qemu[2], from_qemu[2], qemu_errors[2], status[2];
+	int to_qemu[2], from_qemu[2], qemu_errors[2], from_uart[2], status[2];
 	sigset_t saved_mask;
 
 	make_pipe(to_qemu);
 	make_pipe(from_qemu);
 	make_pipe(qemu_errors);
+	make_pipe(from_uart);
 	make_pipe(status);
 	cleanup_block_signals(&saved_mask);
 	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid == 0) {
 		const int stdio[3] = {to_qemu[0], from_qemu[1], qemu_errors[1]};
-		exec_qemu(argv->items, stdio, status[1], &saved_mask, parent);
+		exec_qemu(argv->items, stdio, from_uart[1], status[1], &saved_mask, parent);
 	}
 	if (pid > 0)
 		cleanup_remember_child(pid);
@@ -273,11 +293,12 @@ int qemu_start(const struct string_list *argv, struct qemu_process *process)
 	close(to_qemu[0]);
 	close(from_qemu[1]);
 	close(qemu_errors[1]);
+	close(from_uart[1]);
 	close(status[1]);
 	if (pid > 0)
 		error = exec_error(status[0]);
 	close(status[0]);
-	*process = (struct qemu_process){pid, to_qemu[1], from_qemu[0], qemu_errors[0]};
+	*process = (struct qemu_process){pid, to_qemu[1], from_qemu[0], qemu_errors[0], from_uart[0]};
 	if (error) {
 		if (pid > 0)
 			cleanup_wait_child();
@@ -288,14 +309,15 @@ int qemu_start(const struct string_list *argv, struct qemu_process *process)
 	fcntl(process->stdin_fd, F_SETFL, O_NONBLOCK);
 	fcntl(process->stdout_fd, F_SETFL, O_NONBLOCK);
 	fcntl(process->stderr_fd, F_SETFL, O_NONBLOCK);
+	fcntl(process->serial_fd, F_SETFL, O_NONBLOCK);
 	return 0;
 }
 
 void qemu_close_pipes(struct qemu_process *process)
 {
-	int *fds[] = {&process->stdin_fd, &process->stdout_fd, &process->stderr_fd};
+	int *fds[] = {&process->stdin_fd, &process->stdout_fd, &process->stderr_fd, &process->serial_fd};
 
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 4; i++) {
 		if (*fds[i] >= 0)
 			close(*fds[i]);
 		*fds[i] = -1;

@@ -26,9 +26,10 @@ struct qemu_config {
 
 struct qemu_process {
 	pid_t pid;
-	int stdin_fd;  /* the guest's serial input; ours to write, non-blocking */
-	int stdout_fd; /* the guest's serial output; non-blocking */
+	int stdin_fd;  /* the guest's console input (virtio); ours to write, non-blocking */
+	int stdout_fd; /* the guest's console output (virtio); non-blocking */
 	int stderr_fd; /* QEMU's own messages; non-blocking */
+	int serial_fd; /* the guest's UART output: early boot, panics; non-blocking */
 };
 
 void qemu_build_command(const struct qemu_config *config, struct string_list *argv);

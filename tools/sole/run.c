@@ -36,7 +36,8 @@
 
 /* What the console delivered while the VM ran. */
 struct vm_outcome {
-	struct console_demux demux;
+	struct console_demux demux;        /* the console's virtio port */
+	struct console_demux serial_demux; /* its UART: early boot, panics */
 	struct console_sink sink;
 	struct qemu_messages messages;
 	int qemu_wait_status;
@@ -106,8 +107,18 @@ static void describe_qemu_failure(const struct vm_outcome *outcome)
 		sole_error("the VM stopped without an exit status (QEMU exit code %d)", WEXITSTATUS(status));
 }
 
+/* The line the guest sent its exit status on (the UART, when it failed
+ * before its virtio port was up), or NULL when none came. */
+static const struct console_demux *exit_status_line(const struct vm_outcome *outcome)
+{
+	if (outcome->demux.have_exit_status)
+		return &outcome->demux;
+	return outcome->serial_demux.have_exit_status ? &outcome->serial_demux : NULL;
+}
+
 static int exit_status_of(const struct vm_outcome *outcome, const struct crash_context *crash, const char *core_path)
 {
+	const struct console_demux *exit_line = exit_status_line(outcome);
 	int status = EXIT_SOLE_ERROR;
 
 	if (outcome->sink.crash.lines.count > 0) {
@@ -116,8 +127,8 @@ static int exit_status_of(const struct vm_outcome *outcome, const struct crash_c
 			fprintf(stderr, "sole: crash record written to %s; 'sole symbolize %s' shows it again\n",
 			        core_path, core_path);
 	}
-	if (outcome->demux.have_exit_status)
-		status = outcome->demux.exit_status;
+	if (exit_line)
+		status = exit_line->exit_status;
 	else if (outcome->sink.crash.lines.count == 0)
 		describe_qemu_failure(outcome);
 	if (outcome->sink.stdout_broken_pipe)
@@ -147,9 +158,11 @@ static void watch_vm(struct qemu_process *qemu, const struct run_options *option
 	line_prefixer_init(&live_messages, STDERR_FILENO, "sole: qemu: ");
 	console_sink_init(&outcome->sink, options->verbose, options->trace);
 	console_demux_init(&outcome->demux, console_sink_deliver, &outcome->sink);
+	console_demux_init(&outcome->serial_demux, console_sink_deliver, &outcome->sink);
 	outcome->messages.live = options->verbose ? &live_messages : NULL;
 	struct relay_stdin input = {.attached = options->interactive, .tty = options->tty};
-	console_relay_run(qemu, &input, &outcome->demux, &outcome->messages, widen_hostfwd_backlog, &started);
+	console_relay_run(qemu, &input, &outcome->demux, &outcome->serial_demux, &outcome->messages,
+	                  widen_hostfwd_backlog, &started);
 	console_sink_finish(&outcome->sink);
 	line_prefixer_finish(&live_messages);
 	qemu_close_pipes(qemu);
@@ -274,7 +287,7 @@ static int run_vm(const struct run_options *options, const struct app_binary *bi
 		report_syscall_summary(options, &outcome.sink.summary.lines);
 	struct crash_context crash = {config->kernel_path, binary->host_path, binary->guest_path};
 	status = exit_status_of(&outcome, &crash, options->core_path);
-	if (!outcome.demux.have_exit_status)
+	if (!exit_status_line(&outcome))
 		qemu_explain_failure(config, &outcome.messages.captured);
 	report_missing_files(options, &outcome.sink.missing.lines, status);
 	console_sink_free(&outcome.sink);

@@ -1,7 +1,7 @@
 /* Tests the QEMU command line of `sole run` for each network mode and
- * machine type: one netdev and its device, the hostfwd rules of -p, and the
- * kernel command line (ip= gw= dns=); and what sole says when QEMU could not
- * listen on a published port. */
+ * machine type: the console's devices, one netdev and its device, the hostfwd
+ * rules of -p, and the kernel command line (ip= gw= dns=); and what sole says
+ * when QEMU could not listen on a published port. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,9 +49,13 @@ static char *command_for(enum machine_kind machine, const char *const *flags)
 }
 
 #define COMMON_PART "-nodefaults -no-user-config -display none -m 64M -kernel k.elf -initrd i.cpio "
-#define CONSOLE_PART                                                                                     \
-	"-chardev stdio,id=con,signal=off -serial chardev:con -device isa-debug-exit,iobase=0x501,iosize=1 " \
-	"-no-reboot"
+/* The console: a virtserialport on QEMU's stdio, the UART on fd 3. */
+#define CONSOLE_PART(serial_device)                                                                        \
+	"-chardev stdio,id=con,signal=off -device " serial_device " -device virtserialport,chardev=con,nr=1 " \
+	"-add-fd fd=3,set=1 -chardev file,id=uart,append=on,path=/dev/fdset/1 -serial chardev:uart "         \
+	"-device isa-debug-exit,iobase=0x501,iosize=1 -no-reboot"
+#define MICROVM_CONSOLE CONSOLE_PART("virtio-serial-device,max_ports=2")
+#define PC_CONSOLE CONSOLE_PART("virtio-serial-pci,disable-legacy=on,romfile=,max_ports=2")
 
 static void check_commands(void)
 {
@@ -59,27 +63,27 @@ static void check_commands(void)
 	char *command = command_for(MACHINE_MICROVM, ports);
 	CHECK_STRING(command,
 		     "-M microvm,x-option-roms=off,rtc=on -accel tcg -cpu max " COMMON_PART
-		     "-append 'ip=10.0.2.15/24 gw=10.0.2.2 dns=10.0.2.3' " CONSOLE_PART
+		     "-append 'ip=10.0.2.15/24 gw=10.0.2.2 dns=10.0.2.3' " MICROVM_CONSOLE
 		     " -netdev user,id=net0,hostfwd=tcp:127.0.0.1:8080-10.0.2.15:80,hostfwd=udp:0.0.0.0:5353-10.0.2.15:53"
 		     " -device virtio-net-device,netdev=net0 -global virtio-mmio.force-legacy=false");
 	free(command);
 
 	command = command_for(MACHINE_PC, (const char *[]){NULL});
 	CHECK_STRING(command, "-M pc -accel tcg -cpu max " COMMON_PART
-			      "-append 'ip=10.0.2.15/24 gw=10.0.2.2 dns=10.0.2.3' " CONSOLE_PART
+			      "-append 'ip=10.0.2.15/24 gw=10.0.2.2 dns=10.0.2.3' " PC_CONSOLE
 			      " -netdev user,id=net0 -device virtio-net-pci,netdev=net0,disable-legacy=on,romfile=");
 	free(command);
 
 	command = command_for(MACHINE_PC, (const char *[]){"--net", "tap:sole0", "--ip", "10.9.0.7/16", NULL});
 	CHECK_STRING(command, "-M pc -accel tcg -cpu max " COMMON_PART
-			      "-append 'ip=10.9.0.7/16 gw=10.9.0.1 dns=10.9.0.1' " CONSOLE_PART
+			      "-append 'ip=10.9.0.7/16 gw=10.9.0.1 dns=10.9.0.1' " PC_CONSOLE
 			      " -netdev tap,id=net0,ifname=sole0,script=no,downscript=no"
 			      " -device virtio-net-pci,netdev=net0,disable-legacy=on,romfile=");
 	free(command);
 
 	command = command_for(MACHINE_MICROVM, (const char *[]){"--net", "none", NULL});
 	CHECK_STRING(command, "-M microvm,x-option-roms=off,rtc=on -accel tcg -cpu max " COMMON_PART
-			      "-append '' " CONSOLE_PART);
+			      "-append '' " MICROVM_CONSOLE " -global virtio-mmio.force-legacy=false");
 	free(command);
 }
 
