@@ -1,6 +1,6 @@
 /* futex and futex_waitv: decoding the operation, its words and its timeout,
- * then the futex queues (kernel/sched/futex.c) do the work. PI futexes are
- * not there yet. */
+ * then the futex queues (kernel/sched/futex.c) and the priority-inheritance
+ * futexes (kernel/sched/futex_pi.c) do the work. */
 #include <linux/futex.h>
 #include <linux/time.h>
 #include <linux/time_types.h>
@@ -9,6 +9,7 @@
 #include "kernel/mm/heap.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/sched/futex.h"
+#include "kernel/sched/futex_pi.h"
 #include "kernel/time.h"
 #include "syscalls/timespec.h"
 
@@ -41,7 +42,8 @@ long sys_futex(uint32_t *uaddr, int op, uint32_t val, const struct __kernel_time
 	bool realtime = op & FUTEX_CLOCK_REALTIME;
 	if ((uintptr_t)uaddr & 3)
 		return -EINVAL;
-	if (realtime && cmd != FUTEX_WAIT && cmd != FUTEX_WAIT_BITSET)
+	if (realtime && cmd != FUTEX_WAIT && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_WAIT_REQUEUE_PI &&
+	    cmd != FUTEX_LOCK_PI2)
 		return -ENOSYS;
 	/* For the requeue and wake-op commands the timeout slot carries a count. */
 	int count2 = (int)(uintptr_t)timeout;
@@ -72,7 +74,10 @@ long sys_futex(uint32_t *uaddr, int op, uint32_t val, const struct __kernel_time
 		if ((int)val < 0 || count2 < 0)
 			return -EINVAL;
 		int woken = futex_wake((uintptr_t)uaddr, (int)val, FUTEX_BITSET_MATCH_ANY);
-		return woken + futex_requeue((uintptr_t)uaddr, (uintptr_t)uaddr2, count2);
+		if (woken < 0)
+			return woken;
+		int moved = futex_requeue((uintptr_t)uaddr, (uintptr_t)uaddr2, count2);
+		return moved < 0 ? moved : woken + moved;
 	}
 	case FUTEX_WAKE_OP: {
 		bool condition;
@@ -80,12 +85,31 @@ long sys_futex(uint32_t *uaddr, int op, uint32_t val, const struct __kernel_time
 		if (err)
 			return err;
 		int woken = futex_wake((uintptr_t)uaddr, (int)val, FUTEX_BITSET_MATCH_ANY);
-		if (condition)
-			woken += futex_wake((uintptr_t)uaddr2, count2, FUTEX_BITSET_MATCH_ANY);
-		return woken;
+		if (woken < 0 || !condition)
+			return woken;
+		int woken2 = futex_wake((uintptr_t)uaddr2, count2, FUTEX_BITSET_MATCH_ANY);
+		return woken2 < 0 ? woken2 : woken + woken2;
 	}
+	case FUTEX_LOCK_PI: /* its deadline is on CLOCK_REALTIME, as Linux */
+	case FUTEX_LOCK_PI2:
+		err = deadline_of(timeout, true, cmd == FUTEX_LOCK_PI || realtime, &deadline);
+		return err ? err : futex_lock_pi(uaddr, deadline, false);
+	case FUTEX_TRYLOCK_PI:
+		return futex_lock_pi(uaddr, 0, true);
+	case FUTEX_UNLOCK_PI:
+		return futex_unlock_pi(uaddr);
+	case FUTEX_WAIT_REQUEUE_PI:
+		if ((uintptr_t)uaddr2 & 3)
+			return -EINVAL;
+		err = deadline_of(timeout, true, realtime, &deadline);
+		return err ? err : futex_wait_requeue_pi(uaddr, val, deadline, uaddr2);
+	case FUTEX_CMP_REQUEUE_PI:
+		/* Only one waiter may be woken: it must own the lock. */
+		if (val != 1 || count2 < 0 || (uintptr_t)uaddr2 & 3)
+			return -EINVAL;
+		return futex_cmp_requeue_pi(uaddr, val3, count2, uaddr2);
 	default:
-		return -ENOSYS; /* PI futexes */
+		return -ENOSYS;
 	}
 }
 

@@ -20,6 +20,7 @@
 #include "kernel/proc/pid.h"
 #include "kernel/proc/process.h"
 #include "kernel/sched/futex.h"
+#include "kernel/sched/futex_pi.h"
 #include "kernel/sched/sched.h"
 #include "platforms/platform.h"
 
@@ -113,11 +114,13 @@ void thread_exit(int status)
 	thread_exit_killed();
 }
 
-/* A thread's futex duties on the way out: its robust locks are released
- * and whoever joins it (pthread_join) is woken through clear_child_tid. */
+/* A thread's futex duties on the way out: its robust locks are released,
+ * its PI locks go to their waiters, and whoever joins it (pthread_join) is
+ * woken through clear_child_tid. */
 static void release_thread_futexes(struct thread *t)
 {
 	futex_exit_robust_list(t);
+	futex_exit_pi_states(t);
 	if (t->clear_child_tid) {
 		int zero = 0;
 		if (!copy_to_user((void *)t->clear_child_tid, &zero, sizeof zero))

@@ -13,19 +13,14 @@
 #include "kernel/mm/heap.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/process.h"
+#include "kernel/sched/futex_key.h"
 #include "kernel/sched/wait.h"
 
-#define BUCKETS 64
 #define ROBUST_LIST_LIMIT 2048
 
-static struct wait_queue buckets[BUCKETS];
+static struct wait_queue buckets[FUTEX_BUCKETS];
 
-struct futex_key {
-	const void *space; /* the address space, or the shared file */
-	uintptr_t offset;  /* the address, or the offset in the file */
-};
-
-static struct futex_key key_of(uintptr_t uaddr)
+struct futex_key futex_key_of(uintptr_t uaddr)
 {
 	struct addrspace *as = current_process()->as;
 	const struct vma *v = vma_find(&as->vmas, uaddr);
@@ -34,24 +29,28 @@ static struct futex_key key_of(uintptr_t uaddr)
 	return (struct futex_key){as, uaddr};
 }
 
-static struct wait_queue *bucket_of(struct futex_key k)
+unsigned futex_key_hash(struct futex_key k)
 {
-	return &buckets[(((uintptr_t)k.space >> 4) ^ (k.offset >> 2)) % BUCKETS];
+	return (unsigned)((((uintptr_t)k.space >> 4) ^ (k.offset >> 2)) % FUTEX_BUCKETS);
 }
 
-static bool waits_on(const struct waiter *w, struct futex_key k)
+struct wait_queue *futex_queue_of(struct futex_key k) { return &buckets[futex_key_hash(k)]; }
+
+bool futex_waits_on(const struct waiter *w, struct futex_key k)
 {
 	return w->key == k.offset && w->key_space == k.space;
 }
 
 int futex_wake(uintptr_t uaddr, int count, uint32_t bits)
 {
-	struct futex_key k = key_of(uaddr);
-	struct wait_queue *q = bucket_of(k);
+	struct futex_key k = futex_key_of(uaddr);
+	struct wait_queue *q = futex_queue_of(k);
 	int woken = 0;
 	for (struct waiter *w = q->head, *next; w && woken < count; w = next) {
 		next = w->next;
-		if (waits_on(w, k) && (w->bitset & bits)) {
+		if (futex_waits_on(w, k) && (w->bitset & bits)) {
+			if (w->requeue_pi)
+				return -EINVAL; /* as Linux: it leaves only by FUTEX_CMP_REQUEUE_PI */
 			wait_remove(w);
 			sched_wake(w->thread, WAKE_EVENT);
 			woken++;
@@ -62,17 +61,19 @@ int futex_wake(uintptr_t uaddr, int count, uint32_t bits)
 
 int futex_requeue(uintptr_t from_addr, uintptr_t to_addr, int count)
 {
-	struct futex_key from = key_of(from_addr), to = key_of(to_addr);
-	struct wait_queue *q = bucket_of(from);
+	struct futex_key from = futex_key_of(from_addr), to = futex_key_of(to_addr);
+	struct wait_queue *q = futex_queue_of(from);
 	int moved = 0;
 	for (struct waiter *w = q->head, *next; w && moved < count; w = next) {
 		next = w->next;
-		if (!waits_on(w, from))
+		if (!futex_waits_on(w, from))
 			continue;
+		if (w->requeue_pi)
+			return -EINVAL;
 		wait_remove(w);
 		w->key = to.offset;
 		w->key_space = to.space;
-		wait_add(bucket_of(to), w, w->thread);
+		wait_add(futex_queue_of(to), w, w->thread);
 		moved++;
 	}
 	return moved;
@@ -87,9 +88,9 @@ long futex_wait(uint32_t *uaddr, uint32_t val, uint64_t deadline, uint32_t bitse
 		return -EFAULT;
 	if (now_value != val)
 		return -EAGAIN;
-	struct futex_key k = key_of((uintptr_t)uaddr);
+	struct futex_key k = futex_key_of((uintptr_t)uaddr);
 	struct waiter w = {.bitset = bitset, .key = k.offset, .key_space = k.space};
-	wait_add(bucket_of(k), &w, current_thread());
+	wait_add(futex_queue_of(k), &w, current_thread());
 	enum wake_reason why = sched_block(deadline);
 	wait_remove(&w);
 	switch (why) {
@@ -136,9 +137,9 @@ long futex_wait_multiple(const struct futex_word *words, int count, uint64_t dea
 		if (ret)
 			break;
 		for (int i = 0; i < count; i++) {
-			struct futex_key k = key_of((uintptr_t)words[i].uaddr);
+			struct futex_key k = futex_key_of((uintptr_t)words[i].uaddr);
 			w[i] = (struct waiter){.bitset = FUTEX_BITSET_MATCH_ANY, .key = k.offset, .key_space = k.space};
-			wait_add(bucket_of(k), &w[i], current_thread());
+			wait_add(futex_queue_of(k), &w[i], current_thread());
 		}
 		enum wake_reason why = sched_block(deadline);
 		/* A wake takes its waiter off the queue; Linux answers with the
@@ -219,8 +220,9 @@ int futex_wake_op(uint32_t *uaddr2, unsigned encoded, bool *condition)
 }
 
 /* One robust-list entry of a dying thread: mark the lock's owner dead and
- * wake a waiter, as Linux's handle_futex_death does. */
-static void release_robust_lock(uint32_t *word, int tid)
+ * wake a waiter, as Linux's handle_futex_death does. A PI lock's waiters
+ * wait in its PI state instead: futex_exit_pi_states hands it to one. */
+static void release_robust_lock(uint32_t *word, int tid, bool pi)
 {
 	uint32_t value;
 	if ((uintptr_t)word & 3 || copy_from_user(&value, word, sizeof value))
@@ -230,8 +232,14 @@ static void release_robust_lock(uint32_t *word, int tid)
 	uint32_t died = (value & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
 	if (copy_to_user(word, &died, sizeof died))
 		return;
-	if (value & FUTEX_WAITERS)
+	if (!pi && (value & FUTEX_WAITERS))
 		futex_wake((uintptr_t)word, 1, FUTEX_BITSET_MATCH_ANY);
+}
+
+/* A robust-list pointer: the entry's address, bit 0 saying it is a PI lock. */
+static void release_robust_entry(uintptr_t entry, long futex_offset, int tid)
+{
+	release_robust_lock((uint32_t *)((entry & ~1ul) + futex_offset), tid, entry & 1);
 }
 
 void futex_exit_robust_list(struct thread *t)
@@ -240,14 +248,15 @@ void futex_exit_robust_list(struct thread *t)
 	if (!t->robust_list || copy_from_user(&head, (void *)t->robust_list, sizeof head))
 		return;
 	uintptr_t entry = (uintptr_t)head.list.next;
+	uintptr_t pending = (uintptr_t)head.list_op_pending;
 	for (int n = 0; entry != t->robust_list && n < ROBUST_LIST_LIMIT; n++) {
 		struct robust_list next;
 		if (copy_from_user(&next, (void *)(entry & ~1ul), sizeof next))
 			return;
-		if ((entry & ~1ul) != (uintptr_t)head.list_op_pending)
-			release_robust_lock((uint32_t *)((entry & ~1ul) + head.futex_offset), t->tid);
+		if ((entry & ~1ul) != (pending & ~1ul))
+			release_robust_entry(entry, head.futex_offset, t->tid);
 		entry = (uintptr_t)next.next;
 	}
-	if (head.list_op_pending)
-		release_robust_lock((uint32_t *)((uintptr_t)head.list_op_pending + head.futex_offset), t->tid);
+	if (pending)
+		release_robust_entry(pending, head.futex_offset, t->tid);
 }

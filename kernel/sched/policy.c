@@ -10,6 +10,7 @@
 #include "kernel/errno.h"
 #include "kernel/proc/pid.h"
 #include "kernel/proc/process.h"
+#include "kernel/sched/futex_pi.h"
 #include "kernel/sched/sched.h"
 
 #define SETPARAM_POLICY (-1)
@@ -32,6 +33,7 @@ static bool fair_policy(int policy) { return policy == SCHED_NORMAL || policy ==
 void sched_policy_inherit(struct sched_policy *child, const struct sched_policy *parent)
 {
 	*child = *parent;
+	child->pi_level = 0;
 	if (!parent->reset_on_fork)
 		return;
 	if (rt_policy(parent->policy) || parent->policy == SCHED_DEADLINE) {
@@ -47,11 +49,24 @@ void sched_policy_inherit(struct sched_policy *child, const struct sched_policy 
 
 bool sched_policy_may_fork(const struct sched_policy *sp) { return sp->policy != SCHED_DEADLINE || sp->reset_on_fork; }
 
-int sched_policy_level(const struct sched_policy *sp)
+static int own_level(const struct sched_policy *sp)
 {
 	if (sp->policy == SCHED_DEADLINE)
 		return SCHED_LEVEL_DEADLINE;
 	return rt_policy(sp->policy) ? sp->rt_priority : 0;
+}
+
+int sched_policy_level(const struct sched_policy *sp)
+{
+	int own = own_level(sp);
+	return sp->pi_level > own ? sp->pi_level : own;
+}
+
+void sched_policy_lend(struct thread *t, int level)
+{
+	int old_level = sched_policy_level(&t->sched);
+	t->sched.pi_level = level;
+	sched_level_changed(t, old_level);
 }
 
 #define BASE_SLICE_NS 10000000ull
@@ -180,6 +195,7 @@ long sched_policy_set(struct thread *t, const struct sched_attr *a)
 		sp->dl_period = a->sched_period ? a->sched_period : a->sched_deadline;
 	}
 	sched_level_changed(t, old_level);
+	futex_pi_waiter_level_changed(t);
 	return 0;
 }
 

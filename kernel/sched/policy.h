@@ -22,6 +22,9 @@ struct sched_policy {
 	bool reset_on_fork;
 	uint64_t dl_runtime, dl_deadline, dl_period; /* SCHED_DEADLINE's reservation, ns */
 	int ioprio;                                  /* ioprio_set's value */
+	/* The run level that waiters on the PI futexes it holds lend it
+	 * (kernel/sched/futex_pi.c), 0 for none; never inherited. */
+	int pi_level;
 };
 
 /* The first thread's: SCHED_NORMAL, nice 0, best-effort I/O at level 4. */
@@ -34,8 +37,12 @@ void sched_policy_inherit(struct sched_policy *child, const struct sched_policy 
  * reset-on-fork may not (EAGAIN), as on Linux. */
 bool sched_policy_may_fork(const struct sched_policy *sp);
 /* Where the scheduler queues a thread: 0 for NORMAL, BATCH and IDLE, the
- * priority for FIFO and RR, SCHED_LEVEL_DEADLINE. Higher runs first. */
+ * priority for FIFO and RR, SCHED_LEVEL_DEADLINE, or the level lent to it
+ * when higher (priority inheritance). Higher runs first. */
 int sched_policy_level(const struct sched_policy *sp);
+/* Priority inheritance: t runs at least at level until lent another (0
+ * gives its own back); the scheduler moves it at once. */
+void sched_policy_lend(struct thread *t, int level);
 
 /* How long t may run before an equal thread's turn: RR's quantum, or for
  * SCHED_OTHER 10 ms scaled by the nice value's weight, 1.25 times less per

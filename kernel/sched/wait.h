@@ -4,6 +4,7 @@
 #ifndef SOLE_WAIT_H
 #define SOLE_WAIT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "kernel/sched/sched.h"
@@ -17,9 +18,10 @@ struct waiter {
 	void (*notify)(struct waiter *w, uint32_t bits);
 	struct waiter *next, *prev;
 	struct wait_queue *queue;
-	uint32_t bitset; /* futex bitsets, readiness events (EPOLL*); all ones elsewhere */
+	uint32_t bitset;       /* futex bitsets, readiness events (EPOLL*); all ones elsewhere */
 	uintptr_t key;         /* for futex waiters: the word's address or file offset */
 	const void *key_space; /* and its address space or file (kernel/sched/futex.c) */
+	bool requeue_pi;       /* in FUTEX_WAIT_REQUEUE_PI: only FUTEX_CMP_REQUEUE_PI may move it */
 };
 
 struct wait_queue {
