@@ -140,6 +140,8 @@ long sys_openat(int dirfd, const char *user_path, int flags, unsigned mode)
 		err = -ENOMEM;
 	else if (S_ISFIFO(ino->mode) && !(flags & O_PATH))
 		err = fifo_open(ino, (unsigned)flags, absolute, &f);
+	else if (S_ISCHR(ino->mode) && !(flags & O_PATH) && ino->dev->open)
+		err = ino->dev->open(ino, (unsigned)flags, absolute, &f);
 	else if (!(f = file_open_inode(ino, (unsigned)flags, absolute)))
 		err = -ENOMEM;
 	kfree(absolute);

@@ -1,6 +1,7 @@
 /* /dev: null, zero, full, random, urandom, the console (the app's
- * stdin, stdout and stderr, carried on the console line to the host), and
- * the /dev/shm folder. */
+ * stdin, stdout and stderr, carried on the console line to the host),
+ * /dev/tty and /dev/ptmx (kernel/tty/), and the /dev/pts and /dev/shm
+ * folders. */
 #include <asm/ioctls.h>
 #include <asm/termios.h>
 #include <linux/fcntl.h>
@@ -17,6 +18,9 @@
 #include "kernel/random.h"
 #include "kernel/sched/ktimer.h"
 #include "kernel/time.h"
+#include "kernel/tty/devpts.h"
+#include "kernel/tty/pty.h"
+#include "kernel/tty/tty.h"
 
 static long null_read(struct file *f, struct iobuf buf, size_t len)
 {
@@ -140,8 +144,8 @@ static const struct {
 	unsigned major, minor;
 } devices[] = {
     {"null", &dev_null, 1, 3},       {"zero", &dev_zero, 1, 5},       {"full", &dev_full, 1, 7},
-    {"random", &dev_random, 1, 8},   {"urandom", &dev_random, 1, 9},  {"tty", &dev_console, 5, 0},
-    {"console", &dev_console, 5, 1},
+    {"random", &dev_random, 1, 8},   {"urandom", &dev_random, 1, 9},  {"tty", &tty_controlling_device, 5, 0},
+    {"console", &dev_console, 5, 1}, {"ptmx", &pty_multiplexer, 5, 2},
 };
 
 const struct chardev *devfs_driver(uint32_t rdev)
@@ -179,6 +183,7 @@ void devfs_populate(void)
 		if (devices[i].dev == &dev_console && devices[i].minor == 1)
 			console_inode = ino;
 	}
+	devpts_init(dev);
 	/* POSIX shared memory and named semaphores (shm_open, sem_open) are
 	 * files here, shared between processes with MAP_SHARED, as on Linux. */
 	struct inode *shm = dir_lookup(dev, "shm", 3);

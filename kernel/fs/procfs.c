@@ -25,6 +25,7 @@
 #include "kernel/security/seccomp.h"
 #include "kernel/strbuf.h"
 #include "kernel/time.h"
+#include "kernel/tty/tty.h"
 #include "kernel/uts.h"
 #include "libc-glue/kformat.h"
 
@@ -420,9 +421,10 @@ static void gen_stat(const struct inode *ino, struct strbuf *out)
 		return;
 	const struct thread *task = described_thread(ino, p);
 	struct cpu_times self = task ? cputime_thread(task) : cputime_process(p);
-	strbuf_printf(out, "%d (%.15s) %c %d %d %d 0 -1 4194560 0 0 0 0 %llu %llu %llu %llu 20 0 %d 0 %llu %zu %zu %llu ",
+	const struct tty *tty = tty_of_session(p->sid); /* its controlling terminal */
+	strbuf_printf(out, "%d (%.15s) %c %d %d %d %u %d 4194560 0 0 0 0 %llu %llu %llu %llu 20 0 %d 0 %llu %zu %zu %llu ",
 	              task ? task->tid : p->pid, thread_comm(p, task), task ? thread_state_letter(p, task) : state_letter(p),
-	              process_ppid(p), p->pgid, p->sid,
+	              process_ppid(p), p->pgid, p->sid, tty ? tty->rdev : 0, tty ? tty->pgrp : -1,
 	              (unsigned long long)ticks(self.user_ns), (unsigned long long)ticks(self.system_ns),
 	              (unsigned long long)ticks(p->children_cpu.user_ns), (unsigned long long)ticks(p->children_cpu.system_ns),
 	              p->live_threads, (unsigned long long)ticks(p->start_ns), mapped_kib(p) * 1024,

@@ -18,6 +18,7 @@
 
 struct credentials;
 struct file;
+struct inode;
 struct inotify_watch;
 struct lease;
 struct pipe;
@@ -39,6 +40,10 @@ struct chardev {
 	long (*write)(struct file *f, struct iobuf buf, size_t len);
 	long (*ioctl)(struct file *f, unsigned cmd, unsigned long arg);
 	unsigned (*poll)(struct file *f, struct wait_queue **queue); /* as file_ops.poll */
+	/* A device that makes its own files (a tty, /dev/ptmx): opens ino,
+	 * reached by path, into *out: 0 or -errno. Without it, the file's
+	 * operations are the ones above. */
+	int (*open)(struct inode *ino, unsigned flags, const char *path, struct file **out);
 };
 
 struct dentry {

@@ -18,6 +18,10 @@ bool kill_permitted(const struct process *target, int sig);
 long kill_process(struct process *target, const struct signal_info *info);
 /* kill(-pgid): every member of the group. -ESRCH for an empty group. */
 long kill_group(int pgid, const struct signal_info *info);
+/* The kernel's own signal to a group (a terminal's ^C, SIGHUP, SIGTTIN):
+ * no permission applies; the caller's process, when a member, comes last,
+ * since a fatal signal to it does not return. */
+void kill_group_by_kernel(int pgid, int sig);
 /* kill(-1): every process but pid 1 and the caller's. */
 long kill_everyone(const struct signal_info *info);
 
