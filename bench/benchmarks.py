@@ -1,4 +1,4 @@
-"""The benchmarks: boot, memory, size, syscall cost, process creation and sqlite here;
+"""The benchmarks: boot, memory, size, syscall cost, process creation, sqlite and stdin here;
 nginx and redis in network.py (which also gives the memory table its server lines);
 sqlite and sequential I/O on a volume in volumes.py.
 
@@ -37,11 +37,16 @@ def guest_cell(guest, text):
 
 
 def floor_command(qemu, floor_kernel):
-    """sole's QEMU command line with the floor kernel (it powers off at once), no initrd."""
+    """sole's QEMU command line with the floor kernel (it powers off at once), no initrd,
+    and the UART on a null chardev, as nobody hands this QEMU the pipe sole gives it."""
     out, args = [], iter(qemu)
     for arg in args:
-        if arg in ("-initrd", "-append"):
+        if arg in ("-initrd", "-append", "-add-fd"):
             next(args)
+        elif arg == "-chardev" and (value := next(args)).startswith("file,id=uart"):
+            out += [arg, "null,id=uart"]
+        elif arg == "-chardev":
+            out += [arg, value]
         elif arg == "-kernel":
             next(args)
             out += [arg, floor_kernel]
@@ -505,6 +510,76 @@ def sqlite(settings):
     return section
 
 
+STDIN_BYTES = 10_000_000
+SHA256SUM = "/usr/bin/sha256sum"
+READY_MARK = "@@bench-ready"
+
+
+def stdin_throughput(settings):
+    """10 MB of stdin to sha256sum: in sole (`sole run -i`), in the Linux guest (typed on
+    its serial console, raw) and natively."""
+    build = settings.build
+    machine = settings.machines[0]
+    section = Section("stdin", "stdin: 10 MB to sha256sum",
+                      f"{STDIN_BYTES:,} random bytes from a file on stdin of Debian's `{SHA256SUM}`, "
+                      f"the median of {settings.runs} run(s) on `-M {machine}`, end to end (boot included). "
+                      "*sole* is `sole run -i`, its console on a virtio-serial port; the *Linux guest* "
+                      "reads them on its console, the UART (ttyS0, `stty raw -echo`), since it has no other "
+                      "way in for them on the same QEMU line; every run must print the native sum.")
+    work = tempfile.mkdtemp(prefix="bench-stdin-")
+    try:
+        data_path = os.path.join(work, "stdin.bin")
+        data = os.urandom(STDIN_BYTES)
+        with open(data_path, "wb") as out:
+            out.write(data)
+        vm = harness.sole_vm(build, machine, settings.accel, settings.memory_mb)
+        guest = linux_guest.LinuxGuest(vm) if settings.linux_guest else None
+        script = (f"exec </dev/console; {linux_guest.BUSYBOX} stty raw -echo; echo {READY_MARK}; "
+                  f"{linux_guest.BUSYBOX} head -c {STDIN_BYTES} | {SHA256SUM}")
+        sum_copies = [(SHA256SUM, SHA256SUM)] + [(library, library)
+                                                 for library in linux_guest.shared_libraries(SHA256SUM)]
+        initrd = linux_guest.initramfs([linux_guest.BUSYBOX, "sh", "-c", script], sum_copies) if guest else None
+        expected = None
+        times_by = {"sole": [], "Linux guest": [], "native": []}
+        for run in range(settings.runs):
+            progress("stdin", f"run {run + 1}/{settings.runs}")
+            native = harness.timed([SHA256SUM], stdin_path=data_path)
+            expected = native.stdout.split()[0] if native.ok else None
+            if not expected:
+                raise BenchError(f"{SHA256SUM} failed natively (status {native.status}): {native.stderr}")
+            times_by["native"].append(native.seconds)
+            in_sole = harness.sole_run(settings, [SHA256SUM], machine, options=["-i"], stdin_path=data_path)
+            if not in_sole.ok or in_sole.stdout.split()[:1] != [expected]:
+                raise BenchError(f"sha256sum in sole failed or printed another sum (status {in_sole.status}):\n"
+                                 f"{in_sole.stdout}\n{in_sole.stderr[-2000:]}")
+            times_by["sole"].append(in_sole.seconds)
+            if guest:
+                linux = guest.run_with_input(initrd, data, READY_MARK, timeout=LINUX_BOOT_TIMEOUT + 600)
+                if linux.ok and expected in linux.output:
+                    times_by["Linux guest"].append(linux.seconds)
+                else:
+                    progress("stdin", f"the Linux guest failed (status {linux.status}); run not counted")
+    finally:
+        shutil.rmtree(work)
+    figures = [median(values) for values in times_by.values()]
+    cells = [number(value, 2) for value in figures]
+    cells[1] = guest_cell(guest, cells[1])
+    table = Table(["what (s)", "sole", "Linux guest", "native", "Linux ÷ sole"],
+                  [[f"{STDIN_BYTES // 1_000_000} MB stdin to sha256sum, end to end"] + cells
+                   + [times(ratio(figures[1], figures[0]))]])
+    section.summary.append(SummaryRow(f"{STDIN_BYTES // 1_000_000} MB stdin to sha256sum, end to end ({machine})",
+                                      number(figures[0], 2, " s"), guest_cell(guest, number(figures[1], 1, " s")),
+                                      number(figures[2], 2, " s"), times(ratio(figures[1], figures[0])),
+                                      "sole < 2 s"))
+    section.tables.append(table)
+    section.plots.append(Plot("stdin", "10 MB stdin to sha256sum (median)", "seconds", list(times_by),
+                              [("end to end", figures)], logscale=True))
+    section.commands.append((f"sole, {machine}", vm.qemu))
+    if guest:
+        section.commands.append((f"Linux guest, {machine}", guest.command("INITRAMFS")))
+    return section
+
+
 BENCHMARKS = {"boot": boot, "memory": memory, "size": size, "syscall": syscall, "process": process,
-              "sqlite": sqlite, "nginx": network.nginx, "nginx-workers": network.nginx_workers,
+              "sqlite": sqlite, "stdin": stdin_throughput, "nginx": network.nginx, "nginx-workers": network.nginx_workers,
               "redis": network.redis, "volume-sqlite": volumes.sqlite, "volume-io": volumes.sequential}

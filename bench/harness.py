@@ -100,12 +100,12 @@ class Timed:
         return self.status == 0 and not self.timed_out
 
 
-def timed(command, cwd=None, timeout=300):
-    """Runs COMMAND with stdin from /dev/null and measures its wall time."""
+def timed(command, cwd=None, timeout=300, stdin_path=None):
+    """Runs COMMAND with stdin from STDIN_PATH (else /dev/null) and measures its wall time."""
     start = time.perf_counter()
     try:
-        proc = subprocess.run(command, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True,
-                              timeout=timeout)
+        with open(stdin_path or os.devnull, "rb") as stdin:
+            proc = subprocess.run(command, cwd=cwd, stdin=stdin, capture_output=True, timeout=timeout)
     except subprocess.TimeoutExpired as expired:
         return Timed(time.perf_counter() - start, -1, (expired.stdout or b"").decode(errors="replace"),
                      (expired.stderr or b"").decode(errors="replace"), timed_out=True)
@@ -120,9 +120,11 @@ def sole_command(settings, argv, machine="microvm", memory_mb=None, options=()):
             "-m", f"{memory}M", *options, *argv]
 
 
-def sole_run(settings, argv, machine="microvm", memory_mb=None, options=(), cwd=None, timeout=300):
+def sole_run(settings, argv, machine="microvm", memory_mb=None, options=(), cwd=None, timeout=300,
+             stdin_path=None):
     """`sole run` of ARGV with the settings' accelerator and memory, timed end to end."""
-    return timed(sole_command(settings, argv, machine, memory_mb, options), cwd=cwd, timeout=timeout)
+    return timed(sole_command(settings, argv, machine, memory_mb, options), cwd=cwd, timeout=timeout,
+                 stdin_path=stdin_path)
 
 
 @dataclass

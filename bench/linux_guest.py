@@ -10,8 +10,9 @@ caller names, and an /init that mounts /proc and /dev, runs the command, prints 
 exit status and powers off at once.
 
 The QEMU command line is sole's own (`sole run --verbose` prints it) with only the
-kernel, the initrd and the kernel command line swapped, so machine type,
-accelerator, CPU, memory, network backend and devices stay the same.
+kernel, the initrd and the kernel command line swapped, and the console put back
+on the UART at QEMU's stdio (sole's is a virtio-serial port there), so machine
+type, accelerator, CPU, memory, network backend and devices stay the same.
 
 With a network (GuestNetwork, read from sole's command line: its NIC and its
 `ip=`/`gw=` words), the initramfs also carries the virtio-net driver: this kernel
@@ -38,7 +39,9 @@ import stat
 import struct
 import subprocess
 import sys
+import select
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 
@@ -331,6 +334,22 @@ def initramfs(argv, copies=(), workdir="/", network=None, volume=None):
     return archive.finish()
 
 
+def serial_console(qemu):
+    """QEMU command line QEMU with the guest's console on the UART at QEMU's stdio, where
+    Linux's console=ttyS0 wants it. sole's own console is a virtio-serial port on stdio,
+    and its UART has a pipe of its own (-add-fd), which no Linux guest is handed."""
+    out, args = [], iter(qemu)
+    for arg in args:
+        if arg not in ("-device", "-add-fd", "-chardev", "-serial"):
+            out.append(arg)
+            continue
+        value = next(args)
+        if arg == "-add-fd" or value.startswith(("virtio-serial", "virtserialport", "file,id=uart")):
+            continue
+        out += [arg, "chardev:con" if arg == "-serial" else value]
+    return out
+
+
 def with_memory(qemu, memory_mb):
     """QEMU command line QEMU with -m set to MEMORY_MB megabytes."""
     out = list(qemu)
@@ -355,7 +374,8 @@ class GuestRun:
 
 
 class LinuxGuest:
-    """Debian's kernel on sole's QEMU command line: only -kernel, -initrd and -append differ.
+    """Debian's kernel on sole's QEMU command line: only -kernel, -initrd, -append and
+    the console (serial_console) differ.
 
     The kernel is told the TSC rate (tsc_early_khz, as sole's kernel measured it on the
     same QEMU): microvm has no HPET or ACPI PM timer, and under TCG on a busy host the
@@ -363,7 +383,7 @@ class LinuxGuest:
     2 of 8 boots here). With the rate given, every boot finished."""
 
     def __init__(self, sole_vm, metapackage=METAPACKAGE):
-        self.qemu = list(sole_vm.qemu)
+        self.qemu = serial_console(sole_vm.qemu)
         self.network = GuestNetwork.of_sole_vm(self.qemu, metapackage)
         self.qemu[self.qemu.index("-kernel") + 1] = kernel_image(metapackage)
         self.qemu[self.qemu.index("-append") + 1] = f"{KERNEL_ARGS} tsc_early_khz={sole_vm.tsc_khz}"
@@ -387,6 +407,41 @@ class LinuxGuest:
             except subprocess.TimeoutExpired as expired:
                 console, timed_out = expired.stdout or b"", True
             seconds = time.perf_counter() - start
+        return self.result(console, seconds, timed_out)
+
+    def run_with_input(self, initrd, data, ready_mark, timeout=300):
+        """Boots the initramfs bytes INITRD once and types DATA on its console once the
+        console shows READY_MARK (the guest has set its tty up for it)."""
+        with tempfile.NamedTemporaryFile(prefix="bench-initramfs-", suffix=".cpio") as initrd_file:
+            initrd_file.write(initrd)
+            initrd_file.flush()
+            start = time.perf_counter()
+            proc = subprocess.Popen(self.command(initrd_file.name), stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            console, writer, timed_out = b"", None, False
+            while True:
+                left = start + timeout - time.perf_counter()
+                if left <= 0:
+                    timed_out = True
+                    proc.kill()
+                    break
+                ready, _, _ = select.select([proc.stdout], [], [], left)
+                chunk = os.read(proc.stdout.fileno(), 65536) if ready else None
+                if chunk == b"":
+                    break
+                console += chunk or b""
+                if writer is None and ready_mark.encode() in console:
+                    writer = threading.Thread(target=write_and_close, args=(proc.stdin, data))
+                    writer.start()
+            proc.wait()
+            seconds = time.perf_counter() - start
+            if writer:
+                writer.join()
+        return self.result(console, seconds, timed_out)
+
+    @staticmethod
+    def result(console, seconds, timed_out):
+        """The GuestRun of a boot whose console printed CONSOLE (bytes)."""
         console = console.decode(errors="replace").replace("\r\n", "\n")
         status, output = None, ""
         if START_MARK in console:
@@ -396,6 +451,14 @@ class LinuxGuest:
                 status = int(found.group(1))
                 output = output[:found.start()]
         return GuestRun(seconds, status, output, console, timed_out)
+
+
+def write_and_close(pipe, data):
+    try:
+        pipe.write(data)
+        pipe.close()
+    except BrokenPipeError:
+        pass
 
 
 def main():
