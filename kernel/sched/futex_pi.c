@@ -131,6 +131,20 @@ static const struct pi_state *state_waited_by(const struct thread *t)
 	return NULL;
 }
 
+/* Whether owner waits, through owners that wait in turn, for a lock that t
+ * holds: t waiting for owner would close the circle, which Linux's chain
+ * walk reports as EDEADLK. */
+static bool waits_for(const struct thread *owner, const struct thread *t)
+{
+	for (int n = 0; owner && n < CHAIN_LIMIT; n++) {
+		if (owner == t)
+			return true;
+		const struct pi_state *s = state_waited_by(owner);
+		owner = s ? s->owner : NULL;
+	}
+	return false;
+}
+
 /* t's waiters changed: it runs at their highest level now, and an owner
  * it waits for in turn at least there too. */
 static void update_lent_levels(struct thread *t)
@@ -255,9 +269,9 @@ long futex_lock_pi(uint32_t *uaddr, uint64_t deadline, bool trylock)
 	long ret = lock_or_attach(uaddr, futex_key_of((uintptr_t)uaddr), me, false, &s);
 	if (ret)
 		return ret == 1 ? 0 : ret;
-	if (trylock) {
+	if (trylock || waits_for(s->owner, me)) {
 		state_put_if_idle(s);
-		return -EAGAIN;
+		return trylock ? -EAGAIN : -EDEADLK;
 	}
 	struct pi_waiter pw = {0};
 	join(s, &pw, me);

@@ -11,7 +11,8 @@ struct thread;
 
 /* FUTEX_LOCK_PI(2): takes the lock at uaddr, or waits until it is handed
  * over, the deadline (monotonic ns, 0 for none) or a signal (a restart);
- * with trylock never waits (-EAGAIN). -EDEADLK when the caller owns it,
+ * with trylock never waits (-EAGAIN). -EDEADLK when the caller owns it or
+ * its owner waits, maybe through others, for a lock the caller holds;
  * -ESRCH when the word names no thread, -EFAULT. */
 long futex_lock_pi(uint32_t *uaddr, uint64_t deadline, bool trylock);
 /* FUTEX_UNLOCK_PI: hands the caller's lock to its highest waiter, or frees
