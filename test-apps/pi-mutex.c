@@ -408,6 +408,40 @@ static void raw_owner_dies(void)
 	pthread_join(t, NULL);
 }
 
+/* Two threads each holding a lock the other wants: the second to ask
+ * closes the circle and gets EDEADLK instead of waiting for ever. */
+static uint32_t word_x, word_y;
+
+static void *hold_x_want_y(void *arg)
+{
+	(void)arg;
+	futex(&word_x, FUTEX_LOCK_PI_PRIVATE, 0, NULL, NULL, 0);
+	__atomic_store_n(&helper_tid, gettid_now(), __ATOMIC_RELEASE);
+	long r = futex(&word_y, FUTEX_LOCK_PI_PRIVATE, 0, NULL, NULL, 0);
+	futex(&word_y, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL, NULL, 0);
+	futex(&word_x, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL, NULL, 0);
+	return (void *)r;
+}
+
+static void raw_deadlock(void)
+{
+	word_x = word_y = 0;
+	helper_tid = 0;
+	futex(&word_y, FUTEX_LOCK_PI_PRIVATE, 0, NULL, NULL, 0);
+	pthread_t t;
+	pthread_create(&t, NULL, hold_x_want_y, NULL);
+	while (!__atomic_load_n(&helper_tid, __ATOMIC_ACQUIRE))
+		sleep_ms(1);
+	wait_blocked(helper_tid);
+	long r = futex(&word_x, FUTEX_LOCK_PI_PRIVATE, 0, NULL, NULL, 0);
+	printf("LOCK_PI closing a circle of waiters: %s\n", r < 0 ? result_name(errno) : "OK");
+	report("UNLOCK_PI to the other side", futex(&word_y, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL, NULL, 0));
+	void *got;
+	pthread_join(t, &got);
+	printf("the other side got its lock: %s\n", (long)got < 0 ? "no" : "OK");
+	printf("words at the end: %u %u\n", word_x, word_y);
+}
+
 /* --- requeue PI: waiters on a condition word moved to a PI lock --- */
 struct requeue_waiter {
 	pthread_t thread;
@@ -483,7 +517,7 @@ static void requeue_pi(void)
  * inheritance the spinner would starve it, and the high one with it. */
 static pthread_mutex_t inverted;
 static sem_t low_holds;
-static int order, high_got_lock_at, medium_done_at;
+static int order, high_got_lock_at, medium_done_at, low_holds_ms;
 
 static void spin_ms(long ms)
 {
@@ -499,7 +533,7 @@ static void *low(void *arg)
 	(void)arg;
 	pthread_mutex_lock(&inverted);
 	sem_post(&low_holds);
-	spin_ms(20);
+	spin_ms(low_holds_ms);
 	pthread_mutex_unlock(&inverted);
 	return NULL;
 }
@@ -535,6 +569,34 @@ static pthread_t start_fifo(void *(*run)(void *), int priority)
 	return t;
 }
 
+/* The chain: the low thread holds X; a middle one (15) holds Y and waits
+ * for X; then the high one waits for Y. Its priority must travel through
+ * the middle thread to the low one, which would stay below the spinner at
+ * the middle thread's 15 otherwise. */
+static pthread_mutex_t chained;
+static uint32_t middle_tid;
+static int high2_got_lock_at;
+
+static void *middle(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&chained);
+	__atomic_store_n(&middle_tid, gettid_now(), __ATOMIC_RELEASE);
+	pthread_mutex_lock(&inverted);
+	pthread_mutex_unlock(&inverted);
+	pthread_mutex_unlock(&chained);
+	return NULL;
+}
+
+static void *high_on_chain(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&chained);
+	high2_got_lock_at = __atomic_add_fetch(&order, 1, __ATOMIC_SEQ_CST);
+	pthread_mutex_unlock(&chained);
+	return NULL;
+}
+
 static void priority_inversion(void)
 {
 	cpu_set_t one;
@@ -545,7 +607,10 @@ static void priority_inversion(void)
 	errno = pthread_setschedparam(pthread_self(), SCHED_FIFO, &top);
 	require(errno == 0, "pthread_setschedparam");
 	pi_mutex_init(&inverted, PTHREAD_MUTEX_NORMAL, 0, 0);
+	pi_mutex_init(&chained, PTHREAD_MUTEX_NORMAL, 0, 0);
 	sem_init(&low_holds, 0, 0);
+
+	low_holds_ms = 20;
 	pthread_t l = start_fifo(low, 10);
 	sem_wait(&low_holds);
 	pthread_t m = start_fifo(medium, 20);
@@ -555,6 +620,23 @@ static void priority_inversion(void)
 	pthread_join(l, NULL);
 	printf("priority inheritance: the high thread got the lock before the medium one finished: %d\n",
 	       high_got_lock_at < medium_done_at);
+
+	low_holds_ms = 100;
+	l = start_fifo(low, 10);
+	sem_wait(&low_holds);
+	pthread_t mid = start_fifo(middle, 15);
+	while (!__atomic_load_n(&middle_tid, __ATOMIC_ACQUIRE))
+		sleep_ms(1);
+	wait_blocked(middle_tid);
+	m = start_fifo(medium, 20);
+	h = start_fifo(high_on_chain, 30);
+	pthread_join(h, NULL);
+	pthread_join(m, NULL);
+	pthread_join(mid, NULL);
+	pthread_join(l, NULL);
+	printf("through a chain of two locks: the high thread got its lock before the medium one finished: %d\n",
+	       high2_got_lock_at < medium_done_at);
+
 	struct sched_param normal = {.sched_priority = 0};
 	pthread_setschedparam(pthread_self(), SCHED_OTHER, &normal);
 }
@@ -573,6 +655,7 @@ int main(void)
 	raw_errors();
 	raw_contention();
 	raw_owner_dies();
+	raw_deadlock();
 	requeue_pi();
 	priority_inversion();
 	return 0;
