@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
+#include <signal.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -167,6 +168,38 @@ static void handoff_and_trylock(void)
 	printf("waiter got the lock: %s\n", result_name((int)(long)got));
 	printf("trylock when free: %s\n", errno_name(pthread_mutex_trylock(&held)));
 	pthread_mutex_unlock(&held);
+}
+
+/* A signal handler runs while a thread waits for the lock: the wait goes
+ * on afterwards (never EINTR), and the lock still comes to it. */
+static volatile sig_atomic_t handled;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	handled = 1;
+}
+
+static void interrupted_wait(void)
+{
+	struct sigaction sa = {.sa_handler = on_usr1}; /* no SA_RESTART */
+	sigaction(SIGUSR1, &sa, NULL);
+	handled = 0;
+	helper_tid = 0;
+	pthread_mutex_lock(&held);
+	pthread_t t;
+	pthread_create(&t, NULL, wait_for_held, NULL);
+	while (!__atomic_load_n(&helper_tid, __ATOMIC_ACQUIRE))
+		sleep_ms(1);
+	wait_blocked(helper_tid);
+	pthread_kill(t, SIGUSR1);
+	while (!handled)
+		sleep_ms(1);
+	wait_blocked(helper_tid);
+	pthread_mutex_unlock(&held);
+	void *got;
+	pthread_join(t, &got);
+	printf("a waiter interrupted by a handler got the lock: %s\n", result_name((int)(long)got));
 }
 
 static void error_checking(void)
@@ -646,6 +679,7 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	contention();
 	handoff_and_trylock();
+	interrupted_wait();
 	error_checking();
 	owner_thread_dies("robust, owner died", 0);
 	owner_thread_dies("robust, owner dies while we wait", 1);
