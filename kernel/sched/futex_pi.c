@@ -5,8 +5,8 @@
  * and its waiters. The owner runs at least at its highest waiter's run
  * level (sched_policy_lend), and so on along owners that wait in turn.
  * When an owner dies its highest waiter gets the lock with the
- * FUTEX_OWNER_DIED bit, robust or not, as Linux's exit_pi_state_list and
- * fixup_pi_state_owner do (a robust lock's has its robust-list walk). The
+ * FUTEX_OWNER_DIED bit, robust lock or not, as Linux's exit_pi_state_list
+ * and fixup_pi_state_owner do (the robust-list walk runs first). The
  * kernel runs one thread at a time with interrupts off, so each step on a
  * word here is as atomic as Linux's cmpxchg on it. */
 #include "kernel/sched/futex_pi.h"
@@ -240,12 +240,8 @@ static long finish_owning(uint32_t *uaddr, struct pi_waiter *pw)
 		return 0;
 	struct pi_state *s = pw->state;
 	s->handoffs--;
-	uint32_t value;
-	long err = read_word(uaddr, &value);
-	if (!err)
-		err = write_word(uaddr, FUTEX_OWNER_DIED | FUTEX_WAITERS | (uint32_t)current_thread()->tid);
 	state_put_if_idle(s);
-	return err;
+	return write_word(uaddr, FUTEX_OWNER_DIED | FUTEX_WAITERS | (uint32_t)current_thread()->tid);
 }
 
 /* Blocks in pw's PI state until handed the lock (0), the deadline
