@@ -17,8 +17,6 @@
 /* How long a panic waits for the fast line's last bytes to leave. */
 #define PANIC_DRAIN_NS 2000000000ull
 
-extern const struct console_input_ops console_stdin_ops;
-
 static const struct console_line *line; /* NULL: the UART */
 static char uart_stream = WIRE_LOG, line_stream = WIRE_LOG;
 

@@ -71,7 +71,9 @@ struct console_input_ops {
 	 * open, an idle VM is not deadlocked. */
 	bool (*waited)(void);
 };
+/* ops NULL puts the default consumer back: console_stdin_ops (console_stdin.c). */
 void console_set_input(const struct console_input_ops *ops);
+extern const struct console_input_ops console_stdin_ops;
 /* The input side has room again: the transport offers what it held back. */
 void console_input_resume(void);
 

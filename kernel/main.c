@@ -195,10 +195,11 @@ void kmain(uint32_t start_info_phys)
 	page_init(info, virt_to_phys(initrd), virt_to_phys(initrd) + initrd_size);
 	paging_init();
 	time_init_begin();
-	devices_probe(DEVICES_CONSOLE); /* the console leaves the slow UART */
-	console_line_probed();
 	load_file_tree(initrd, initrd_size);
 	time_init_finish();
+	/* After the PIT's calibration window, which must stay short. */
+	devices_probe(DEVICES_CONSOLE); /* the console leaves the slow UART */
+	console_line_probed();
 	mount_volumes();
 	start_app();
 }
