@@ -1,7 +1,8 @@
 /* execve, see exec.h. The new image is built in a fresh address space
  * while the old one stays intact, so every error reaches the caller; only
  * then does the point of no return come: the process's other threads die,
- * the old address space goes (a vfork parent may go on), close-on-exec
+ * the caller's robust and PI locks are released as at exit, the old
+ * address space goes (a vfork parent may go on), close-on-exec
  * descriptors close, caught signals return to their default, and the
  * thread leaves for the new program's entry. */
 #include "kernel/proc/exec.h"
@@ -215,8 +216,6 @@ static void reset_thread(struct thread *t, const char *exe)
 	t->altstack_sp = t->altstack_size = 0;
 	t->altstack_flags = 0;
 	t->rseq_area = 0;
-	t->robust_list = 0;
-	t->clear_child_tid = 0;
 	t->fs_base = 0;
 	wrmsr(MSR_FS_BASE, 0);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
@@ -265,6 +264,7 @@ long process_exec(struct inode *file, const char *path, struct exec_args *args)
 		addrspace_put(fresh);
 		thread_exit_killed(); /* the process is ending anyway */
 	}
+	thread_release_futexes(t);
 	struct addrspace *old = p->as;
 	p->as = fresh;
 	addrspace_activate(fresh);

@@ -114,18 +114,18 @@ void thread_exit(int status)
 	thread_exit_killed();
 }
 
-/* A thread's futex duties on the way out: its robust locks are released,
- * its PI locks go to their waiters, and whoever joins it (pthread_join) is
- * woken through clear_child_tid. */
-static void release_thread_futexes(struct thread *t)
+void thread_release_futexes(struct thread *t)
 {
 	futex_exit_robust_list(t);
+	t->robust_list = 0;
 	futex_exit_pi_states(t);
-	if (t->clear_child_tid) {
+	struct process *p = t->proc;
+	if (t->clear_child_tid && (p->live_threads > 1 || p->as->refs > 1)) {
 		int zero = 0;
 		if (!copy_to_user((void *)t->clear_child_tid, &zero, sizeof zero))
 			futex_wake(t->clear_child_tid, 1, FUTEX_BITSET_MATCH_ANY);
 	}
+	t->clear_child_tid = 0;
 }
 
 /* The new parent of an orphan: the nearest living ancestor that is a
@@ -211,7 +211,7 @@ void thread_exit_killed(void)
 {
 	struct thread *t = current_thread();
 	struct process *p = t->proc;
-	release_thread_futexes(t);
+	thread_release_futexes(t);
 	if (--p->live_threads == 0)
 		process_finish(p);
 	else if (p->live_threads == 1 && p->exec_waiter)

@@ -25,6 +25,12 @@ void thread_kill(struct thread *t);
 /* A thread told to leave goes this way: the last one of its process turns
  * the process into a zombie. */
 void thread_exit_killed(void) __attribute__((noreturn));
+/* Linux's mm_release, at exit and at exec (after the point of no return,
+ * in the old image): t's robust locks are marked FUTEX_OWNER_DIED, its PI
+ * locks go to their waiters, and whoever else still uses its memory (a
+ * thread, a vfork parent) is woken through clear_child_tid, which like the
+ * robust-list pointer is forgotten. */
+void thread_release_futexes(struct thread *t);
 /* wait's last step: frees the zombie p and counts its time in its parent. */
 void process_reap(struct process *p);
 /* Woken whenever a process ends (pidfds wait for that). */
