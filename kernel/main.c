@@ -25,6 +25,7 @@
 #include "kernel/sched/cputime.h"
 #include "kernel/sched/sched.h"
 #include "kernel/time.h"
+#include "kernel/tty/console_tty.h"
 #include "libc-glue/kformat.h"
 #include "loader/load.h"
 #include "platforms/platform.h"
@@ -142,6 +143,7 @@ static void __attribute__((noreturn)) start_app(void)
 		p->fs->cwd = cwd;
 		inode_get(cwd);
 	}
+	console_tty_start(p);
 	open_standard_fds(p);
 
 	struct loaded_image image;

@@ -131,14 +131,15 @@ static void pair_basics(void)
 	printf("ttyname is ptsname: %d\n", ttyname_r(slave, tname, sizeof tname) == 0 && strcmp(tname, name) == 0);
 	int peer = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
 	struct stat peer_st;
-	printf("TIOCGPTPEER is the slave: %d\n", peer >= 0 && fstat(peer, &peer_st) == 0 && peer_st.st_rdev == st.st_rdev);
+	printf("TIOCGPTPEER is the slave: %d\n",
+	       peer >= 0 && fstat(peer, &peer_st) == 0 && peer_st.st_rdev == st.st_rdev);
 	struct winsize ws;
 	require(ioctl(slave, TIOCGWINSZ, &ws) == 0, "TIOCGWINSZ");
 	printf("new window %dx%d\n", ws.ws_row, ws.ws_col);
 	struct termios t;
 	require(tcgetattr(slave, &t) == 0, "tcgetattr");
-	printf("default termios: iflag %o oflag %o lflag %o VERASE %d VKILL %d VEOF %d VMIN %d\n", t.c_iflag,
-	       t.c_oflag, t.c_lflag, t.c_cc[VERASE], t.c_cc[VKILL], t.c_cc[VEOF], t.c_cc[VMIN]);
+	printf("default termios: iflag %o oflag %o lflag %o VERASE %d VKILL %d VEOF %d VMIN %d\n", t.c_iflag, t.c_oflag,
+	       t.c_lflag, t.c_cc[VERASE], t.c_cc[VKILL], t.c_cc[VEOF], t.c_cc[VMIN]);
 	close(peer);
 	close(slave);
 	close(master);
@@ -148,7 +149,7 @@ static void canonical(void)
 {
 	char name[64];
 	int slave, master = open_pair(&slave, name, sizeof name);
-	type(master, "abc\x7f" "d\n");
+	type(master, "abc\177d\n");
 	expect_master(master, "echo erase", "abc\b \bd\r\n");
 	slave_line(slave, "read erase", 64);
 	type(master, "xyz\x15ok\n");
@@ -166,7 +167,7 @@ static void canonical(void)
 	type(master, "\x16\x03\n");
 	expect_master(master, "echo lnext", "^\b^C\r\n");
 	slave_line(slave, "read lnext", 64);
-	type(master, "ab\x12" "c\n");
+	type(master, "ab\022c\n");
 	expect_master(master, "echo reprint", "ab^R\r\nabc\r\n");
 	slave_line(slave, "read reprint", 64);
 	type(master, "end\x04");
@@ -325,7 +326,7 @@ static void on_signal(int sig)
 		got_signal = sig;
 }
 
-static void catch(int sig)
+static void catch (int sig)
 {
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigaction(sig, &sa, NULL);
@@ -352,13 +353,20 @@ static void hear_line(int from)
 static const char *signal_name(int sig)
 {
 	switch (sig) {
-	case SIGHUP: return "SIGHUP";
-	case SIGINT: return "SIGINT";
-	case SIGKILL: return "SIGKILL";
-	case SIGTSTP: return "SIGTSTP";
-	case SIGTTIN: return "SIGTTIN";
-	case SIGTTOU: return "SIGTTOU";
-	default: return "another signal";
+	case SIGHUP:
+		return "SIGHUP";
+	case SIGINT:
+		return "SIGINT";
+	case SIGKILL:
+		return "SIGKILL";
+	case SIGTSTP:
+		return "SIGTSTP";
+	case SIGTTIN:
+		return "SIGTTIN";
+	case SIGTTOU:
+		return "SIGTTOU";
+	default:
+		return "another signal";
 	}
 }
 
@@ -379,8 +387,8 @@ static const char *stop_or_end(int status)
 static void foreground_job(int slave, int go, int done)
 {
 	char c;
-	catch(SIGINT);
-	catch(SIGWINCH);
+	catch (SIGINT);
+	catch (SIGWINCH);
 	if (write(done, "r", 1) != 1)
 		_exit(93);
 	wait_for_signal();
@@ -395,7 +403,7 @@ static void foreground_job(int slave, int go, int done)
 	char buf[16];
 	long n = read(slave, buf, sizeof buf);
 	say(n == 6 && memcmp(buf, "input\n", 6) == 0 ? "job: foreground read ok" : "job: foreground read failed");
-	catch(SIGHUP);
+	catch (SIGHUP);
 	say("job: waiting for hangup");
 	if (write(done, "w", 1) != 1)
 		_exit(93);
@@ -434,12 +442,13 @@ static void session_leader(const char *name)
 	snprintf(line, sizeof line, "leader: TIOCGPGRP before TIOCSCTTY: %s",
 	         tcgetpgrp(slave) < 0 ? errno_name(errno) : "OK");
 	say(line);
-	snprintf(line, sizeof line, "leader: /dev/tty before: %s", open("/dev/tty", O_RDWR) < 0 ? errno_name(errno) : "OK");
+	snprintf(line, sizeof line, "leader: /dev/tty before: %s",
+	         open("/dev/tty", O_RDWR) < 0 ? errno_name(errno) : "OK");
 	say(line);
 	snprintf(line, sizeof line, "leader: TIOCSCTTY: %s", ioctl(slave, TIOCSCTTY, 0) < 0 ? errno_name(errno) : "OK");
 	say(line);
-	snprintf(line, sizeof line, "leader: foreground is own group: %d, sid is own: %d",
-	         tcgetpgrp(slave) == getpid(), tcgetsid(slave) == getpid());
+	snprintf(line, sizeof line, "leader: foreground is own group: %d, sid is own: %d", tcgetpgrp(slave) == getpid(),
+	         tcgetsid(slave) == getpid());
 	say(line);
 	unsigned tty_nr;
 	int tpgid;
@@ -535,7 +544,9 @@ static void session_leader(const char *name)
 		setpgid(w, w);
 		require(waitpid(w, &status, WUNTRACED) == w, "waitpid writer");
 		snprintf(line, sizeof line, "leader: background %s %s",
-		         round == 0 ? "tcsetattr" : round == 1 ? "tcsetattr ignoring SIGTTOU" : "write under TOSTOP",
+		         round == 0   ? "tcsetattr"
+		         : round == 1 ? "tcsetattr ignoring SIGTTOU"
+		                      : "write under TOSTOP",
 		         stop_or_end(status));
 		say(line);
 		if (WIFSTOPPED(status)) {
@@ -630,8 +641,8 @@ static void hangups(void)
 		close(reports[0]);
 		close(master);
 		require(setsid() > 0, "setsid");
-		catch(SIGHUP);
-		catch(SIGCONT);
+		catch (SIGHUP);
+		catch (SIGCONT);
 		slave = open(name, O_RDWR); /* a session leader's open without O_NOCTTY takes the terminal */
 		require(slave >= 0, "open slave");
 		char line[128];
@@ -648,12 +659,15 @@ static void hangups(void)
 		long n = read(slave, buf, sizeof buf);
 		snprintf(line, sizeof line, "child: read after hangup %ld %s", n, n < 0 ? errno_name(errno) : "");
 		say(line);
-		snprintf(line, sizeof line, "child: write after hangup %s", write(slave, "x", 1) < 0 ? errno_name(errno) : "OK");
+		snprintf(line, sizeof line, "child: write after hangup %s",
+		         write(slave, "x", 1) < 0 ? errno_name(errno) : "OK");
 		say(line);
 		struct termios t;
-		snprintf(line, sizeof line, "child: tcgetattr after hangup %s", tcgetattr(slave, &t) < 0 ? errno_name(errno) : "OK");
+		snprintf(line, sizeof line, "child: tcgetattr after hangup %s",
+		         tcgetattr(slave, &t) < 0 ? errno_name(errno) : "OK");
 		say(line);
-		snprintf(line, sizeof line, "child: /dev/tty after hangup %s", open("/dev/tty", O_RDWR) < 0 ? errno_name(errno) : "OK");
+		snprintf(line, sizeof line, "child: /dev/tty after hangup %s",
+		         open("/dev/tty", O_RDWR) < 0 ? errno_name(errno) : "OK");
 		say(line);
 		_exit(0);
 	}

@@ -2,22 +2,19 @@
  * stdin, stdout and stderr, carried on the console line to the host),
  * /dev/tty and /dev/ptmx (kernel/tty/), and the /dev/pts and /dev/shm
  * folders. */
-#include <asm/ioctls.h>
-#include <asm/termios.h>
 #include <linux/fcntl.h>
 #include <string.h>
 
-#include "kernel/boot_config.h"
 #include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/fs/devfs.h"
 #include "kernel/fs/file.h"
 #include "kernel/fs/readiness.h"
 #include "kernel/fs/vfs.h"
-#include "kernel/mm/uaccess.h"
 #include "kernel/random.h"
 #include "kernel/sched/ktimer.h"
 #include "kernel/time.h"
+#include "kernel/tty/console_tty.h"
 #include "kernel/tty/devpts.h"
 #include "kernel/tty/pty.h"
 #include "kernel/tty/tty.h"
@@ -86,54 +83,24 @@ static long console_write_file(struct file *f, struct iobuf buf, size_t len)
 	return (long)len;
 }
 
-/* A terminal answers as a freshly opened Linux tty does; a pipe or file on
- * the host side answers ENOTTY, as it would natively. */
-static struct termios console_termios = {
-    .c_iflag = ICRNL | IXON,
-    .c_oflag = OPOST | ONLCR,
-    .c_cflag = B38400 | CS8 | CREAD | HUPCL,
-    .c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | IEXTEN | ECHOCTL | ECHOKE,
-    .c_cc = {[VINTR] = 3,
-             [VQUIT] = 28,
-             [VERASE] = 127,
-             [VKILL] = 21,
-             [VEOF] = 4,
-             [VMIN] = 1,
-             [VSTART] = 17,
-             [VSTOP] = 19,
-             [VSUSP] = 26},
-};
-
-static long console_ioctl(struct file *f, unsigned cmd, unsigned long arg)
-{
-	if (!(boot_config.tty_mask & (1u << f->private_data)))
-		return -ENOTTY;
-	switch (cmd) {
-	case TCGETS:
-		return copy_to_user((void *)arg, &console_termios, sizeof console_termios) ? -EFAULT : 0;
-	case TCSETS:
-	case TCSETSW:
-	case TCSETSF:
-		return copy_from_user(&console_termios, (const void *)arg, sizeof console_termios) ? -EFAULT : 0;
-	case TIOCGWINSZ: {
-		struct winsize ws = {.ws_row = boot_config.rows, .ws_col = boot_config.cols};
-		return copy_to_user((void *)arg, &ws, sizeof ws) ? -EFAULT : 0;
-	}
-	case TIOCGPGRP: {
-		int pgrp = 1;
-		return copy_to_user((void *)arg, &pgrp, sizeof pgrp) ? -EFAULT : 0;
-	}
-	default:
-		return -EINVAL;
-	}
-}
-
 static const struct chardev dev_null = {.read = null_read, .write = sink_write};
 static const struct chardev dev_zero = {.read = zero_read, .write = sink_write};
 static const struct chardev dev_full = {.read = zero_read, .write = full_write};
 static const struct chardev dev_random = {.read = random_read, .write = sink_write};
+/* /dev/console: the console's tty under `sole run -t`; otherwise the
+ * console's streams, which are no terminal (ioctls give ENOTTY, as a pipe
+ * or file on the host side would). */
+static int console_open(struct inode *ino, unsigned flags, const char *path, struct file **out)
+{
+	struct tty *tty = console_tty();
+	if (tty)
+		return tty_file_open(tty, ino, flags, path, out);
+	*out = file_open_inode(ino, flags, path);
+	return *out ? 0 : -ENOMEM;
+}
+
 static const struct chardev dev_console = {
-    .read = console_read, .write = console_write_file, .ioctl = console_ioctl, .poll = console_poll};
+    .read = console_read, .write = console_write_file, .poll = console_poll, .open = console_open};
 
 static struct inode *console_inode;
 
@@ -195,7 +162,11 @@ void devfs_populate(void)
 
 struct file *devfs_open_console(int fd)
 {
-	struct file *f = file_open_inode(console_inode, fd == 0 ? O_RDONLY : O_WRONLY, "/dev/console");
+	struct tty *tty = console_tty();
+	struct file *f;
+	if (tty)
+		return tty_file_open(tty, console_inode, O_RDWR | O_NOCTTY, "/dev/console", &f) ? NULL : f;
+	f = file_open_inode(console_inode, fd == 0 ? O_RDONLY : O_WRONLY, "/dev/console");
 	if (f)
 		f->private_data = fd;
 	return f;

@@ -68,11 +68,8 @@ long kill_group(int pgid, const struct signal_info *info) { return kill_many(in_
 void kill_group_by_kernel(int pgid, int sig)
 {
 	struct signal_info info = {.signo = sig, .code = SI_KERNEL};
-	struct process *self = current_process();
 	for (struct process *p = process_first(); p; p = process_next(p))
-		if (p != self && p->pgid == pgid && p->state == PROCESS_ALIVE)
-			signal_send_process(p, &info);
-	if (self->pgid == pgid && self->state == PROCESS_ALIVE)
-		signal_send_process(self, &info);
+		if (p->pgid == pgid && p->state == PROCESS_ALIVE)
+			signal_send_process_later(p, &info);
 }
 long kill_everyone(const struct signal_info *info) { return kill_many(broadcast_target, 0, info); }

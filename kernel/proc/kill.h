@@ -18,9 +18,10 @@ bool kill_permitted(const struct process *target, int sig);
 long kill_process(struct process *target, const struct signal_info *info);
 /* kill(-pgid): every member of the group. -ESRCH for an empty group. */
 long kill_group(int pgid, const struct signal_info *info);
-/* The kernel's own signal to a group (a terminal's ^C, SIGHUP, SIGTTIN):
- * no permission applies; the caller's process, when a member, comes last,
- * since a fatal signal to it does not return. */
+/* The kernel's own signal to a group (a terminal's ^C, SIGHUP, SIGTTIN),
+ * sent from wherever the kernel is (a timer, a write): no permission
+ * applies, and the caller's process, when a member, acts on it at its
+ * return to the app (signal_send_process_later). */
 void kill_group_by_kernel(int pgid, int sig);
 /* kill(-1): every process but pid 1 and the caller's. */
 long kill_everyone(const struct signal_info *info);

@@ -214,6 +214,10 @@ static bool discarded_at_once(struct process *p, struct thread *t, int sig)
  * ends the app at once when that is what the signal does. A signal that
  * dumps core is left for the thread to take itself, as Linux's
  * complete_signal does: the core is written from the dying process. */
+/* signal_send_process_later is sending: the caller's own process acts on
+ * the signal at its return to the app. */
+static bool acting_later;
+
 static void enqueue(struct process *p, struct thread *t, int sig, struct queued_signal *e)
 {
 	struct signal_queue *q = t ? &t->signals.pending : &p->shared_pending;
@@ -226,7 +230,8 @@ static void enqueue(struct process *p, struct thread *t, int sig, struct queued_
 	struct thread *taker = t ? (accepts(t, sig) ? t : NULL) : pick_thread(p, sig);
 	if (!taker)
 		return;
-	if (fatal_by_default(p, sig) && !signal_dumps_core(sig) && !(taker->signals.waiting_for & signal_bit(sig))) {
+	if (fatal_by_default(p, sig) && !signal_dumps_core(sig) && !(taker->signals.waiting_for & signal_bit(sig)) &&
+	    !(acting_later && p == current_process())) {
 		struct signal_info info;
 		queue_take(q, sig, &info);
 		take_default_action(taker, sig, &info);
@@ -268,6 +273,14 @@ static int send(struct process *p, struct thread *t, const struct signal_info *i
 int signal_send_thread(struct thread *t, const struct signal_info *info) { return send(t->proc, t, info); }
 
 int signal_send_process(struct process *p, const struct signal_info *info) { return send(p, NULL, info); }
+
+int signal_send_process_later(struct process *p, const struct signal_info *info)
+{
+	acting_later = true;
+	int err = send(p, NULL, info);
+	acting_later = false;
+	return err;
+}
 
 bool signal_send_entry(struct process *p, struct thread *t, struct queued_signal *q)
 {

@@ -172,6 +172,11 @@ struct thread_signals {
  * cannot be queued. */
 int signal_send_thread(struct thread *t, const struct signal_info *info);
 int signal_send_process(struct process *p, const struct signal_info *info);
+/* As signal_send_process, for the kernel's own signals sent from an
+ * interrupt, a timer or the middle of other work (a terminal's ^C or
+ * hangup): when p is the caller's process, it acts on the signal at its
+ * return to the app, never at once, so the code that sent it goes on. */
+int signal_send_process_later(struct process *p, const struct signal_info *info);
 /* For timers: queues their own entry to t (NULL: the process). False when
  * it was still queued, so this expiry is an overrun; also false when the
  * signal is ignored. */

@@ -39,7 +39,7 @@ static void queue_byte(struct tty_input *in, uint8_t c, bool delimiter)
 	if (delimiter)
 		in->delimiters[at / 8] |= (uint8_t)(1u << (at % 8));
 	else
-		in->delimiters[at / 8] &= (uint8_t)~(1u << (at % 8));
+		in->delimiters[at / 8] &= (uint8_t) ~(1u << (at % 8));
 }
 
 /* Output processing of one byte into out (room bytes free): how many bytes
@@ -312,8 +312,8 @@ static bool editing_key(struct tty *t, uint8_t c)
 static bool receive_canonical(struct tty *t, uint8_t c)
 {
 	struct tty_input *in = &t->input;
-	bool ends_line = c == '\n' || is_char(t, VEOF, c) || is_char(t, VEOL, c) ||
-	                 (lflag(t, IEXTEN) && is_char(t, VEOL2, c));
+	bool ends_line =
+	    c == '\n' || is_char(t, VEOF, c) || is_char(t, VEOL, c) || (lflag(t, IEXTEN) && is_char(t, VEOL2, c));
 	if (queued(in) >= TTY_INPUT_SIZE - (ends_line ? 0 : 1))
 		return false;
 	if (is_char(t, VEOF, c)) {
@@ -402,6 +402,8 @@ size_t ldisc_readable(const struct tty *t)
 bool ldisc_read_ready(const struct tty *t)
 {
 	const struct tty_input *in = &t->input;
+	if (t->input_ended)
+		return true;
 	if (lflag(t, ICANON))
 		return in->line_end != in->read_pos;
 	/* poll waits for VMIN bytes when there is no VTIME, as Linux's does */
@@ -443,7 +445,7 @@ static long read_canonical(struct tty *t, struct file *f, struct iobuf buf, size
 				in->read_pos++; /* the EOF mark goes with the line it ended */
 			return (long)n;
 		}
-		if (t->hung_up)
+		if (t->hung_up || t->input_ended)
 			return 0;
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
@@ -472,7 +474,8 @@ static long read_raw(struct tty *t, struct file *f, struct iobuf buf, size_t len
 		if (n && take_bytes(t, buf, copied, n))
 			return copied ? (long)copied : -EFAULT;
 		copied += n;
-		if (copied == len || (vmin == 0 && (!vtime || copied)) || (vmin && copied >= vmin) || t->hung_up)
+		if (copied == len || (vmin == 0 && (!vtime || copied)) || (vmin && copied >= vmin) || t->hung_up ||
+		    t->input_ended)
 			break;
 		if (f->flags & O_NONBLOCK) {
 			if (!copied)

@@ -19,13 +19,13 @@
 #include "kernel/tty/tty.h"
 #include "libc-glue/kformat.h"
 
-#define PTY_MAX 256            /* pairs at once: a VM runs a few (Linux allows 4096) */
-#define PTY_OUTPUT_SIZE 16384  /* the slave's output not yet read by the master */
+#define PTY_MAX 256           /* pairs at once: a VM runs a few (Linux allows 4096) */
+#define PTY_OUTPUT_SIZE 16384 /* the slave's output not yet read by the master */
 
 struct pty {
 	struct tty tty; /* the slave's terminal */
 	int index;
-	bool locked;       /* until TIOCSPTLCK 0 */
+	bool locked; /* until TIOCSPTLCK 0 */
 	bool master_open;
 	bool slave_closed; /* the slave's files all closed since one opened */
 	struct termios2 master_termios;
@@ -192,7 +192,7 @@ static long master_termios(struct pty *pty, unsigned cmd, unsigned long arg)
 {
 	bool get = cmd == TCGETS || cmd == TCGETS2;
 	size_t size = cmd == TCGETS2 || cmd == TCSETS2 || cmd == TCSETSW2 || cmd == TCSETSF2 ? sizeof(struct termios2)
-	                                                                                    : sizeof(struct termios);
+	                                                                                     : sizeof(struct termios);
 	if (get)
 		return copy_to_user((void *)arg, &pty->master_termios, size) ? -EFAULT : 0;
 	return copy_from_user(&pty->master_termios, (const void *)arg, size) ? -EFAULT : 0;
@@ -269,11 +269,8 @@ static void master_release(struct file *f)
 	tty_signal_hangup(leader);
 }
 
-static const struct file_ops pty_master_ops = {.read = master_read,
-                                               .write = master_write,
-                                               .ioctl = master_ioctl,
-                                               .poll = master_poll,
-                                               .release = master_release};
+static const struct file_ops pty_master_ops = {
+    .read = master_read, .write = master_write, .ioctl = master_ioctl, .poll = master_poll, .release = master_release};
 
 /* /dev/pts/N: the slave of pair N, while its master is open. */
 static int slave_node_open(struct inode *node, unsigned flags, const char *path, struct file **out)

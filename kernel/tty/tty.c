@@ -14,7 +14,7 @@
 #include "kernel/proc/pid.h"
 #include "kernel/proc/process.h"
 
-#define CONTROL(c) ((c) & 0x1f)
+#define CONTROL(c) ((c)&0x1f)
 #define TTY_DEFAULT_SPEED 38400
 
 const struct termios2 tty_std_termios = {
@@ -92,7 +92,10 @@ static long tty_file_write(struct file *f, struct iobuf buf, size_t len, uint64_
 	return ldisc_write(f->object, f, buf, len);
 }
 
-static long tty_file_ioctl(struct file *f, unsigned cmd, unsigned long arg) { return tty_ioctl(f->object, f, cmd, arg); }
+static long tty_file_ioctl(struct file *f, unsigned cmd, unsigned long arg)
+{
+	return tty_ioctl(f->object, f, cmd, arg);
+}
 
 /* A hung-up tty is always ready: reads see the end, writes fail. */
 #define HUNG_UP_EVENTS (EPOLLIN | EPOLLRDNORM | EPOLLOUT | EPOLLWRNORM | EPOLLERR | EPOLLHUP)
@@ -158,7 +161,7 @@ static void send_to_process(int pid, int sig)
 	struct process *p = process_by_pid(pid);
 	struct signal_info info = {.signo = sig, .code = SI_KERNEL};
 	if (p && p->state == PROCESS_ALIVE)
-		signal_send_process(p, &info);
+		signal_send_process_later(p, &info);
 }
 
 void tty_signal_hangup(int leader)

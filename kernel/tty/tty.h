@@ -63,13 +63,14 @@ struct tty {
 	uint32_t rdev; /* the device number, as /proc/PID/stat's tty_nr shows it */
 	struct termios2 termios;
 	struct winsize winsize;
-	int session; /* the session it controls, 0 for none */
-	int pgrp;    /* its foreground process group, 0 for none */
-	bool hung_up;        /* the other side went away: reads end, writes fail */
+	int session;            /* the session it controls, 0 for none */
+	int pgrp;               /* its foreground process group, 0 for none */
+	bool hung_up;           /* the other side went away: reads end, writes fail */
+	bool input_ended;       /* the console's host stdin ended: reads end, writes go on */
 	bool output_stopped;    /* ^S or TCOOFF */
 	bool stopped_by_tcooff; /* only TCOON restarts it then */
-	bool exclusive;      /* TIOCEXCL: only root opens it again */
-	int opens;           /* open files */
+	bool exclusive;         /* TIOCEXCL: only root opens it again */
+	int opens;              /* open files */
 	/* Readers (EPOLLIN) and writers (EPOLLOUT) of the tty wait here. */
 	struct wait_queue queue;
 	struct tty_input input;

@@ -25,9 +25,9 @@ static long get_int(unsigned long arg, int *value)
  * fields hold it. */
 static unsigned speed_of(unsigned code)
 {
-	static const unsigned speeds[] = {0,    50,   75,   110,  134,  150,   200,   300,
-	                                  600,  1200, 1800, 2400, 4800, 9600,  19200, 38400};
-	static const unsigned high_speeds[] = {0,      57600,  115200,  230400,  460800,  500000,  576000,  921600,
+	static const unsigned speeds[] = {0,   50,   75,   110,  134,  150,  200,   300,
+	                                  600, 1200, 1800, 2400, 4800, 9600, 19200, 38400};
+	static const unsigned high_speeds[] = {0,       57600,   115200,  230400,  460800,  500000,  576000,  921600,
 	                                       1000000, 1152000, 1500000, 2000000, 2500000, 3000000, 3500000, 4000000};
 	return code & CBAUDEX ? high_speeds[code & 0xf] : speeds[code & 0xf];
 }
@@ -108,10 +108,7 @@ void tty_set_winsize(struct tty *tty, const struct winsize *ws)
 }
 
 /* TIOCGPGRP and TIOCGSID answer only the terminal's own session. */
-static bool controls_caller(const struct tty *tty)
-{
-	return tty->session && tty->session == current_process()->sid;
-}
+static bool controls_caller(const struct tty *tty) { return tty->session && tty->session == current_process()->sid; }
 
 static long window_size(struct tty *tty, unsigned cmd, unsigned long arg)
 {
