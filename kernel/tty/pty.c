@@ -190,12 +190,9 @@ static long put_int(unsigned long arg, int value)
  * the master's end, with no effect on the pair. */
 static long master_termios(struct pty *pty, unsigned cmd, unsigned long arg)
 {
-	bool get = cmd == TCGETS || cmd == TCGETS2;
-	size_t size = cmd == TCGETS2 || cmd == TCSETS2 || cmd == TCSETSW2 || cmd == TCSETSF2 ? sizeof(struct termios2)
-	                                                                                     : sizeof(struct termios);
-	if (get)
-		return copy_to_user((void *)arg, &pty->master_termios, size) ? -EFAULT : 0;
-	return copy_from_user(&pty->master_termios, (const void *)arg, size) ? -EFAULT : 0;
+	if (cmd == TCGETS || cmd == TCGETS2 || cmd == TCGETA)
+		return tty_termios_get(&pty->master_termios, cmd, arg);
+	return tty_termios_read(&pty->master_termios, cmd, arg);
 }
 
 static long master_ioctl(struct file *f, unsigned cmd, unsigned long arg)
@@ -232,6 +229,19 @@ static long master_ioctl(struct file *f, unsigned cmd, unsigned long arg)
 		return put_int(arg, (int)pty->output_len);
 	case TIOCOUTQ:
 		return put_int(arg, (int)ldisc_readable(tty));
+	case TCSBRK:
+	case TCSBRKP:
+	case TIOCSBRK:
+	case TIOCCBRK:
+		return 0; /* a break means nothing between the pair's ends */
+	case TIOCGETD:
+	case TIOCSETD:
+		return tty_line_discipline_ioctl(cmd, arg);
+	case TIOCVHANGUP:
+		if (current_process()->cred.euid != 0)
+			return -EPERM;
+		tty_hangup(tty);
+		return 0;
 	case TCFLSH:
 		if (arg > TCIOFLUSH)
 			return -EINVAL;
@@ -242,12 +252,16 @@ static long master_ioctl(struct file *f, unsigned cmd, unsigned long arg)
 		return 0;
 	case TCGETS:
 	case TCGETS2:
+	case TCGETA:
 	case TCSETS:
 	case TCSETSW:
 	case TCSETSF:
 	case TCSETS2:
 	case TCSETSW2:
 	case TCSETSF2:
+	case TCSETA:
+	case TCSETAW:
+	case TCSETAF:
 		return master_termios(pty, cmd, arg);
 	default:
 		return -ENOTTY;

@@ -146,6 +146,12 @@ bool tty_group_orphaned(int pgrp);
 /* The ioctls of a tty (kernel/tty/tty_ioctl.c): 0 or -errno, -ENOTTY
  * for a command no tty knows. */
 long tty_ioctl(struct tty *tty, struct file *f, unsigned cmd, unsigned long arg);
+/* TIOCGETD and TIOCSETD: n_tty is the only line discipline (others EINVAL). */
+long tty_line_discipline_ioctl(unsigned cmd, unsigned long arg);
+/* The termios get and set commands' copies in all three layouts (TCGETS,
+ * TCGETS2, the old TCGETA's struct termio): 0 or -EFAULT. */
+long tty_termios_get(const struct termios2 *t, unsigned cmd, unsigned long arg);
+int tty_termios_read(struct termios2 *t, unsigned cmd, unsigned long arg);
 /* Sets the window size; SIGWINCH to the foreground group when it changed. */
 void tty_set_winsize(struct tty *tty, const struct winsize *ws);
 

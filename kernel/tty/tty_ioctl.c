@@ -8,6 +8,7 @@
 #include "kernel/tty/tty.h"
 
 #include <linux/fcntl.h>
+#include <string.h>
 
 #define N_TTY 0 /* the only line discipline */
 
@@ -32,7 +33,60 @@ static unsigned speed_of(unsigned code)
 	return code & CBAUDEX ? high_speeds[code & 0xf] : speeds[code & 0xf];
 }
 
-/* TCSETS* and TCSETS2*: old layouts carry the speed in c_cflag only. */
+long tty_line_discipline_ioctl(unsigned cmd, unsigned long arg)
+{
+	if (cmd == TIOCGETD)
+		return put_int(arg, N_TTY);
+	int value;
+	long err = get_int(arg, &value);
+	if (err)
+		return err;
+	return value == N_TTY ? 0 : -EINVAL;
+}
+
+long tty_termios_get(const struct termios2 *t, unsigned cmd, unsigned long arg)
+{
+	if (cmd != TCGETA) {
+		size_t size = cmd == TCGETS2 ? sizeof(struct termios2) : sizeof(struct termios);
+		return copy_to_user((void *)arg, t, size) ? -EFAULT : 0;
+	}
+	struct termio old = {.c_iflag = (unsigned short)t->c_iflag,
+	                     .c_oflag = (unsigned short)t->c_oflag,
+	                     .c_cflag = (unsigned short)t->c_cflag,
+	                     .c_lflag = (unsigned short)t->c_lflag,
+	                     .c_line = t->c_line};
+	memcpy(old.c_cc, t->c_cc, NCC);
+	return copy_to_user((void *)arg, &old, sizeof old) ? -EFAULT : 0;
+}
+
+/* The termio layout sets the low 16 bits of each flag word (Linux's
+ * user_termio_to_kernel_termios) and the first NCC characters. */
+static int termios_from_termio(struct termios2 *t, unsigned long arg)
+{
+	struct termio old;
+	if (copy_from_user(&old, (const void *)arg, sizeof old))
+		return -EFAULT;
+	t->c_iflag = (t->c_iflag & 0xffff0000u) | old.c_iflag;
+	t->c_oflag = (t->c_oflag & 0xffff0000u) | old.c_oflag;
+	t->c_cflag = (t->c_cflag & 0xffff0000u) | old.c_cflag;
+	t->c_lflag = (t->c_lflag & 0xffff0000u) | old.c_lflag;
+	t->c_line = old.c_line;
+	memcpy(t->c_cc, old.c_cc, NCC);
+	return 0;
+}
+
+int tty_termios_read(struct termios2 *t, unsigned cmd, unsigned long arg)
+{
+	if (cmd == TCSETA || cmd == TCSETAW || cmd == TCSETAF)
+		return termios_from_termio(t, arg);
+	bool two = cmd == TCSETS2 || cmd == TCSETSW2 || cmd == TCSETSF2;
+	if (copy_from_user(t, (const void *)arg, two ? sizeof(struct termios2) : sizeof(struct termios)))
+		return -EFAULT;
+	return 0;
+}
+
+/* TCSETS*, TCSETS2* and TCSETA*: all but TCSETS2* carry the speed in
+ * c_cflag only. */
 static long set_termios(struct tty *tty, unsigned cmd, unsigned long arg)
 {
 	long err = tty_check_background_write(tty, true);
@@ -40,13 +94,13 @@ static long set_termios(struct tty *tty, unsigned cmd, unsigned long arg)
 		return err;
 	bool two = cmd == TCSETS2 || cmd == TCSETSW2 || cmd == TCSETSF2;
 	struct termios2 next = tty->termios;
-	if (copy_from_user(&next, (const void *)arg, two ? sizeof(struct termios2) : sizeof(struct termios)))
+	if (tty_termios_read(&next, cmd, arg))
 		return -EFAULT;
 	if (!two || (next.c_cflag & CBAUD) != BOTHER)
 		next.c_ispeed = next.c_ospeed = speed_of(next.c_cflag & CBAUD);
 	/* TCSETSW waits for output to drain (ptys and the console keep none
 	 * back); TCSETSF also drops the input not yet read. */
-	if (cmd == TCSETSF || cmd == TCSETSF2)
+	if (cmd == TCSETSF || cmd == TCSETSF2 || cmd == TCSETAF)
 		ldisc_flush_input(tty);
 	struct termios2 old = tty->termios;
 	tty->termios = next;
@@ -129,15 +183,18 @@ long tty_ioctl(struct tty *tty, struct file *f, unsigned cmd, unsigned long arg)
 	long err;
 	switch (cmd) {
 	case TCGETS:
-		return copy_to_user((void *)arg, &tty->termios, sizeof(struct termios)) ? -EFAULT : 0;
 	case TCGETS2:
-		return copy_to_user((void *)arg, &tty->termios, sizeof(struct termios2)) ? -EFAULT : 0;
+	case TCGETA:
+		return tty_termios_get(&tty->termios, cmd, arg);
 	case TCSETS:
 	case TCSETSW:
 	case TCSETSF:
 	case TCSETS2:
 	case TCSETSW2:
 	case TCSETSF2:
+	case TCSETA:
+	case TCSETAW:
+	case TCSETAF:
 		return set_termios(tty, cmd, arg);
 	case TCSBRK:
 	case TCSBRKP:
@@ -169,6 +226,11 @@ long tty_ioctl(struct tty *tty, struct file *f, unsigned cmd, unsigned long arg)
 		return tty_set_foreground(tty, value);
 	case TIOCGSID:
 		return controls_caller(tty) ? put_int(arg, tty->session) : -ENOTTY;
+	case TIOCVHANGUP:
+		if (current_process()->cred.euid != 0)
+			return -EPERM; /* CAP_SYS_ADMIN's */
+		tty_hangup(tty);
+		return 0;
 	case TIOCEXCL:
 	case TIOCNXCL:
 		tty->exclusive = cmd == TIOCEXCL;
@@ -176,11 +238,8 @@ long tty_ioctl(struct tty *tty, struct file *f, unsigned cmd, unsigned long arg)
 	case TIOCGEXCL:
 		return put_int(arg, tty->exclusive);
 	case TIOCGETD:
-		return put_int(arg, N_TTY);
 	case TIOCSETD:
-		if ((err = get_int(arg, &value)))
-			return err;
-		return value == N_TTY ? 0 : -EINVAL;
+		return tty_line_discipline_ioctl(cmd, arg);
 	default:
 		return -ENOTTY;
 	}
