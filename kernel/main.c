@@ -121,6 +121,7 @@ static void apply_boot_user(struct credentials *c, const char *spec)
 		if (*at == ',')
 			at++;
 	}
+	capabilities_exec(c); /* the sets an exec as this user would give */
 }
 
 static void __attribute__((noreturn)) start_app(void)

@@ -1,15 +1,13 @@
-/* Capabilities: the app starts as root with every capability; capset may
- * drop them (never add), as Linux allows. They are recorded and reported;
- * the kernel's own checks go by the ids, uid 0 having every capability. */
+/* capget and capset: the user ABI of a thread's capability sets (two
+ * 32-bit words per set since _LINUX_CAPABILITY_VERSION_2, one before).
+ * The sets and capset's rules are kernel/security/capability.c's. */
 #include <linux/capability.h>
 
 #include "kernel/errno.h"
 #include "kernel/mm/uaccess.h"
+#include "kernel/proc/pid.h"
 #include "kernel/proc/process.h"
-
-static uint64_t effective = (1ull << (CAP_LAST_CAP + 1)) - 1;
-static uint64_t permitted = (1ull << (CAP_LAST_CAP + 1)) - 1;
-static uint64_t inheritable;
+#include "kernel/security/capability.h"
 
 /* How many data structs a header's version uses; 0 for an unknown one,
  * after telling the caller the version to use. */
@@ -25,6 +23,8 @@ static int words_for(struct __user_cap_header_struct *user_header, struct __user
 	return copy_to_user(user_header, header, sizeof *header) ? -EFAULT : 0;
 }
 
+static uint64_t join(uint32_t low, uint32_t high) { return low | (uint64_t)high << 32; }
+
 long sys_capget(struct __user_cap_header_struct *user_header, struct __user_cap_data_struct *data)
 {
 	struct __user_cap_header_struct header;
@@ -35,13 +35,15 @@ long sys_capget(struct __user_cap_header_struct *user_header, struct __user_cap_
 		return words < 0 ? words : -EINVAL;
 	if (header.pid < 0)
 		return -EINVAL;
-	if (!process_is_named_by(current_process(), header.pid))
+	struct thread *target = header.pid ? thread_by_tid(header.pid) : current_thread();
+	if (!target)
 		return -ESRCH;
+	const struct capability_sets *s = &target->proc->cred.caps;
 	struct __user_cap_data_struct out[2];
 	for (int i = 0; i < 2; i++)
-		out[i] = (struct __user_cap_data_struct){(uint32_t)(effective >> (32 * i)),
-							 (uint32_t)(permitted >> (32 * i)),
-							 (uint32_t)(inheritable >> (32 * i))};
+		out[i] = (struct __user_cap_data_struct){(uint32_t)(s->effective >> (32 * i)),
+		                                         (uint32_t)(s->permitted >> (32 * i)),
+		                                         (uint32_t)(s->inheritable >> (32 * i))};
 	return copy_to_user(data, out, (size_t)words * sizeof out[0]) ? -EFAULT : 0;
 }
 
@@ -56,13 +58,6 @@ long sys_capset(struct __user_cap_header_struct *user_header, const struct __use
 	struct __user_cap_data_struct in[2] = {0};
 	if (copy_from_user(in, data, (size_t)words * sizeof in[0]))
 		return -EFAULT;
-	uint64_t e = in[0].effective | ((uint64_t)in[1].effective << 32);
-	uint64_t p = in[0].permitted | ((uint64_t)in[1].permitted << 32);
-	uint64_t i = in[0].inheritable | ((uint64_t)in[1].inheritable << 32);
-	if ((p & ~permitted) || (e & ~p) || (i & ~(inheritable | permitted)))
-		return -EPERM;
-	effective = e;
-	permitted = p;
-	inheritable = i;
-	return 0;
+	return capabilities_set(&current_process()->cred, join(in[0].effective, in[1].effective),
+	                        join(in[0].permitted, in[1].permitted), join(in[0].inheritable, in[1].inheritable));
 }

@@ -11,6 +11,7 @@
 #include "kernel/fs/pipe.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/uaccess.h"
+#include "kernel/security/capability.h"
 #include "syscalls/fs_common.h"
 
 #define RENAME_NOREPLACE (1 << 0)
@@ -187,7 +188,7 @@ long sys_mknodat(int dirfd, const char *user_path, unsigned mode, unsigned dev)
 	unsigned type = mode & S_IFMT;
 	if (type != 0 && type != S_IFREG && type != S_IFIFO && type != S_IFSOCK && type != S_IFCHR && type != S_IFBLK)
 		return -EINVAL;
-	if ((type == S_IFCHR || type == S_IFBLK) && current_process()->cred.euid != 0)
+	if ((type == S_IFCHR || type == S_IFBLK) && !capable(CAP_MKNOD))
 		return -EPERM;
 	struct user_path p;
 	struct inode *parent;
@@ -382,6 +383,7 @@ long sys_faccessat2(int dirfd, const char *user_path, int mode, int flags)
 	if (!(flags & AT_EACCESS)) {
 		real.fsuid = real.ruid;
 		real.fsgid = real.rgid;
+		capabilities_for_real_ids(&real);
 	}
 	int err = user_path ? inode_at_as(&real, dirfd, user_path, flags, &ino) : -EFAULT;
 	if (err)
@@ -435,7 +437,7 @@ long sys_chroot(const char *user_path)
 	if (err)
 		return err;
 	struct process *me = current_process();
-	if (me->cred.euid != 0)
+	if (!capable(CAP_SYS_CHROOT))
 		return -EPERM;
 	inode_get(dir);
 	inode_put(me->fs->root);

@@ -94,7 +94,7 @@ static long list_xattr(struct xattr_target t, char *user_list, size_t size)
 		return err;
 	if (size > XATTR_LIST_MAX)
 		size = XATTR_LIST_MAX;
-	long n = xattr_list(ino, cred_is_admin(current_cred()), user_buf(user_list), size);
+	long n = xattr_list(ino, cred_capable(current_cred(), CAP_SYS_ADMIN), user_buf(user_list), size);
 	/* A list no buffer could hold. */
 	return n == -ERANGE && size == XATTR_LIST_MAX ? -E2BIG : n;
 }

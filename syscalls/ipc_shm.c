@@ -10,6 +10,7 @@
 #include "kernel/mm/layout.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/process.h"
+#include "kernel/security/capability.h"
 
 #define SHMLBA PAGE_SIZE
 
@@ -158,7 +159,7 @@ static long shm_stat(int shmid, int cmd, struct shmid64_ds *buf)
 static long shm_lock(struct shm_segment *s, int cmd)
 {
 	struct process *p = current_process();
-	if (p->cred.euid != 0) {
+	if (!capable(CAP_IPC_LOCK)) {
 		if (p->cred.euid != s->perm.uid && p->cred.euid != s->perm.cuid)
 			return -EPERM;
 		if (cmd == SHM_LOCK && p->rlimits[RLIMIT_MEMLOCK].rlim_cur == 0)

@@ -11,13 +11,14 @@
 #include "kernel/proc/process.h"
 #include "kernel/random.h"
 #include "kernel/sched/sched.h"
+#include "kernel/security/capability.h"
 #include "kernel/time.h"
 #include "kernel/uts.h"
 
-/* sethostname and setdomainname: root only, at most __NEW_UTS_LEN bytes. */
+/* sethostname and setdomainname: CAP_SYS_ADMIN only, at most __NEW_UTS_LEN bytes. */
 static long copy_name(char *name, const char *user_name, int len)
 {
-	if (current_process()->cred.euid != 0)
+	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	if (len < 0 || len > __NEW_UTS_LEN)
 		return -EINVAL;

@@ -2,6 +2,7 @@
  * swaps, so locking only marks the areas (VmLck, /proc/PID/smaps' Locked)
  * and brings their pages in; RLIMIT_MEMLOCK binds all but root, whose
  * CAP_IPC_LOCK lifts it (Linux's mm/mlock.c). */
+#include "kernel/security/capability.h"
 #include "syscalls/mlock.h"
 
 #include <linux/mman.h>
@@ -13,7 +14,7 @@
 
 #define MLOCK_ONFAULT 0x01
 
-static bool has_ipc_lock(void) { return current_process()->cred.euid == 0; }
+static bool has_ipc_lock(void) { return capable(CAP_IPC_LOCK); }
 
 static uint64_t lock_limit(void) { return current_process()->rlimits[RLIMIT_MEMLOCK].rlim_cur; }
 

@@ -17,6 +17,7 @@
 #include "kernel/proc/process.h"
 #include "kernel/proc/session.h"
 #include "kernel/sched/sched.h"
+#include "kernel/security/capability.h"
 #include "kernel/security/seccomp.h"
 
 long sys_exit_group(int status) { process_exit(current_process(), status); }
@@ -150,7 +151,7 @@ long sys_prlimit64(int pid, unsigned resource, const struct rlimit64 *new_limit,
 			return -EINVAL;
 		if (resource == RLIMIT_NOFILE && wanted.rlim_max > FD_MAX) /* /proc/sys/fs/nr_open */
 			return -EPERM;
-		if (wanted.rlim_max > slot->rlim_max && current_process()->cred.euid != 0) /* CAP_SYS_RESOURCE */
+		if (wanted.rlim_max > slot->rlim_max && !capable(CAP_SYS_RESOURCE))
 			return -EPERM;
 	}
 	if (old_limit && copy_to_user(old_limit, slot, sizeof *slot))
@@ -172,7 +173,9 @@ static long get_int_option(int value, unsigned long user_ptr)
 
 long sys_prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)
 {
-	(void)arg3, (void)arg4, (void)arg5;
+	long result;
+	if (capabilities_prctl(option, arg2, arg3, arg4, arg5, &result))
+		return result;
 	struct process *p = current_process();
 	char *comm = current_thread()->comm;
 	switch (option) {
@@ -187,13 +190,6 @@ long sys_prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long
 	}
 	case PR_GET_NAME:
 		return copy_to_user((void *)arg2, comm, 16) ? -EFAULT : 0;
-	case PR_SET_KEEPCAPS:
-		if (arg2 > 1)
-			return -EINVAL;
-		p->keep_caps = arg2;
-		return 0;
-	case PR_GET_KEEPCAPS:
-		return p->keep_caps;
 	case PR_SET_DUMPABLE:
 		if (arg2 > 1)
 			return -EINVAL;
@@ -202,12 +198,12 @@ long sys_prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long
 	case PR_GET_DUMPABLE:
 		return p->dumpable;
 	case PR_SET_NO_NEW_PRIVS:
-		if (arg2 != 1)
+		if (arg2 != 1 || arg3 || arg4 || arg5)
 			return -EINVAL;
 		p->no_new_privs = true;
 		return 0;
 	case PR_GET_NO_NEW_PRIVS:
-		return p->no_new_privs;
+		return arg2 || arg3 || arg4 || arg5 ? -EINVAL : p->no_new_privs;
 	case PR_SET_PDEATHSIG:
 		if (arg2 > 64)
 			return -EINVAL;

@@ -12,6 +12,7 @@
 #include "kernel/proc/pid.h"
 #include "kernel/proc/process.h"
 #include "kernel/sched/policy.h"
+#include "kernel/security/capability.h"
 
 #define PRIO_PROCESS 0
 #define PRIO_PGRP 1
@@ -324,12 +325,12 @@ long sys_ioprio_get(int which, int who)
 	return w.result;
 }
 
-/* Linux's set_task_ioprio: the caller's euid or ruid must be the thread's ruid, or root. */
+/* Linux's set_task_ioprio: the caller's euid or ruid must be the thread's ruid, or CAP_SYS_NICE. */
 static void set_ioprio(struct thread *t, struct prio_walk *w)
 {
 	const struct credentials *me = &current_process()->cred;
 	uint32_t owner = t->proc->cred.ruid;
-	if (owner != me->euid && owner != me->ruid && me->euid != 0) {
+	if (owner != me->euid && owner != me->ruid && !capable(CAP_SYS_NICE)) {
 		w->result = -EPERM;
 		return;
 	}
@@ -343,7 +344,7 @@ long sys_ioprio_set(int which, int who, int ioprio)
 	unsigned class = (unsigned)ioprio >> 13;
 	if (class > 3 || (class != 0 && class != 3 && (ioprio & 0x1fff) > 7))
 		return -EINVAL;
-	if (class == IOPRIO_CLASS_RT && current_process()->cred.euid != 0)
+	if (class == IOPRIO_CLASS_RT && !capable(CAP_SYS_NICE) && !capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	if (which < IOPRIO_WHO_PROCESS || which > IOPRIO_WHO_USER)
 		return -EINVAL;

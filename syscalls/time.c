@@ -8,6 +8,7 @@
 #include "kernel/proc/process.h"
 #include "kernel/sched/cputime.h"
 #include "kernel/sched/sched.h"
+#include "kernel/security/capability.h"
 #include "kernel/time.h"
 #include "syscalls/timespec.h"
 
@@ -173,7 +174,7 @@ long sys_clock_settime(int clock, const struct __kernel_timespec *tp)
 		return err;
 	if (clock != CLOCK_REALTIME)
 		return -EINVAL;
-	if (current_process()->cred.euid != 0)
+	if (!capable(CAP_SYS_TIME))
 		return -EPERM;
 	time_set_realtime_ns(ns);
 	return 0;
@@ -195,7 +196,7 @@ long sys_settimeofday(const struct __kernel_old_timeval *tv, const struct timezo
 		return -EFAULT;
 	if (v.tv_sec < 0 || v.tv_usec < 0 || v.tv_usec >= 1000000)
 		return -EINVAL;
-	if (current_process()->cred.euid != 0)
+	if (!capable(CAP_SYS_TIME))
 		return -EPERM;
 	time_set_realtime_ns((uint64_t)v.tv_sec * NSEC_PER_SEC + (uint64_t)v.tv_usec * 1000);
 	return 0;

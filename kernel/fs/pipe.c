@@ -14,6 +14,7 @@
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/signal.h"
+#include "kernel/security/capability.h"
 #include "libc-glue/kformat.h"
 
 #define PIPE_DEFAULT_SIZE 65536
@@ -232,7 +233,7 @@ long pipe_fcntl(struct file *f, unsigned cmd, unsigned long arg)
 	size_t size = round_pipe_size(arg);
 	if (!size)
 		return -EINVAL;
-	if (size > pipe_max_size && current_process()->cred.euid != 0)
+	if (size > pipe_max_size && !capable(CAP_SYS_RESOURCE))
 		return -EPERM; /* root has CAP_SYS_RESOURCE */
 	long err = wait_unheld(p);
 	if (err)
@@ -259,7 +260,7 @@ long pipe_fcntl(struct file *f, unsigned cmd, unsigned long arg)
 static struct pipe *pipe_new(void)
 {
 	size_t size = PIPE_DEFAULT_SIZE;
-	if (size > pipe_max_size && current_process()->cred.euid != 0)
+	if (size > pipe_max_size && !capable(CAP_SYS_RESOURCE))
 		size = pipe_max_size;
 	struct pipe *p = kzalloc(sizeof *p);
 	if (!p || !(p->ring = kmalloc(size))) {

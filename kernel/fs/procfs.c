@@ -22,6 +22,7 @@
 #include "kernel/proc/coredump.h"
 #include "kernel/proc/pid.h"
 #include "kernel/proc/process.h"
+#include "kernel/security/capability.h"
 #include "kernel/security/seccomp.h"
 #include "kernel/strbuf.h"
 #include "kernel/time.h"
@@ -522,13 +523,13 @@ static void gen_domainname(const struct inode *ino, struct strbuf *out)
 }
 
 /* A write to hostname or domainname: the text up to its first newline, as
- * sethostname and setdomainname take it (root only). */
+ * sethostname and setdomainname take it (CAP_SYS_ADMIN only). */
 static int store_uts_name(const struct inode *ino, const char *text)
 {
 	size_t len = 0; /* not strcspn: musl's reads a stack-protector canary the kernel has not */
 	while (text[len] && text[len] != '\n')
 		len++;
-	if (current_process()->cred.euid != 0)
+	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	if (len > __NEW_UTS_LEN)
 		return -EINVAL;

@@ -8,6 +8,7 @@
 #include "kernel/errno.h"
 #include "kernel/mm/heap.h"
 #include "kernel/proc/process.h"
+#include "kernel/security/capability.h"
 #include "kernel/time.h"
 
 int64_t ipc_now(void) { return (int64_t)(time_realtime_ns() / 1000000000ull); }
@@ -34,7 +35,7 @@ int ipc_permits(const struct ipc_object *o, int want)
 		granted >>= 6;
 	else if (cred_in_group(c, c->egid, o->cgid) || cred_in_group(c, c->egid, o->gid))
 		granted >>= 3;
-	if ((requested & ~granted & 0007) && c->euid != 0)
+	if ((requested & ~granted & 0007) && !capable(CAP_IPC_OWNER))
 		return -EACCES;
 	return 0;
 }
@@ -42,7 +43,7 @@ int ipc_permits(const struct ipc_object *o, int want)
 int ipc_check_owner(const struct ipc_object *o)
 {
 	uint32_t euid = current_process()->cred.euid;
-	return euid == 0 || euid == o->uid || euid == o->cuid ? 0 : -EPERM;
+	return euid == o->uid || euid == o->cuid || capable(CAP_SYS_ADMIN) ? 0 : -EPERM;
 }
 
 void ipc_set_perm(struct ipc_object *o, const struct ipc64_perm *in)

@@ -17,6 +17,7 @@
 #include "kernel/mm/heap.h"
 #include "kernel/proc/pid.h"
 #include "kernel/proc/process.h"
+#include "kernel/security/capability.h"
 #include "libc-glue/kformat.h"
 
 #define NAME_MAX_LEN 255
@@ -408,7 +409,7 @@ static int open_permission(const struct inode *ino, int oflag)
  * as Linux checks them. */
 static int sizes_of(const struct mq_attr *attr, long *maxmsg, long *msgsize, unsigned long *cost)
 {
-	bool root = current_process()->cred.euid == 0;
+	bool root = capable(CAP_SYS_RESOURCE);
 	*maxmsg = (long)(mq_msg_max < mq_msg_default ? mq_msg_max : mq_msg_default);
 	*msgsize = (long)(mq_msgsize_max < mq_msgsize_default ? mq_msgsize_max : mq_msgsize_default);
 	if (attr) {
@@ -428,7 +429,7 @@ static int sizes_of(const struct mq_attr *attr, long *maxmsg, long *msgsize, uns
 static struct mqueue *create(const char *name, uint32_t mode, const struct mq_attr *attr, int *err)
 {
 	const struct process *p = current_process();
-	if (queue_count >= mq_queues_max && p->cred.euid != 0) {
+	if (queue_count >= mq_queues_max && !capable(CAP_SYS_RESOURCE)) {
 		*err = -ENOSPC;
 		return NULL;
 	}

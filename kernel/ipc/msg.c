@@ -9,6 +9,7 @@
 #include "kernel/errno.h"
 #include "kernel/mm/heap.h"
 #include "kernel/proc/process.h"
+#include "kernel/security/capability.h"
 
 static void destroy(struct ipc_object *o)
 {
@@ -225,7 +226,7 @@ struct msg_message *msg_receive(int id, size_t room, long type, int flags, int *
 
 int msg_set_max_bytes(struct msg_queue *q, unsigned long max_bytes)
 {
-	if (max_bytes > msg_mnb && current_process()->cred.euid != 0)
+	if (max_bytes > msg_mnb && !capable(CAP_SYS_RESOURCE))
 		return -EPERM;
 	q->max_bytes = max_bytes;
 	wait_wake(&q->senders, INT_MAX, ~0u);

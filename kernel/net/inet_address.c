@@ -8,6 +8,7 @@
 
 #include "kernel/errno.h"
 #include "kernel/proc/process.h"
+#include "kernel/security/capability.h"
 #include "lwip/ip.h"
 #include "lwip/netif.h"
 #include "kernel/net/inet.h"
@@ -121,8 +122,8 @@ int inet_address_parse(const struct inet_sock *in, const struct sockaddr *sa, so
 	}
 	if (!IP_IS_ANY_TYPE_VAL(*ip) && !(IP_IS_V6_VAL(*ip) ? ip6_is_local(ip_2_ip6(ip)) : ip4_is_local(ip_2_ip4(ip))))
 		return -EADDRNOTAVAIL;
-	/* The ports below 1024 need CAP_NET_BIND_SERVICE, which follows the euid. */
-	if (*port && *port < PRIVILEGED_PORT_END && current_process()->cred.euid != 0)
+	/* The ports below 1024 need CAP_NET_BIND_SERVICE. */
+	if (*port && *port < PRIVILEGED_PORT_END && !capable(CAP_NET_BIND_SERVICE))
 		return -EACCES;
 	return 0;
 }

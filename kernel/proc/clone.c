@@ -20,6 +20,7 @@
 #include "kernel/proc/pid.h"
 #include "kernel/proc/process.h"
 #include "kernel/sched/sched.h"
+#include "kernel/security/capability.h"
 #include "kernel/security/seccomp.h"
 #include "kernel/time.h"
 
@@ -95,11 +96,12 @@ static long new_thread(const struct clone_request *r)
 	return tid;
 }
 
-/* RLIMIT_NPROC counts the processes of the caller's real user; root is
- * not held to it, as on Linux. */
+/* RLIMIT_NPROC counts the processes of the caller's real user; root's
+ * processes and CAP_SYS_RESOURCE or CAP_SYS_ADMIN are not held to it, as
+ * on Linux. */
 static bool over_process_limit(const struct process *caller)
 {
-	if (caller->cred.euid == 0)
+	if (caller->cred.ruid == 0 || capable(CAP_SYS_RESOURCE) || capable(CAP_SYS_ADMIN))
 		return false;
 	uint64_t owned = 0;
 	for (struct process *p = process_first(); p; p = process_next(p))
@@ -167,7 +169,6 @@ static void inherit(struct process *p, const struct process *caller)
 	p->env_end = caller->env_end;
 	memcpy(p->auxv, caller->auxv, sizeof p->auxv);
 	p->auxv_words = caller->auxv_words;
-	p->keep_caps = caller->keep_caps;
 	p->no_new_privs = caller->no_new_privs;
 	p->dumpable = caller->dumpable;
 	p->personality = caller->personality;

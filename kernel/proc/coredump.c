@@ -19,6 +19,7 @@
 #include "kernel/mm/heap.h"
 #include "kernel/mm/layout.h"
 #include "kernel/proc/process.h"
+#include "kernel/security/capability.h"
 #include "kernel/strbuf.h"
 #include "libc-glue/kformat.h"
 
@@ -530,7 +531,7 @@ void coredump_pattern_show(const struct inode *ino, struct strbuf *out)
 int coredump_pattern_store(const struct inode *ino, const char *text)
 {
 	(void)ino;
-	if (current_process()->cred.euid != 0)
+	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	size_t len = 0;
 	while (text[len] && text[len] != '\n' && len < CORENAME_MAX_SIZE - 1)

@@ -1,20 +1,23 @@
-/* Who a process is: its user and group ids and supplementary groups, and
- * Linux's rule for group membership that file and IPC permission checks
- * share. */
+/* Who a process is: its user and group ids, supplementary groups and
+ * capabilities, and Linux's rule for group membership that file and IPC
+ * permission checks share. */
 #ifndef SOLE_CREDENTIALS_H
 #define SOLE_CREDENTIALS_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel/security/capability.h"
+
 #define MAX_GROUPS 64
 
-/* It starts as root, and root may become anyone. */
+/* It starts as root, with every capability. */
 struct credentials {
 	uint32_t ruid, euid, suid, fsuid;
 	uint32_t rgid, egid, sgid, fsgid;
 	uint32_t groups[MAX_GROUPS];
 	int group_count;
+	struct capability_sets caps;
 };
 
 /* Whether a process whose own group is own_gid belongs to gid: it is that

@@ -3,8 +3,9 @@
  * then does the point of no return come: the process's other threads die,
  * the caller's robust and PI locks are released as at exit, the old
  * address space goes (a vfork parent may go on), close-on-exec
- * descriptors close, caught signals return to their default, and the
- * thread leaves for the new program's entry. */
+ * descriptors close, caught signals return to their default, the
+ * capability sets are recomputed, and the thread leaves for the new
+ * program's entry. */
 #include "kernel/proc/exec.h"
 
 #include <linux/fcntl.h>
@@ -24,6 +25,7 @@
 #include "kernel/proc/hooks.h"
 #include "kernel/proc/process.h"
 #include "kernel/sched/sched.h"
+#include "kernel/security/capability.h"
 #include "loader/load.h"
 #include "loader/script.h"
 
@@ -276,6 +278,7 @@ long process_exec(struct inode *file, const char *path, struct exec_args *args)
 	process_exec_hooks_run(p);
 	p->exe_path = exe_interned;
 	p->did_exec = true;
+	capabilities_exec(&p->cred);
 	reset_thread(t, exe_interned);
 	enter_program(t, entry, sp);
 	return 0;

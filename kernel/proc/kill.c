@@ -6,11 +6,12 @@
 #include "kernel/errno.h"
 #include "kernel/proc/pid.h"
 #include "kernel/proc/process.h"
+#include "kernel/security/capability.h"
 
 bool kill_permitted(const struct process *target, int sig)
 {
 	const struct credentials *me = &current_process()->cred;
-	if (me->euid == 0)
+	if (capable(CAP_KILL))
 		return true;
 	const struct credentials *them = &target->cred;
 	if (me->euid == them->suid || me->euid == them->ruid || me->ruid == them->suid || me->ruid == them->ruid)

@@ -14,6 +14,7 @@
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/pid.h"
 #include "kernel/sched/sched.h"
+#include "kernel/security/capability.h"
 #include "kernel/security/seccomp.h"
 #include "kernel/time.h"
 
@@ -208,6 +209,7 @@ struct process *process_create_init(void)
 	inode_get(p->fs->root);
 	inode_get(p->fs->cwd);
 	default_rlimits(p->rlimits);
+	capabilities_init(&p->cred.caps);
 	p->dumpable = 1;
 	p->start_ns = time_monotonic_ns();
 	return p;

@@ -99,7 +99,7 @@ struct process {
 	uint64_t auxv[64];
 	size_t auxv_words;
 	/* prctl settings */
-	bool keep_caps, no_new_privs;
+	bool no_new_privs;
 	int dumpable, parent_death_signal;
 	unsigned personality; /* personality(2): inherited by fork, kept by exec */
 	uint64_t start_ns;

@@ -1,6 +1,6 @@
 /* Scheduling parameters and Linux's rules for them, see policy.h. The
- * checks follow Linux's __sched_setscheduler in its order; root (euid 0)
- * holds CAP_SYS_NICE and passes every permission check. */
+ * checks follow Linux's __sched_setscheduler in its order; CAP_SYS_NICE
+ * passes every permission check. */
 #include "kernel/sched/policy.h"
 
 #include <linux/sched.h>
@@ -12,6 +12,7 @@
 #include "kernel/proc/process.h"
 #include "kernel/sched/futex_pi.h"
 #include "kernel/sched/sched.h"
+#include "kernel/security/capability.h"
 
 #define SETPARAM_POLICY (-1)
 #define DEFAULT_IOPRIO ((2 << 13) | 4) /* best effort, level 4 */
@@ -85,18 +86,16 @@ uint64_t sched_policy_slice_ns(const struct sched_policy *sp)
 	return slice < MIN_SLICE_NS ? MIN_SLICE_NS : slice > MAX_SLICE_NS ? MAX_SLICE_NS : slice;
 }
 
-static bool caller_is_root(void) { return current_process()->cred.euid == 0; }
-
 bool sched_policy_owner_or_root(const struct thread *t)
 {
 	const struct credentials *me = &current_process()->cred, *them = &t->proc->cred;
-	return me->euid == them->euid || me->euid == them->ruid || caller_is_root();
+	return me->euid == them->euid || me->euid == them->ruid || capable(CAP_SYS_NICE);
 }
 
 /* Linux's can_nice: nice n counts as 20 - n against RLIMIT_NICE. */
 static bool may_nice(const struct thread *t, int nice)
 {
-	return (uint64_t)(20 - nice) <= t->proc->rlimits[RLIMIT_NICE].rlim_cur || caller_is_root();
+	return (uint64_t)(20 - nice) <= t->proc->rlimits[RLIMIT_NICE].rlim_cur || capable(CAP_SYS_NICE);
 }
 
 /* runtime <= deadline <= period (the deadline when 0), within Linux's bounds. */
@@ -135,7 +134,7 @@ static bool deadline_fits(const struct thread *t, const struct sched_attr *a)
 static long check_unprivileged(const struct thread *t, const struct sched_attr *a, int policy, bool reset_on_fork)
 {
 	const struct sched_policy *now = &t->sched;
-	if (caller_is_root())
+	if (capable(CAP_SYS_NICE))
 		return 0;
 	if (fair_policy(policy) && a->sched_nice < now->nice && !may_nice(t, a->sched_nice))
 		return -EPERM;

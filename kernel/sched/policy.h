@@ -51,7 +51,7 @@ void sched_policy_lend(struct thread *t, int level);
 uint64_t sched_policy_slice_ns(const struct sched_policy *sp);
 
 /* Whether the calling process may change t's parameters: same owner (its
- * euid is t's ruid or euid) or root. */
+ * euid is t's ruid or euid) or CAP_SYS_NICE. */
 bool sched_policy_owner_or_root(const struct thread *t);
 /* sched_setattr's work after the syscall copied attr and found t, Linux's
  * __sched_setscheduler: a policy of -1 keeps t's own. EINVAL for bad

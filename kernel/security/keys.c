@@ -4,6 +4,7 @@
  * keys that no keyring, process, thread or user reaches any more (after
  * unlinks, exec and exit, and before a quota refusal). Keys per user are a
  * few hundred at most (maxkeys), users a handful: a list. */
+#include "kernel/security/capability.h"
 #include "kernel/security/keys.h"
 
 #include <linux/keyctl.h>
@@ -74,7 +75,7 @@ static unsigned visit_generation;
 enum lookup_flags { LOOKUP_CREATE = 1, LOOKUP_NO_VALIDATE = 2 };
 
 static const struct credentials *cred(void) { return &current_process()->cred; }
-static bool is_admin(void) { return cred()->euid == 0; }
+static bool is_admin(void) { return capable(CAP_SYS_ADMIN); }
 static uint64_t now_seconds(void) { return time_realtime_ns() / 1000000000ull; }
 
 static struct key *key_by_serial(int32_t serial)

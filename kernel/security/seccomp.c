@@ -3,6 +3,7 @@
  * that runs it over struct seccomp_data, and what each action does to the
  * syscall. A thread's filters form a chain, newest first, whose links are
  * shared with the threads that inherited them and counted. */
+#include "kernel/security/capability.h"
 #include "kernel/security/seccomp.h"
 
 #include <linux/audit.h>
@@ -463,7 +464,7 @@ static long filter_prepare(const struct sock_fprog *user_prog, struct seccomp_fi
 	if (prog.len == 0 || prog.len > BPF_MAXINSNS)
 		return -EINVAL;
 	const struct process *p = current_process();
-	if (!p->no_new_privs && p->cred.euid != 0) /* CAP_SYS_ADMIN */
+	if (!p->no_new_privs && !capable(CAP_SYS_ADMIN))
 		return -EACCES;
 	struct seccomp_filter *f = kzalloc(sizeof *f + prog.len * sizeof f->insns[0]);
 	if (!f)
