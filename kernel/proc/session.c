@@ -33,6 +33,17 @@ int session_set_group(struct process *target, int pgid)
 	return 0;
 }
 
+bool session_group_orphaned(int pgid)
+{
+	for (struct process *p = process_first(); p; p = process_next(p)) {
+		if (p->pgid != pgid || p->state != PROCESS_ALIVE || !p->parent)
+			continue;
+		if (p->parent->pgid != pgid && p->parent->sid == p->sid)
+			return false;
+	}
+	return true;
+}
+
 int session_create(void)
 {
 	struct process *self = current_process();

@@ -15,6 +15,7 @@
 #include "kernel/proc/job_control.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/rseq.h"
+#include "kernel/proc/session.h"
 #include "kernel/sched/sched.h"
 #include "kernel/sched/wait.h"
 #include "libc-glue/kformat.h"
@@ -156,6 +157,10 @@ static void take_default_action(struct thread *t, int sig, const struct signal_i
 	if (signal_bit(sig) & DEFAULT_IGNORED)
 		return;
 	if (signal_bit(sig) & DEFAULT_STOPS) {
+		/* A terminal's stop signals leave an orphaned group running, as
+		 * on Linux: nothing would continue it. */
+		if (sig != SIGSTOP && session_group_orphaned(t->proc->pgid))
+			return;
 		job_stop_current(sig); /* back here once continued */
 		return;
 	}

@@ -139,9 +139,6 @@ void tty_signal_foreground(struct tty *tty, int sig);
 long tty_set_controlling(struct tty *tty, bool steal);
 long tty_give_up_controlling(struct tty *tty);
 long tty_set_foreground(struct tty *tty, int pgrp);
-/* Whether the group's members all have their parents inside the group or
- * outside the session (POSIX's orphaned process group). */
-bool tty_group_orphaned(int pgrp);
 
 /* The ioctls of a tty (kernel/tty/tty_ioctl.c): 0 or -errno, -ENOTTY
  * for a command no tty knows. */

@@ -8,18 +8,8 @@
 #include "kernel/proc/kill.h"
 #include "kernel/proc/pid.h"
 #include "kernel/proc/process.h"
+#include "kernel/proc/session.h"
 #include "kernel/tty/tty.h"
-
-bool tty_group_orphaned(int pgrp)
-{
-	for (struct process *p = process_first(); p; p = process_next(p)) {
-		if (p->pgid != pgrp || p->state != PROCESS_ALIVE || !p->parent)
-			continue;
-		if (p->parent->pgid != pgrp && p->parent->sid == p->sid)
-			return false;
-	}
-	return true;
-}
 
 /* Linux's is_ignored: blocked by the caller or ignored by its process. */
 static bool ignored_by_caller(int sig)
@@ -45,7 +35,7 @@ static long check_change(struct tty *tty, int sig)
 	if (ignored_by_caller(sig))
 		return sig == SIGTTIN ? -EIO : 0;
 	int pgrp = current_process()->pgid;
-	if (tty_group_orphaned(pgrp))
+	if (session_group_orphaned(pgrp))
 		return -EIO;
 	kill_group_by_kernel(pgrp, sig);
 	return -ERESTARTSYS;
