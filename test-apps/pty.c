@@ -682,6 +682,42 @@ static void hangups(void)
 	close(reports[0]);
 }
 
+/* A stopped job whose session leader exits is orphaned: SIGHUP, then
+ * SIGCONT, as POSIX asks, so that it does not wait forever. */
+static void orphaned_stopped_job(void)
+{
+	int reports[2];
+	require(pipe(reports) == 0, "pipe");
+	report_fd = reports[1];
+	pid_t leader = fork_flushed();
+	if (leader == 0) {
+		close(reports[0]);
+		require(setsid() > 0, "setsid");
+		pid_t job = fork();
+		require(job >= 0, "fork");
+		if (job == 0) {
+			setpgid(0, 0);
+			got_hangup = 0;
+			catch (SIGHUP);
+			catch (SIGCONT);
+			raise(SIGSTOP);
+			say(got_hangup ? "job: SIGHUP, then continued" : "job: continued without SIGHUP");
+			_exit(0);
+		}
+		setpgid(job, job);
+		int status;
+		require(waitpid(job, &status, WUNTRACED) == job, "waitpid job");
+		say(WIFSTOPPED(status) ? "leader: job stopped, leader exits" : "leader: job did not stop");
+		_exit(0);
+	}
+	close(reports[1]);
+	hear_line(reports[0]);
+	hear_line(reports[0]);
+	int status;
+	printf("leader: %s\n", stop_or_end((waitpid(leader, &status, 0), status)));
+	close(reports[0]);
+}
+
 static void errors(void)
 {
 	int fds[2];
@@ -725,6 +761,7 @@ int main(void)
 	flow_control();
 	job_control();
 	hangups();
+	orphaned_stopped_job();
 	errors();
 	return 0;
 }

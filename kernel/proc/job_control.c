@@ -2,11 +2,16 @@
  * threads, on their way back to the app, sleep while it holds (signal
  * delivery calls job_wait_while_stopped), and SIGCONT or a fatal signal
  * wakes them. The parent gets SIGCHLD (unless it asked SA_NOCLDSTOP) and
- * its waiters are woken to report the change. */
+ * its waiters are woken to report the change. A group that an exit leaves
+ * orphaned with a stopped member is hung up and continued. */
 #include "kernel/proc/job_control.h"
 
 #include "kernel/proc/exit.h"
+#include "kernel/proc/hooks.h"
+#include "kernel/proc/kill.h"
+#include "kernel/proc/pid.h"
 #include "kernel/proc/process.h"
+#include "kernel/proc/session.h"
 #include "kernel/sched/sched.h"
 #include "kernel/sched/wait.h"
 
@@ -72,3 +77,34 @@ void job_continue(struct process *p)
 }
 
 void job_stop_sent(struct process *p) { signal_discard(p, signal_bit(SIGCONT)); }
+
+static bool group_has_stopped(int pgid)
+{
+	for (struct process *p = process_first(); p; p = process_next(p))
+		if (p->pgid == pgid && p->state == PROCESS_ALIVE && p->stopped)
+			return true;
+	return false;
+}
+
+/* A group that an exit leaves orphaned while a member is stopped would
+ * wait forever: it gets SIGHUP, then SIGCONT (POSIX; Linux's
+ * kill_orphaned_pgrp). */
+static void hang_up_if_stopped_orphan(int pgid)
+{
+	if (session_group_orphaned(pgid) && group_has_stopped(pgid)) {
+		kill_group_by_kernel(pgid, SIGHUP);
+		kill_group_by_kernel(pgid, SIGCONT);
+	}
+}
+
+/* p, exiting, may have been the link to the session of its own group and
+ * of its children's groups. */
+static void orphans_at_exit(struct process *p)
+{
+	if (p->parent && p->parent->pgid != p->pgid && p->parent->sid == p->sid)
+		hang_up_if_stopped_orphan(p->pgid);
+	for (struct process *c = p->children; c; c = c->next_sibling)
+		if (c->pgid != p->pgid && c->sid == p->sid)
+			hang_up_if_stopped_orphan(c->pgid);
+}
+PROCESS_EXIT_HOOK(orphans_at_exit);

@@ -36,8 +36,8 @@ int session_set_group(struct process *target, int pgid)
 bool session_group_orphaned(int pgid)
 {
 	for (struct process *p = process_first(); p; p = process_next(p)) {
-		if (p->pgid != pgid || p->state != PROCESS_ALIVE || !p->parent)
-			continue;
+		if (p->pgid != pgid || p->state != PROCESS_ALIVE || !p->parent || p->parent->state != PROCESS_ALIVE)
+			continue; /* an exiting parent links to nothing any more */
 		if (p->parent->pgid != pgid && p->parent->sid == p->sid)
 			return false;
 	}
