@@ -3,7 +3,7 @@
  * effective set makes the operation it guards fail (chown, open past the
  * mode bits, setuid); the bounding set and its drop surviving exec;
  * setuid and setfsuid away from root clearing the sets, PR_SET_KEEPCAPS
- * keeping them; and ambient capabilities carried across exec by a user
+ * keeping them; /proc/self/status showing the same sets; and ambient capabilities carried across exec by a user
  * that is not root. Each case runs in its own child. Only a few named
  * capabilities are printed, since the host's full set depends on its
  * kernel. */
@@ -90,6 +90,21 @@ static const struct {
 } shown[] = {{CAP_CHOWN, "chown"},   {CAP_DAC_OVERRIDE, "dac_override"}, {CAP_KILL, "kill"},
              {CAP_SETUID, "setuid"}, {CAP_SETPCAP, "setpcap"},           {CAP_NET_RAW, "net_raw"}};
 
+/* A Cap* line of /proc/self/status, as a number. */
+static unsigned long long status_set(const char *name)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	unsigned long long value = ~0ull;
+	size_t len = strlen(name);
+	while (f && fgets(line, sizeof line, f))
+		if (strncmp(line, name, len) == 0 && line[len] == ':')
+			value = strtoull(line + len + 1, NULL, 16);
+	if (f)
+		fclose(f);
+	return value;
+}
+
 /* One line: the ids, then per shown capability the sets that hold it
  * (e p i b a: effective, permitted, inheritable, bounding, ambient). */
 static void show(const char *label)
@@ -104,6 +119,9 @@ static void show(const char *label)
 		       prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, shown[i].cap, 0, 0) == 1 ? "a" : "");
 	}
 	printf(" effective==permitted %d, empty effective %d\n", s.effective == s.permitted, s.effective == 0);
+	printf("  /proc/self/status agrees: %d\n", status_set("CapEff") == s.effective &&
+	                                                status_set("CapPrm") == s.permitted &&
+	                                                status_set("CapInh") == s.inheritable);
 }
 
 /* The exec'd image: shows its sets, and whether it may chown. */

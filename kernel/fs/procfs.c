@@ -402,14 +402,17 @@ static void gen_status(const struct inode *ino, struct strbuf *out)
 	              "VmPeak:\t%8zu kB\nVmSize:\t%8zu kB\nVmLck:\t%8zu kB\nVmPin:\t       0 kB\nVmHWM:\t%8zu kB\n"
 	              "VmRSS:\t%8zu kB\nThreads:\t%d\nSigQ:\t0/%llu\nSigPnd:\t0000000000000000\n"
 	              "ShdPnd:\t0000000000000000\nSigBlk:\t%016llx\nSigIgn:\t0000000000000000\n"
-	              "SigCgt:\t0000000000000000\nCapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\n"
-	              "CapEff:\t000001ffffffffff\nCapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\n"
+	              "SigCgt:\t0000000000000000\nCapInh:\t%016llx\nCapPrm:\t%016llx\n"
+	              "CapEff:\t%016llx\nCapBnd:\t%016llx\nCapAmb:\t%016llx\n"
 	              "NoNewPrivs:\t%d\nSeccomp:\t%d\nSeccomp_filters:\t%d\nCpus_allowed:\t1\nCpus_allowed_list:\t0\n"
 	              "Mems_allowed:\t1\nMems_allowed_list:\t0\nvoluntary_ctxt_switches:\t0\n"
 	              "nonvoluntary_ctxt_switches:\t0\n",
 	              mapped_kib(p), mapped_kib(p), locked_kib(p), used_kib(), used_kib(), p->live_threads,
 	              (unsigned long long)p->rlimits[RLIMIT_SIGPENDING].rlim_cur,
-	              (unsigned long long)(t ? t->signal_mask : 0), p->no_new_privs, t ? t->seccomp_mode : 0,
+	              (unsigned long long)(t ? t->signal_mask : 0), (unsigned long long)p->cred.caps.inheritable,
+	              (unsigned long long)p->cred.caps.permitted, (unsigned long long)p->cred.caps.effective,
+	              (unsigned long long)p->cred.caps.bounding, (unsigned long long)p->cred.caps.ambient,
+	              p->no_new_privs, t ? t->seccomp_mode : 0,
 	              t ? seccomp_filter_count(t) : 0);
 }
 
