@@ -3,7 +3,8 @@
  * effective set makes the operation it guards fail (chown, open past the
  * mode bits, setuid); the bounding set and its drop surviving exec;
  * setuid and setfsuid away from root clearing the sets, PR_SET_KEEPCAPS
- * keeping them; /proc/self/status showing the same sets; and ambient capabilities carried across exec by a user
+ * keeping them, SECBIT_NOROOT emptying root's sets at exec; /proc/self/status
+ * showing the same sets; and ambient capabilities carried across exec by a user
  * that is not root. Each case runs in its own child. Only a few named
  * capabilities are printed, since the host's full set depends on its
  * kernel. */
@@ -43,7 +44,10 @@ struct cap_data {
 #define PR_CAP_AMBIENT_CLEAR_ALL 4
 #endif
 #ifndef SECBIT_KEEP_CAPS
+#define SECBIT_NOROOT (1 << 0)
+#define SECBIT_NOROOT_LOCKED (1 << 1)
 #define SECBIT_KEEP_CAPS (1 << 4)
+#define SECBIT_KEEP_CAPS_LOCKED (1 << 5)
 #endif
 
 struct sets {
@@ -276,6 +280,19 @@ static void ambient(void)
 	exec_self("ambient user after exec");
 }
 
+/* SECBIT_NOROOT: root's exec no longer fills the sets; locked bits stay. */
+static void securebits(void)
+{
+	report("PR_SET_SECUREBITS an unknown bit", prctl(PR_SET_SECUREBITS, 1 << 20));
+	report("PR_SET_SECUREBITS keepcaps, locked", prctl(PR_SET_SECUREBITS, SECBIT_KEEP_CAPS | SECBIT_KEEP_CAPS_LOCKED));
+	report("PR_SET_KEEPCAPS 0 when locked", prctl(PR_SET_KEEPCAPS, 0));
+	report("PR_SET_SECUREBITS unlocking", prctl(PR_SET_SECUREBITS, SECBIT_KEEP_CAPS));
+	report("PR_SET_SECUREBITS noroot, locked",
+	       prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_KEEP_CAPS | SECBIT_KEEP_CAPS_LOCKED));
+	report_value("PR_GET_SECUREBITS", prctl(PR_GET_SECUREBITS));
+	exec_self("root with noroot after exec");
+}
+
 static void ambient_lowered_by_capset(void)
 {
 	struct sets s;
@@ -318,6 +335,7 @@ int main(int argc, char **argv)
 	require(chown(at("mine"), 0, 0) == 0, "chown back");
 	run_child("ambient capabilities across exec", ambient);
 	run_child("capset lowers the ambient set", ambient_lowered_by_capset);
+	run_child("securebits", securebits);
 
 	unlink(at("mine"));
 	unlink(at("theirs"));
