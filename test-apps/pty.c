@@ -265,6 +265,44 @@ static void raw_mode(void)
 	close(master);
 }
 
+/* Writes until the other side's queue is full (EAGAIN without blocking),
+ * then reads everything back; then the writer may write again. The sizes
+ * are the kernel's own, so only their outcome is printed. */
+static void fill_and_drain(const char *label, int writer, int reader)
+{
+	static char buf[4096];
+	memset(buf, 'x', sizeof buf);
+	int flags = fcntl(writer, F_GETFL);
+	fcntl(writer, F_SETFL, flags | O_NONBLOCK);
+	long total = 0, n;
+	while ((n = write(writer, buf, sizeof buf)) > 0 && total < (1 << 24))
+		total += n;
+	printf("%s: writes end with %s after some bytes: %d\n", label, n < 0 ? errno_name(errno) : "no error",
+	       total > 0);
+	long got = 0;
+	while (got < total &&
+	       (n = read_wanted(reader, buf, total - got < (long)sizeof buf ? total - got : (long)sizeof buf)) > 0)
+		got += n;
+	printf("%s: the reader got them all: %d\n", label, got == total);
+	struct pollfd p = {.fd = writer, .events = POLLOUT};
+	printf("%s: writable again: %d\n", label, poll(&p, 1, 2000));
+	fcntl(writer, F_SETFL, flags);
+}
+
+static void full_queues(void)
+{
+	char name[64];
+	int slave, master = open_pair(&slave, name, sizeof name);
+	struct termios t;
+	require(tcgetattr(slave, &t) == 0, "tcgetattr");
+	cfmakeraw(&t);
+	require(tcsetattr(slave, TCSANOW, &t) == 0, "tcsetattr");
+	fill_and_drain("master to slave", master, slave);
+	fill_and_drain("slave to master", slave, master);
+	close(slave);
+	close(master);
+}
+
 static void flow_control(void)
 {
 	char name[64];
@@ -758,6 +796,7 @@ int main(void)
 	pair_basics();
 	canonical();
 	raw_mode();
+	full_queues();
 	flow_control();
 	job_control();
 	hangups();

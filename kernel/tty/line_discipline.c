@@ -399,6 +399,8 @@ size_t ldisc_readable(const struct tty *t)
 	return n;
 }
 
+bool ldisc_input_full(const struct tty *t) { return queued(&t->input) >= TTY_INPUT_SIZE; }
+
 bool ldisc_read_ready(const struct tty *t)
 {
 	const struct tty_input *in = &t->input;

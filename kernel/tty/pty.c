@@ -115,8 +115,6 @@ static long master_read(struct file *f, struct iobuf buf, size_t len, uint64_t *
 	}
 }
 
-static bool input_full(const struct tty *tty) { return tty->input.head - tty->input.read_pos >= TTY_INPUT_SIZE; }
-
 /* The master's writes are the slave's typed input; they wait while the
  * slave's input queue is full. */
 static long master_write(struct file *f, struct iobuf buf, size_t len, uint64_t *pos)
@@ -135,7 +133,7 @@ static long master_write(struct file *f, struct iobuf buf, size_t len, uint64_t 
 			continue;
 		if (f->flags & O_NONBLOCK)
 			return done ? (long)done : -EAGAIN;
-		while (input_full(&pty->tty)) {
+		while (ldisc_input_full(&pty->tty)) {
 			long err = readiness_wait(&pty->tty.queue, 0);
 			if (err)
 				return done ? (long)done : err;
@@ -152,7 +150,7 @@ static unsigned master_poll(struct file *f, struct wait_queue **queue)
 	unsigned events = 0;
 	if (pty->output_len)
 		events |= EPOLLIN | EPOLLRDNORM;
-	if (!input_full(&pty->tty))
+	if (!ldisc_input_full(&pty->tty))
 		events |= EPOLLOUT | EPOLLWRNORM;
 	if (pty->slave_closed)
 		events |= EPOLLHUP;

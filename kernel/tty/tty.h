@@ -121,6 +121,8 @@ long ldisc_write(struct tty *tty, struct file *f, struct iobuf buf, size_t len);
 size_t ldisc_readable(const struct tty *tty);
 bool ldisc_read_ready(const struct tty *tty);
 bool ldisc_write_ready(struct tty *tty);
+/* Whether the input queue is full (raw mode's receive takes nothing then). */
+bool ldisc_input_full(const struct tty *tty);
 void ldisc_flush_input(struct tty *tty);
 /* termios changed from old: the queue follows a switch of ICANON. */
 void ldisc_termios_changed(struct tty *tty, const struct termios2 *old);
