@@ -3,8 +3,8 @@
  * host's stdout; the host's keystrokes arrive through console_input_ops
  * from the transport's receive interrupt. They wait in a small buffer and
  * reach the line discipline from a kernel timer, after the interrupt is
- * over: the line discipline echoes, and the signals it sends may end the
- * interrupted process, as a timer's SIGALRM may. */
+ * over: the line discipline echoes through the transport, which must not
+ * be re-entered from its own interrupt, and sends signals. */
 #include "kernel/tty/console_tty.h"
 
 #include <stdint.h>
@@ -49,25 +49,18 @@ static void deliver_soon(void)
 		ktimer_arm(&delivery, 1); /* a deadline in the past: the next timer interrupt */
 }
 
-/* Hands pending keystrokes to the line discipline one at a time, each
- * taken off the ring first: a key whose signal ends the interrupted process
- * does not return here, and the timer armed again before it goes on with
- * the rest. A full input queue keeps the rest until it has room
- * (input_room). */
+/* Hands pending keystrokes to the line discipline, as many as it takes;
+ * a full input queue keeps the rest until it has room (input_room). */
 static void deliver(struct ktimer *timer, uint64_t now)
 {
 	(void)timer, (void)now;
 	while (pending_len) {
-		uint8_t c = pending[pending_start];
-		pending_start = (pending_start + 1) % PENDING_SIZE;
-		pending_len--;
-		deliver_soon();
-		if (!ldisc_receive(&tty, &c, 1)) {
-			pending_start = (pending_start + PENDING_SIZE - 1) % PENDING_SIZE;
-			pending_len++;
-			ktimer_cancel(&delivery);
+		size_t run = PENDING_SIZE - pending_start < pending_len ? PENDING_SIZE - pending_start : pending_len;
+		size_t taken = ldisc_receive(&tty, pending + pending_start, run);
+		pending_start = (pending_start + taken) % PENDING_SIZE;
+		pending_len -= taken;
+		if (taken < run)
 			break;
-		}
 	}
 	if (host_held_back && pending_len < PENDING_SIZE) {
 		host_held_back = false;
