@@ -1,6 +1,6 @@
 """The benchmarks: boot, memory, size, syscall cost, process creation, sqlite and stdin here;
 nginx and redis in network.py (which also gives the memory table its server lines);
-sqlite and sequential I/O on a volume in volumes.py.
+sqlite and sequential I/O on a volume in volumes.py; PostgreSQL under pgbench in postgres.py.
 
 Each takes the run's Settings and returns a report.Section. Every figure comes
 from sole (`sole run`), from the Linux guest (linux_guest.py, on sole's own QEMU
@@ -16,6 +16,7 @@ import tempfile
 import harness
 import linux_guest
 import network
+import postgres
 import sqlite_script
 import volumes
 from harness import BenchError, median, progress, ratio
@@ -23,8 +24,7 @@ from report import Plot, Section, SummaryRow, Table, number, times
 
 SQLITE3 = "/usr/bin/sqlite3"
 HELLO_LINE = "hello from sole"
-# The largest -m the memory search tries, and how long one probe may take.
-MEMORY_CEILING_MB = 512
+# How long one probe of the memory search may take.
 PROBE_TIMEOUT = 90
 # A Linux boot that takes this long has hung (it takes seconds under TCG).
 LINUX_BOOT_TIMEOUT = 60
@@ -130,26 +130,11 @@ def boot(settings):
     return section
 
 
-def smallest_memory(works, ceiling):
-    """The smallest whole MB in [1, CEILING] at which WORKS(MB) holds (it is assumed to
-    hold from some size on), or None when it fails even at CEILING."""
-    if not works(ceiling):
-        return None
-    low, high = 1, ceiling
-    while low < high:
-        middle = (low + high) // 2
-        if works(middle):
-            high = middle
-        else:
-            low = middle + 1
-    return high
-
-
 def memory(settings):
     """The smallest -m at which a static hello, the sqlite3 script, nginx and redis-server still work."""
     build = settings.build
     section = Section("memory", "Memory: the smallest -m that still works",
-                      f"A binary search in 1 MB steps from 1 to {MEMORY_CEILING_MB} MB on "
+                      f"A binary search in 1 MB steps from 1 to {harness.MEMORY_CEILING_MB} MB on "
                       f"`-M {settings.machines[0]}`. *hello* must print its line; *sqlite3* runs a "
                       "2,000-row script and must print the native checksum; *nginx* must serve its page "
                       "to curl and *redis-server* must answer redis-cli's PING, over the user network "
@@ -195,8 +180,8 @@ def memory(settings):
         table = Table(["app", "sole (MB)", "Linux guest (MB)", "Linux ÷ sole"], [])
         groups = []
         for name, sole_works, linux_works in cases:
-            sole_mb = smallest_memory(sole_works, MEMORY_CEILING_MB)
-            linux_mb = smallest_memory(linux_works, MEMORY_CEILING_MB) if guest else None
+            sole_mb = harness.smallest_memory(sole_works, harness.MEMORY_CEILING_MB)
+            linux_mb = harness.smallest_memory(linux_works, harness.MEMORY_CEILING_MB) if guest else None
             table.rows.append([name, number(sole_mb, 0), guest_cell(guest, number(linux_mb, 0)),
                                times(ratio(linux_mb, sole_mb))])
             section.summary.append(SummaryRow(f"memory, smallest -m, {name}", number(sole_mb, 0, " MB"),
@@ -582,4 +567,5 @@ def stdin_throughput(settings):
 
 BENCHMARKS = {"boot": boot, "memory": memory, "size": size, "syscall": syscall, "process": process,
               "sqlite": sqlite, "stdin": stdin_throughput, "nginx": network.nginx, "nginx-workers": network.nginx_workers,
-              "redis": network.redis, "volume-sqlite": volumes.sqlite, "volume-io": volumes.sequential}
+              "redis": network.redis, "volume-sqlite": volumes.sqlite, "volume-io": volumes.sequential,
+              "postgres": postgres.pgbench}

@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The largest -m the memory searches (smallest_memory) try.
+MEMORY_CEILING_MB = 512
 
 
 class BenchError(Exception):
@@ -73,6 +75,7 @@ class Settings:
     machines: tuple
     wrk_seconds: int
     redis_requests: int
+    pgbench_seconds: int
 
     def to_json(self):
         return json.dumps(dataclasses.asdict(self))
@@ -174,6 +177,21 @@ def sole_initrd_size(settings, argv, options=()):
 def progress(section, message):
     """One progress line on stderr, so a long run shows where it is."""
     print(f"bench [{section}] {message}", file=sys.stderr, flush=True)
+
+
+def smallest_memory(works, ceiling):
+    """The smallest whole MB in [1, CEILING] at which WORKS(MB) holds (it is assumed to
+    hold from some size on), or None when it fails even at CEILING."""
+    if not works(ceiling):
+        return None
+    low, high = 1, ceiling
+    while low < high:
+        middle = (low + high) // 2
+        if works(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return high
 
 
 def median(values):

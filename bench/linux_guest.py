@@ -275,6 +275,28 @@ class Cpio:
         with open(host_path, "rb") as f:
             self.file(guest_path, f.read(), stat.S_IMODE(os.stat(host_path).st_mode))
 
+    def host_tree(self, guest_path, host_path):
+        """HOST_PATH at GUEST_PATH: a file, or a folder with everything in it (symlinks
+        inside stay symlinks), as `sole run --copy` takes them. Returns the host paths
+        of the executable ELF files it added."""
+        if not os.path.isdir(host_path):
+            self.host_file(guest_path, host_path)
+            return [host_path] if is_executable_elf(host_path) else []
+        executables = []
+        self.directory(guest_path)
+        for folder, subfolders, files in os.walk(host_path):
+            inside = os.path.join(guest_path, os.path.relpath(folder, host_path))
+            for name in subfolders + files:
+                host, guest = os.path.join(folder, name), os.path.normpath(os.path.join(inside, name))
+                if os.path.islink(host):
+                    self.symlink(guest, os.readlink(host))
+                elif os.path.isdir(host):
+                    self.directory(guest)
+                elif os.path.isfile(host):
+                    self.host_file(guest, host)
+                    executables += [host] if is_executable_elf(host) else []
+        return executables
+
     def symlink(self, path, target):
         name = path.strip("/")
         self.directory(os.path.dirname(name))
@@ -295,7 +317,10 @@ class Cpio:
 def init_script(argv, workdir, network=None, volume=None):
     """The /init: mount, bring up NETWORK (a GuestNetwork) and mount VOLUME (a
     GuestVolume) if given, run ARGV in WORKDIR, print its status, power off at once."""
-    network_lines = "".join(line + "\n" for part in (network, volume) if part for line in part.init_lines())
+    lines = [line for part in (network, volume) if part for line in part.init_lines()]
+    # Both may need the same virtio modules: each is loaded once.
+    network_lines = "".join(line + "\n" for index, line in enumerate(lines)
+                            if not line.startswith("/bin/busybox insmod ") or line not in lines[:index])
     return f"""#!/bin/busybox sh
 /bin/busybox mount -t proc proc /proc
 /bin/busybox mount -t devtmpfs dev /dev
@@ -309,7 +334,8 @@ echo "{STATUS_MARK}$?"
 
 
 def initramfs(argv, copies=(), workdir="/", network=None, volume=None):
-    """A newc initramfs for ARGV (ARGV[0] a host path); COPIES are (host, guest) pairs
+    """A newc initramfs for ARGV (ARGV[0] a host path); COPIES are (host, guest) pairs,
+    files or folders, and an executable ELF among them brings its shared libraries
     (one to /bin/sh replaces busybox's sh, which /init does not use); NETWORK (a
     GuestNetwork) adds its modules and brings eth0 up before ARGV runs; VOLUME (a
     GuestVolume) adds its modules and mounts the 9p export."""
@@ -323,15 +349,25 @@ def initramfs(argv, copies=(), workdir="/", network=None, volume=None):
     if "/bin/sh" not in (guest for _, guest in copies):  # a copy may put another shell there
         archive.symlink("/bin/sh", "busybox")
     archive.file("/init", init_script(argv, workdir, network, volume).encode())
-    for module in (network.modules if network else []) + (volume.modules if volume else []):
+    for module in dict.fromkeys((network.modules if network else []) + (volume.modules if volume else [])):
         archive.host_file(f"/lib/modules/{os.path.basename(module)}", module)
     binary = os.path.realpath(argv[0])
     for path in [argv[0]] + shared_libraries(binary):
         if path.strip("/") not in archive.paths:
             archive.host_file(path, path)
-    for host, guest in copies:
-        archive.host_file(guest, host)
+    executables = [executable for host, guest in copies for executable in archive.host_tree(guest, host)]
+    for library in {library for executable in executables for library in shared_libraries(executable)}:
+        if library.strip("/") not in archive.paths:
+            archive.host_file(library, library)
     return archive.finish()
+
+
+def is_executable_elf(path):
+    """Whether PATH is an ELF file with an execute bit (its libraries go along, as with sole's --copy)."""
+    if not os.access(path, os.X_OK):
+        return False
+    with open(path, "rb") as f:
+        return f.read(4) == b"\x7fELF"
 
 
 def serial_console(qemu):

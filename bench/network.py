@@ -87,8 +87,13 @@ HOSTFWD_WAIT = 10
 @dataclasses.dataclass
 class ServerApp:
     """A server the rows run: how sole and the Linux guest start it (ARGV, with the
-    COPIES as (host file, guest path) pairs), how it runs natively on a port of
-    127.0.0.1, how one request checks that it answers, and the load that measures it."""
+    COPIES as (host file or folder, guest path) pairs), how it runs natively on a port of
+    127.0.0.1, how one request checks that it answers, and the load that measures it.
+    Optionally: SOLE_OPTIONS for `sole run` (and for the sole QEMU line the Linux guest
+    reuses, so a -v there is the same export); VOLUME_PATH, the guest path of that -v,
+    which the Linux guest mounts with v9fs on Debian's generic kernel (the cloud kernel
+    has no 9p); LINUX_ARGV, what the Linux guest's /init runs instead of ARGV; PREPARE,
+    called before each start (native too)."""
     name: str
     guest_port: int
     argv: list
@@ -97,6 +102,10 @@ class ServerApp:
     answers: Callable[[str, int], bool]
     load: Callable[[str, int, harness.Settings], dict]
     workers: int = 0  # the worker processes that must start (nginx's "start worker process" lines)
+    sole_options: list = dataclasses.field(default_factory=list)
+    volume_path: str = None
+    linux_argv: list = None
+    prepare: Callable[[], None] = None
 
 
 def page():
@@ -379,17 +388,24 @@ def serving(app, where, backend, settings, folder, memory_mb=None):
             network = ["--net", f"tap:{os.environ['NETNS_TAP']}"]
         # sole's QEMU line for this backend, from a hello at the usual memory (at a
         # probe's small -m the hello itself might not fit).
-        vm = harness.sole_vm(settings.build, machine, settings.accel, settings.memory_mb, network)
+        vm = harness.sole_vm(settings.build, machine, settings.accel, settings.memory_mb,
+                             network + app.sole_options)
         if where == SOLE:
-            command = harness.sole_command(settings, app.argv, machine, memory_mb, network + sole_copy_options(app))
+            command = harness.sole_command(settings, app.argv, machine, memory_mb,
+                                           network + app.sole_options + sole_copy_options(app))
             qemu = linux_guest.with_memory(vm.qemu, memory_mb)
         else:
-            guest = linux_guest.LinuxGuest(vm)
+            guest = linux_guest.LinuxGuest(vm, linux_guest.VOLUME_METAPACKAGE if app.volume_path
+                                           else linux_guest.METAPACKAGE)
+            volume = linux_guest.GuestVolume.of_sole_vm(guest.qemu, app.volume_path) if app.volume_path else None
             initrd = os.path.join(folder, f"{app.name}-initramfs.cpio")
             with open(initrd, "wb") as out:
-                out.write(linux_guest.initramfs(app.argv, app.copies, network=guest.network))
+                out.write(linux_guest.initramfs(app.linux_argv or app.argv, app.copies, network=guest.network,
+                                                volume=volume))
             command = guest.command(initrd, memory_mb)
             qemu = guest.command("INITRAMFS", memory_mb)
+    if app.prepare:
+        app.prepare()
     server = serve_test.Server(f"{app.name}-in-{where.replace(' ', '-')}", command, folder)
     try:
         widened = where != LINUX or backend != "user" or widen_hostfwd_backlog(server.process, port)
