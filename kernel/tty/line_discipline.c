@@ -540,22 +540,26 @@ long ldisc_write(struct tty *t, struct file *f, struct iobuf buf, size_t len)
 	if (err)
 		return err;
 	size_t done = 0;
+	bool short_of_room = false; /* the driver's room is less than the next byte becomes */
 	while (done < len) {
 		if (t->hung_up)
 			return done ? (long)done : -EIO;
-		if (!ldisc_write_ready(t)) {
+		if (short_of_room || !ldisc_write_ready(t)) {
 			if (f->flags & O_NONBLOCK)
 				return done ? (long)done : -EAGAIN;
 			err = readiness_wait(&t->queue, 0);
 			if (err)
 				return done ? (long)done : err;
+			short_of_room = false;
 			continue;
 		}
 		uint8_t chunk[256];
 		size_t n = len - done < sizeof chunk ? len - done : sizeof chunk;
 		if (iobuf_get(chunk, buf, done, n))
 			return done ? (long)done : -EFAULT;
-		done += write_some(t, chunk, n);
+		size_t used = write_some(t, chunk, n);
+		done += used;
+		short_of_room = used == 0;
 	}
 	return (long)done;
 }
