@@ -15,6 +15,7 @@
 #include "kernel/mm/heap.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/process.h"
+#include "kernel/security/capability.h"
 #include "kernel/tty/devpts.h"
 #include "kernel/tty/tty.h"
 #include "libc-glue/kformat.h"
@@ -236,7 +237,7 @@ static long master_ioctl(struct file *f, unsigned cmd, unsigned long arg)
 	case TIOCSETD:
 		return tty_line_discipline_ioctl(cmd, arg);
 	case TIOCVHANGUP:
-		if (current_process()->cred.euid != 0)
+		if (!capable(CAP_SYS_ADMIN))
 			return -EPERM;
 		tty_hangup(tty);
 		return 0;

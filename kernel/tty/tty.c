@@ -13,6 +13,7 @@
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/pid.h"
 #include "kernel/proc/process.h"
+#include "kernel/security/capability.h"
 
 #define CONTROL(c) ((c)&0x1f)
 #define TTY_DEFAULT_SPEED 38400
@@ -143,7 +144,7 @@ static void maybe_acquire(struct tty *tty, unsigned flags)
 
 int tty_file_open(struct tty *tty, struct inode *ino, unsigned flags, const char *path, struct file **out)
 {
-	if (tty->exclusive && current_process()->cred.euid != 0)
+	if (tty->exclusive && !capable(CAP_SYS_ADMIN))
 		return -EBUSY;
 	struct file *f = file_open_anonymous(ino, 0, &tty_file_ops, tty, flags, path);
 	if (!f)

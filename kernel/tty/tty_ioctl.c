@@ -5,6 +5,7 @@
 #include "kernel/fs/file.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/process.h"
+#include "kernel/security/capability.h"
 #include "kernel/tty/tty.h"
 
 #include <linux/fcntl.h>
@@ -180,6 +181,7 @@ long tty_ioctl(struct tty *tty, struct file *f, unsigned cmd, unsigned long arg)
 	if (tty->hung_up)
 		return cmd == TIOCSPGRP ? -ENOTTY : -EIO;
 	int value;
+	uint8_t typed;
 	long err;
 	switch (cmd) {
 	case TCGETS:
@@ -213,7 +215,7 @@ long tty_ioctl(struct tty *tty, struct file *f, unsigned cmd, unsigned long arg)
 	case TIOCOUTQ:
 		return put_int(arg, tty->driver->output_pending ? (int)tty->driver->output_pending(tty) : 0);
 	case TIOCSCTTY:
-		if ((f->flags & O_ACCMODE) == O_WRONLY && current_process()->cred.euid != 0)
+		if ((f->flags & O_ACCMODE) == O_WRONLY && !capable(CAP_SYS_ADMIN))
 			return -EPERM;
 		return tty_set_controlling(tty, arg == 1);
 	case TIOCNOTTY:
@@ -227,9 +229,16 @@ long tty_ioctl(struct tty *tty, struct file *f, unsigned cmd, unsigned long arg)
 	case TIOCGSID:
 		return controls_caller(tty) ? put_int(arg, tty->session) : -ENOTTY;
 	case TIOCVHANGUP:
-		if (current_process()->cred.euid != 0)
-			return -EPERM; /* CAP_SYS_ADMIN's */
+		if (!capable(CAP_SYS_ADMIN))
+			return -EPERM;
 		tty_hangup(tty);
+		return 0;
+	case TIOCSTI: /* a byte typed into the caller's own terminal, or any for CAP_SYS_ADMIN */
+		if (!controls_caller(tty) && !capable(CAP_SYS_ADMIN))
+			return -EPERM;
+		if (copy_from_user(&typed, (const void *)arg, 1))
+			return -EFAULT;
+		ldisc_receive(tty, &typed, 1);
 		return 0;
 	case TIOCEXCL:
 	case TIOCNXCL:

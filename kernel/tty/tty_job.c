@@ -9,6 +9,7 @@
 #include "kernel/proc/pid.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/session.h"
+#include "kernel/security/capability.h"
 #include "kernel/tty/tty.h"
 
 /* Linux's is_ignored: blocked by the caller or ignored by its process. */
@@ -64,7 +65,7 @@ long tty_set_controlling(struct tty *tty, bool steal)
 		return 0;
 	if (!leader || tty_of_session(p->sid))
 		return -EPERM;
-	if (tty->session && !(steal && p->cred.euid == 0))
+	if (tty->session && !(steal && capable(CAP_SYS_ADMIN)))
 		return -EPERM;
 	tty->session = p->sid;
 	tty->pgrp = p->pgid;
