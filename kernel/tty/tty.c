@@ -129,8 +129,6 @@ static const struct file_ops tty_file_ops = {.read = tty_file_read,
                                              .poll = tty_file_poll,
                                              .release = tty_file_release};
 
-struct tty *tty_of_file(const struct file *f) { return f->ops == &tty_file_ops ? f->object : NULL; }
-
 /* Linux's tty_open_proc_set_tty: a session leader without a terminal that
  * opens one nobody controls, without O_NOCTTY, makes it its own. */
 static void maybe_acquire(struct tty *tty, unsigned flags)

@@ -90,9 +90,6 @@ void tty_remove(struct tty *tty);
  * its controlling process when it leads a session without one and flags
  * lack O_NOCTTY. */
 int tty_file_open(struct tty *tty, struct inode *ino, unsigned flags, const char *path, struct file **out);
-/* The tty a file stands for, or NULL when it is no tty (a pty master is
- * none: its ioctls go to kernel/tty/pty.c). */
-struct tty *tty_of_file(const struct file *f);
 
 /* /dev/tty (5, 0): opens the caller's controlling terminal. */
 extern const struct chardev tty_controlling_device;
