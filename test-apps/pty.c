@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -290,6 +291,35 @@ static void fill_and_drain(const char *label, int writer, int reader, char fill,
 	struct pollfd p = {.fd = writer, .events = POLLOUT};
 	printf("%s: writable again: %d\n", label, poll(&p, 1, 2000));
 	fcntl(writer, F_SETFL, flags);
+}
+
+/* epoll sees both ends: the master readable once the slave wrote, the
+ * slave readable once the master typed a line, edge-triggered. */
+static void epoll_both_ends(void)
+{
+	char name[64], buf[16];
+	int slave, master = open_pair(&slave, name, sizeof name);
+	int ep = epoll_create1(0);
+	require(ep >= 0, "epoll_create1");
+	struct epoll_event ev = {.events = EPOLLIN | EPOLLET, .data.fd = master};
+	require(epoll_ctl(ep, EPOLL_CTL_ADD, master, &ev) == 0, "epoll_ctl master");
+	ev.data.fd = slave;
+	require(epoll_ctl(ep, EPOLL_CTL_ADD, slave, &ev) == 0, "epoll_ctl slave");
+	struct epoll_event got[2];
+	printf("epoll idle: %d\n", epoll_wait(ep, got, 2, 0));
+	require(write(slave, "e", 1) == 1, "write slave");
+	int n = epoll_wait(ep, got, 2, 2000);
+	printf("epoll after the slave wrote: %d, master %d\n", n, n == 1 && got[0].data.fd == master);
+	show_bytes("master reads", buf, read(master, buf, sizeof buf));
+	set_lflag(slave, 0, ECHO);
+	type(master, "line\n");
+	n = epoll_wait(ep, got, 2, 2000);
+	printf("epoll after a typed line: %d, slave %d\n", n, n == 1 && got[0].data.fd == slave);
+	show_bytes("slave reads", buf, read(slave, buf, sizeof buf));
+	printf("epoll drained: %d\n", epoll_wait(ep, got, 2, 0));
+	close(ep);
+	close(slave);
+	close(master);
 }
 
 static void full_queues(void)
@@ -803,6 +833,7 @@ int main(void)
 	canonical();
 	raw_mode();
 	full_queues();
+	epoll_both_ends();
 	flow_control();
 	job_control();
 	hangups();
