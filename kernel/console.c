@@ -22,6 +22,7 @@ static char uart_stream = WIRE_LOG, line_stream = WIRE_LOG;
 
 static const struct console_input_ops *input = &console_stdin_ops;
 static bool input_ended; /* WIRE_EOF seen */
+static bool stdout_closed; /* WIRE_STDOUT_CLOSED seen */
 
 /* Where the decoder of the host's bytes stands. */
 static enum { RX_DATA, RX_ESCAPE, RX_WINSIZE_ROWS, RX_WINSIZE_COLS } rx_state;
@@ -116,6 +117,8 @@ void console_panic(void)
 	}
 }
 
+bool console_stdout_closed(void) { return stdout_closed; }
+
 void console_set_input(const struct console_input_ops *ops)
 {
 	input = ops ? ops : &console_stdin_ops;
@@ -166,6 +169,8 @@ size_t console_line_received(const uint8_t *bytes, size_t n)
 			} else if (c == WIRE_EOF) {
 				input_ended = true;
 				input->eof();
+			} else if (c == WIRE_STDOUT_CLOSED) {
+				stdout_closed = true;
 			} else if (c == WIRE_WINSIZE) {
 				winsize_rows = winsize_cols = 0;
 				rx_state = RX_WINSIZE_ROWS;

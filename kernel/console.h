@@ -26,6 +26,8 @@ struct wait_queue *console_stdin_queue(void);
 /* Sends the app's exit status and waits until the host has it all; the
  * caller powers off next. */
 void console_send_exit(int status);
+/* Whether the host said the app's stdout is gone (WIRE_STDOUT_CLOSED). */
+bool console_stdout_closed(void);
 /* The kernel panics: what the fast line holds goes out, then everything
  * after it goes over the UART, which needs no driver state. */
 void console_panic(void);

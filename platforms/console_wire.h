@@ -43,6 +43,11 @@
  * console_mux_winsize; the size at start is in the boot configuration). */
 #define WIRE_WINSIZE 'G'
 
+/* Host to guest: WIRE_ESC WIRE_STDOUT_CLOSED. Where the app's stdout goes on
+ * the host is closed (a pipe whose reader left): the app's writes to its
+ * stdout now fail as writes to a broken pipe do, with SIGPIPE and EPIPE. */
+#define WIRE_STDOUT_CLOSED 'P'
+
 /* The boot configuration travels as a file in the initrd. The kernel reads
  * it and removes it from the tree before the app starts. It is a sequence of
  * NUL-terminated "key=value" strings; see docs/boot-config.md. */

@@ -11,6 +11,7 @@
 #include "kernel/fs/file.h"
 #include "kernel/fs/readiness.h"
 #include "kernel/fs/vfs.h"
+#include "kernel/proc/signal.h"
 #include "kernel/random.h"
 #include "kernel/sched/ktimer.h"
 #include "kernel/time.h"
@@ -73,6 +74,8 @@ static long console_write_file(struct file *f, struct iobuf buf, size_t len)
 	char stream = f->private_data == 2 ? WIRE_STDERR : WIRE_STDOUT;
 	uint8_t chunk[512];
 	size_t done = 0;
+	if (stream == WIRE_STDOUT && console_stdout_closed())
+		return signal_broken_pipe();
 	while (done < len) {
 		size_t n = len - done < sizeof chunk ? len - done : sizeof chunk;
 		if (iobuf_get(chunk, buf, done, n))

@@ -45,15 +45,6 @@ static size_t room(const struct pipe *p) { return p->size - p->len; }
 /* POLLOUT as Linux sees it: a free slot, so a PIPE_BUF write fits. */
 static bool has_write_room(const struct pipe *p) { return room(p) >= PIPE_BUF; }
 
-/* A write with no reader left: SIGPIPE to the writer, and EPIPE. */
-static long broken_pipe(void)
-{
-	struct signal_info info = {.signo = SIGPIPE, .code = SI_USER};
-	info.sender.pid = current_process()->pid;
-	signal_send_thread(current_thread(), &info);
-	return -EPIPE;
-}
-
 /* Copies the oldest n bytes of the ring into buf, leaving them there. */
 static int ring_peek(const struct pipe *p, struct iobuf buf, size_t n)
 {
@@ -133,13 +124,13 @@ static long pipe_write(struct file *f, struct iobuf buf, size_t len, uint64_t *p
 	bool atomic = len <= PIPE_BUF;
 	size_t done = 0;
 	if (!p->readers)
-		return broken_pipe();
+		return signal_broken_pipe();
 	while (done < len) {
 		long err = wait_unheld(p);
 		if (err)
 			return done ? (long)done : err;
 		if (!p->readers)
-			return done ? (long)done : broken_pipe();
+			return done ? (long)done : signal_broken_pipe();
 		size_t want = len - done;
 		/* A longer write goes on in pieces, each into a free slot's worth
 		 * of room (or its whole rest), as Linux fills page slots. */
@@ -371,7 +362,7 @@ long pipe_wait(struct pipe *p, enum pipe_need need, bool nonblock)
 		if (err)
 			return err;
 		if (need == PIPE_NEED_ROOM && !p->readers)
-			return broken_pipe();
+			return signal_broken_pipe();
 		if (need == PIPE_NEED_DATA ? p->len != 0 : has_write_room(p))
 			return 0;
 		if (need == PIPE_NEED_DATA && !p->writers)

@@ -132,11 +132,8 @@ long socket_send(struct socket *s, struct socket_msg *m)
 	m->nonblock = nonblocking(s, m->flags);
 	m->deadline = m->nonblock ? 0 : socket_deadline(s->sndtimeo_ns);
 	long n = socket_wait_result(s->ops->sendmsg(s, m), m->deadline, -EAGAIN);
-	if (n == -EPIPE && !(m->flags & MSG_NOSIGNAL)) {
-		struct signal_info info = {.signo = SIGPIPE, .code = SI_USER};
-		info.sender.pid = current_process()->pid;
-		signal_send_thread(current_thread(), &info);
-	}
+	if (n == -EPIPE && !(m->flags & MSG_NOSIGNAL))
+		signal_broken_pipe();
 	return n;
 }
 

@@ -277,6 +277,14 @@ static int send(struct process *p, struct thread *t, const struct signal_info *i
 
 int signal_send_thread(struct thread *t, const struct signal_info *info) { return send(t->proc, t, info); }
 
+long signal_broken_pipe(void)
+{
+	struct signal_info info = {.signo = SIGPIPE, .code = SI_USER};
+	info.sender.pid = current_process()->pid;
+	signal_send_thread(current_thread(), &info);
+	return -EPIPE;
+}
+
 int signal_send_process(struct process *p, const struct signal_info *info) { return send(p, NULL, info); }
 
 int signal_send_process_later(struct process *p, const struct signal_info *info)

@@ -172,6 +172,9 @@ struct thread_signals {
  * cannot be queued. */
 int signal_send_thread(struct thread *t, const struct signal_info *info);
 int signal_send_process(struct process *p, const struct signal_info *info);
+/* A write that nobody will read (a pipe or socket without a reader, a
+ * closed stdout on the host): SIGPIPE to the calling thread. Returns -EPIPE. */
+long signal_broken_pipe(void);
 /* As signal_send_process, for the kernel's own signals sent from an
  * interrupt, a timer or the middle of other work (a terminal's ^C or
  * hangup): when p is the caller's process, it acts on the signal at its

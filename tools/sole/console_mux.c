@@ -1,5 +1,5 @@
 /* The host-to-guest direction of the console: stdin bytes escaped per
- * platforms/console_wire.h, the end-of-input marker and the terminal's size. */
+ * platforms/console_wire.h, the end-of-input marker, the terminal's size and a closed stdout. */
 #include "console_mux.h"
 
 #include <stdio.h>
@@ -36,4 +36,11 @@ void console_mux_winsize(struct byte_buffer *out, unsigned rows, unsigned column
 	int length = snprintf(text, sizeof(text), "%c%c%ux%u;", WIRE_ESC, WIRE_WINSIZE, rows, columns);
 
 	byte_buffer_append(out, text, (size_t)length);
+}
+
+void console_mux_stdout_closed(struct byte_buffer *out)
+{
+	static const uint8_t closed[2] = {WIRE_ESC, WIRE_STDOUT_CLOSED};
+
+	byte_buffer_append(out, closed, 2);
 }

@@ -1,5 +1,5 @@
 /* The host-to-guest direction of the console: stdin bytes escaped per
- * platforms/console_wire.h, the end-of-input marker and the terminal's size. */
+ * platforms/console_wire.h, the end-of-input marker, the terminal's size and a closed stdout. */
 #ifndef SOLE_CONSOLE_MUX_H
 #define SOLE_CONSOLE_MUX_H
 
@@ -14,5 +14,7 @@ void console_mux_stdin(struct byte_buffer *out, const uint8_t *bytes, size_t cou
 void console_mux_eof(struct byte_buffer *out);
 /* Appends WIRE_ESC WIRE_WINSIZE "ROWSxCOLUMNS;": the host terminal's size. */
 void console_mux_winsize(struct byte_buffer *out, unsigned rows, unsigned columns);
+/* Appends WIRE_ESC WIRE_STDOUT_CLOSED: sole's stdout refuses the app's output. */
+void console_mux_stdout_closed(struct byte_buffer *out);
 
 #endif

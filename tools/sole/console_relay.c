@@ -135,12 +135,21 @@ static void forward_resize(struct relay *relay)
 		console_mux_winsize(&relay->to_guest, rows, columns);
 }
 
-void console_relay_run(const struct qemu_process *qemu, const struct relay_stdin *input,
+/* Once sole's stdout has failed, the guest hears of it, once. */
+static void forward_stdout_closed(struct relay *relay, const struct relay_app_io *app, bool *told)
+{
+	if (*told || !*app->stdout_failed)
+		return;
+	console_mux_stdout_closed(&relay->to_guest);
+	*told = true;
+}
+
+void console_relay_run(const struct qemu_process *qemu, const struct relay_app_io *app,
 		       struct console_demux *demux, struct console_demux *serial_demux,
 		       struct qemu_messages *messages, guest_started_fn *guest_started, void *context)
 {
 	struct relay relay = {
-		.host_stdin = input->attached ? STDIN_FILENO : -1,
+		.host_stdin = app->stdin_attached ? STDIN_FILENO : -1,
 		.qemu_stdin = qemu->stdin_fd,
 		.qemu_stdout = qemu->stdout_fd,
 		.qemu_stderr = qemu->stderr_fd,
@@ -151,11 +160,13 @@ void console_relay_run(const struct qemu_process *qemu, const struct relay_stdin
 		.guest_started = guest_started,
 		.guest_started_context = context,
 	};
-	if (!input->attached && !input->tty)
+	bool told_stdout_closed = false;
+	if (!app->stdin_attached && !app->tty)
 		console_mux_eof(&relay.to_guest); /* a tty without -i waits for input, as docker's */
 	while (relay.qemu_stdout >= 0 || relay.qemu_stderr >= 0 || relay.qemu_serial >= 0) {
-		if (input->tty)
+		if (app->tty)
 			forward_resize(&relay);
+		forward_stdout_closed(&relay, app, &told_stdout_closed);
 		poll_once(&relay);
 	}
 	byte_buffer_free(&relay.to_guest);

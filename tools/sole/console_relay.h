@@ -23,16 +23,19 @@ struct qemu_messages {
  * up its devices, the network's listening sockets among them. */
 typedef void guest_started_fn(void *context);
 
-/* What the app's stdin is: sole's own (-i) or empty; and whether the app
- * has a terminal (-t), which follows the host terminal's size. */
-struct relay_stdin {
-	bool attached;
+/* The app's side of the relay: whether its stdin is sole's own (-i) or
+ * empty; whether it has a terminal (-t), which follows the host terminal's
+ * size; and the flag that turns true when sole's stdout refuses the app's
+ * output, which the guest then hears of (a broken pipe). */
+struct relay_app_io {
+	bool stdin_attached;
 	bool tty;
+	const bool *stdout_failed;
 };
 
 /* Returns when QEMU has closed its stdout, stderr and UART, that is,
  * exited. demux takes the console's virtio port, serial_demux its UART. */
-void console_relay_run(const struct qemu_process *qemu, const struct relay_stdin *input,
+void console_relay_run(const struct qemu_process *qemu, const struct relay_app_io *app,
 		       struct console_demux *demux, struct console_demux *serial_demux,
 		       struct qemu_messages *messages, guest_started_fn *guest_started, void *context);
 

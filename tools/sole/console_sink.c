@@ -4,7 +4,6 @@
  * for the report and the table. */
 #include "console_sink.h"
 
-#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -19,13 +18,12 @@ void console_sink_init(struct console_sink *sink, bool show_log, bool show_trace
 	line_prefixer_init(&sink->warning_lines, STDERR_FILENO, "sole: ");
 }
 
-/* Once fd 1 fails, the app's output is drained and dropped, as the pipe would. */
+/* Once fd 1 fails, the app's output is drained and dropped; the relay tells
+ * the guest, whose writes to stdout then fail as on a broken pipe. */
 static void write_app_stdout(struct console_sink *sink, const uint8_t *bytes, size_t count)
 {
-	if (sink->stdout_failed || write_all(STDOUT_FILENO, bytes, count))
-		return;
-	sink->stdout_failed = true;
-	sink->stdout_broken_pipe = errno == EPIPE;
+	if (!sink->stdout_failed && !write_all(STDOUT_FILENO, bytes, count))
+		sink->stdout_failed = true;
 }
 
 static void end_line(struct line_collection *c)

@@ -23,7 +23,6 @@ struct line_collection {
 struct console_sink {
 	bool show_log;
 	bool show_trace;
-	bool stdout_broken_pipe; /* fd 1's reader went away: the rest was dropped */
 	bool stdout_failed;      /* fd 1 refused bytes for any reason */
 	struct line_prefixer log_lines;
 	struct line_prefixer warning_lines;

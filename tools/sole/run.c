@@ -131,8 +131,6 @@ static int exit_status_of(const struct vm_outcome *outcome, const struct crash_c
 		status = exit_line->exit_status;
 	else if (outcome->sink.crash.lines.count == 0)
 		describe_qemu_failure(outcome);
-	if (outcome->sink.stdout_broken_pipe)
-		status = EXIT_SIGNAL_BASE + SIGPIPE; /* as a native program killed by SIGPIPE */
 	return status;
 }
 
@@ -160,8 +158,12 @@ static void watch_vm(struct qemu_process *qemu, const struct run_options *option
 	console_demux_init(&outcome->demux, console_sink_deliver, &outcome->sink);
 	console_demux_init(&outcome->serial_demux, console_sink_deliver, &outcome->sink);
 	outcome->messages.live = options->verbose ? &live_messages : NULL;
-	struct relay_stdin input = {.attached = options->interactive, .tty = options->tty};
-	console_relay_run(qemu, &input, &outcome->demux, &outcome->serial_demux, &outcome->messages,
+	struct relay_app_io app = {
+	    .stdin_attached = options->interactive,
+	    .tty = options->tty,
+	    .stdout_failed = &outcome->sink.stdout_failed,
+	};
+	console_relay_run(qemu, &app, &outcome->demux, &outcome->serial_demux, &outcome->messages,
 	                  widen_hostfwd_backlog, &started);
 	console_sink_finish(&outcome->sink);
 	line_prefixer_finish(&live_messages);

@@ -92,6 +92,15 @@ static void check_winsize(void)
 	byte_buffer_free(&out);
 }
 
+static void check_stdout_closed(void)
+{
+	struct byte_buffer out = {0};
+
+	console_mux_stdout_closed(&out);
+	CHECK(out.length == 2 && out.data[0] == WIRE_ESC && out.data[1] == WIRE_STDOUT_CLOSED);
+	byte_buffer_free(&out);
+}
+
 int main(void)
 {
 	size_t length = sizeof(wire) - 1;
@@ -101,5 +110,6 @@ int main(void)
 			check_split(first, second);
 	check_escaping();
 	check_winsize();
+	check_stdout_closed();
 	return check_summary("console_demux");
 }
