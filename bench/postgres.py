@@ -203,7 +203,10 @@ def pgbench(settings):
     section.notes.append("Both guests carry serve-test's postgres folders (the binaries, their shared "
                          "libraries, /usr/share/postgresql/15, the time zones: about 110 MB) in their initrd; "
                          "the Linux guest also holds its initramfs archive while it unpacks it. That is most of "
-                         "either's smallest -m.")
+                         "either's smallest -m. Linux unpacks its initramfs into a tmpfs, which takes at most "
+                         "half of the memory left beside the kernel and the archive, so it needs about twice the "
+                         "unpacked files there; with `rootfstype=ramfs` (no such cap) it would "
+                         "be lower, but this row boots the Linux guest as every other row does.")
     section.notes.append("The three servers write to the same kind of folder (the host's disk, fsync on): "
                          "sole's and the Linux guest's writes go through QEMU's 9p server, native's straight "
                          "to the host's file system.")
