@@ -1,6 +1,7 @@
 /* Mounting the volumes at boot: each spec of the boot configuration names
  * a virtio-9p mount tag and a path; the host folder's root is attached and
- * linked there, over an empty folder or in place of a missing one. */
+ * linked there, over an empty folder or in place of a missing one. A volume
+ * at "/" (sole run --rootfs) becomes the tree's root instead. */
 #include <string.h>
 
 #include "kernel/errno.h"
@@ -48,6 +49,24 @@ static int make_parents(const char *path, struct inode **parent, const char **na
 	}
 }
 
+/* The tree's root takes over the volume's root: the host folder's entries
+ * appear under it, after what the initrd put there (sole's own /dev, /proc
+ * and /tmp), which hides the host's entries of the same names. */
+static void become_root(struct inode *volume_root)
+{
+	struct inode *root = vfs_root();
+	root->volume = volume_root->volume;
+	volume_root->volume = NULL; /* its fid now belongs to the root */
+	root->mode = volume_root->mode;
+	root->uid = volume_root->uid;
+	root->gid = volume_root->gid;
+	root->atime = volume_root->atime;
+	root->mtime = volume_root->mtime;
+	root->ctime = volume_root->ctime;
+	root->dir.refresh = volume_load_dir;
+	inode_put(volume_root);
+}
+
 static int mount_one(const char *tag, bool read_only, const char *path)
 {
 	struct ninep_channel *c = ninep_channel_find(tag);
@@ -65,6 +84,11 @@ static int mount_one(const char *tag, bool read_only, const char *path)
 	struct inode *root = volume_inode_new(v, root_fid);
 	if (!root)
 		return -EIO;
+	if (!strcmp(path, "/")) {
+		become_root(root);
+		klog("volume: %s at /%s, msize %u", tag, read_only ? " (read-only)" : "", c->msize);
+		return 0;
+	}
 	struct inode *parent;
 	const char *name;
 	size_t len;

@@ -87,6 +87,33 @@ int app_libraries_add(struct cpio_archive *archive, const char *host_path, const
 	return status;
 }
 
+int app_libraries_check_in_root(const struct run_options *options, const char *guest_path, const char *as_typed)
+{
+	struct libdeps_options search = {.library_path = library_path_of(options), .root = options->rootfs};
+	struct libdeps deps;
+	char problem[512];
+
+	if (libdeps_resolve(guest_path, &search, &deps, problem, sizeof problem) != 0) {
+		sole_error("%s: %s", as_typed, problem);
+		return EXIT_NOT_RUNNABLE;
+	}
+	int status = 0;
+	if (deps.interpreter && !deps.interpreter_real_path) {
+		sole_error("%s: its ELF interpreter %s is not in the image %s", as_typed, deps.interpreter,
+		           options->rootfs);
+		status = EXIT_NOT_FOUND;
+	}
+	for (size_t i = 0; i < deps.missing_count && !status; i++) {
+		sole_error("%s: needs %s (for %s), which is not in the image %s: add it to the image's "
+		           "/usr/lib/x86_64-linux-gnu",
+		           as_typed, deps.missing[i].soname, deps.missing[i].needed_by, options->rootfs);
+		if (i + 1 == deps.missing_count)
+			status = EXIT_NOT_FOUND;
+	}
+	libdeps_free(&deps);
+	return status;
+}
+
 bool app_libraries_is_program(const char *host_path)
 {
 	struct stat info;

@@ -17,6 +17,11 @@
  * the VM) as a warning, returning 0. */
 int app_libraries_add(struct cpio_archive *archive, const char *host_path, const char *as_typed,
 		      const struct run_options *options, bool required);
+/* sole run --rootfs: checks that the interpreter and every library of the
+ * image's program at guest_path are in the image folder, where ld.so will
+ * find them in the VM. Returns 0, or prints what is missing and returns
+ * 127, as ld.so's own failure in a container would. */
+int app_libraries_check_in_root(const struct run_options *options, const char *guest_path, const char *as_typed);
 /* Whether host_path is an executable ELF file (a program to run in the VM,
  * whose libraries must come along). */
 bool app_libraries_is_program(const char *host_path);

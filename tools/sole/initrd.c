@@ -89,6 +89,18 @@ static int gather_contents(struct cpio_archive *archive, const struct run_option
 	return 0;
 }
 
+/* --rootfs: the image folder is the root (a volume); the initrd holds
+ * only sole's own folders, which hide the image's, and the boot
+ * configuration. */
+static void gather_rootfs_contents(struct cpio_archive *archive, const struct byte_buffer *boot_config)
+{
+	int64_t now = time(NULL);
+	cpio_add_directory(archive, "/dev", 0755, now);
+	cpio_add_directory(archive, "/proc", 0555, now);
+	cpio_add_directory(archive, "/tmp", 01777, now);
+	cpio_add_file(archive, BOOT_CONFIG_PATH, 0400, now, boot_config->data, boot_config->length);
+}
+
 /* Creates the empty temporary file, registered for deletion before anything
  * could interrupt. Returns its fd, or -1 after printing why. */
 static int create_temporary_file(char **path)
@@ -115,7 +127,11 @@ int initrd_create(const struct run_options *options, const struct app_binary *bi
 {
 	struct cpio_archive *archive = cpio_archive_new();
 	*path = NULL;
-	int status = gather_contents(archive, options, binary, boot_config);
+	int status = 0;
+	if (options->rootfs)
+		gather_rootfs_contents(archive, boot_config);
+	else
+		status = gather_contents(archive, options, binary, boot_config);
 	int fd = status == 0 ? create_temporary_file(path) : -1;
 
 	if (status == 0 && (fd < 0 || cpio_archive_write(archive, fd) != 0))

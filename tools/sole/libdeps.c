@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ld_so_cache.h"
+#include "rooted_path.h"
 #include "string_list.h"
 #include "xalloc.h"
 
@@ -113,10 +114,10 @@ static void read_dynamic_section(Elf *elf, Elf_Scn *section, const GElf_Shdr *he
 /* Reads path's PT_INTERP and dynamic section. Returns 0, 1 when the file is
  * not an x86_64 ELF64 (ld.so skips those and searches on), or -1 when it
  * cannot be opened (errno set). */
-static int read_dynamic_info(const char *path, struct dynamic_info *info)
+static int read_dynamic_info(const char *root, const char *path, struct dynamic_info *info)
 {
 	*info = (struct dynamic_info){0};
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = rooted_open(root, path, O_RDONLY);
 	if (fd < 0)
 		return -1;
 	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
@@ -190,7 +191,7 @@ static char *expand_tokens(const char *dir, const char *origin)
 
 /* Tries name in each folder of a ':'-separated list; returns the first path
  * that holds an x86_64 ELF64, or NULL. */
-static char *search_list(const char *list, const char *name, const char *origin)
+static char *search_list(const char *root, const char *list, const char *name, const char *origin)
 {
 	if (!list || !*list)
 		return NULL;
@@ -201,7 +202,7 @@ static char *search_list(const char *list, const char *name, const char *origin)
 		char *expanded = expand_tokens(dir, origin);
 		char *candidate = xasprintf("%s/%s", expanded, name);
 		struct dynamic_info info;
-		if (read_dynamic_info(candidate, &info) == 0)
+		if (read_dynamic_info(root, candidate, &info) == 0)
 			found = candidate;
 		else
 			free(candidate);
@@ -225,7 +226,7 @@ static char *search_rpaths(const struct resolver *resolver, size_t object, const
 		return NULL;
 	for (size_t at = object;; at = resolver->objects[at].loader) {
 		char *origin = origin_of(resolver, at);
-		char *found = search_list(resolver->objects[at].info.rpath, name, origin);
+		char *found = search_list(resolver->options->root, resolver->objects[at].info.rpath, name, origin);
 		free(origin);
 		if (found || at == 0)
 			return found;
@@ -235,17 +236,17 @@ static char *search_rpaths(const struct resolver *resolver, size_t object, const
 static char *search_cache_and_defaults(const struct resolver *resolver, const char *name)
 {
 	if (resolver->musl_path)
-		return search_list(resolver->musl_path, name, "/");
+		return search_list(resolver->options->root, resolver->musl_path, name, "/");
 	const char *cached = ld_so_cache_find(&resolver->cache, name);
 	if (cached) {
 		struct dynamic_info info;
-		int status = read_dynamic_info(cached, &info);
+		int status = read_dynamic_info(resolver->options->root, cached, &info);
 		dynamic_info_free(&info);
 		if (status == 0)
 			return xstrdup(cached);
 	}
 	for (size_t i = 0; resolver->default_dirs[i]; i++) {
-		char *found = search_list(resolver->default_dirs[i], name, "/");
+		char *found = search_list(resolver->options->root, resolver->default_dirs[i], name, "/");
 		if (found)
 			return found;
 	}
@@ -257,16 +258,16 @@ static char *search(const struct resolver *resolver, size_t object, const char *
 {
 	if (strchr(name, '/')) {
 		struct dynamic_info info;
-		int status = read_dynamic_info(name, &info);
+		int status = read_dynamic_info(resolver->options->root, name, &info);
 		dynamic_info_free(&info);
 		return status == 0 ? xstrdup(name) : NULL;
 	}
 	char *found = search_rpaths(resolver, object, name);
 	if (!found)
-		found = search_list(resolver->options->library_path, name, "/");
+		found = search_list(resolver->options->root, resolver->options->library_path, name, "/");
 	if (!found) {
 		char *origin = origin_of(resolver, object);
-		found = search_list(resolver->objects[object].info.runpath, name, origin);
+		found = search_list(resolver->options->root, resolver->objects[object].info.runpath, name, origin);
 		free(origin);
 	}
 	return found ? found : search_cache_and_defaults(resolver, name);
@@ -286,10 +287,10 @@ static bool already_loaded(const struct resolver *resolver, const char *soname, 
 
 static int add_object(struct resolver *resolver, const char *path, size_t loader)
 {
-	char *real_path = realpath(path, NULL);
+	char *real_path = rooted_realpath(resolver->options->root, path);
 	struct loaded_object object = {.real_path = real_path ? real_path : xstrdup(path), .loader = loader};
 
-	int status = read_dynamic_info(object.real_path, &object.info);
+	int status = read_dynamic_info(resolver->options->root, object.real_path, &object.info);
 	if (status != 0) {
 		snprintf(resolver->problem, resolver->problem_size, "%s: %s", path,
 			 status < 0 ? strerror(errno) : "not an x86_64 ELF64 file");
@@ -337,7 +338,7 @@ static int resolve_needed(struct resolver *resolver, struct libdeps *deps)
 				note_missing(deps, name, resolver->objects[object].real_path);
 				continue;
 			}
-			char *real_path = realpath(path, NULL);
+			char *real_path = rooted_realpath(resolver->options->root, path);
 			if (!already_loaded(resolver, name, real_path)) {
 				if (add_object(resolver, path, object) != 0) {
 					free(path);
@@ -357,9 +358,10 @@ static int resolve_needed(struct resolver *resolver, struct libdeps *deps)
 
 /* musl's loader reads its folders from /etc/ld-musl-ARCH.path (one per
  * line or ':'-separated), else uses /lib:/usr/local/lib:/usr/lib. */
-static char *musl_search_path(void)
+static char *musl_search_path(const char *root)
 {
-	FILE *file = fopen(MUSL_PATH_FILE, "r");
+	int fd = rooted_open(root, MUSL_PATH_FILE, O_RDONLY);
+	FILE *file = fd >= 0 ? fdopen(fd, "r") : NULL;
 	if (!file)
 		return xstrdup("/lib:/usr/local/lib:/usr/lib");
 	char line[1024];
@@ -380,12 +382,12 @@ static void resolve_interpreter(struct resolver *resolver, struct libdeps *deps)
 	if (!interpreter)
 		return;
 	deps->interpreter = xstrdup(interpreter);
-	deps->interpreter_real_path = realpath(interpreter, NULL);
+	deps->interpreter_real_path = rooted_realpath(resolver->options->root, interpreter);
 	if (!deps->interpreter_real_path)
 		note_missing(deps, interpreter, resolver->objects[0].real_path);
 	const char *name = strrchr(interpreter, '/');
 	if (!strncmp(name ? name + 1 : interpreter, "ld-musl-", 8))
-		resolver->musl_path = musl_search_path();
+		resolver->musl_path = musl_search_path(resolver->options->root);
 }
 
 int libdeps_resolve(const char *binary, const struct libdeps_options *options, struct libdeps *deps,
@@ -403,9 +405,11 @@ int libdeps_resolve(const char *binary, const struct libdeps_options *options, s
 							       : multiarch_default_dirs;
 	const char *cache_path = resolver.options->cache_path ? resolver.options->cache_path : "/etc/ld.so.cache";
 	int status = 0;
-	if (*cache_path) {
+	/* an image's cache is read where its symlinks lead inside the image */
+	char *host_cache = *cache_path ? rooted_host_path(resolver.options->root, cache_path) : NULL;
+	if (host_cache) {
 		char cache_problem[256];
-		status = ld_so_cache_load(cache_path, &resolver.cache, cache_problem, sizeof(cache_problem));
+		status = ld_so_cache_load(host_cache, &resolver.cache, cache_problem, sizeof(cache_problem));
 		if (status != 0)
 			snprintf(problem, problem_size, "%s: %s", cache_path, cache_problem);
 	}
@@ -423,6 +427,7 @@ int libdeps_resolve(const char *binary, const struct libdeps_options *options, s
 	}
 	free(resolver.objects);
 	ld_so_cache_free(&resolver.cache);
+	free(host_cache);
 	free(resolver.musl_path);
 	if (status != 0)
 		libdeps_free(deps);

@@ -17,6 +17,9 @@ struct libdeps_options {
 	 * defaults (/lib/x86_64-linux-gnu, /usr/lib/x86_64-linux-gnu, /lib64,
 	 * /usr/lib64, /lib, /usr/lib) */
 	const char *const *default_dirs;
+	/* An image folder (canonical) that is "/" for every path above, the
+	 * binary's and those found; NULL: the host's own "/" */
+	const char *root;
 };
 
 struct libdeps_library {

@@ -3,6 +3,7 @@
 #include "paths.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -10,6 +11,7 @@
 
 #include "diag.h"
 #include "exit_codes.h"
+#include "rooted_path.h"
 #include "xalloc.h"
 
 /* Drops the last component of the absolute path being built in out[0..*length). */
@@ -72,14 +74,19 @@ static char *absolute_host_path(const char *path)
 	return normalised;
 }
 
-static int is_executable_file(const char *path)
+/* path in the image folder root, or on the host when root is NULL. */
+static int is_executable_file(const char *root, const char *path)
 {
 	struct stat info;
-	return stat(path, &info) == 0 && S_ISREG(info.st_mode) && access(path, X_OK) == 0;
+	char *host = root ? rooted_host_path(root, path) : xstrdup(path);
+	bool executable = host && stat(host, &info) == 0 && S_ISREG(info.st_mode) && access(host, X_OK) == 0;
+	free(host);
+	return executable;
 }
 
-/* Searches search_path ("dir:dir:...", an empty entry meaning ".") like execvp. */
-static char *search_path_for(const char *name, const char *search_path)
+/* Searches search_path ("dir:dir:...", an empty entry meaning ".") like
+ * execvp, in the image folder root or (NULL) on the host. */
+static char *search_path_for(const char *root, const char *name, const char *search_path)
 {
 	const char *cursor = search_path;
 
@@ -88,7 +95,7 @@ static char *search_path_for(const char *name, const char *search_path)
 		char *directory = length ? xasprintf("%.*s", (int)length, cursor) : xstrdup(".");
 		char *candidate = path_join(directory, name);
 		free(directory);
-		if (is_executable_file(candidate))
+		if (is_executable_file(root, candidate))
 			return candidate;
 		free(candidate);
 		if (cursor[length] == '\0')
@@ -139,7 +146,7 @@ int app_binary_resolve(const char *as_typed, const char *search_path, struct app
 		return EXIT_NOT_FOUND;
 	}
 	if (!strchr(as_typed, '/')) {
-		char *found = search_path ? search_path_for(as_typed, search_path) : NULL;
+		char *found = search_path ? search_path_for(NULL, as_typed, search_path) : NULL;
 		if (!found) {
 			sole_error("%s: not found on PATH; give its path, like ./%s", as_typed,
 				   as_typed);
@@ -155,6 +162,40 @@ int app_binary_resolve(const char *as_typed, const char *search_path, struct app
 	binary->host_path = xstrdup(as_typed);
 	binary->guest_path = path_normalise_in_guest(as_typed);
 	return 0;
+}
+
+int app_binary_resolve_in_root(const char *root, const char *as_typed, const char *search_path, const char *cwd,
+                               struct app_binary *binary)
+{
+	*binary = (struct app_binary){.as_typed = as_typed};
+	if (as_typed[0] == '\0') {
+		sole_error("the binary name is empty; give a path in the image, like /bin/sh");
+		return EXIT_NOT_FOUND;
+	}
+	char *guest;
+	if (!strchr(as_typed, '/')) {
+		char *found = search_path ? search_path_for(root, as_typed, search_path) : NULL;
+		if (!found) {
+			sole_error("%s: not found on PATH (%s) in the image %s", as_typed, search_path ? search_path : "",
+			           root);
+			return EXIT_NOT_FOUND;
+		}
+		guest = found;
+	} else {
+		guest = as_typed[0] == '/' ? xstrdup(as_typed) : path_join(cwd, as_typed);
+	}
+	binary->guest_path = path_normalise_in_guest(guest);
+	free(guest);
+	binary->host_path = rooted_host_path(root, binary->guest_path);
+	if (!binary->host_path) {
+		sole_error("%s: %s in the image %s", as_typed, strerror(errno), root);
+		app_binary_free(binary);
+		return errno == ENOENT || errno == ENOTDIR ? EXIT_NOT_FOUND : EXIT_NOT_RUNNABLE;
+	}
+	int status = check_runnable_file(as_typed, binary->host_path);
+	if (status != 0)
+		app_binary_free(binary);
+	return status;
 }
 
 void app_binary_free(struct app_binary *binary)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "accel.h"
+#include "app_libraries.h"
 #include "boot_config.h"
 #include "cleanup.h"
 #include "console_relay.h"
@@ -232,7 +233,7 @@ static void report_missing_files(const struct run_options *options, const struct
 		}
 		return;
 	}
-	if (status == 0)
+	if (status == 0 || options->rootfs) /* the host's files are no remedy for an image */
 		return;
 	const char *last = NULL;
 	for (size_t i = 0; i < paths->count; i++) {
@@ -354,13 +355,26 @@ static int boot(const struct run_options *options, const struct app_binary *bina
 	return status;
 }
 
+/* The app's own PATH: the image's programs are found as its shell would. */
+static const char *app_search_path(const struct run_options *options)
+{
+	for (size_t i = 0; i < options->env.count; i++)
+		if (strncmp(options->env.items[i], "PATH=", 5) == 0)
+			return options->env.items[i] + 5;
+	return NULL;
+}
+
 static int run_app(const struct run_options *options)
 {
 	struct app_binary binary;
-	int status = app_binary_resolve(options->binary, getenv("PATH"), &binary);
+	int status = options->rootfs ? app_binary_resolve_in_root(options->rootfs, options->binary,
+	                                                          app_search_path(options), options->workdir, &binary)
+	                             : app_binary_resolve(options->binary, getenv("PATH"), &binary);
 
 	if (status == 0)
 		status = check_binary(&binary);
+	if (status == 0 && options->rootfs)
+		status = app_libraries_check_in_root(options, binary.guest_path, options->binary);
 	if (status == 0)
 		status = app_binary_check_executable(&binary);
 	if (status == 0)

@@ -41,6 +41,7 @@ enum run_flag_id {
 	FLAG_GATEWAY,
 	FLAG_DNS,
 	FLAG_VOLUME,
+	FLAG_ROOTFS,
 	FLAG_INTERACTIVE,
 	FLAG_TTY,
 	FLAG_HELP,
@@ -118,6 +119,10 @@ static const struct run_flag run_flags[FLAG_COUNT] = {
                      "share the host folder HOSTDIR with the VM at DIR (virtio-9p): what\n"
                      "the app writes there stays on the host; :ro makes it read-only\n"
                      "(repeatable)"},
+    [FLAG_ROOTFS] = {0, "rootfs", "DIR",
+                     "boot with the image folder DIR (a container's root file system) as\n"
+                     "the VM's root, shared over virtio-9p: BINARY, PATH and the libraries\n"
+                     "are the image's, writes land in DIR; /dev, /proc and /tmp are sole's"},
     [FLAG_INTERACTIVE] = {'i', "interactive", NULL,
                           "keep stdin attached: what sole reads on stdin reaches the app,\n"
                           "then EOF (without -i the app's stdin is empty, as docker's)"},
@@ -311,6 +316,46 @@ static bool path_is_within(const char *path, const char *folder)
 	return strncmp(path, folder, n) == 0 && (path[n] == '\0' || path[n] == '/' || strcmp(folder, "/") == 0);
 }
 
+static int apply_rootfs(struct run_options *options, const struct flag_use *use)
+{
+	char *resolved = realpath(use->value, NULL);
+	struct stat info;
+	if (!resolved || stat(resolved, &info) != 0 || !S_ISDIR(info.st_mode)) {
+		sole_error("%s '%s': %s", use->spelled, use->value,
+		           resolved ? "not a folder; give the image's root folder" : "no such folder");
+		free(resolved);
+		return EXIT_SOLE_ERROR;
+	}
+	free(options->rootfs);
+	options->rootfs = resolved;
+	return 0;
+}
+
+/* --rootfs: the image folder is the first volume, at "/" (the kernel
+ * mounts it before the others, which may lie inside it). What the initrd
+ * would add besides sole's own folders cannot sit over the image. */
+static int add_rootfs_volume(struct run_options *options)
+{
+	if (options->copy_count) {
+		sole_error("--copy '%s' with --rootfs: put the file into the image folder %s instead",
+		           options->copies[0].as_typed, options->rootfs);
+		return EXIT_SOLE_ERROR;
+	}
+	if (options->init) {
+		sole_error("--init with --rootfs is not supported yet");
+		return EXIT_SOLE_ERROR;
+	}
+	options->volumes = xrealloc(options->volumes, (options->volume_count + 1) * sizeof(*options->volumes));
+	memmove(options->volumes + 1, options->volumes, options->volume_count * sizeof(*options->volumes));
+	options->volume_count++;
+	options->volumes[0] = (struct volume_request){
+	    .as_typed = "--rootfs",
+	    .host_path = xstrdup(options->rootfs),
+	    .guest_path = xstrdup("/"),
+	};
+	return 0;
+}
+
 /* A volume hides whatever the initrd holds at its path: a --copy there, or
  * a second volume, would silently vanish. */
 static int check_volume_paths(const struct run_options *options)
@@ -451,6 +496,8 @@ static int apply_flag(struct run_options *options, const struct flag_use *use)
 		return guest_network_set_dns(&options->network, use->spelled, use->value);
 	case FLAG_VOLUME:
 		return apply_volume(options, use);
+	case FLAG_ROOTFS:
+		return apply_rootfs(options, use);
 	case FLAG_INTERACTIVE:
 		options->interactive = true;
 		return 0;
@@ -603,6 +650,8 @@ int run_options_parse(struct run_options *options, int argc, char **argv)
 		terminfo_set_term(&options->env);
 	if (guest_network_finish(&options->network) != 0 || check_volume_paths(options) != 0)
 		return EXIT_SOLE_ERROR;
+	if (options->rootfs && add_rootfs_volume(options) != 0)
+		return EXIT_SOLE_ERROR;
 	if (index >= argc) {
 		sole_error("'sole run' needs a BINARY to run (see 'sole run --help')");
 		return EXIT_SOLE_ERROR;
@@ -626,6 +675,7 @@ void run_options_free(struct run_options *options)
 	}
 	free(options->volumes);
 	free(options->workdir);
+	free(options->rootfs);
 	run_user_free(&options->user);
 	string_list_free(&options->env);
 	guest_network_free(&options->network);

@@ -43,6 +43,7 @@ struct run_options {
 	struct volume_request *volumes;
 	size_t volume_count;
 	char *workdir;
+	char *rootfs; /* --rootfs: the image folder, canonical; NULL: none */
 	struct run_user user; /* --user; .set false: root */
 	bool trace;
 	bool syscall_summary;             /* --syscall-summary */

@@ -390,6 +390,34 @@ static void check_terminal_flags(void)
 	run_options_free(&options);
 }
 
+/* --rootfs: the image folder becomes the first volume, at "/", before -v's;
+ * a missing folder, a file, --copy and --init are refused. */
+static void check_rootfs(void)
+{
+	struct run_options options;
+	char *with_volume[] = {"-v", "/tmp:/data", "--rootfs", "/tmp/", "app", "x"};
+	CHECK(PARSE(&options, with_volume) == 0);
+	CHECK(options.rootfs && strcmp(options.rootfs, "/tmp") == 0);
+	CHECK(options.volume_count == 2 && strcmp(options.volumes[0].guest_path, "/") == 0 &&
+	      strcmp(options.volumes[0].host_path, "/tmp") == 0 && !options.volumes[0].read_only &&
+	      strcmp(options.volumes[1].guest_path, "/data") == 0);
+	CHECK(strcmp(options.binary, "app") == 0 && options.app_arg_count == 1);
+	run_options_free(&options);
+
+	char *missing[] = {"--rootfs", "/nonexistent/image", "app"};
+	char *file[] = {"--rootfs=/dev/null", "app"};
+	char *copy[] = {"--rootfs", "/tmp", "--copy", "/etc/hostname", "app"};
+	char *init[] = {"--rootfs", "/tmp", "--init", "app"};
+	CHECK(PARSE(&options, missing) == EXIT_SOLE_ERROR);
+	run_options_free(&options);
+	CHECK(PARSE(&options, file) == EXIT_SOLE_ERROR);
+	run_options_free(&options);
+	CHECK(PARSE(&options, copy) == EXIT_SOLE_ERROR);
+	run_options_free(&options);
+	CHECK(PARSE(&options, init) == EXIT_SOLE_ERROR);
+	run_options_free(&options);
+}
+
 int main(void)
 {
 	check_sizes();
@@ -402,5 +430,6 @@ int main(void)
 	check_environment_set();
 	check_user();
 	check_terminal_flags();
+	check_rootfs();
 	return check_summary("run_options");
 }
