@@ -21,6 +21,7 @@ struct cpio_entry {
 	uint32_t mode;  /* type and permission bits */
 	int64_t mtime;
 	long mtime_nsec;
+	uint32_t uid, gid; /* 0 (root) unless cpio_set_owner says otherwise */
 	uint8_t *data;  /* file contents or symlink target, when held in memory */
 	size_t size;
 	char *host_path; /* regular file read at write time, or NULL */
@@ -191,6 +192,17 @@ void cpio_set_mtime(struct cpio_archive *archive, const char *path, struct times
 	archive->entries[slot - 1].mtime_nsec = mtime.tv_nsec;
 }
 
+void cpio_set_owner(struct cpio_archive *archive, const char *path, uint32_t uid, uint32_t gid)
+{
+	while (*path == '/')
+		path++;
+	size_t slot = *find_slot(archive, path);
+	if (!slot)
+		return;
+	archive->entries[slot - 1].uid = uid;
+	archive->entries[slot - 1].gid = gid;
+}
+
 void cpio_archive_free(struct cpio_archive *archive)
 {
 	if (!archive)
@@ -264,16 +276,22 @@ static uint64_t header_and_name_size(const char *name)
 	return round_up_4(CPIO_HEADER_SIZE + strlen(name) + 1);
 }
 
-static bool emit_header(struct cpio_output *out, const char *name, uint32_t mode, int64_t mtime,
-			uint64_t size)
+/* A file's owner in the archive: root's, or the entry's own. */
+struct cpio_owner {
+	uint32_t uid, gid;
+};
+static const struct cpio_owner root_owner;
+
+static bool emit_header(struct cpio_output *out, const char *name, uint32_t mode, struct cpio_owner owner,
+			int64_t mtime, uint64_t size)
 {
 	char header[CPIO_HEADER_SIZE + 1];
 	uint32_t links = S_ISDIR(mode) ? 2 : 1;
 	uint32_t inode = strcmp(name, CPIO_TRAILER_NAME) != 0 ? ++out->next_inode : 0;
 
 	snprintf(header, sizeof(header),
-		 "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", inode, mode, 0, 0,
-		 links, (uint32_t)(mtime > 0 ? mtime : 0), (uint32_t)size, 0, 0, 0, 0,
+		 "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", inode, mode, owner.uid,
+		 owner.gid, links, (uint32_t)(mtime > 0 ? mtime : 0), (uint32_t)size, 0, 0, 0, 0,
 		 (uint32_t)(strlen(name) + 1), 0);
 	uint64_t start = out->offset;
 	return emit(out, header, CPIO_HEADER_SIZE) && emit(out, name, strlen(name) + 1) &&
@@ -290,15 +308,15 @@ static bool emit_alignment_pad(struct cpio_output *out, const char *next_name)
 				    header_and_name_size(next_name);
 	uint64_t filler = (CPIO_ALIGN - after_pad_header % CPIO_ALIGN) % CPIO_ALIGN;
 	/* every part is a multiple of 4, so the filler needs no padding of its own */
-	return emit_header(out, CPIO_PAD_NAME, S_IFREG | 0400, 0, filler) && emit_padding(out, filler);
+	return emit_header(out, CPIO_PAD_NAME, S_IFREG | 0400, root_owner, 0, filler) && emit_padding(out, filler);
 }
 
-static bool emit_file_data(struct cpio_output *out, const char *name, uint32_t mode, int64_t mtime,
-			   const void *data, uint64_t size)
+static bool emit_file_data(struct cpio_output *out, const char *name, uint32_t mode, struct cpio_owner owner,
+			   int64_t mtime, const void *data, uint64_t size)
 {
 	if (S_ISREG(mode) && size >= CPIO_ALIGN_MIN_SIZE && !emit_alignment_pad(out, name))
 		return false;
-	return emit_header(out, name, mode, mtime, size) && emit(out, data, size) &&
+	return emit_header(out, name, mode, owner, mtime, size) && emit(out, data, size) &&
 	       emit_padding(out, round_up_4(size) - size);
 }
 
@@ -335,7 +353,8 @@ static bool emit_host_file(struct cpio_output *out, const struct cpio_entry *ent
 			errno = EFBIG;
 		else
 			done = (size < CPIO_ALIGN_MIN_SIZE || emit_alignment_pad(out, entry->name)) &&
-			       emit_header(out, entry->name, entry->mode, entry->mtime, size) &&
+			       emit_header(out, entry->name, entry->mode, (struct cpio_owner){entry->uid, entry->gid},
+					   entry->mtime, size) &&
 			       emit_from_fd(out, fd, size) && emit_padding(out, round_up_4(size) - size);
 	}
 	if (!done && !out->write_error)
@@ -371,7 +390,8 @@ static bool emit_mtime_table(struct cpio_output *out, const struct cpio_archive 
 {
 	struct byte_buffer table = {0};
 	mtime_table(archive, &table);
-	bool done = !table.length || emit_file_data(out, CPIO_MTIMES_NAME, S_IFREG | 0400, 0, table.data, table.length);
+	bool done = !table.length || emit_file_data(out, CPIO_MTIMES_NAME, S_IFREG | 0400, root_owner, 0, table.data,
+									 table.length);
 	byte_buffer_free(&table);
 	return done;
 }
@@ -380,7 +400,8 @@ static bool emit_entry(struct cpio_output *out, const struct cpio_entry *entry)
 {
 	if (entry->host_path)
 		return emit_host_file(out, entry);
-	return emit_file_data(out, entry->name, entry->mode, entry->mtime, entry->data, entry->size);
+	return emit_file_data(out, entry->name, entry->mode, (struct cpio_owner){entry->uid, entry->gid}, entry->mtime,
+			      entry->data, entry->size);
 }
 
 int cpio_archive_write(const struct cpio_archive *archive, int fd)
@@ -393,7 +414,7 @@ int cpio_archive_write(const struct cpio_archive *archive, int fd)
 	for (size_t i = 0; i < archive->count && done; i++)
 		done = emit_entry(out, &archive->entries[i]);
 	if (done)
-		done = emit_header(out, CPIO_TRAILER_NAME, 0, 0, 0) && flush_output(out);
+		done = emit_header(out, CPIO_TRAILER_NAME, 0, root_owner, 0, 0) && flush_output(out);
 	if (out->write_error)
 		sole_error("cannot write the initrd: %s; free some space or point TMPDIR elsewhere",
 			   strerror(out->write_error));

@@ -40,6 +40,9 @@ void cpio_add_symlink(struct cpio_archive *archive, const char *path, int64_t mt
 /* Gives the entry at path, added before, its modification time to the
  * nanosecond (the side table carries what newc cannot); no entry, no-op. */
 void cpio_set_mtime(struct cpio_archive *archive, const char *path, struct timespec mtime);
+/* Gives the entry at path, added before, an owner other than root, as a tar
+ * of the host's files would keep it; no entry, no-op. */
+void cpio_set_owner(struct cpio_archive *archive, const char *path, uint32_t uid, uint32_t gid);
 
 /* Writes the archive to fd. On failure prints which file failed and returns -1. */
 int cpio_archive_write(const struct cpio_archive *archive, int fd);

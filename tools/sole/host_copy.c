@@ -2,7 +2,8 @@
  * recursively; symlinks inside stay symlinks; special files are skipped with
  * a warning. SRC itself is followed when it is a symlink, as cp -H does. An
  * executable ELF brings its interpreter and libraries, as the app does.
- * Modification times are kept to the nanosecond (cpio_set_mtime). */
+ * Modification times are kept to the nanosecond, and owners as a tar of the
+ * files would keep them. */
 #define _GNU_SOURCE
 #include "host_copy.h"
 
@@ -70,6 +71,13 @@ static int add_directory_children(const struct copy_job *job, const char *host_p
 	return status;
 }
 
+/* What the copy keeps of the host file besides its contents and mode. */
+static void keep_time_and_owner(struct cpio_archive *archive, const char *guest_path, const struct stat *info)
+{
+	cpio_set_mtime(archive, guest_path, info->st_mtim);
+	cpio_set_owner(archive, guest_path, info->st_uid, info->st_gid);
+}
+
 static int add_symlink(struct cpio_archive *archive, const char *host_path, const char *guest_path,
                        const struct stat *info, const struct copy_request *copy)
 {
@@ -82,7 +90,7 @@ static int add_symlink(struct cpio_archive *archive, const char *host_path, cons
 	}
 	target[length] = '\0';
 	cpio_add_symlink(archive, guest_path, info->st_mtime, target);
-	cpio_set_mtime(archive, guest_path, info->st_mtim);
+	keep_time_and_owner(archive, guest_path, info);
 	return 0;
 }
 
@@ -91,12 +99,12 @@ static int add_tree(const struct copy_job *job, const char *host_path, const cha
 	const struct copy_request *copy = job->copy;
 	if (S_ISDIR(info->st_mode)) {
 		cpio_add_directory(job->archive, guest_path, info->st_mode, info->st_mtime);
-		cpio_set_mtime(job->archive, guest_path, info->st_mtim);
+		keep_time_and_owner(job->archive, guest_path, info);
 		return add_directory_children(job, host_path, guest_path);
 	}
 	if (S_ISREG(info->st_mode)) {
 		cpio_add_host_file(job->archive, guest_path, info->st_mode, info->st_mtime, host_path);
-		cpio_set_mtime(job->archive, guest_path, info->st_mtim);
+		keep_time_and_owner(job->archive, guest_path, info);
 		if (app_libraries_is_program(host_path))
 			app_libraries_add(job->archive, host_path, copy->as_typed, job->options, false);
 		return 0;

@@ -17,6 +17,7 @@
 struct read_entry {
 	char name[256];
 	uint32_t mode;
+	uint32_t uid, gid;
 	uint32_t links;
 	uint32_t mtime;
 	uint64_t data_offset;
@@ -44,6 +45,8 @@ static int read_archive(const uint8_t *archive, size_t length, struct read_entry
 		if (memcmp(header, "070701", 6) != 0 || offset % 4 != 0)
 			return -1;
 		entry->mode = hex_field(header, 1);
+		entry->uid = hex_field(header, 2);
+		entry->gid = hex_field(header, 3);
 		entry->links = hex_field(header, 4);
 		entry->mtime = hex_field(header, 5);
 		entry->size = hex_field(header, 6);
@@ -168,6 +171,30 @@ static void test_mtime_table(void)
 	free(bytes);
 }
 
+/* Entries are root's unless cpio_set_owner gives them the host's owner. */
+static void test_owners(void)
+{
+	struct cpio_archive *archive = cpio_archive_new();
+	cpio_add_directory(archive, "/data", 0700, 5);
+	cpio_set_owner(archive, "/data", 1000, 1001);
+	cpio_add_file(archive, "/data/mine", 0600, 5, "m", 1);
+	cpio_set_owner(archive, "data/mine", 999, 998);
+	cpio_add_file(archive, "/etc/passwd", 0644, 5, "p", 1);
+	cpio_set_owner(archive, "/missing", 7, 7); /* no such entry: no-op */
+	uint8_t *bytes;
+	struct read_entry entries[16];
+	int count = write_and_read(archive, &bytes, entries, 16);
+	CHECK(count == 5); /* with etc, made for etc/passwd, and the trailer */
+	if (count == 5) {
+		const struct read_entry *data = find(entries, count, "data"), *mine = find(entries, count, "data/mine");
+		const struct read_entry *passwd = find(entries, count, "etc/passwd");
+		CHECK(data->uid == 1000 && data->gid == 1001);
+		CHECK(mine->uid == 999 && mine->gid == 998);
+		CHECK(passwd->uid == 0 && passwd->gid == 0);
+	}
+	free(bytes);
+}
+
 int main(void)
 {
 	static uint8_t large[20000];
@@ -228,6 +255,7 @@ int main(void)
 	cpio_archive_free(archive);
 
 	test_mtime_table();
+	test_owners();
 
 	unlink(host_file);
 	free(host_file);
