@@ -1,13 +1,18 @@
 /* The 9P2000.L client, see ninep.h: messages are built in the channel's
  * request buffer (size[4] type[1] tag[2] then the fields, little-endian,
- * strings as len[2] bytes) and read back from its reply buffer. */
+ * strings as len[2] bytes) and read back from its reply buffer. The data
+ * of Tread and Twrite travels as pieces beside them: the message's size
+ * counts it, as if it followed the fields. */
 #include "kernel/fs/ninep.h"
 
 #include <string.h>
 
 #include "kernel/errno.h"
 #include "kernel/log.h"
+#include "kernel/mm/addrspace.h"
 #include "kernel/mm/heap.h"
+#include "kernel/mm/layout.h"
+#include "kernel/proc/process.h"
 
 #define HEADER_SIZE 7
 #define TAG 1
@@ -130,25 +135,37 @@ static struct cursor begin(struct ninep_channel *c, enum ninep_type type)
 	return k;
 }
 
-/* Sends the request and checks the reply's header: 0 with *reply at its
- * fields, the host's -errno for Rlerror, or -EIO for anything malformed. */
-static int transact(struct ninep_channel *c, struct cursor *request, enum ninep_type type, struct cursor *reply)
+/* The data beside a message: count pieces in c->pieces, bytes in all,
+ * sent after the request's fields, or (in) received after the reply's. */
+struct beside {
+	unsigned count;
+	uint32_t bytes;
+	bool in;
+};
+
+/* Sends the request (and the data beside it) and checks the reply's
+ * header, of which room bytes land in the reply buffer: 0 with *reply at
+ * its fields there, the host's -errno for Rlerror, or -EIO for anything
+ * malformed. */
+static int exchange(struct ninep_channel *c, struct cursor *request, enum ninep_type type, const struct beside *data,
+                    uint32_t room, struct cursor *reply)
 {
 	if (request->bad)
 		return -ENAMETOOLONG; /* only a name can outgrow msize */
 	uint32_t len = (uint32_t)(request->at - c->request);
 	struct cursor size = {c->request, c->request + 4, false};
-	put32(&size, len);
+	put32(&size, len + (data && !data->in ? data->bytes : 0));
 	uint32_t got;
-	if (c->transact(c, len, &got))
+	if (c->transact(c, len, room, c->pieces, data ? data->count : 0, data && data->in, &got))
 		return -EIO;
-	*reply = (struct cursor){c->reply, c->reply + (got < c->msize ? got : c->msize), false};
+	uint32_t in_buffer = got < room ? got : room;
+	*reply = (struct cursor){c->reply, c->reply + in_buffer, false};
 	uint32_t reply_len = get32(reply);
 	uint8_t reply_type = get8(reply);
 	get16(reply);
 	if (reply->bad || reply_len > got)
 		return -EIO;
-	reply->end = c->reply + reply_len;
+	reply->end = c->reply + (reply_len < in_buffer ? reply_len : in_buffer);
 	if (reply_type == RLERROR) {
 		uint32_t err = get32(reply);
 		return err && err < 4096 ? -(int)err : -EIO;
@@ -158,6 +175,11 @@ static int transact(struct ninep_channel *c, struct cursor *request, enum ninep_
 		return -EIO;
 	}
 	return 0;
+}
+
+static int transact(struct ninep_channel *c, struct cursor *request, enum ninep_type type, struct cursor *reply)
+{
+	return exchange(c, request, type, NULL, c->msize, reply);
 }
 
 /* A request whose reply has no fields we use. */
@@ -389,40 +411,107 @@ int ninep_readlink(struct ninep_channel *c, uint32_t fid, char **target)
 	return 0;
 }
 
-uint32_t ninep_io_max(const struct ninep_channel *c) { return c->msize - 24; /* Twrite's header */ }
-
-long ninep_read(struct ninep_channel *c, uint32_t fid, uint64_t off, uint32_t len, const uint8_t **data)
+uint32_t ninep_io_max(const struct ninep_channel *c)
 {
-	if (len > ninep_io_max(c))
-		len = ninep_io_max(c);
+	uint32_t room = c->msize - 24; /* Twrite's header */
+	uint32_t pieces = (c->max_pieces - 1) * PAGE_SIZE; /* from anywhere in a page */
+	return room < pieces ? room : pieces;
+}
+
+/* Adds len bytes at phys to the n pieces so far, merged into the last one
+ * when they follow it in memory. */
+static void add_piece(struct ninep_channel *c, unsigned *n, uint64_t phys, uint32_t len)
+{
+	struct ninep_piece *last = *n ? &c->pieces[*n - 1] : NULL;
+	if (last && last->phys + last->len == phys)
+		last->len += len;
+	else
+		c->pieces[(*n)++] = (struct ninep_piece){phys, len};
+}
+
+/* The physical address of buf's byte at off: for the app's memory, its
+ * page brought in as the app's own read or write would; 0 when it may not. */
+static uint64_t phys_of(struct iobuf buf, size_t off, bool write)
+{
+	uintptr_t at = (uintptr_t)buf.base + off;
+	if (!buf.user)
+		return virt_to_phys((const void *)at);
+	uint64_t page = as_page(current_process()->as, at, write);
+	return page ? page + at % PAGE_SIZE : 0;
+}
+
+/* Cuts len bytes (at most ninep_io_max) at buf into c->pieces, a page at a
+ * time; write when the device writes them. The app's pages are all brought
+ * in before any piece is taken, since bringing one in may read a volume
+ * (a mapping of its file), which uses c->pieces. -EFAULT for a bad address. */
+static int cut(struct ninep_channel *c, struct iobuf buf, size_t len, bool write, unsigned *count)
+{
+	if (buf.user && !user_range_ok(buf.base, len))
+		return -EFAULT;
+	for (size_t pass = buf.user ? 0 : 1; pass < 2; pass++) {
+		unsigned n = 0;
+		for (size_t done = 0; done < len;) {
+			size_t part = PAGE_SIZE - ((uintptr_t)buf.base + done) % PAGE_SIZE;
+			part = part < len - done ? part : len - done;
+			uint64_t phys = phys_of(buf, done, write);
+			if (!phys)
+				return -EFAULT;
+			if (pass)
+				add_piece(c, &n, phys, (uint32_t)part);
+			done += part;
+		}
+		*count = n;
+	}
+	return 0;
+}
+
+/* Tread of the bytes the pieces hold, which the host writes. */
+static long read_pieces(struct ninep_channel *c, uint32_t fid, uint64_t off, unsigned pieces, uint32_t len)
+{
 	struct cursor k = begin(c, TREAD), reply;
 	put32(&k, fid);
 	put64(&k, off);
 	put32(&k, len);
-	int err = transact(c, &k, TREAD, &reply);
+	struct beside data = {pieces, len, true};
+	int err = exchange(c, &k, TREAD, &data, HEADER_SIZE + 4, &reply);
 	if (err)
 		return err;
+	struct cursor size = {c->reply, c->reply + 4, false};
 	uint32_t count = get32(&reply);
-	*data = count <= len ? take(&reply, count) : NULL;
-	return *data ? (long)count : -EIO;
+	return reply.bad || count > len || get32(&size) != HEADER_SIZE + 4 + count ? -EIO : (long)count;
 }
 
-long ninep_write(struct ninep_channel *c, uint32_t fid, uint64_t off, struct iobuf src, size_t len,
-                 const uint8_t **payload)
+long ninep_read(struct ninep_channel *c, uint32_t fid, uint64_t off, struct iobuf dst, size_t len)
 {
 	if (len > ninep_io_max(c))
 		len = ninep_io_max(c);
+	unsigned pieces;
+	int err = cut(c, dst, len, true, &pieces);
+	return err ? err : read_pieces(c, fid, off, pieces, (uint32_t)len);
+}
+
+long ninep_read_pages(struct ninep_channel *c, uint32_t fid, uint64_t off, uint8_t *const *pages, size_t count)
+{
+	unsigned pieces = 0;
+	for (size_t i = 0; i < count; i++)
+		add_piece(c, &pieces, virt_to_phys(pages[i]), PAGE_SIZE);
+	return read_pieces(c, fid, off, pieces, (uint32_t)(count * PAGE_SIZE));
+}
+
+long ninep_write(struct ninep_channel *c, uint32_t fid, uint64_t off, struct iobuf src, size_t len)
+{
+	if (len > ninep_io_max(c))
+		len = ninep_io_max(c);
+	unsigned pieces;
+	int err = cut(c, src, len, false, &pieces);
+	if (err)
+		return err;
 	struct cursor k = begin(c, TWRITE), reply;
 	put32(&k, fid);
 	put64(&k, off);
 	put32(&k, (uint32_t)len);
-	uint8_t *data = take(&k, len);
-	if (!data)
-		return -EIO;
-	if (iobuf_get(data, src, 0, len))
-		return -EFAULT;
-	*payload = data;
-	int err = transact(c, &k, TWRITE, &reply);
+	struct beside data = {pieces, (uint32_t)len, false};
+	err = exchange(c, &k, TWRITE, &data, c->msize, &reply);
 	if (err)
 		return err;
 	uint32_t count = get32(&reply);

@@ -1,7 +1,9 @@
 /* A 9P2000.L client: one call per request the volumes need, each sent over
  * a channel (a virtio-9p device) and waited for. Errors come back as the
  * host's -errno (Rlerror). One request is in flight per channel at a time:
- * the kernel is not preempted, and a call does not give up the CPU. */
+ * the kernel is not preempted, and a call does not give up the CPU.
+ * Tread and Twrite move their data without a copy: the device reads or
+ * writes the app's (or the page cache's) pages themselves. */
 #ifndef SOLE_NINEP_H
 #define SOLE_NINEP_H
 
@@ -11,6 +13,16 @@
 
 #include "kernel/mm/iobuf.h"
 
+/* A piece of memory by physical address: data that travels beside a
+ * message rather than inside it. */
+struct ninep_piece {
+	uint64_t phys;
+	uint32_t len;
+};
+
+/* Pieces of one Tread or Twrite: 512 KiB from anywhere in a page. */
+#define NINEP_PIECES_MAX 129
+
 /* A transport for whole 9P messages, registered by its driver. The driver
  * owns two buffers of max_message bytes the device reaches; the client
  * writes a request into request and calls transact, which leaves the reply
@@ -19,8 +31,13 @@ struct ninep_channel {
 	const char *tag; /* the mount tag QEMU was given */
 	uint8_t *request, *reply;
 	uint32_t max_message;
-	/* Sends len bytes of request; 0 and the reply's length in *got, or -EIO. */
-	int (*transact)(struct ninep_channel *c, uint32_t len, uint32_t *got);
+	unsigned max_pieces; /* how many pieces a transact carries, at most NINEP_PIECES_MAX */
+	/* Sends len bytes of request, then the count pieces unless pieces_in;
+	 * the reply fills at most room bytes of reply, then the pieces when
+	 * pieces_in. 0 and the bytes the device wrote in *got, or -EIO. */
+	int (*transact)(struct ninep_channel *c, uint32_t len, uint32_t room, const struct ninep_piece *pieces,
+	                unsigned count, bool pieces_in, uint32_t *got);
+	struct ninep_piece pieces[NINEP_PIECES_MAX]; /* the client's, for the request being built */
 	struct ninep_channel *next;
 	uint32_t msize; /* agreed with Tversion */
 	uint32_t next_fid;
@@ -92,20 +109,23 @@ int ninep_renameat(struct ninep_channel *c, uint32_t old_dfid, const char *old_n
                    const char *new_name, size_t new_len);
 /* The target, NUL-terminated, in a new kmalloc'ed string. */
 int ninep_readlink(struct ninep_channel *c, uint32_t fid, char **target);
-/* Reads up to len bytes (at most ninep_io_max) at off: the count, or
- * -errno; *data points at them in the reply buffer until the next request. */
-long ninep_read(struct ninep_channel *c, uint32_t fid, uint64_t off, uint32_t len, const uint8_t **data);
-/* Writes up to len bytes (at most ninep_io_max) from src at off: the count
- * the host wrote, or -errno; *payload points at the bytes sent, in the
- * request buffer until the next request. */
-long ninep_write(struct ninep_channel *c, uint32_t fid, uint64_t off, struct iobuf src, size_t len,
-                 const uint8_t **payload);
+/* Reads up to len bytes (at most ninep_io_max) at off into dst, which the
+ * host fills itself (an app's buffer as the app's own write to it would,
+ * copy-on-write done): the count, -EFAULT, or -errno. */
+long ninep_read(struct ninep_channel *c, uint32_t fid, uint64_t off, struct iobuf dst, size_t len);
+/* The same into count whole pages of the kernel's (count * PAGE_SIZE at most
+ * ninep_io_max). */
+long ninep_read_pages(struct ninep_channel *c, uint32_t fid, uint64_t off, uint8_t *const *pages, size_t count);
+/* Writes up to len bytes (at most ninep_io_max) from src at off, which the
+ * host reads itself: the count the host wrote, -EFAULT, or -errno. */
+long ninep_write(struct ninep_channel *c, uint32_t fid, uint64_t off, struct iobuf src, size_t len);
 int ninep_fsync(struct ninep_channel *c, uint32_t fid, bool data_only);
 int ninep_statfs(struct ninep_channel *c, uint32_t fid, struct ninep_statfs *st);
 /* Every entry of the open directory fid but "." and "..", in the host's
  * order. each sees the reply buffer's bytes: it must send no request. */
 int ninep_readdir(struct ninep_channel *c, uint32_t fid, ninep_dirent_fn each, void *ctx);
-/* The most data one Tread or Twrite carries. */
+/* The most data one Tread or Twrite carries: msize's room, and as many
+ * pieces as the transport takes (a page each at worst). */
 uint32_t ninep_io_max(const struct ninep_channel *c);
 
 #endif

@@ -126,15 +126,9 @@ static int fill(struct inode *ino, size_t index)
 	int err = 0;
 	if (index < file_pages) {
 		uint32_t fid;
-		const uint8_t *data;
 		long n = volume_io_fid(ino, false, &fid);
 		if (!n)
-			n = ninep_read(channel_of(ino), fid, (uint64_t)index * PAGE_SIZE,
-			               (uint32_t)(got_pages * PAGE_SIZE), &data);
-		for (size_t i = 0; n > 0 && i * PAGE_SIZE < (size_t)n; i++) {
-			size_t part = (size_t)n - i * PAGE_SIZE;
-			memcpy(pages[i], data + i * PAGE_SIZE, part < PAGE_SIZE ? part : PAGE_SIZE);
-		}
+			n = ninep_read_pages(channel_of(ino), fid, (uint64_t)index * PAGE_SIZE, pages, got_pages);
 		err = n < 0 ? (int)n : 0;
 	}
 	for (size_t i = 0; i < got_pages; i++) {
@@ -166,13 +160,8 @@ static int cached_page(struct inode *ino, size_t index, uint8_t **page)
 static long read_uncached(struct inode *ino, uint64_t off, struct iobuf dst, size_t len)
 {
 	uint32_t fid;
-	const uint8_t *data;
 	long n = volume_io_fid(ino, false, &fid);
-	if (!n)
-		n = ninep_read(channel_of(ino), fid, off, (uint32_t)(len < UINT32_MAX ? len : UINT32_MAX), &data);
-	if (n > 0 && iobuf_put(dst, 0, data, (size_t)n))
-		return -EFAULT;
-	return n;
+	return n ? n : ninep_read(channel_of(ino), fid, off, dst, len);
 }
 
 /* A file larger than the whole cache would only push itself (and every
@@ -209,17 +198,24 @@ long volume_read(struct inode *ino, uint64_t off, struct iobuf dst, size_t len)
 	return (long)done;
 }
 
-/* Bytes just written to the host, copied into the pages cached over them. */
-static void update_cache(struct inode *ino, uint64_t off, const uint8_t *data, size_t len)
+/* Bytes just written to the host, copied into the pages cached over them:
+ * -EFAULT when src went bad meanwhile (the cache is dropped then, unless
+ * mapped, as it may be stale). */
+static int update_cache(struct inode *ino, uint64_t off, struct iobuf src, size_t len)
 {
 	for (size_t done = 0; done < len;) {
 		uint64_t at = off + done;
 		size_t index = at / PAGE_SIZE;
 		size_t n = PAGE_SIZE - at % PAGE_SIZE < len - done ? PAGE_SIZE - at % PAGE_SIZE : len - done;
-		if (index < ino->file.npages && ino->file.pages[index])
-			memcpy(ino->file.pages[index] + at % PAGE_SIZE, data + done, n);
+		if (index < ino->file.npages && ino->file.pages[index] &&
+		    iobuf_get(ino->file.pages[index] + at % PAGE_SIZE, src, done, n)) {
+			if (!ino->shared_mappings)
+				volume_cache_drop(ino);
+			return -EFAULT;
+		}
 		done += n;
 	}
+	return 0;
 }
 
 long volume_write(struct inode *ino, uint64_t off, struct iobuf src, size_t len)
@@ -230,15 +226,15 @@ long volume_write(struct inode *ino, uint64_t off, struct iobuf src, size_t len)
 		return err;
 	size_t done = 0;
 	while (done < len) {
-		const uint8_t *payload;
-		long n = ninep_write(channel_of(ino), fid, off + done, (struct iobuf){src.base + done, src.user},
-		                     len - done, &payload);
+		struct iobuf from = {src.base + done, src.user};
+		long n = ninep_write(channel_of(ino), fid, off + done, from, len - done);
+		if (n > 0 && update_cache(ino, off + done, from, (size_t)n))
+			n = -EFAULT;
 		if (n <= 0) {
 			if (done)
 				break;
 			return n ? n : -EIO;
 		}
-		update_cache(ino, off + done, payload, (size_t)n);
 		done += (size_t)n;
 		if (off + done > ino->size)
 			ino->size = off + done;
@@ -295,9 +291,7 @@ int volume_write_back(struct inode *ino)
 		if (!ino->file.pages[i])
 			continue;
 		size_t n = ino->size - i * PAGE_SIZE < PAGE_SIZE ? ino->size - i * PAGE_SIZE : PAGE_SIZE;
-		const uint8_t *payload;
-		long put =
-		    ninep_write(channel_of(ino), fid, i * PAGE_SIZE, kernel_buf(ino->file.pages[i]), n, &payload);
+		long put = ninep_write(channel_of(ino), fid, i * PAGE_SIZE, kernel_buf(ino->file.pages[i]), n);
 		err = put < 0 ? (int)put : (size_t)put < n ? -EIO : 0;
 	}
 	if (!err && !ino->shared_mappings)

@@ -611,20 +611,30 @@ struct addrspace *addrspace_fork(struct addrspace *parent)
 	return child;
 }
 
+uint64_t as_page(struct addrspace *as, uintptr_t addr, bool write)
+{
+	uintptr_t va = PAGE_ALIGN_DOWN(addr);
+	if (addr >= USER_TOP)
+		return 0;
+	uint64_t *pte = paging_walk(as->root, va, false);
+	if (!pte || !(*pte & PTE_PRESENT) || (write && !(*pte & PTE_WRITE))) {
+		if (as_fault(as, va, write, false))
+			return 0;
+		pte = paging_walk(as->root, va, false);
+	}
+	return *pte & PTE_ADDR_MASK;
+}
+
 int as_read(struct addrspace *as, uintptr_t addr, void *buf, size_t len)
 {
 	uint8_t *out = buf;
 	while (len) {
-		uintptr_t va = PAGE_ALIGN_DOWN(addr);
-		uint64_t *pte = paging_walk(as->root, va, false);
-		if (!pte || !(*pte & PTE_PRESENT)) {
-			if (addr >= USER_TOP || as_fault(as, va, false, false))
-				return -EFAULT;
-			pte = paging_walk(as->root, va, false);
-		}
-		size_t offset = addr - va;
+		uint64_t page = as_page(as, addr, false);
+		if (!page)
+			return -EFAULT;
+		size_t offset = addr % PAGE_SIZE;
 		size_t n = PAGE_SIZE - offset < len ? PAGE_SIZE - offset : len;
-		memcpy(out, (uint8_t *)phys_to_virt(*pte & PTE_ADDR_MASK) + offset, n);
+		memcpy(out, (uint8_t *)phys_to_virt(page) + offset, n);
 		out += n;
 		addr += n;
 		len -= n;
@@ -665,16 +675,12 @@ int as_write(struct addrspace *as, uintptr_t addr, const void *buf, size_t len)
 {
 	const uint8_t *in = buf;
 	while (len) {
-		uintptr_t va = PAGE_ALIGN_DOWN(addr);
-		uint64_t *pte = paging_walk(as->root, va, false);
-		if (!pte || !(*pte & PTE_PRESENT) || !(*pte & PTE_WRITE)) {
-			if (addr >= USER_TOP || as_fault(as, va, true, false))
-				return -EFAULT;
-			pte = paging_walk(as->root, va, false);
-		}
-		size_t offset = addr - va;
+		uint64_t page = as_page(as, addr, true);
+		if (!page)
+			return -EFAULT;
+		size_t offset = addr % PAGE_SIZE;
 		size_t n = PAGE_SIZE - offset < len ? PAGE_SIZE - offset : len;
-		memcpy((uint8_t *)phys_to_virt(*pte & PTE_ADDR_MASK) + offset, in, n);
+		memcpy((uint8_t *)phys_to_virt(page) + offset, in, n);
 		in += n;
 		addr += n;
 		len -= n;

@@ -90,6 +90,10 @@ struct area_pages {
 	size_t resident, shared, borrowed, proportional;
 };
 struct area_pages as_area_pages(struct addrspace *as, const struct vma *v);
+/* The physical page under addr of as, brought in as the app's read (or
+ * write) would: for a write, made the area's own and writable first (a
+ * copy-on-write page is copied). 0 where the app may not do that. */
+uint64_t as_page(struct addrspace *as, uintptr_t addr, bool write);
 /* Reads len bytes at addr of as, which need not be the current address
  * space (/proc/PID/cmdline), bringing pages in as a read would: 0 or
  * -EFAULT. */

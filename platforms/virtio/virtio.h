@@ -18,6 +18,7 @@
 #define VIRTIO_STATUS_FAILED 0x80
 
 #define VIRTIO_F_VERSION_1 (1ull << 32)
+#define VIRTIO_F_INDIRECT_DESC (1ull << 28)
 
 struct virtio_device;
 struct virtqueue;

@@ -1,7 +1,10 @@
 /* The virtio-9p driver (device type 9; QEMU's virtio-9p-device and
  * virtio-9p-pci): one request queue carrying whole 9P messages, each a
- * chain of the request buffer and the reply buffer. It serves the volumes
- * as a channel (kernel/fs/ninep.h), named by the device's mount tag.
+ * chain of the request buffer and the reply buffer, with the pieces of a
+ * Twrite's data after the request or of a Tread's after the reply. It
+ * serves the volumes as a channel (kernel/fs/ninep.h), named by the
+ * device's mount tag. A chain of pieces goes through an indirect table
+ * (QEMU's queue has 128 entries; a 512 KiB read may take 129 pages).
  *
  * A request is waited for by polling the used ring, with the device's
  * interrupts turned off: the kernel is not preempted, and a file-system
@@ -26,21 +29,39 @@
 /* msize: 512 KiB of data in one Tread or Twrite, plus the header. */
 #define MESSAGE_PAGES 129
 
+#define CHAIN_MAX (NINEP_PIECES_MAX + 2)
+_Static_assert(CHAIN_MAX * sizeof(struct virtq_desc) <= PAGE_SIZE, "the indirect table is one page");
+
 struct virtio_9p {
 	struct ninep_channel channel;
 	struct virtio_device *vdev;
 	struct virtqueue vq;
+	bool indirect;               /* VIRTIO_F_INDIRECT_DESC accepted */
+	struct virtq_desc *table;    /* the indirect table, a page */
+	struct virtq_buffer chain[CHAIN_MAX];
 	char tag[TAG_MAX + 1];
 };
 
-static int transact(struct ninep_channel *c, uint32_t len, uint32_t *got)
+static unsigned add_pieces(struct virtio_9p *dev, unsigned n, const struct ninep_piece *pieces, unsigned count,
+                           bool device_writes)
+{
+	for (unsigned i = 0; i < count; i++)
+		dev->chain[n++] = (struct virtq_buffer){pieces[i].phys, pieces[i].len, device_writes};
+	return n;
+}
+
+static int transact(struct ninep_channel *c, uint32_t len, uint32_t room, const struct ninep_piece *pieces,
+                    unsigned count, bool pieces_in, uint32_t *got)
 {
 	struct virtio_9p *dev = (struct virtio_9p *)c;
-	struct virtq_buffer chain[2] = {
-	    {virt_to_phys(c->request), len, false},
-	    {virt_to_phys(c->reply), c->max_message, true},
-	};
-	if (virtqueue_add(&dev->vq, chain, 2, dev))
+	unsigned n = 0;
+	dev->chain[n++] = (struct virtq_buffer){virt_to_phys(c->request), len, false};
+	n = pieces_in ? n : add_pieces(dev, n, pieces, count, false);
+	dev->chain[n++] = (struct virtq_buffer){virt_to_phys(c->reply), room, true};
+	n = pieces_in ? add_pieces(dev, n, pieces, count, true) : n;
+	int err = count && dev->indirect ? virtqueue_add_indirect(&dev->vq, dev->table, dev->chain, n, dev)
+	                                 : virtqueue_add(&dev->vq, dev->chain, n, dev);
+	if (err)
 		return -EIO;
 	virtqueue_kick(&dev->vq);
 	while (!virtqueue_next_used(&dev->vq, got))
@@ -67,16 +88,21 @@ static void free_9p(struct virtio_9p *dev)
 		page_free(virt_to_phys(dev->channel.request), MESSAGE_PAGES);
 	if (dev->channel.reply)
 		page_free(virt_to_phys(dev->channel.reply), MESSAGE_PAGES);
+	if (dev->table)
+		page_free(virt_to_phys(dev->table), 1);
 	kfree(dev);
 }
 
 static int alloc_buffers(struct virtio_9p *dev)
 {
-	uint64_t request = page_alloc(MESSAGE_PAGES), reply = page_alloc(MESSAGE_PAGES);
+	uint64_t request = page_alloc(MESSAGE_PAGES), reply = page_alloc(MESSAGE_PAGES), table = page_alloc(1);
 	dev->channel.request = request ? phys_to_virt(request) : NULL;
 	dev->channel.reply = reply ? phys_to_virt(reply) : NULL;
+	dev->table = table ? phys_to_virt(table) : NULL;
 	dev->channel.max_message = MESSAGE_PAGES * PAGE_SIZE;
-	return request && reply ? 0 : -ENOMEM;
+	unsigned direct = dev->vq.size - 2u; /* beside the request and the reply */
+	dev->channel.max_pieces = dev->indirect || direct > NINEP_PIECES_MAX ? NINEP_PIECES_MAX : direct;
+	return request && reply && table ? 0 : -ENOMEM;
 }
 
 int virtio_9p_probe(struct virtio_device *vdev)
@@ -87,9 +113,10 @@ int virtio_9p_probe(struct virtio_device *vdev)
 	dev->vdev = vdev;
 	vdev->driver_private = dev;
 	uint64_t features = 0;
-	int err = virtio_negotiate(vdev, VIRTIO_F_VERSION_1 | VIRTIO_9P_F_MOUNT_TAG, &features);
+	int err = virtio_negotiate(vdev, VIRTIO_F_VERSION_1 | VIRTIO_F_INDIRECT_DESC | VIRTIO_9P_F_MOUNT_TAG, &features);
 	if (!err && !(features & VIRTIO_9P_F_MOUNT_TAG))
 		err = -ENODEV;
+	dev->indirect = features & VIRTIO_F_INDIRECT_DESC;
 	/* The transport wants an interrupt set up before the queue (virtio-pci
 	 * names its vector there); the handler stays NULL, as nothing waits. */
 	if (!err)

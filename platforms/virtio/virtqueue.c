@@ -11,6 +11,7 @@
 
 #define VIRTQ_DESC_F_NEXT 1
 #define VIRTQ_DESC_F_WRITE 2
+#define VIRTQ_DESC_F_INDIRECT 4
 #define VIRTQ_USED_F_NO_NOTIFY 1
 
 /* The three parts in one run of pages: descriptors (16-byte aligned),
@@ -63,7 +64,15 @@ void virtqueue_destroy(struct virtqueue *vq)
 	vq->tokens = NULL;
 }
 
-int virtqueue_add(struct virtqueue *vq, const struct virtq_buffer *buffers, unsigned count, void *token)
+static uint16_t desc_flags(const struct virtq_buffer *b, bool more)
+{
+	return (b->device_writes ? VIRTQ_DESC_F_WRITE : 0) | (more ? VIRTQ_DESC_F_NEXT : 0);
+}
+
+/* Makes the count descriptors from the free head one chain, the first with
+ * first_flags added, and offers it. */
+static int offer(struct virtqueue *vq, const struct virtq_buffer *buffers, unsigned count, uint16_t first_flags,
+                 void *token)
 {
 	if (count == 0 || count > vq->free_count)
 		return -ENOSPC;
@@ -72,8 +81,7 @@ int virtqueue_add(struct virtqueue *vq, const struct virtq_buffer *buffers, unsi
 		struct virtq_desc *d = &vq->desc[i];
 		d->addr = buffers[k].phys;
 		d->len = buffers[k].len;
-		d->flags =
-		    (buffers[k].device_writes ? VIRTQ_DESC_F_WRITE : 0) | (k + 1 < count ? VIRTQ_DESC_F_NEXT : 0);
+		d->flags = desc_flags(&buffers[k], k + 1 < count) | (k ? 0 : first_flags);
 		i = d->next; /* the last one's next still leads into the free list */
 	}
 	vq->free_head = i;
@@ -83,6 +91,21 @@ int virtqueue_add(struct virtqueue *vq, const struct virtq_buffer *buffers, unsi
 	/* The descriptors and the ring entry before the index that shows them. */
 	__atomic_store_n(&vq->avail->idx, ++vq->next_avail, __ATOMIC_RELEASE);
 	return 0;
+}
+
+int virtqueue_add(struct virtqueue *vq, const struct virtq_buffer *buffers, unsigned count, void *token)
+{
+	return offer(vq, buffers, count, 0, token);
+}
+
+int virtqueue_add_indirect(struct virtqueue *vq, struct virtq_desc *table, const struct virtq_buffer *buffers,
+                           unsigned count, void *token)
+{
+	for (unsigned k = 0; k < count; k++)
+		table[k] = (struct virtq_desc){buffers[k].phys, buffers[k].len, desc_flags(&buffers[k], k + 1 < count),
+		                               (uint16_t)(k + 1)};
+	struct virtq_buffer whole = {virt_to_phys(table), (uint32_t)(count * sizeof *table), false};
+	return offer(vq, &whole, 1, VIRTQ_DESC_F_INDIRECT, token);
 }
 
 void virtqueue_kick(struct virtqueue *vq)

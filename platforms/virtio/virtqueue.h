@@ -66,6 +66,11 @@ void virtqueue_destroy(struct virtqueue *vq);
 /* Makes count buffers one chain and offers it to the device. Returns 0, or
  * -ENOSPC when fewer than count descriptors are free. */
 int virtqueue_add(struct virtqueue *vq, const struct virtq_buffer *buffers, unsigned count, void *token);
+/* The same chain through a table of count descriptors the caller owns
+ * (VIRTIO_F_INDIRECT_DESC): it takes one descriptor of the queue, however
+ * long. The table must stay until the chain comes back used. */
+int virtqueue_add_indirect(struct virtqueue *vq, struct virtq_desc *table, const struct virtq_buffer *buffers,
+                           unsigned count, void *token);
 /* Tells the device about the chains added, unless it asked not to be told. */
 void virtqueue_kick(struct virtqueue *vq);
 /* The token of the next chain the device has finished with, and in *len
