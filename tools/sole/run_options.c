@@ -42,6 +42,7 @@ enum run_flag_id {
 	FLAG_DNS,
 	FLAG_VOLUME,
 	FLAG_ROOTFS,
+	FLAG_READ_ONLY,
 	FLAG_INTERACTIVE,
 	FLAG_TTY,
 	FLAG_HELP,
@@ -123,6 +124,7 @@ static const struct run_flag run_flags[FLAG_COUNT] = {
                      "boot with the image folder DIR (a container's root file system) as\n"
                      "the VM's root, shared over virtio-9p: BINARY, PATH and the libraries\n"
                      "are the image's, writes land in DIR; /dev, /proc and /tmp are sole's"},
+    [FLAG_READ_ONLY] = {0, "read-only", NULL, "with --rootfs: the image folder is read-only in the VM"},
     [FLAG_INTERACTIVE] = {'i', "interactive", NULL,
                           "keep stdin attached: what sole reads on stdin reaches the app,\n"
                           "then EOF (without -i the app's stdin is empty, as docker's)"},
@@ -352,6 +354,7 @@ static int add_rootfs_volume(struct run_options *options)
 	    .as_typed = "--rootfs",
 	    .host_path = xstrdup(options->rootfs),
 	    .guest_path = xstrdup("/"),
+	    .read_only = options->rootfs_read_only,
 	};
 	return 0;
 }
@@ -498,6 +501,9 @@ static int apply_flag(struct run_options *options, const struct flag_use *use)
 		return apply_volume(options, use);
 	case FLAG_ROOTFS:
 		return apply_rootfs(options, use);
+	case FLAG_READ_ONLY:
+		options->rootfs_read_only = true;
+		return 0;
 	case FLAG_INTERACTIVE:
 		options->interactive = true;
 		return 0;
@@ -650,6 +656,10 @@ int run_options_parse(struct run_options *options, int argc, char **argv)
 		terminfo_set_term(&options->env);
 	if (guest_network_finish(&options->network) != 0 || check_volume_paths(options) != 0)
 		return EXIT_SOLE_ERROR;
+	if (options->rootfs_read_only && !options->rootfs) {
+		sole_error("--read-only makes the --rootfs folder read-only; give --rootfs DIR too");
+		return EXIT_SOLE_ERROR;
+	}
 	if (options->rootfs && add_rootfs_volume(options) != 0)
 		return EXIT_SOLE_ERROR;
 	if (index >= argc) {

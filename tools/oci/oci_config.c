@@ -1,0 +1,198 @@
+/* A bundle's config.json as a `sole run` command line, see oci_config.h. */
+#include "oci_config.h"
+
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "oci_log.h"
+#include "xalloc.h"
+
+static char *read_whole(const char *path)
+{
+	FILE *in = fopen(path, "re");
+	if (!in)
+		return NULL;
+	char *text = NULL;
+	size_t size = 0, used = 0, got;
+	do {
+		text = xrealloc(text, size += 65536);
+		got = fread(text + used, 1, size - used - 1, in);
+		used += got;
+	} while (got > 0);
+	fclose(in);
+	text[used] = '\0';
+	return text;
+}
+
+static void add(struct oci_config *config, const char *flag, const char *value)
+{
+	string_list_append(&config->run_args, flag);
+	if (value)
+		string_list_append(&config->run_args, value);
+}
+
+static bool system_folder(const char *path)
+{
+	static const char *const own[] = {"/proc", "/sys", "/dev", NULL};
+	for (const char *const *p = own; *p; p++) {
+		size_t n = strlen(*p);
+		if (!strncmp(path, *p, n) && (path[n] == '\0' || path[n] == '/'))
+			return true;
+	}
+	return false;
+}
+
+/* Bind mounts of host folders become volumes; tmpfs, proc, sysfs, dev,
+ * devpts, mqueue and cgroup are sole's own; a bind of a single file
+ * (/etc/resolv.conf, /etc/hosts from the engines) has no VM transport yet. */
+static void add_mounts(struct oci_config *config, const struct json_value *mounts)
+{
+	for (size_t i = 0; mounts && mounts->type == JSON_ARRAY && i < mounts->count; i++) {
+		const struct json_value *mount = mounts->items[i];
+		const char *type = json_string_member(mount, "type");
+		const char *source = json_string_member(mount, "source");
+		const char *destination = json_string_member(mount, "destination");
+		const struct json_value *options = json_member(mount, "options");
+		bool bind = type && !strcmp(type, "bind"), read_only = false;
+		for (size_t j = 0; options && options->type == JSON_ARRAY && j < options->count; j++) {
+			const char *option = options->items[j]->type == JSON_STRING ? options->items[j]->string : "";
+			bind |= !strcmp(option, "bind") || !strcmp(option, "rbind");
+			read_only |= !strcmp(option, "ro");
+		}
+		struct stat info;
+		if (!bind || !source || !destination || destination[0] != '/' || system_folder(destination) ||
+		    stat(source, &info) != 0 || !S_ISDIR(info.st_mode)) {
+			oci_debug("mount %s: left to sole's own or ignored", destination ? destination : "?");
+			continue;
+		}
+		char *volume = xasprintf("%s:%s%s", source, destination, read_only ? ":ro" : "");
+		add(config, "-v", volume);
+		free(volume);
+	}
+}
+
+/* org.sole.memory (a size as -m reads it) wins over the memory limit,
+ * which gets a floor the kernel can boot in. */
+static void add_memory(struct oci_config *config)
+{
+	const char *annotated = json_string_member(config->annotations, "org.sole.memory");
+	const struct json_value *limit =
+	    json_member(json_member(json_member(json_member(config->tree, "linux"), "resources"), "memory"), "limit");
+	if (annotated) {
+		add(config, "-m", annotated);
+	} else if (limit && limit->type == JSON_NUMBER && limit->number > 0) {
+		uint64_t mib = (uint64_t)(limit->number / (1024 * 1024));
+		char size[32];
+		snprintf(size, sizeof size, "%" PRIu64 "M", mib < OCI_MEMORY_FLOOR_MIB ? OCI_MEMORY_FLOOR_MIB : mib);
+		add(config, "-m", size);
+	}
+}
+
+static int read_process(struct oci_config *config, const struct json_value *process)
+{
+	const struct json_value *args = json_member(process, "args");
+	if (!args || args->type != JSON_ARRAY || args->count == 0 || args->items[0]->type != JSON_STRING) {
+		oci_error("process.args must not be empty");
+		return -1;
+	}
+	const struct json_value *terminal = json_member(process, "terminal");
+	if (terminal && terminal->type == JSON_BOOL && terminal->boolean) {
+		oci_error("process.terminal: a terminal (console socket) is not supported by sole-oci yet; run "
+		          "without -t");
+		return -1;
+	}
+	const struct json_value *env = json_member(process, "env");
+	for (size_t i = 0; env && env->type == JSON_ARRAY && i < env->count; i++) {
+		if (env->items[i]->type != JSON_STRING || !strchr(env->items[i]->string, '='))
+			continue;
+		add(config, "-e", env->items[i]->string);
+		if (!strncmp(env->items[i]->string, "PATH=", 5))
+			config->search_path = env->items[i]->string + 5;
+	}
+	config->cwd = json_string_member(process, "cwd");
+	if (!config->cwd || config->cwd[0] != '/')
+		config->cwd = "/";
+	add(config, "-w", config->cwd);
+	const struct json_value *user = json_member(process, "user");
+	const struct json_value *uid = json_member(user, "uid"), *gid = json_member(user, "gid");
+	unsigned u = uid && uid->type == JSON_NUMBER ? (unsigned)uid->number : 0;
+	unsigned g = gid && gid->type == JSON_NUMBER ? (unsigned)gid->number : 0;
+	if (u || g) {
+		char spec[32];
+		snprintf(spec, sizeof spec, "%u:%u", u, g);
+		add(config, "-u", spec);
+	}
+	config->binary = args->items[0]->string;
+	return 0;
+}
+
+static int read_root(struct oci_config *config, const char *bundle)
+{
+	const struct json_value *root = json_member(config->tree, "root");
+	const char *path = json_string_member(root, "path");
+	if (!path) {
+		oci_error("root.path is missing from %s/config.json", bundle);
+		return -1;
+	}
+	char *joined = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", bundle, path);
+	config->rootfs = realpath(joined, NULL);
+	struct stat info;
+	if (!config->rootfs || stat(config->rootfs, &info) != 0 || !S_ISDIR(info.st_mode)) {
+		oci_error("root.path %s: not a folder", joined);
+		free(joined);
+		return -1;
+	}
+	free(joined);
+	add(config, "--rootfs", config->rootfs);
+	const struct json_value *read_only = json_member(root, "readonly");
+	if (read_only && read_only->type == JSON_BOOL && read_only->boolean)
+		add(config, "--read-only", NULL);
+	return 0;
+}
+
+int oci_config_load(const char *bundle, struct oci_config *config)
+{
+	*config = (struct oci_config){0};
+	char *path = xasprintf("%s/config.json", bundle);
+	char *text = read_whole(path);
+	char problem[160];
+	if (!text) {
+		oci_error("cannot read %s", path);
+		free(path);
+		return -1;
+	}
+	config->tree = json_parse(text, problem, sizeof problem);
+	free(text);
+	if (!config->tree || config->tree->type != JSON_OBJECT) {
+		oci_error("%s: %s", path, config->tree ? "not a JSON object" : problem);
+		free(path);
+		return -1;
+	}
+	free(path);
+	for (size_t i = 0; i < config->tree->count; i++)
+		if (!strcmp(config->tree->keys[i], "annotations") && config->tree->items[i]->type == JSON_OBJECT)
+			config->annotations = config->tree->items[i];
+	/* the container's network is the engine's namespace: none until a tap is made there */
+	add(config, "--net", "none");
+	if (read_root(config, bundle) != 0 || read_process(config, json_member(config->tree, "process")) != 0)
+		return -1;
+	add_memory(config);
+	add_mounts(config, json_member(config->tree, "mounts"));
+	add(config, "--", NULL);
+	const struct json_value *args = json_member(json_member(config->tree, "process"), "args");
+	for (size_t i = 0; i < args->count; i++)
+		string_list_append(&config->run_args, args->items[i]->type == JSON_STRING ? args->items[i]->string : "");
+	return 0;
+}
+
+void oci_config_free(struct oci_config *config)
+{
+	string_list_free(&config->run_args);
+	free(config->rootfs);
+	json_free(config->tree); /* annotations point into it */
+	*config = (struct oci_config){0};
+}

@@ -1,0 +1,30 @@
+/* A bundle's config.json (OCI runtime-spec) as a `sole run` command line:
+ * process.args, env, cwd and user; root.path and readonly; bind mounts of
+ * folders as volumes; the memory limit and org.sole.* annotations. What a
+ * VM cannot honour is ignored (docs/oci.md lists it). */
+#ifndef SOLE_OCI_CONFIG_H
+#define SOLE_OCI_CONFIG_H
+
+#include <stdbool.h>
+
+#include "json_reader.h"
+#include "string_list.h"
+
+/* The smallest VM a memory limit gives (below it the kernel cannot boot). */
+#define OCI_MEMORY_FLOOR_MIB 32
+
+struct oci_config {
+	struct string_list run_args;    /* the arguments after `sole run` */
+	char *rootfs;                   /* canonical */
+	const char *binary;             /* process.args[0] */
+	const char *search_path;        /* PATH= of process.env, or NULL */
+	const char *cwd;                /* process.cwd, default "/" */
+	const struct json_value *annotations; /* an object in tree, or NULL */
+	struct json_value *tree;        /* the whole file */
+};
+
+/* Reads bundle/config.json. Returns 0, or -1 after oci_error. */
+int oci_config_load(const char *bundle, struct oci_config *config);
+void oci_config_free(struct oci_config *config);
+
+#endif
