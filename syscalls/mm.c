@@ -108,19 +108,23 @@ long sys_mmap(unsigned long addr, unsigned long length, unsigned long prot, unsi
 		struct file *f = current_file(fd);
 		if (!f)
 			return -EBADF;
-		if (!S_ISREG(f->inode->mode))
+		struct inode *target = f->inode;
+		int err = f->ops->mmap_target ? f->ops->mmap_target(f, &offset, len, &target) : 0;
+		if (err)
+			return err;
+		if (!S_ISREG(target->mode))
 			return -ENODEV;
 		if ((f->flags & O_ACCMODE) == O_WRONLY)
 			return -EACCES;
 		if (type != MAP_PRIVATE && (prot & PROT_WRITE) && (f->flags & O_ACCMODE) != O_RDWR)
 			return -EACCES;
-		if (f->inode->file.generate)
+		if (target->file.generate)
 			return -ENODEV; /* /proc files have no pages */
 		may_write = type != MAP_PRIVATE && (f->flags & O_ACCMODE) == O_RDWR;
-		int err = type != MAP_PRIVATE ? seals_check_shared_map(f->inode, prot & PROT_WRITE, &may_write) : 0;
+		err = type != MAP_PRIVATE ? seals_check_shared_map(target, prot & PROT_WRITE, &may_write) : 0;
 		if (err)
 			return err;
-		file = f->inode;
+		file = target;
 		name = f->path ? intern(f->path) : NULL;
 	} else if (type != MAP_PRIVATE) {
 		/* Shared anonymous memory is an unnamed file, as Linux's shmem: a

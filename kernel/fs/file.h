@@ -45,6 +45,11 @@ struct file_ops {
 	 * directories): poll and select see them readable and writable, epoll
 	 * refuses them with EPERM, as on Linux. */
 	unsigned (*poll)(struct file *f, struct wait_queue **queue);
+	/* For a file that mmap maps other memory through (io_uring's rings):
+	 * sets *target to the regular file whose pages back the len bytes at
+	 * *offset, and *offset to where they are in it. 0 or -errno (-EINVAL
+	 * for an offset the file has nothing at). NULL: the file's own pages. */
+	int (*mmap_target)(struct file *f, uint64_t *offset, size_t len, struct inode **target);
 	bool seekable;
 };
 

@@ -48,4 +48,18 @@ uint64_t socket_deadline(uint64_t timeout_ns);
  * or was interrupted, as Linux turns those. */
 long socket_wait_result(long ret, uint64_t deadline, long timed_out);
 
+/* accept4, connect, sendto, recvfrom, sendmsg and recvmsg on a socket
+ * already looked up, for the callers that hold its file rather than a
+ * descriptor (io_uring's requests). They block as the file's O_NONBLOCK
+ * and the flags say. */
+struct linux_msghdr;
+long socket_accept_user(struct socket *listener, void *user_addr, socklen_t *user_addrlen, int flags);
+long socket_connect_user(struct socket *s, const void *user_addr, int addrlen);
+long socket_sendto_user(struct socket *s, const void *buf, size_t len, unsigned flags, const void *user_addr,
+                        int addrlen);
+long socket_recvfrom_user(struct socket *s, void *buf, size_t len, unsigned flags, void *user_addr,
+                          socklen_t *user_addrlen);
+long socket_sendmsg_user(struct socket *s, const struct linux_msghdr *user_msg, unsigned flags);
+long socket_recvmsg_user(struct socket *s, struct linux_msghdr *user_msg, unsigned flags);
+
 #endif

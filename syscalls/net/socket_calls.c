@@ -97,8 +97,10 @@ long sys_listen(int fd, int backlog)
 
 /* The accepted socket's peer address goes out before it gets a descriptor,
  * so that a bad pointer drops the connection, as on Linux. */
-static long accept_into(struct socket *listener, void *user_addr, socklen_t *user_addrlen, int flags)
+long socket_accept_user(struct socket *listener, void *user_addr, socklen_t *user_addrlen, int flags)
 {
+	if (flags & ~SOCK_FLAGS)
+		return -EINVAL;
 	if (!listener->ops->accept)
 		return -EOPNOTSUPP;
 	struct socket *child;
@@ -129,7 +131,7 @@ long sys_accept4(int fd, void *user_addr, socklen_t *user_addrlen, int flags)
 	struct socket *s = socket_get(fd, &err);
 	if (!s)
 		return err;
-	long ret = accept_into(s, user_addr, user_addrlen, flags);
+	long ret = socket_accept_user(s, user_addr, user_addrlen, flags);
 	socket_put(s);
 	return ret;
 }
@@ -139,13 +141,9 @@ long sys_accept(int fd, void *user_addr, socklen_t *user_addrlen)
 	return sys_accept4(fd, user_addr, user_addrlen, 0);
 }
 
-long sys_connect(int fd, const void *user_addr, int addrlen)
+long socket_connect_user(struct socket *s, const void *user_addr, int addrlen)
 {
 	struct sockaddr_storage addr;
-	int err;
-	struct socket *s = socket_get(fd, &err);
-	if (!s)
-		return err;
 	long ret = sockaddr_from_user(&addr, user_addr, addrlen);
 	if (!ret && !s->ops->connect)
 		ret = -EOPNOTSUPP;
@@ -155,6 +153,16 @@ long sys_connect(int fd, const void *user_addr, int addrlen)
 		ret = s->ops->connect(s, (struct sockaddr *)&addr, (socklen_t)addrlen, nonblock, deadline);
 		ret = socket_wait_result(ret, deadline, -EINPROGRESS);
 	}
+	return ret;
+}
+
+long sys_connect(int fd, const void *user_addr, int addrlen)
+{
+	int err;
+	struct socket *s = socket_get(fd, &err);
+	if (!s)
+		return err;
+	long ret = socket_connect_user(s, user_addr, addrlen);
 	socket_put(s);
 	return ret;
 }

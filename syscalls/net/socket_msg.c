@@ -123,12 +123,9 @@ static int single_buffer(struct iovec *iov, void *buf, size_t len, struct socket
 	return 0;
 }
 
-long sys_sendto(int fd, const void *buf, size_t len, unsigned flags, const void *user_addr, int addrlen)
+long socket_sendto_user(struct socket *s, const void *buf, size_t len, unsigned flags, const void *user_addr,
+                        int addrlen)
 {
-	int err;
-	struct socket *s = socket_get(fd, &err);
-	if (!s)
-		return err;
 	struct iovec iov;
 	struct sockaddr_storage addr;
 	struct socket_msg m = {.flags = (int)flags};
@@ -139,53 +136,67 @@ long sys_sendto(int fd, const void *buf, size_t len, unsigned flags, const void 
 		m.addr = &addr;
 		m.addr_len = (socklen_t)addrlen;
 	}
-	if (!ret)
-		ret = socket_send(s, &m);
-	socket_put(s);
-	return ret;
+	return ret ? ret : socket_send(s, &m);
 }
 
-long sys_recvfrom(int fd, void *buf, size_t len, unsigned flags, void *user_addr, socklen_t *user_addrlen)
+long socket_recvfrom_user(struct socket *s, void *buf, size_t len, unsigned flags, void *user_addr,
+                          socklen_t *user_addrlen)
 {
-	int err;
-	struct socket *s = socket_get(fd, &err);
-	if (!s)
-		return err;
 	struct iovec iov;
 	struct sockaddr_storage addr;
 	struct socket_msg m = {.flags = (int)flags, .addr = user_addr ? &addr : NULL};
 	long ret = single_buffer(&iov, buf, len, &m);
 	if (!ret)
 		ret = socket_recv(s, &m);
+	int err;
 	if (ret >= 0 && user_addr && (err = sockaddr_to_user(&addr, m.addr_len, user_addr, user_addrlen)))
 		ret = err;
-	socket_put(s);
 	return ret;
+}
+
+long socket_sendmsg_user(struct socket *s, const struct linux_msghdr *user_msg, unsigned flags)
+{
+	struct linux_msghdr h;
+	size_t unsent;
+	return copy_from_user(&h, user_msg, sizeof h) ? -EFAULT : send_one(s, &h, (int)flags, &unsent);
+}
+
+long socket_recvmsg_user(struct socket *s, struct linux_msghdr *user_msg, unsigned flags)
+{
+	struct linux_msghdr h;
+	return copy_from_user(&h, user_msg, sizeof h) ? -EFAULT : recv_one(s, &h, user_msg, (int)flags);
+}
+
+/* The calls by descriptor: the socket is held while the call may block. */
+#define ON_SOCKET(fd, call)                                                                                            \
+	do {                                                                                                           \
+		int err;                                                                                               \
+		struct socket *s = socket_get(fd, &err);                                                               \
+		if (!s)                                                                                                \
+			return err;                                                                                    \
+		long ret = call;                                                                                       \
+		socket_put(s);                                                                                         \
+		return ret;                                                                                            \
+	} while (0)
+
+long sys_sendto(int fd, const void *buf, size_t len, unsigned flags, const void *user_addr, int addrlen)
+{
+	ON_SOCKET(fd, socket_sendto_user(s, buf, len, flags, user_addr, addrlen));
+}
+
+long sys_recvfrom(int fd, void *buf, size_t len, unsigned flags, void *user_addr, socklen_t *user_addrlen)
+{
+	ON_SOCKET(fd, socket_recvfrom_user(s, buf, len, flags, user_addr, user_addrlen));
 }
 
 long sys_sendmsg(int fd, const struct linux_msghdr *user_msg, unsigned flags)
 {
-	int err;
-	struct socket *s = socket_get(fd, &err);
-	if (!s)
-		return err;
-	struct linux_msghdr h;
-	size_t unsent;
-	long ret = copy_from_user(&h, user_msg, sizeof h) ? -EFAULT : send_one(s, &h, (int)flags, &unsent);
-	socket_put(s);
-	return ret;
+	ON_SOCKET(fd, socket_sendmsg_user(s, user_msg, flags));
 }
 
 long sys_recvmsg(int fd, struct linux_msghdr *user_msg, unsigned flags)
 {
-	int err;
-	struct socket *s = socket_get(fd, &err);
-	if (!s)
-		return err;
-	struct linux_msghdr h;
-	long ret = copy_from_user(&h, user_msg, sizeof h) ? -EFAULT : recv_one(s, &h, user_msg, (int)flags);
-	socket_put(s);
-	return ret;
+	ON_SOCKET(fd, socket_recvmsg_user(s, user_msg, flags));
 }
 
 /* Stops at the first error or short send; an error after some messages
