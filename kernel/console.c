@@ -5,12 +5,15 @@
  * own, so each keeps its own current stream. What the host sends (stdin,
  * its end, the terminal's size) is decoded here and handed to the input
  * consumer: the stdin buffer (console_stdin.c) unless a tty installed its
- * own. */
+ * own; a signal it sends goes to the first process. */
 #include "kernel/console.h"
 
 #include <string.h>
 
 #include "kernel/log.h"
+#include "kernel/proc/pid.h"
+#include "kernel/proc/process.h"
+#include "kernel/proc/signal.h"
 #include "kernel/sched/sched.h"
 #include "platforms/platform.h"
 
@@ -25,7 +28,7 @@ static bool input_ended; /* WIRE_EOF seen */
 static bool stdout_closed; /* WIRE_STDOUT_CLOSED seen */
 
 /* Where the decoder of the host's bytes stands. */
-static enum { RX_DATA, RX_ESCAPE, RX_WINSIZE_ROWS, RX_WINSIZE_COLS } rx_state;
+static enum { RX_DATA, RX_ESCAPE, RX_WINSIZE_ROWS, RX_WINSIZE_COLS, RX_SIGNAL } rx_state;
 static unsigned winsize_rows, winsize_cols;
 
 static bool input_waited(void) { return line && !input_ended && input->waited && input->waited(); }
@@ -139,6 +142,15 @@ static void add_digit(unsigned *value, uint8_t digit)
 		*value = 0xffff;
 }
 
+/* WIRE_SIGNAL: sig for pid 1, as from a kill(2) outside the VM. */
+static void signal_first_process(uint8_t sig)
+{
+	struct process *p = process_by_pid(1);
+	struct signal_info info = {.signo = sig, .code = SI_USER};
+	if (p && p->state == PROCESS_ALIVE && sig > 0 && sig < NSIG)
+		signal_send_process_later(p, &info);
+}
+
 /* The decoder's state always describes bytes[i]: when the consumer takes
  * fewer than offered, the driver offers the rest again from there. */
 size_t console_line_received(const uint8_t *bytes, size_t n)
@@ -171,6 +183,10 @@ size_t console_line_received(const uint8_t *bytes, size_t n)
 				input->eof();
 			} else if (c == WIRE_STDOUT_CLOSED) {
 				stdout_closed = true;
+			} else if (c == WIRE_SIGNAL) {
+				rx_state = RX_SIGNAL;
+				i++;
+				break;
 			} else if (c == WIRE_WINSIZE) {
 				winsize_rows = winsize_cols = 0;
 				rx_state = RX_WINSIZE_ROWS;
@@ -178,6 +194,11 @@ size_t console_line_received(const uint8_t *bytes, size_t n)
 				break;
 			}
 			rx_state = RX_DATA; /* an unknown escape is dropped */
+			i++;
+			break;
+		case RX_SIGNAL:
+			signal_first_process(c);
+			rx_state = RX_DATA;
 			i++;
 			break;
 		case RX_WINSIZE_ROWS:

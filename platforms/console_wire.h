@@ -48,6 +48,11 @@
  * stdout now fail as writes to a broken pipe do, with SIGPIPE and EPIPE. */
 #define WIRE_STDOUT_CLOSED 'P'
 
+/* Host to guest: WIRE_ESC WIRE_SIGNAL then one byte, a signal number: the
+ * host was asked to stop the app (sole run --sig-proxy, sole-oci's kill),
+ * and the VM's first process gets that signal, as a container's init does. */
+#define WIRE_SIGNAL 'Q'
+
 /* The boot configuration travels as a file in the initrd. The kernel reads
  * it and removes it from the tree before the app starts. It is a sequence of
  * NUL-terminated "key=value" strings; see docs/boot-config.md. */

@@ -178,6 +178,7 @@ int oci_config_load(const char *bundle, struct oci_config *config)
 			config->annotations = config->tree->items[i];
 	/* the container's network is the engine's namespace: none until a tap is made there */
 	add(config, "--net", "none");
+	add(config, "--sig-proxy", NULL); /* kill's signals reach the app */
 	if (read_root(config, bundle) != 0 || read_process(config, json_member(config->tree, "process")) != 0)
 		return -1;
 	add_memory(config);

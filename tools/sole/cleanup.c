@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@ static const int handled_signals[] = {SIGINT, SIGTERM, SIGHUP};
 static char remembered_file[PATH_MAX];
 static volatile sig_atomic_t have_file;
 static volatile sig_atomic_t child_pid;
+static volatile sig_atomic_t forward_fd = -1;
 
 static void handled_signal_set(sigset_t *set)
 {
@@ -43,6 +45,11 @@ void cleanup_run(void)
 
 static void on_stop_signal(int signal_number)
 {
+	if (forward_fd >= 0) {
+		uint8_t byte = (uint8_t)signal_number;
+		if (write(forward_fd, &byte, 1) == 1)
+			return;
+	}
 	cleanup_run();
 	_exit(EXIT_SIGNAL_BASE + signal_number);
 }
@@ -82,6 +89,11 @@ void cleanup_remember_file(const char *path)
 	strcpy(remembered_file, path);
 	have_file = 1;
 	cleanup_restore_signals(&saved);
+}
+
+void cleanup_forward_signals(int fd)
+{
+	forward_fd = fd;
 }
 
 void cleanup_remember_child(pid_t pid)

@@ -16,6 +16,11 @@ void cleanup_install_signal_handlers(void);
 void cleanup_block_signals(sigset_t *saved);
 void cleanup_restore_signals(const sigset_t *saved);
 
+/* sole run --sig-proxy, while the VM runs: SIGINT, SIGTERM and SIGHUP are
+ * written (one byte, the number) to fd for the app instead of stopping
+ * sole; -1 goes back to stopping. */
+void cleanup_forward_signals(int fd);
+
 void cleanup_remember_file(const char *path);
 void cleanup_remember_child(pid_t pid);
 

@@ -38,6 +38,13 @@ void console_mux_winsize(struct byte_buffer *out, unsigned rows, unsigned column
 	byte_buffer_append(out, text, (size_t)length);
 }
 
+void console_mux_signal(struct byte_buffer *out, int signal_number)
+{
+	const uint8_t message[3] = {WIRE_ESC, WIRE_SIGNAL, (uint8_t)signal_number};
+
+	byte_buffer_append(out, message, 3);
+}
+
 void console_mux_stdout_closed(struct byte_buffer *out)
 {
 	static const uint8_t closed[2] = {WIRE_ESC, WIRE_STDOUT_CLOSED};

@@ -1,5 +1,6 @@
 /* The host-to-guest direction of the console: stdin bytes escaped per
- * platforms/console_wire.h, the end-of-input marker, the terminal's size and a closed stdout. */
+ * platforms/console_wire.h, the end-of-input marker, the terminal's size, a closed stdout and
+ * signals for the app. */
 #ifndef SOLE_CONSOLE_MUX_H
 #define SOLE_CONSOLE_MUX_H
 
@@ -16,5 +17,7 @@ void console_mux_eof(struct byte_buffer *out);
 void console_mux_winsize(struct byte_buffer *out, unsigned rows, unsigned columns);
 /* Appends WIRE_ESC WIRE_STDOUT_CLOSED: sole's stdout refuses the app's output. */
 void console_mux_stdout_closed(struct byte_buffer *out);
+/* Appends WIRE_ESC WIRE_SIGNAL and the number: a signal for the app. */
+void console_mux_signal(struct byte_buffer *out, int signal_number);
 
 #endif

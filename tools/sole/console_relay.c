@@ -24,6 +24,7 @@ struct relay {
 	int qemu_stdout;
 	int qemu_stderr;
 	int qemu_serial;
+	int forwarded_signals;
 	struct byte_buffer to_guest; /* escaped stdin not yet taken by QEMU */
 	struct console_demux *demux;
 	struct console_demux *serial_demux;
@@ -100,18 +101,28 @@ static void read_qemu_messages(struct relay *relay)
 	}
 }
 
+/* Signals sole was sent for the app (--sig-proxy) go to the guest. */
+static void forward_signals(struct relay *relay)
+{
+	uint8_t signals[16];
+	ssize_t got = read(relay->forwarded_signals, signals, sizeof signals);
+	for (ssize_t i = 0; i < got; i++)
+		console_mux_signal(&relay->to_guest, signals[i]);
+}
+
 static void poll_once(struct relay *relay)
 {
 	bool want_stdin = relay->qemu_stdin >= 0 && relay->to_guest.length < TO_GUEST_LIMIT;
-	struct pollfd fds[5] = {
+	struct pollfd fds[6] = {
 		{.fd = want_stdin ? relay->host_stdin : -1, .events = POLLIN},
 		{.fd = relay->to_guest.length ? relay->qemu_stdin : -1, .events = POLLOUT},
 		{.fd = relay->qemu_stdout, .events = POLLIN},
 		{.fd = relay->qemu_stderr, .events = POLLIN},
 		{.fd = relay->qemu_serial, .events = POLLIN},
+		{.fd = relay->qemu_stdin >= 0 ? relay->forwarded_signals : -1, .events = POLLIN},
 	};
 
-	if (poll(fds, 5, -1) < 0)
+	if (poll(fds, 6, -1) < 0)
 		return; /* EINTR: look again */
 	/* The virtio port before the UART: a panic's record on the UART comes
 	 * after the guest waited for the port's last bytes to leave. */
@@ -123,6 +134,8 @@ static void poll_once(struct relay *relay)
 		read_qemu_messages(relay);
 	if (fds[0].revents)
 		forward_host_stdin(relay);
+	if (fds[5].revents)
+		forward_signals(relay);
 	if (fds[1].revents)
 		write_to_guest(relay);
 }
@@ -154,6 +167,7 @@ void console_relay_run(const struct qemu_process *qemu, const struct relay_app_i
 		.qemu_stdout = qemu->stdout_fd,
 		.qemu_stderr = qemu->stderr_fd,
 		.qemu_serial = qemu->serial_fd,
+		.forwarded_signals = app->forwarded_signals,
 		.demux = demux,
 		.serial_demux = serial_demux,
 		.messages = messages,

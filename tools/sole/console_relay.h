@@ -31,6 +31,7 @@ struct relay_app_io {
 	bool stdin_attached;
 	bool tty;
 	const bool *stdout_failed;
+	int forwarded_signals; /* bytes, each a signal for the app (--sig-proxy); -1: none */
 };
 
 /* Returns when QEMU has closed its stdout, stderr and UART, that is,

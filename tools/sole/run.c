@@ -1,8 +1,10 @@
 /* `sole run`: boot a binary in the sole kernel under QEMU and behave like
  * running it natively. Each step is its own file; this one puts them in order. */
+#define _GNU_SOURCE
 #include "run.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,13 +161,22 @@ static void watch_vm(struct qemu_process *qemu, const struct run_options *option
 	console_demux_init(&outcome->demux, console_sink_deliver, &outcome->sink);
 	console_demux_init(&outcome->serial_demux, console_sink_deliver, &outcome->sink);
 	outcome->messages.live = options->verbose ? &live_messages : NULL;
+	int signals[2] = {-1, -1};
+	if (options->sig_proxy && pipe2(signals, O_CLOEXEC | O_NONBLOCK) != 0)
+		sole_warning("--sig-proxy: no pipe (%s); a signal stops the VM", strerror(errno));
 	struct relay_app_io app = {
 	    .stdin_attached = options->interactive,
 	    .tty = options->tty,
 	    .stdout_failed = &outcome->sink.stdout_failed,
+	    .forwarded_signals = signals[0],
 	};
+	cleanup_forward_signals(signals[1]);
 	console_relay_run(qemu, &app, &outcome->demux, &outcome->serial_demux, &outcome->messages,
 	                  widen_hostfwd_backlog, &started);
+	cleanup_forward_signals(-1);
+	for (int i = 0; i < 2; i++)
+		if (signals[i] >= 0)
+			close(signals[i]);
 	console_sink_finish(&outcome->sink);
 	line_prefixer_finish(&live_messages);
 	qemu_close_pipes(qemu);

@@ -28,6 +28,7 @@ enum run_flag_id {
 	FLAG_MISSING_FILES,
 	FLAG_NO_SHELL,
 	FLAG_INIT,
+	FLAG_SIG_PROXY,
 	FLAG_VERBOSE,
 	FLAG_ACCEL,
 	FLAG_MACHINE,
@@ -82,6 +83,9 @@ static const struct run_flag run_flags[FLAG_COUNT] = {
     [FLAG_INIT] = {0, "init", NULL,
                    "run sole-init as pid 1 and the app as its child, as docker's --init:\n"
                    "signals are passed on, orphans reaped, the app's status kept"},
+    [FLAG_SIG_PROXY] = {0, "sig-proxy", NULL,
+                        "pass SIGINT, SIGTERM and SIGHUP that sole receives on to the app\n"
+                        "(pid 1 in the VM) instead of stopping the VM, as docker run does"},
     [FLAG_NO_SHELL] = {0, "no-shell", NULL,
                        "leave out the host's /bin/sh, which the VM otherwise gets with its\n"
                        "libraries, so that system(), popen() and scripts work"},
@@ -459,6 +463,9 @@ static int apply_flag(struct run_options *options, const struct flag_use *use)
 		return 0;
 	case FLAG_INIT:
 		options->init = true;
+		return 0;
+	case FLAG_SIG_PROXY:
+		options->sig_proxy = true;
 		return 0;
 	case FLAG_VERBOSE:
 		options->verbose = true;

@@ -51,6 +51,7 @@ struct run_options {
 	bool missing_files;               /* --missing-files */
 	bool no_shell;                    /* --no-shell: no /bin/sh in the VM */
 	bool init;                        /* --init: sole-init is pid 1, the app its child */
+	bool sig_proxy;                   /* --sig-proxy: SIGINT, SIGTERM, SIGHUP go to the app */
 	const char *syscall_summary_path; /* its =FILE; NULL: stderr */
 	bool verbose;
 	bool interactive; /* -i: host stdin reaches the app; else it sees EOF at once */

@@ -101,6 +101,19 @@ static void check_stdout_closed(void)
 	byte_buffer_free(&out);
 }
 
+/* A signal for the app, even one whose number is WIRE_ESC itself (16),
+ * travels as one raw byte after WIRE_SIGNAL. */
+static void check_signal(void)
+{
+	struct byte_buffer out = {0};
+
+	console_mux_signal(&out, 15);
+	console_mux_signal(&out, 16);
+	CHECK(out.length == 6 && out.data[0] == WIRE_ESC && out.data[1] == WIRE_SIGNAL && out.data[2] == 15 &&
+	      out.data[5] == 16);
+	byte_buffer_free(&out);
+}
+
 int main(void)
 {
 	size_t length = sizeof(wire) - 1;
@@ -111,5 +124,6 @@ int main(void)
 	check_escaping();
 	check_winsize();
 	check_stdout_closed();
+	check_signal();
 	return check_summary("console_demux");
 }

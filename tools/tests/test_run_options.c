@@ -404,6 +404,13 @@ static void check_rootfs(void)
 	CHECK(strcmp(options.binary, "app") == 0 && options.app_arg_count == 1);
 	run_options_free(&options);
 
+	char *proxy[] = {"--sig-proxy", "--rootfs", "/tmp", "--read-only", "app"};
+	CHECK(PARSE(&options, proxy) == 0 && options.sig_proxy && options.volumes[0].read_only);
+	run_options_free(&options);
+	char *read_only_alone[] = {"--read-only", "app"};
+	CHECK(PARSE(&options, read_only_alone) == EXIT_SOLE_ERROR);
+	run_options_free(&options);
+
 	char *missing[] = {"--rootfs", "/nonexistent/image", "app"};
 	char *file[] = {"--rootfs=/dev/null", "app"};
 	char *copy[] = {"--rootfs", "/tmp", "--copy", "/etc/hostname", "app"};
