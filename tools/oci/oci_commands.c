@@ -180,16 +180,31 @@ static void remove_state_folder(const char *folder)
 	rmdir(folder);
 }
 
+/* mkdir -p: the engines name a --root whose parents may not exist yet. */
+static void make_folders(const char *path)
+{
+	char *copy = xstrdup(path);
+	for (char *slash = copy + 1; (slash = strchr(slash, '/')); slash++) {
+		*slash = '\0';
+		mkdir(copy, 0711);
+		*slash = '/';
+	}
+	mkdir(copy, 0711);
+	free(copy);
+}
+
 static int create_container(const struct oci_globals *globals, const char *id, const char *bundle,
                             const char *pid_file, struct oci_config *config)
 {
 	char *folder = oci_state_folder(globals->root, id);
 	char *fifo = xasprintf("%s/%s", folder, OCI_FIFO);
 	int status = 1;
-	mkdir(globals->root, 0711);
+	make_folders(globals->root);
 	if (mkdir(folder, 0711) != 0) {
-		oci_error(errno == EEXIST ? "container with id exists: %s" : "cannot make the state folder for %s",
-		          id);
+		if (errno == EEXIST)
+			oci_error("container with id exists: %s", id);
+		else
+			oci_error("cannot make the state folder %s: %s", folder, strerror(errno));
 		goto out;
 	}
 	if (mkfifo(fifo, 0600) != 0) {
