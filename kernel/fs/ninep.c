@@ -128,7 +128,8 @@ static void get_qid(struct cursor *k, struct ninep_qid *q)
 /* Starts a request of the given type. */
 static struct cursor begin(struct ninep_channel *c, enum ninep_type type)
 {
-	struct cursor k = {c->request, c->request + c->msize, false};
+	uint32_t room = c->max_request < c->msize ? c->max_request : c->msize;
+	struct cursor k = {c->request, c->request + room, false};
 	put32(&k, 0); /* the size, set by transact */
 	put8(&k, (uint8_t)type);
 	put16(&k, TAG);
@@ -151,7 +152,7 @@ static int exchange(struct ninep_channel *c, struct cursor *request, enum ninep_
                     uint32_t room, struct cursor *reply)
 {
 	if (request->bad)
-		return -ENAMETOOLONG; /* only a name can outgrow msize */
+		return -ENAMETOOLONG; /* only names can outgrow the request buffer */
 	uint32_t len = (uint32_t)(request->at - c->request);
 	struct cursor size = {c->request, c->request + 4, false};
 	put32(&size, len + (data && !data->in ? data->bytes : 0));

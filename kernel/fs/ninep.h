@@ -20,17 +20,17 @@ struct ninep_piece {
 	uint32_t len;
 };
 
-/* Pieces of one Tread or Twrite: 512 KiB from anywhere in a page. */
-#define NINEP_PIECES_MAX 129
+/* Pieces of one Tread or Twrite: 1 MiB from anywhere in a page. */
+#define NINEP_PIECES_MAX 257
 
 /* A transport for whole 9P messages, registered by its driver. The driver
- * owns two buffers of max_message bytes the device reaches; the client
- * writes a request into request and calls transact, which leaves the reply
- * in reply. */
+ * owns two buffers the device reaches: request, of max_request bytes, and
+ * reply, of max_message (the msize it offers); the client writes a request
+ * into request and calls transact, which leaves the reply in reply. */
 struct ninep_channel {
 	const char *tag; /* the mount tag QEMU was given */
 	uint8_t *request, *reply;
-	uint32_t max_message;
+	uint32_t max_request, max_message;
 	unsigned max_pieces; /* how many pieces a transact carries, at most NINEP_PIECES_MAX */
 	/* Sends len bytes of request, then the count pieces unless pieces_in;
 	 * the reply fills at most room bytes of reply, then the pieces when

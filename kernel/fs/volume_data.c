@@ -11,7 +11,7 @@
 #include "kernel/mm/layout.h"
 #include "kernel/mm/page.h"
 
-#define READ_AHEAD_PAGES 128 /* 512 KiB per fill from the host: one Tread at msize */
+#define READ_AHEAD_PAGES 128 /* 512 KiB per fill from the host, in one Tread */
 
 static struct inode *lru_oldest, *lru_newest;
 static size_t cached_pages;

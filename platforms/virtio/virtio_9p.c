@@ -4,7 +4,9 @@
  * Twrite's data after the request or of a Tread's after the reply. It
  * serves the volumes as a channel (kernel/fs/ninep.h), named by the
  * device's mount tag. A chain of pieces goes through an indirect table
- * (QEMU's queue has 128 entries; a 512 KiB read may take 129 pages).
+ * (QEMU's queue has 128 entries; a 1 MiB read may take 257 pages). As
+ * data travels beside the messages, a request needs no more than names
+ * (Tsymlink's two); a reply takes up to msize (Treaddir).
  *
  * A request is waited for by polling the used ring, with the device's
  * interrupts turned off: the kernel is not preempted, and a file-system
@@ -26,11 +28,13 @@
 #define REQUEST_QUEUE 0
 #define QUEUE_SIZE_LIMIT 16
 #define VIRTQ_AVAIL_F_NO_INTERRUPT 1
-/* msize: 512 KiB of data in one Tread or Twrite, plus the header. */
-#define MESSAGE_PAGES 129
+/* msize: 1 MiB of entries in one Rreaddir, plus the header. */
+#define REPLY_PAGES 257
+#define REQUEST_PAGES 2
+#define TABLE_PAGES 2
 
 #define CHAIN_MAX (NINEP_PIECES_MAX + 2)
-_Static_assert(CHAIN_MAX * sizeof(struct virtq_desc) <= PAGE_SIZE, "the indirect table is one page");
+_Static_assert(CHAIN_MAX * sizeof(struct virtq_desc) <= TABLE_PAGES * PAGE_SIZE, "the indirect table fits");
 
 struct virtio_9p {
 	struct ninep_channel channel;
@@ -85,21 +89,22 @@ static void free_9p(struct virtio_9p *dev)
 	if (dev->vq.desc)
 		virtqueue_destroy(&dev->vq);
 	if (dev->channel.request)
-		page_free(virt_to_phys(dev->channel.request), MESSAGE_PAGES);
+		page_free(virt_to_phys(dev->channel.request), REQUEST_PAGES);
 	if (dev->channel.reply)
-		page_free(virt_to_phys(dev->channel.reply), MESSAGE_PAGES);
+		page_free(virt_to_phys(dev->channel.reply), REPLY_PAGES);
 	if (dev->table)
-		page_free(virt_to_phys(dev->table), 1);
+		page_free(virt_to_phys(dev->table), TABLE_PAGES);
 	kfree(dev);
 }
 
 static int alloc_buffers(struct virtio_9p *dev)
 {
-	uint64_t request = page_alloc(MESSAGE_PAGES), reply = page_alloc(MESSAGE_PAGES), table = page_alloc(1);
+	uint64_t request = page_alloc(REQUEST_PAGES), reply = page_alloc(REPLY_PAGES), table = page_alloc(TABLE_PAGES);
 	dev->channel.request = request ? phys_to_virt(request) : NULL;
 	dev->channel.reply = reply ? phys_to_virt(reply) : NULL;
 	dev->table = table ? phys_to_virt(table) : NULL;
-	dev->channel.max_message = MESSAGE_PAGES * PAGE_SIZE;
+	dev->channel.max_request = REQUEST_PAGES * PAGE_SIZE;
+	dev->channel.max_message = REPLY_PAGES * PAGE_SIZE;
 	unsigned direct = dev->vq.size - 2u; /* beside the request and the reply */
 	dev->channel.max_pieces = dev->indirect || direct > NINEP_PIECES_MAX ? NINEP_PIECES_MAX : direct;
 	return request && reply && table ? 0 : -ENOMEM;
