@@ -182,6 +182,9 @@ int oci_config_load(const char *bundle, struct oci_config *config)
 	if (read_root(config, bundle) != 0 || read_process(config, json_member(config->tree, "process")) != 0)
 		return -1;
 	add_memory(config);
+	const char *hostname = json_string_member(config->tree, "hostname");
+	if (hostname && *hostname)
+		add(config, "--hostname", hostname);
 	add_mounts(config, json_member(config->tree, "mounts"));
 	add(config, "--", NULL);
 	const struct json_value *args = json_member(json_member(config->tree, "process"), "args");

@@ -36,7 +36,7 @@ void boot_config_encode(const struct boot_config *config, struct byte_buffer *ou
 		snprintf(number, sizeof(number), "%u:%u", (unsigned)getuid(), (unsigned)getgid());
 		put_entry(out, "volume_owner", number);
 	}
-	put_entry(out, "hostname", SOLE_HOSTNAME);
+	put_entry(out, "hostname", config->hostname ? config->hostname : SOLE_HOSTNAME);
 	if (config->trace)
 		put_entry(out, "trace", "1");
 	if (config->syscall_summary)

@@ -19,6 +19,7 @@ struct boot_config {
 	const char *cwd;
 	const char *user; /* "UID:GID:G1,G2" (run_user_encode), or NULL for root */
 	const struct string_list *volumes; /* "TAG:ro:/path" or "TAG:rw:/path" */
+	const char *hostname;              /* NULL: SOLE_HOSTNAME */
 	bool trace;
 	bool syscall_summary;
 	bool verbose;

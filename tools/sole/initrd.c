@@ -22,6 +22,7 @@
 #include "host_copy.h"
 #include "kernel_image.h"
 #include "app_libraries.h"
+#include "boot_config.h"
 #include "runtime_bundles.h"
 #include "platforms/console_wire.h"
 #include "root_skeleton.h"
@@ -75,7 +76,8 @@ static int gather_contents(struct cpio_archive *archive, const struct run_option
 		status = runtime_bundles_add(archive, binary->host_path, options);
 	if (status != 0)
 		return status;
-	root_skeleton_add(archive, now, guest_network_dns_server(&options->network), &options->user);
+	root_skeleton_add(archive, now, guest_network_dns_server(&options->network), &options->user,
+	                  options->hostname ? options->hostname : SOLE_HOSTNAME);
 	if (!options->no_shell)
 		add_shell(archive, options);
 	if (options->init && (status = add_init(archive)) != 0)

@@ -27,15 +27,16 @@ static const struct {
 		       "nogroup:x:65534:\n"},
 	{"/etc/hosts", "127.0.0.1\tlocalhost\n"
 		       "::1\tlocalhost ip6-localhost\n"},
-	{"/etc/hostname", SOLE_HOSTNAME "\n"},
+	{"/etc/hostname", ""}, /* the host name comes from the caller */
 	{"/etc/nsswitch.conf", "passwd: files\n"
 			       "group: files\n"
 			       "hosts: files dns\n"},
 };
 
 void root_skeleton_add(struct cpio_archive *archive, int64_t mtime, const char *dns_server,
-                       const struct run_user *user)
+                       const struct run_user *user, const char *hostname)
 {
+	char *hostname_line = xasprintf("%s\n", hostname);
 	for (size_t i = 0; i < sizeof(skeleton_directories) / sizeof(*skeleton_directories); i++)
 		cpio_add_directory(archive, skeleton_directories[i].path, skeleton_directories[i].mode,
 				   mtime);
@@ -45,6 +46,8 @@ void root_skeleton_add(struct cpio_archive *archive, int64_t mtime, const char *
 			extra = user->passwd_line;
 		else if (strcmp(skeleton_files[i].path, "/etc/group") == 0)
 			extra = user->group_line;
+		else if (strcmp(skeleton_files[i].path, "/etc/hostname") == 0)
+			extra = hostname_line;
 		char *contents = xasprintf("%s%s", skeleton_files[i].contents, extra ? extra : "");
 		cpio_add_file(archive, skeleton_files[i].path, 0644, mtime, contents, strlen(contents));
 		free(contents);
@@ -53,6 +56,7 @@ void root_skeleton_add(struct cpio_archive *archive, int64_t mtime, const char *
 				       : xstrdup("# sole run --net none: the VM has no network\n");
 	cpio_add_file(archive, "/etc/resolv.conf", 0644, mtime, resolv_conf, strlen(resolv_conf));
 	free(resolv_conf);
+	free(hostname_line);
 	/* The app's clock should read as the user's does: the zone file itself,
 	 * since the zoneinfo folder it links into is not in the guest. */
 	struct stat zone;

@@ -84,6 +84,7 @@ static void encode_boot_config(const struct run_options *options, const struct a
 	    .cwd = options->workdir,
 	    .user = user,
 	    .volumes = &volumes,
+	    .hostname = options->hostname,
 	    .trace = options->trace,
 	    .syscall_summary = options->syscall_summary,
 	    .verbose = options->verbose,

@@ -44,6 +44,7 @@ enum run_flag_id {
 	FLAG_VOLUME,
 	FLAG_ROOTFS,
 	FLAG_READ_ONLY,
+	FLAG_HOSTNAME,
 	FLAG_INTERACTIVE,
 	FLAG_TTY,
 	FLAG_HELP,
@@ -129,6 +130,7 @@ static const struct run_flag run_flags[FLAG_COUNT] = {
                      "the VM's root, shared over virtio-9p: BINARY, PATH and the libraries\n"
                      "are the image's, writes land in DIR; /dev, /proc and /tmp are sole's"},
     [FLAG_READ_ONLY] = {0, "read-only", NULL, "with --rootfs: the image folder is read-only in the VM"},
+    [FLAG_HOSTNAME] = {0, "hostname", "NAME", "the VM's host name, as uname -n and /etc/hostname show it (default sole)"},
     [FLAG_INTERACTIVE] = {'i', "interactive", NULL,
                           "keep stdin attached: what sole reads on stdin reaches the app,\n"
                           "then EOF (without -i the app's stdin is empty, as docker's)"},
@@ -508,6 +510,13 @@ static int apply_flag(struct run_options *options, const struct flag_use *use)
 		return apply_volume(options, use);
 	case FLAG_ROOTFS:
 		return apply_rootfs(options, use);
+	case FLAG_HOSTNAME:
+		if (!*use->value || strlen(use->value) > 64 || strchr(use->value, '\n')) {
+			sole_error("%s '%s': a host name has 1 to 64 characters", use->spelled, use->value);
+			return EXIT_SOLE_ERROR;
+		}
+		options->hostname = use->value;
+		return 0;
 	case FLAG_READ_ONLY:
 		options->rootfs_read_only = true;
 		return 0;

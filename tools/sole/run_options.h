@@ -44,6 +44,7 @@ struct run_options {
 	size_t volume_count;
 	char *workdir;
 	char *rootfs; /* --rootfs: the image folder, canonical; NULL: none */
+	const char *hostname; /* --hostname; NULL: sole's own */
 	bool rootfs_read_only; /* --read-only */
 	struct run_user user; /* --user; .set false: root */
 	bool trace;

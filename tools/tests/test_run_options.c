@@ -407,6 +407,12 @@ static void check_rootfs(void)
 	char *proxy[] = {"--sig-proxy", "--rootfs", "/tmp", "--read-only", "app"};
 	CHECK(PARSE(&options, proxy) == 0 && options.sig_proxy && options.volumes[0].read_only);
 	run_options_free(&options);
+	char *named[] = {"--hostname", "web1", "app"};
+	char *unnamed[] = {"--hostname=", "app"};
+	CHECK(PARSE(&options, named) == 0 && strcmp(options.hostname, "web1") == 0);
+	run_options_free(&options);
+	CHECK(PARSE(&options, unnamed) == EXIT_SOLE_ERROR);
+	run_options_free(&options);
 	char *read_only_alone[] = {"--read-only", "app"};
 	CHECK(PARSE(&options, read_only_alone) == EXIT_SOLE_ERROR);
 	run_options_free(&options);
