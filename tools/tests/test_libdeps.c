@@ -1,7 +1,7 @@
 /* The dependency resolver and the ld.so.cache reader: a tree of small
  * libraries built here (RUNPATH with $ORIGIN, RPATH, LD_LIBRARY_PATH, a
- * symlinked soname, a missing library), a cache file written here, and the
- * host's own /etc/ld.so.cache and libc. */
+ * symlinked soname, a missing library), a cache file written here, the
+ * host's own /etc/ld.so.cache and libc, and an image folder as the root. */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -150,6 +150,43 @@ static void test_cache_format(void)
 	ld_so_cache_free(&cache);
 }
 
+/* An image folder as the root (sole run --rootfs): app-runpath at
+ * /opt/app, libleaf through an absolute symlink in a default folder, libc
+ * and ld.so from the image; every path found is the image's, and a library
+ * the host has but the image lacks is missing. */
+static void test_image_root(void)
+{
+	build("cd %s && mkdir -p image/opt/app/lib image/opt/app/old image/usr/lib/x86_64-linux-gnu "
+	      "image/lib/x86_64-linux-gnu image/lib64 && cp app-runpath image/opt/app/ && "
+	      "cp lib/libmid.so image/opt/app/lib/ && cp old/libold.so image/opt/app/old/ && "
+	      "cp leafdir/libleaf.so.1.2 image/usr/lib/x86_64-linux-gnu/ && "
+	      "ln -s /usr/lib/x86_64-linux-gnu/libleaf.so.1.2 image/usr/lib/x86_64-linux-gnu/libleaf.so.1 && "
+	      "cp /lib/x86_64-linux-gnu/libc.so.6 /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "
+	      "image/lib/x86_64-linux-gnu/ && "
+	      "ln -s /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 image/lib64/ld-linux-x86-64.so.2",
+	      folder);
+	char image[512];
+	snprintf(image, sizeof image, "%s/image", folder);
+	char *root = realpath(image, NULL);
+	struct libdeps_options options = {.root = root};
+	struct libdeps deps;
+	char problem[512] = "";
+	CHECK(root && libdeps_resolve("/opt/app/app-runpath", &options, &deps, problem, sizeof problem) == 0);
+	CHECK(deps.missing_count == 0);
+	CHECK_STRING(deps.interpreter_real_path, "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2");
+	const struct libdeps_library *leaf = find(&deps, "libleaf.so.1"), *mid = find(&deps, "libmid.so");
+	CHECK(leaf && strcmp(leaf->real_path, "/usr/lib/x86_64-linux-gnu/libleaf.so.1.2") == 0);
+	CHECK(mid && strcmp(mid->real_path, "/opt/app/lib/libmid.so") == 0);
+	CHECK(find(&deps, "libc.so.6") && strcmp(find(&deps, "libc.so.6")->path, "/lib/x86_64-linux-gnu/libc.so.6") == 0);
+	libdeps_free(&deps);
+
+	build("rm %s/image/lib/x86_64-linux-gnu/libc.so.6", folder);
+	CHECK(libdeps_resolve("/opt/app/app-runpath", &options, &deps, problem, sizeof problem) == 0);
+	CHECK(deps.missing_count == 1 && strcmp(deps.missing[0].soname, "libc.so.6") == 0);
+	libdeps_free(&deps);
+	free(root);
+}
+
 int main(void)
 {
 	const char *cc = getenv("CC");
@@ -159,6 +196,7 @@ int main(void)
 	test_runpath_and_library_path();
 	test_rpath_and_missing();
 	test_cache_format();
+	test_image_root();
 	char command[600];
 	snprintf(command, sizeof command, "rm -rf %s", folder);
 	if (system(command) != 0)
