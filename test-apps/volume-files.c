@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -212,6 +213,48 @@ static void mappings(void)
 	show_file("m");
 }
 
+/* Reads and writes whose buffer the host fills or reads in place (sole
+ * reads a file larger than its cache that way): a page a child shares with
+ * its parent since fork, pages not touched yet, a mapping of another file
+ * of the volume not touched yet, and addresses the app may not use. */
+static void in_place(void)
+{
+	enum { LARGE = 20 << 20 }; /* past sole's cache at the default -m */
+	int fd = open("large", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	CHECK("large: pwrite at its end", pwrite(fd, "tail", 4, LARGE - 4));
+	CHECK("large: pwrite at 0", pwrite(fd, "head", 4, 0));
+	static char page[4096] __attribute__((aligned(4096)));
+	strcpy(page, "parent");
+	pid_t child = fork();
+	if (child == 0) {
+		long n = pread(fd, page, 4, 0);
+		printf("the child reads %ld into a page it shares: %.6s\n", n, page);
+		_exit(0);
+	}
+	waitpid(child, NULL, 0);
+	printf("the parent's page: %s\n", page);
+	char *fresh = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK("read across two untouched pages", pread(fd, fresh + 4094, 4, LARGE - 4));
+	printf("they hold: %.4s\n", fresh + 4094);
+	void *volatile bad = (void *)16; /* volatile: the compiler sees no size */
+	CHECK("read to a bad address", pread(fd, bad, 4, 0));
+	char *read_only = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK("read into a read-only page", pread(fd, read_only, 4, 0));
+	CHECK("write from a bad address", pwrite(fd, bad, 4, 0));
+	write_text("source", "mapped bytes", O_TRUNC);
+	int src = open("source", O_RDONLY);
+	char *map = mmap(NULL, 4096, PROT_READ, MAP_SHARED, src, 0);
+	CHECK("write from a mapping of another file", pwrite(fd, map, 12, 100));
+	char back[13] = {0};
+	CHECK("read it back", pread(fd, back, 12, 100));
+	printf("it reads: %s\n", back);
+	munmap(map, 4096);
+	close(src);
+	close(fd);
+	unlink("source");
+	unlink("large");
+}
+
 static int compare_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 static void listing(void)
@@ -265,6 +308,7 @@ int main(int argc, char **argv)
 	sparse();
 	big();
 	mappings();
+	in_place();
 	listing();
 	return 0;
 }
