@@ -430,39 +430,42 @@ static void add_piece(struct ninep_channel *c, unsigned *n, uint64_t phys, uint3
 		c->pieces[(*n)++] = (struct ninep_piece){phys, len};
 }
 
-/* The physical address of buf's byte at off: for the app's memory, its
- * page brought in as the app's own read or write would; 0 when it may not. */
-static uint64_t phys_of(struct iobuf buf, size_t off, bool write)
+/* The physical pages under the app's count pages from first into c->pages,
+ * brought in (for write, made the app's own and writable) as its access
+ * would. All are brought in before any is taken, since bringing one in may
+ * read a volume (a mapping of its file), which uses c->pages. */
+static int user_pages(struct ninep_channel *c, uintptr_t first, size_t count, bool write)
 {
-	uintptr_t at = (uintptr_t)buf.base + off;
-	if (!buf.user)
-		return virt_to_phys((const void *)at);
-	uint64_t page = as_page(current_process()->as, at, write);
-	return page ? page + at % PAGE_SIZE : 0;
+	struct addrspace *as = current_process()->as;
+	if (as_present_pages(as, first, count, write, c->pages))
+		return 0;
+	for (size_t i = 0; i < count; i++)
+		if (!as_page(as, first + i * PAGE_SIZE, write))
+			return -EFAULT;
+	return as_present_pages(as, first, count, write, c->pages) ? 0 : -EFAULT;
 }
 
 /* Cuts len bytes (at most ninep_io_max) at buf into c->pieces, a page at a
- * time; write when the device writes them. The app's pages are all brought
- * in before any piece is taken, since bringing one in may read a volume
- * (a mapping of its file), which uses c->pieces. -EFAULT for a bad address. */
+ * time; write when the device writes them. -EFAULT for a bad address. */
 static int cut(struct ninep_channel *c, struct iobuf buf, size_t len, bool write, unsigned *count)
 {
+	uintptr_t start = (uintptr_t)buf.base, first = PAGE_ALIGN_DOWN(start);
+	size_t pages = len ? (PAGE_ALIGN_UP(start + len) - first) / PAGE_SIZE : 0;
 	if (buf.user && !user_range_ok(buf.base, len))
 		return -EFAULT;
-	for (size_t pass = buf.user ? 0 : 1; pass < 2; pass++) {
-		unsigned n = 0;
-		for (size_t done = 0; done < len;) {
-			size_t part = PAGE_SIZE - ((uintptr_t)buf.base + done) % PAGE_SIZE;
-			part = part < len - done ? part : len - done;
-			uint64_t phys = phys_of(buf, done, write);
-			if (!phys)
-				return -EFAULT;
-			if (pass)
-				add_piece(c, &n, phys, (uint32_t)part);
-			done += part;
-		}
-		*count = n;
+	int err = buf.user ? user_pages(c, first, pages, write) : 0;
+	for (size_t i = 0; !buf.user && i < pages; i++)
+		c->pages[i] = virt_to_phys((const void *)(first + i * PAGE_SIZE));
+	if (err)
+		return err;
+	unsigned n = 0;
+	for (size_t i = 0, done = 0; i < pages; i++) {
+		size_t skip = i ? 0 : start % PAGE_SIZE;
+		size_t part = PAGE_SIZE - skip < len - done ? PAGE_SIZE - skip : len - done;
+		add_piece(c, &n, c->pages[i] + skip, (uint32_t)part);
+		done += part;
 	}
+	*count = n;
 	return 0;
 }
 

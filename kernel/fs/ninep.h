@@ -38,6 +38,7 @@ struct ninep_channel {
 	int (*transact)(struct ninep_channel *c, uint32_t len, uint32_t room, const struct ninep_piece *pieces,
 	                unsigned count, bool pieces_in, uint32_t *got);
 	struct ninep_piece pieces[NINEP_PIECES_MAX]; /* the client's, for the request being built */
+	uint64_t pages[NINEP_PIECES_MAX];            /* the client's, the pages they are cut from */
 	struct ninep_channel *next;
 	uint32_t msize; /* agreed with Tversion */
 	uint32_t next_fid;

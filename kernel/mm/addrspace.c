@@ -625,6 +625,23 @@ uint64_t as_page(struct addrspace *as, uintptr_t addr, bool write)
 	return *pte & PTE_ADDR_MASK;
 }
 
+bool as_present_pages(struct addrspace *as, uintptr_t addr, size_t count, bool write, uint64_t *phys)
+{
+	uintptr_t end = addr + count * PAGE_SIZE;
+	if (end > USER_TOP || end < addr)
+		return false;
+	size_t run, done = 0;
+	for (uintptr_t va = addr; va < end; va += run * PAGE_SIZE) {
+		uint64_t *pte = paging_walk_run(as->root, va, end, &run);
+		for (size_t i = 0; i < run; i++) {
+			if (!pte || !(pte[i] & PTE_PRESENT) || (write && !(pte[i] & PTE_WRITE)))
+				return false;
+			phys[done++] = pte[i] & PTE_ADDR_MASK;
+		}
+	}
+	return true;
+}
+
 int as_read(struct addrspace *as, uintptr_t addr, void *buf, size_t len)
 {
 	uint8_t *out = buf;

@@ -94,6 +94,10 @@ struct area_pages as_area_pages(struct addrspace *as, const struct vma *v);
  * write) would: for a write, made the area's own and writable first (a
  * copy-on-write page is copied). 0 where the app may not do that. */
 uint64_t as_page(struct addrspace *as, uintptr_t addr, bool write);
+/* The physical pages under the count pages from page-aligned addr of as,
+ * into phys, when every one is present (and writable, for write): true;
+ * false at the first that is not (as_page brings it in). */
+bool as_present_pages(struct addrspace *as, uintptr_t addr, size_t count, bool write, uint64_t *phys);
 /* Reads len bytes at addr of as, which need not be the current address
  * space (/proc/PID/cmdline), bringing pages in as a read would: 0 or
  * -EFAULT. */
