@@ -15,11 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "oci_config.h"
 #include "oci_log.h"
+#include "oci_network.h"
 #include "oci_state.h"
 #include "paths.h"
 #include "run.h"
@@ -129,17 +131,42 @@ static void now_rfc3339(char *out, size_t size)
 	snprintf(out + n, size - n, ".%09ldZ", now.tv_nsec);
 }
 
-/* The container's process: waits for `start` on the fifo, then becomes
- * the VM's runner. Never returns. */
-static void run_container(const char *folder, struct oci_config *config)
+/* The container's process: joins the container's network namespace and
+ * wires the tap there, says on ready whether that worked, waits for
+ * `start` on the fifo, then becomes the VM's runner. Never returns. */
+static void run_container(const char *folder, struct oci_config *config, int ready)
 {
+	struct string_list argv = {0};
+	int status = oci_network_prepare(config->netns_path, config->dns, &argv);
+	if (write(ready, status == 0 ? "0" : "1", 1) != 1 || status != 0)
+		_exit(1);
+	close(ready);
 	char *fifo = xasprintf("%s/%s", folder, OCI_FIFO);
 	int fd = open(fifo, O_WRONLY | O_CLOEXEC); /* blocks until start opens it */
 	free(fifo);
 	if (fd < 0 || write(fd, "0", 1) != 1)
 		_exit(1);
 	close(fd);
-	_exit(run_command((int)config->run_args.count, config->run_args.items));
+	for (size_t i = 0; i < config->run_args.count; i++)
+		string_list_append(&argv, config->run_args.items[i]);
+	status = run_command((int)argv.count, argv.items);
+	if (config->netns_path)
+		oci_network_release();
+	_exit(status);
+}
+
+/* Whether the container's process got its network ready (see run_container). */
+static bool child_ready(int ready, pid_t pid)
+{
+	char answer = '1';
+	ssize_t got;
+	while ((got = read(ready, &answer, 1)) < 0 && errno == EINTR)
+		;
+	close(ready);
+	if (got == 1 && answer == '0')
+		return true;
+	waitpid(pid, NULL, 0);
+	return false;
 }
 
 /* The program the container runs must be in its image, or create fails
@@ -212,14 +239,25 @@ static int create_container(const struct oci_globals *globals, const char *id, c
 		remove_state_folder(folder);
 		goto out;
 	}
+	int ready[2];
+	if (pipe2(ready, O_CLOEXEC) != 0) {
+		oci_error("pipe: %s", strerror(errno));
+		remove_state_folder(folder);
+		goto out;
+	}
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid == 0) {
 		setsid(); /* its own group: kill SIGKILL reaches QEMU too */
-		run_container(folder, config);
+		close(ready[0]);
+		run_container(folder, config, ready[1]);
 	}
-	if (pid < 0) {
-		oci_error("fork: %s", strerror(errno));
+	close(ready[1]);
+	if (pid < 0 || !child_ready(ready[0], pid)) {
+		if (pid < 0) {
+			oci_error("fork: %s", strerror(errno));
+			close(ready[0]);
+		}
 		remove_state_folder(folder);
 		goto out;
 	}
@@ -397,6 +435,11 @@ int oci_delete(const struct oci_globals *globals, int argc, char **argv)
 		for (int waited = 0; waited < STOP_WAIT_MS && oci_state_status(&state) != OCI_STOPPED; waited += 10)
 			usleep(10000);
 	}
+	/* a runner killed with SIGKILL left its tap behind */
+	char *netns = oci_config_network_namespace(state.bundle);
+	if (netns)
+		oci_network_release_in(netns);
+	free(netns);
 	remove_state_folder(state.folder);
 	oci_state_free(&state);
 	return 0;

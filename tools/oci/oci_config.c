@@ -46,6 +46,46 @@ static bool system_folder(const char *path)
 	return false;
 }
 
+/* The engine's /etc/resolv.conf for the container names the guest's DNS
+ * server (a file cannot be a volume; the kernel gets the server instead). */
+static void read_nameserver(struct oci_config *config, const char *path)
+{
+	FILE *in = fopen(path, "re");
+	char line[512], server[64];
+	while (in && !config->dns && fgets(line, sizeof line, in))
+		if (sscanf(line, " nameserver %63s", server) == 1 && strchr(server, '.'))
+			config->dns = xstrdup(server);
+	if (in)
+		fclose(in);
+}
+
+/* The network namespace the engine made for the container (with CNI), to
+ * join; none: runc would make an empty one, and the VM has no network. */
+static void read_network_namespace(struct oci_config *config)
+{
+	const struct json_value *namespaces = json_member(json_member(config->tree, "linux"), "namespaces");
+	for (size_t i = 0; namespaces && namespaces->type == JSON_ARRAY && i < namespaces->count; i++) {
+		const char *type = json_string_member(namespaces->items[i], "type");
+		const char *path = json_string_member(namespaces->items[i], "path");
+		if (type && !strcmp(type, "network") && path && *path)
+			config->netns_path = path;
+	}
+}
+
+char *oci_config_network_namespace(const char *bundle)
+{
+	char *path = xasprintf("%s/config.json", bundle);
+	char *text = read_whole(path);
+	char problem[160];
+	struct oci_config config = {.tree = text ? json_parse(text, problem, sizeof problem) : NULL};
+	free(text);
+	free(path);
+	read_network_namespace(&config);
+	char *found = config.netns_path ? xstrdup(config.netns_path) : NULL;
+	json_free(config.tree);
+	return found;
+}
+
 /* Bind mounts of host folders become volumes; tmpfs, proc, sysfs, dev,
  * devpts, mqueue and cgroup are sole's own; a bind of a single file
  * (/etc/resolv.conf, /etc/hosts from the engines) has no VM transport yet. */
@@ -63,6 +103,8 @@ static void add_mounts(struct oci_config *config, const struct json_value *mount
 			bind |= !strcmp(option, "bind") || !strcmp(option, "rbind");
 			read_only |= !strcmp(option, "ro");
 		}
+		if (bind && source && destination && !strcmp(destination, "/etc/resolv.conf"))
+			read_nameserver(config, source);
 		struct stat info;
 		if (!bind || !source || !destination || destination[0] != '/' || system_folder(destination) ||
 		    stat(source, &info) != 0 || !S_ISDIR(info.st_mode)) {
@@ -176,12 +218,11 @@ int oci_config_load(const char *bundle, struct oci_config *config)
 	for (size_t i = 0; i < config->tree->count; i++)
 		if (!strcmp(config->tree->keys[i], "annotations") && config->tree->items[i]->type == JSON_OBJECT)
 			config->annotations = config->tree->items[i];
-	/* the container's network is the engine's namespace: none until a tap is made there */
-	add(config, "--net", "none");
 	add(config, "--sig-proxy", NULL); /* kill's signals reach the app */
 	if (read_root(config, bundle) != 0 || read_process(config, json_member(config->tree, "process")) != 0)
 		return -1;
 	add_memory(config);
+	read_network_namespace(config);
 	const char *hostname = json_string_member(config->tree, "hostname");
 	if (hostname && *hostname)
 		add(config, "--hostname", hostname);
@@ -197,6 +238,7 @@ void oci_config_free(struct oci_config *config)
 {
 	string_list_free(&config->run_args);
 	free(config->rootfs);
+	free(config->dns);
 	json_free(config->tree); /* annotations point into it */
 	*config = (struct oci_config){0};
 }

@@ -19,6 +19,8 @@ struct oci_config {
 	const char *binary;             /* process.args[0] */
 	const char *search_path;        /* PATH= of process.env, or NULL */
 	const char *cwd;                /* process.cwd, default "/" */
+	const char *netns_path;         /* linux.namespaces' network path, or NULL */
+	char *dns;                      /* the first nameserver of the resolv.conf mounted, or NULL */
 	const struct json_value *annotations; /* an object in tree, or NULL */
 	struct json_value *tree;        /* the whole file */
 };
@@ -26,5 +28,7 @@ struct oci_config {
 /* Reads bundle/config.json. Returns 0, or -1 after oci_error. */
 int oci_config_load(const char *bundle, struct oci_config *config);
 void oci_config_free(struct oci_config *config);
+/* The network namespace path of bundle/config.json, or NULL (quietly). */
+char *oci_config_network_namespace(const char *bundle);
 
 #endif

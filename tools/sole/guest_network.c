@@ -154,6 +154,24 @@ int guest_network_set_dns(struct guest_network *network, const char *flag, const
 	return set_plain_address(network->dns, flag, value, USER_NET_DNS);
 }
 
+int guest_network_set_mac(struct guest_network *network, const char *flag, const char *value)
+{
+	unsigned bytes[6];
+	char end;
+	if (strlen(value) != 17 || sscanf(value, "%2x:%2x:%2x:%2x:%2x:%2x%c", &bytes[0], &bytes[1], &bytes[2],
+	                                  &bytes[3], &bytes[4], &bytes[5], &end) != 6) {
+		sole_error("%s '%s': not a MAC address; write six hex bytes, like %s 02:42:ac:11:00:02", flag, value,
+		           flag);
+		return EXIT_SOLE_ERROR;
+	}
+	if (bytes[0] & 1) {
+		sole_error("%s '%s': a multicast address; the first byte must be even", flag, value);
+		return EXIT_SOLE_ERROR;
+	}
+	snprintf(network->mac, sizeof network->mac, "%s", value);
+	return 0;
+}
+
 int guest_network_publish(struct guest_network *network, const char *flag, const char *value)
 {
 	struct port_mapping mapping;
@@ -181,9 +199,9 @@ static int finish_none(struct guest_network *network)
 			   network->ports[0].as_typed);
 		return EXIT_SOLE_ERROR;
 	}
-	if (network->address[0] || network->gateway[0] || network->dns[0]) {
+	if (network->address[0] || network->gateway[0] || network->dns[0] || network->mac[0]) {
 		sole_error("%s: --net none gives the VM no network; drop it, or use --net user or --net tap:NAME",
-			   network->address[0] ? "--ip" : network->gateway[0] ? "--gateway" : "--dns");
+			   network->address[0] ? "--ip" : network->gateway[0] ? "--gateway" : network->dns[0] ? "--dns" : "--mac");
 		return EXIT_SOLE_ERROR;
 	}
 	return 0;

@@ -21,6 +21,7 @@ struct guest_network {
 	unsigned prefix_length;
 	char gateway[INET_ADDRSTRLEN];
 	char dns[INET_ADDRSTRLEN];
+	char mac[18]; /* --mac "02:42:ac:11:00:02"; empty: QEMU's default */
 	struct port_mapping *ports; /* -p, in the order given */
 	size_t port_count;
 };
@@ -31,6 +32,7 @@ int guest_network_set_mode(struct guest_network *network, const char *flag, cons
 int guest_network_set_address(struct guest_network *network, const char *flag, const char *value); /* --ip */
 int guest_network_set_gateway(struct guest_network *network, const char *flag, const char *value);
 int guest_network_set_dns(struct guest_network *network, const char *flag, const char *value);
+int guest_network_set_mac(struct guest_network *network, const char *flag, const char *value);
 int guest_network_publish(struct guest_network *network, const char *flag, const char *value); /* -p */
 
 /* After every flag: checks that they fit together and fills in the mode's

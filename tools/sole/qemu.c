@@ -91,7 +91,10 @@ static void add_network(const struct qemu_config *config, const struct machine_p
 	string_list_append(argv, "-netdev");
 	string_list_append_owned(argv, netdev_option(config->network));
 	string_list_append(argv, "-device");
-	string_list_append(argv, machine->net_device);
+	if (config->network->mac[0])
+		string_list_append_owned(argv, xasprintf("%s,mac=%s", machine->net_device, config->network->mac));
+	else
+		string_list_append(argv, machine->net_device);
 }
 
 /* A value inside a QEMU option list, where ',' is written ",,". */

@@ -41,6 +41,7 @@ enum run_flag_id {
 	FLAG_IP,
 	FLAG_GATEWAY,
 	FLAG_DNS,
+	FLAG_MAC,
 	FLAG_VOLUME,
 	FLAG_ROOTFS,
 	FLAG_READ_ONLY,
@@ -121,6 +122,7 @@ static const struct run_flag run_flags[FLAG_COUNT] = {
     [FLAG_DNS] = {0, "dns", "ADDR",
                   "the DNS server the guest asks, also in its /etc/resolv.conf\n"
                   "(default: QEMU's 10.0.2.3 with --net user, the gateway with tap)"},
+    [FLAG_MAC] = {0, "mac", "ADDR", "the guest network device's MAC address (default QEMU's 52:54:00:12:34:56)"},
     [FLAG_VOLUME] = {'v', "volume", "HOSTDIR:DIR[:ro]",
                      "share the host folder HOSTDIR with the VM at DIR (virtio-9p): what\n"
                      "the app writes there stays on the host; :ro makes it read-only\n"
@@ -506,6 +508,8 @@ static int apply_flag(struct run_options *options, const struct flag_use *use)
 		return guest_network_set_gateway(&options->network, use->spelled, use->value);
 	case FLAG_DNS:
 		return guest_network_set_dns(&options->network, use->spelled, use->value);
+	case FLAG_MAC:
+		return guest_network_set_mac(&options->network, use->spelled, use->value);
 	case FLAG_VOLUME:
 		return apply_volume(options, use);
 	case FLAG_ROOTFS:

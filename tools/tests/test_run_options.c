@@ -407,6 +407,18 @@ static void check_rootfs(void)
 	char *proxy[] = {"--sig-proxy", "--rootfs", "/tmp", "--read-only", "app"};
 	CHECK(PARSE(&options, proxy) == 0 && options.sig_proxy && options.volumes[0].read_only);
 	run_options_free(&options);
+	char *mac[] = {"--net", "tap:sole0", "--mac", "02:42:0a:63:00:02", "app"};
+	char *bad_mac[] = {"--mac", "02:42:0a:63:00", "app"};
+	char *multicast_mac[] = {"--mac", "01:00:5e:00:00:01", "app"};
+	char *mac_without_network[] = {"--net", "none", "--mac", "02:42:0a:63:00:02", "app"};
+	CHECK(PARSE(&options, mac) == 0 && strcmp(options.network.mac, "02:42:0a:63:00:02") == 0);
+	run_options_free(&options);
+	CHECK(PARSE(&options, bad_mac) == EXIT_SOLE_ERROR);
+	run_options_free(&options);
+	CHECK(PARSE(&options, multicast_mac) == EXIT_SOLE_ERROR);
+	run_options_free(&options);
+	CHECK(PARSE(&options, mac_without_network) == EXIT_SOLE_ERROR);
+	run_options_free(&options);
 	char *named[] = {"--hostname", "web1", "app"};
 	char *unnamed[] = {"--hostname=", "app"};
 	CHECK(PARSE(&options, named) == 0 && strcmp(options.hostname, "web1") == 0);
