@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 
 #include "common.h"
@@ -593,6 +594,35 @@ static void test_probe(struct ring *r)
 	free(p);
 }
 
+static volatile sig_atomic_t alarms;
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarms++;
+}
+
+/* The wait's signal mask: SIGALRM, blocked around the call, gets through
+ * during it, and the wait ends with EINTR; the old mask is back after. */
+static void test_sigmask(struct ring *r)
+{
+	struct sigaction sa = {.sa_handler = on_alarm};
+	sigaction(SIGALRM, &sa, NULL);
+	sigset_t block, during;
+	sigemptyset(&block);
+	sigaddset(&block, SIGALRM);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	sigemptyset(&during);
+	struct itimerval it = {.it_value = {0, 20000}};
+	setitimer(ITIMER_REAL, &it, NULL);
+	show("wait with sigmask", uring_enter(r->fd, 0, 1, IORING_ENTER_GETEVENTS, &during, 8));
+	printf("alarms: %d\n", (int)alarms);
+	sigset_t now;
+	sigprocmask(SIG_SETMASK, NULL, &now);
+	printf("SIGALRM blocked after: %d\n", sigismember(&now, SIGALRM));
+	show("wait with bad sigmask size", uring_enter(r->fd, 0, 1, IORING_ENTER_GETEVENTS, &during, 3));
+	sigprocmask(SIG_UNBLOCK, &block, NULL);
+}
+
 static void test_fork(struct ring *r)
 {
 	/* The child shares the rings: its NOP shows up in the parent's CQ. */
@@ -622,6 +652,7 @@ int main(void)
 	test_eventfd(&r);
 	test_echo(&r);
 	test_probe(&r);
+	test_sigmask(&r);
 	test_fork(&r);
 	close(r.fd);
 	return 0;
