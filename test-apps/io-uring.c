@@ -31,7 +31,7 @@
 struct ring {
 	int fd;
 	unsigned sq_entries, cq_entries;
-	unsigned *sq_head, *sq_tail, *sq_mask, *sq_array;
+	unsigned *sq_head, *sq_tail, *sq_mask, *sq_array, *sq_flags;
 	unsigned *cq_head, *cq_tail, *cq_mask;
 	struct io_uring_sqe *sqes;
 	struct io_uring_cqe *cqes;
@@ -75,6 +75,7 @@ static void ring_init(struct ring *r, unsigned entries)
 	r->sq_tail = (unsigned *)(sq + p.sq_off.tail);
 	r->sq_mask = (unsigned *)(sq + p.sq_off.ring_mask);
 	r->sq_array = (unsigned *)(sq + p.sq_off.array);
+	r->sq_flags = (unsigned *)(sq + p.sq_off.flags);
 	r->cq_head = (unsigned *)(sq + p.cq_off.head);
 	r->cq_tail = (unsigned *)(sq + p.cq_off.tail);
 	r->cq_mask = (unsigned *)(sq + p.cq_off.ring_mask);
@@ -594,6 +595,25 @@ static void test_probe(struct ring *r)
 	free(p);
 }
 
+/* A CQ ring too small for what completes: the rest waits in the kernel
+ * (IORING_FEAT_NODROP) with IORING_SQ_CQ_OVERFLOW set, and comes once the
+ * app has made room and enters again. */
+static void test_overflow(void)
+{
+	struct ring r;
+	ring_init(&r, 1);
+	for (int i = 0; i < 4; i++) {
+		sqe_get(&r, IORING_OP_NOP, -1, 130 + (unsigned)i);
+		printf("overflow submit %d: %d\n", i, submit(&r, 0));
+	}
+	printf("ready while overflowing: %u, flag %d\n", cq_ready(&r), (*r.sq_flags & IORING_SQ_CQ_OVERFLOW) != 0);
+	reap(&r, "overflow first");
+	printf("enter: %d\n", uring_enter(r.fd, 0, 0, IORING_ENTER_GETEVENTS, NULL, 0));
+	printf("flag after: %d\n", (*r.sq_flags & IORING_SQ_CQ_OVERFLOW) != 0);
+	reap(&r, "overflow rest");
+	close(r.fd);
+}
+
 static volatile sig_atomic_t alarms;
 static void on_alarm(int sig)
 {
@@ -653,6 +673,7 @@ int main(void)
 	test_echo(&r);
 	test_probe(&r);
 	test_sigmask(&r);
+	test_overflow();
 	test_fork(&r);
 	close(r.fd);
 	return 0;

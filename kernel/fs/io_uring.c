@@ -30,24 +30,47 @@ unsigned io_ring_cq_ready(const struct io_ring *r)
 
 void io_ring_kick(struct io_ring *r) { readiness_notify(&r->queue, EPOLLIN | EPOLLRDNORM); }
 
-void io_ring_post(struct io_ring *r, uint64_t user_data, int32_t res)
+static void cqe_write(struct io_ring *r, uint64_t user_data, int32_t res)
 {
-	struct io_rings_header *h = io_ring_header(r);
-	r->completions++;
-	if (io_ring_cq_ready(r) >= r->cq_entries) {
-		h->cq_overflow++;
-		return;
-	}
 	struct io_uring_cqe *cqe =
 	    io_ring_at(r, IO_RINGS_CQES_AT + (r->cq_tail & (r->cq_entries - 1)) * sizeof(struct io_uring_cqe));
 	*cqe = (struct io_uring_cqe){.user_data = user_data, .res = res};
-	__atomic_store_n(&h->cq_tail, ++r->cq_tail, __ATOMIC_RELEASE);
+	__atomic_store_n(&io_ring_header(r)->cq_tail, ++r->cq_tail, __ATOMIC_RELEASE);
 	r->posted_unflushed = true;
 	io_ring_kick(r);
 }
 
+void io_ring_post(struct io_ring *r, uint64_t user_data, int32_t res)
+{
+	struct io_rings_header *h = io_ring_header(r);
+	r->completions++;
+	if (!r->overflow && io_ring_cq_ready(r) < r->cq_entries) {
+		cqe_write(r, user_data, res);
+		return;
+	}
+	struct io_overflow *o = kmalloc(sizeof *o);
+	if (!o) {
+		h->cq_overflow++;
+		return;
+	}
+	*o = (struct io_overflow){.user_data = user_data, .res = res};
+	if (!r->overflow)
+		r->overflow_tail = &r->overflow;
+	*r->overflow_tail = o;
+	r->overflow_tail = &o->next;
+	__atomic_or_fetch(&h->sq_flags, IORING_SQ_CQ_OVERFLOW, __ATOMIC_RELEASE);
+}
+
 void io_ring_flush(struct io_ring *r)
 {
+	while (r->overflow && io_ring_cq_ready(r) < r->cq_entries) {
+		struct io_overflow *o = r->overflow;
+		r->overflow = o->next;
+		cqe_write(r, o->user_data, o->res);
+		kfree(o);
+	}
+	if (!r->overflow)
+		__atomic_and_fetch(&io_ring_header(r)->sq_flags, ~IORING_SQ_CQ_OVERFLOW, __ATOMIC_RELEASE);
 	if (!r->posted_unflushed)
 		return;
 	r->posted_unflushed = false;
@@ -100,6 +123,11 @@ static int ring_memory(struct io_ring *r)
 
 static void ring_free(struct io_ring *r)
 {
+	while (r->overflow) {
+		struct io_overflow *o = r->overflow;
+		r->overflow = o->next;
+		kfree(o);
+	}
 	if (r->mem)
 		inode_put(r->mem);
 	kfree(r);

@@ -34,6 +34,14 @@ struct io_rings_header {
 struct io_req;
 struct io_ring;
 
+/* A completion that found the CQ ring full (IORING_FEAT_NODROP): kept in
+ * order until the app makes room and enters the ring again. */
+struct io_overflow {
+	uint64_t user_data;
+	int32_t res;
+	struct io_overflow *next;
+};
+
 /* What the ring file asks of the requests' side: to go on with pending
  * requests (from its poll and io_uring_enter's wait) and to drop them all
  * (its last close). */
@@ -55,6 +63,7 @@ struct io_ring {
 	struct io_req *pending;     /* requests waiting for readiness or time */
 	bool running_pending;       /* against re-entry from the ring's own poll */
 	bool posted_unflushed;      /* CQEs posted since the eventfd was last told */
+	struct io_overflow *overflow, **overflow_tail;
 	/* io_uring_register's: held files (NULL for a hole), the app's buffers
 	 * (addresses in the registering address space) and the eventfd. */
 	struct file **files;
@@ -79,9 +88,11 @@ void io_ring_offsets(const struct io_ring *r, struct io_sqring_offsets *sq, stru
  * page for the aligned fields and entries it is used for). */
 void *io_ring_at(const struct io_ring *r, size_t off);
 static inline struct io_rings_header *io_ring_header(const struct io_ring *r) { return io_ring_at(r, 0); }
-/* Posts a completion (dropped and counted in cq_overflow when the CQ ring
- * is full) and wakes the waiters; io_ring_flush, at the end of a batch,
- * signals the eventfd once for all it posted, as Linux does. */
+/* Posts a completion and wakes the waiters. One that finds the CQ ring full
+ * waits in the overflow list with IORING_SQ_CQ_OVERFLOW set (dropped and
+ * counted in cq_overflow only when memory runs out); io_ring_flush, at the
+ * end of each batch, moves what fits into the ring and signals the eventfd
+ * once for all that was posted, as Linux does. */
 void io_ring_post(struct io_ring *r, uint64_t user_data, int32_t res);
 void io_ring_flush(struct io_ring *r);
 /* CQEs the app has not consumed yet. */
