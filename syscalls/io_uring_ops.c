@@ -8,7 +8,11 @@
  * is tried again, in the submitting process, when the app next enters the
  * ring (io_uring_enter, or poll and epoll on the ring file): Linux runs
  * them as task work of the submitter at much the same points. Timeouts are
- * kernel timers. File I/O never waits: it completes inline. */
+ * kernel timers. File I/O never waits: it completes inline.
+ *
+ * IOSQE_IO_DRAIN: a chain whose head asks for it starts once nothing
+ * submitted before it is pending, and the chains after it start only once
+ * it has ended; until then they wait in order on the ring's drained list. */
 #include "syscalls/io_uring_ops.h"
 
 #include <limits.h>
@@ -475,6 +479,47 @@ static bool retry(struct io_req *req)
 	}
 }
 
+/* --- IOSQE_IO_DRAIN --- */
+
+static bool drain_pending(const struct io_ring *r)
+{
+	for (const struct io_req *req = r->pending; req; req = req->next)
+		if (req->sqe.flags & IOSQE_IO_DRAIN)
+			return true;
+	return false;
+}
+
+static bool may_start(const struct io_ring *r, const struct io_req *head)
+{
+	return (head->sqe.flags & IOSQE_IO_DRAIN) ? !r->pending : !drain_pending(r);
+}
+
+/* A chain read whole from the SQ ring: issued, or queued behind a drain. */
+static void chain_start(struct io_ring *r, struct io_req *head)
+{
+	if (!r->drained && may_start(r, head)) {
+		issue(head);
+		return;
+	}
+	head->next = NULL;
+	if (r->drained)
+		r->drained_tail->next = head;
+	else
+		r->drained = head;
+	r->drained_tail = head;
+}
+
+/* Issues the queued chains whose turn has come. */
+static void drained_run(struct io_ring *r)
+{
+	while (r->drained && may_start(r, r->drained)) {
+		struct io_req *head = r->drained;
+		r->drained = head->next;
+		head->next = NULL;
+		issue(head);
+	}
+}
+
 void io_ring_run_pending(struct io_ring *r)
 {
 	if (r->running_pending)
@@ -492,6 +537,7 @@ void io_ring_run_pending(struct io_ring *r)
 		req->pass = pass;
 		req = retry(req) ? r->pending : req->next;
 	}
+	drained_run(r);
 	r->running_pending = false;
 	io_ring_flush(r);
 }
@@ -566,7 +612,7 @@ static int submit_one(struct io_ring *r, const struct io_uring_sqe *sqe, struct 
 	if (!(sqe->flags & (IOSQE_IO_LINK | IOSQE_IO_HARDLINK))) {
 		struct io_req *head = chain->head;
 		*chain = (struct chain){0};
-		issue(head);
+		chain_start(r, head);
 	}
 	return 0;
 }
@@ -597,12 +643,27 @@ long io_ring_submit(struct io_ring *r, unsigned to_submit)
 			break;
 	}
 	if (chain.head) /* the last SQE asked for a link: the chain goes as it is */
-		issue(chain.head);
+		chain_start(r, chain.head);
+	drained_run(r);
 	io_ring_flush(r);
 	return done;
 }
 
-/* The ring's last close: every pending request ends, nothing is posted. */
+/* Frees the requests linked after req (not yet issued) and their link
+ * timeouts, posting nothing. */
+static void links_free(struct io_req *req)
+{
+	for (struct io_req *link = req->linked; link;) {
+		struct io_req *next = link->linked;
+		if (link->link_timeout)
+			req_free(link->link_timeout);
+		req_free(link);
+		link = next;
+	}
+}
+
+/* The ring's last close: every pending or queued request ends, nothing is
+ * posted. */
 static void cancel_all(struct io_ring *r)
 {
 	while (r->pending) {
@@ -610,18 +671,20 @@ static void cancel_all(struct io_ring *r)
 		pending_remove(req);
 		if (req->guarded)
 			req->guarded->link_timeout = NULL;
-		for (struct io_req *link = req->linked; link;) {
-			struct io_req *next = link->linked;
-			if (link->link_timeout)
-				req_free(link->link_timeout);
-			req_free(link);
-			link = next;
-		}
+		links_free(req);
 		if (req->link_timeout) {
 			pending_remove(req->link_timeout);
 			req_free(req->link_timeout);
 		}
 		req_free(req);
+	}
+	while (r->drained) {
+		struct io_req *head = r->drained;
+		r->drained = head->next;
+		links_free(head);
+		if (head->link_timeout)
+			req_free(head->link_timeout);
+		req_free(head);
 	}
 }
 

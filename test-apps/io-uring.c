@@ -614,6 +614,27 @@ static void test_overflow(void)
 	close(r.fd);
 }
 
+/* IOSQE_IO_DRAIN: the NOP waits for the timeout before it, and the NOP
+ * after it waits for it: they complete in submission order. */
+static void test_drain(struct ring *r)
+{
+	struct __kernel_timespec ts = {0, 20000000};
+	struct io_uring_sqe *s = sqe_get(r, IORING_OP_TIMEOUT, -1, 140);
+	s->addr = (uintptr_t)&ts;
+	s->len = 1;
+	sqe_get(r, IORING_OP_NOP, -1, 141)->flags = IOSQE_IO_DRAIN;
+	sqe_get(r, IORING_OP_NOP, -1, 142);
+	printf("drain submitted: %d\n", submit(r, 3));
+	for (int seen = 0; seen < 3; seen++) {
+		if (!cq_ready(r))
+			uring_enter(r->fd, 0, 1, IORING_ENTER_GETEVENTS, NULL, 0);
+		struct io_uring_cqe c = r->cqes[*r->cq_head & *r->cq_mask];
+		__atomic_store_n(r->cq_head, *r->cq_head + 1, __ATOMIC_RELEASE);
+		printf("drain order: ud=%llu res=%s\n", (unsigned long long)c.user_data,
+		       c.res < 0 ? error_name(-c.res) : "0");
+	}
+}
+
 static volatile sig_atomic_t alarms;
 static void on_alarm(int sig)
 {
@@ -673,6 +694,7 @@ int main(void)
 	test_echo(&r);
 	test_probe(&r);
 	test_sigmask(&r);
+	test_drain(&r);
 	test_overflow();
 	test_fork(&r);
 	close(r.fd);

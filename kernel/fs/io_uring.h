@@ -55,14 +55,15 @@ struct io_ring {
 	struct inode *mem; /* the pages the app maps: rings, then SQEs */
 	unsigned flags;    /* IORING_SETUP_* */
 	unsigned sq_entries, cq_entries;
-	size_t rings_len, sqes_len; /* bytes, whole pages */
-	size_t sq_array_at;         /* the SQ index array, after the CQEs */
-	unsigned sq_head, cq_tail;  /* the kernel's own copies */
-	uint64_t completions;       /* CQEs posted so far: TIMEOUT's count */
-	struct wait_queue queue;    /* io_uring_enter waiters, poll and epoll on the ring */
-	struct io_req *pending;     /* requests waiting for readiness or time */
-	bool running_pending;       /* against re-entry from the ring's own poll */
-	bool posted_unflushed;      /* CQEs posted since the eventfd was last told */
+	size_t rings_len, sqes_len;            /* bytes, whole pages */
+	size_t sq_array_at;                    /* the SQ index array, after the CQEs */
+	unsigned sq_head, cq_tail;             /* the kernel's own copies */
+	uint64_t completions;                  /* CQEs posted so far: TIMEOUT's count */
+	struct wait_queue queue;               /* io_uring_enter waiters, poll and epoll on the ring */
+	struct io_req *pending;                /* requests waiting for readiness or time */
+	struct io_req *drained, *drained_tail; /* IOSQE_IO_DRAIN: chains waiting their turn */
+	bool running_pending;                  /* against re-entry from the ring's own poll */
+	bool posted_unflushed;                 /* CQEs posted since the eventfd was last told */
 	struct io_overflow *overflow, **overflow_tail;
 	/* io_uring_register's: held files (NULL for a hole), the app's buffers
 	 * (addresses in the registering address space) and the eventfd. */
