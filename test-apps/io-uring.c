@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -116,6 +117,7 @@ static const char *error_name(int e)
 	case ETIME: return "ETIME";
 	case ECANCELED: return "ECANCELED";
 	case ENOTSOCK: return "ENOTSOCK";
+	case ECONNREFUSED: return "ECONNREFUSED";
 	case EOPNOTSUPP: return "EOPNOTSUPP";
 	default: return errno_name(e);
 	}
@@ -500,6 +502,20 @@ static void test_echo(struct ring *r)
 	submit(r, 2);
 	reap(r, "echo 2");
 	printf("echoed: '%s'\n", back);
+	/* epoll on the ring: a RECV completing makes the ring readable, and
+	 * its CQE is there without another io_uring_enter. */
+	int ep = epoll_create1(0);
+	struct epoll_event ev = {.events = EPOLLIN};
+	epoll_ctl(ep, EPOLL_CTL_ADD, r->fd, &ev);
+	s = sqe_get(r, IORING_OP_RECV, server, 117);
+	s->addr = (uintptr_t)in;
+	s->len = sizeof in;
+	submit(r, 0);
+	printf("epoll before: %d\n", epoll_wait(ep, &ev, 1, 0));
+	require(write(client, "late", 4) == 4, "write");
+	printf("epoll after: %d\n", epoll_wait(ep, &ev, 1, 1000));
+	reap(r, "epoll");
+	close(ep);
 	/* sendmsg and recvmsg. */
 	struct iovec iov_out = {"pong!", 5}, iov_in = {back, sizeof back};
 	struct msghdr mout = {.msg_iov = &iov_out, .msg_iovlen = 1}, min = {.msg_iov = &iov_in, .msg_iovlen = 1};
@@ -550,6 +566,14 @@ static void test_echo(struct ring *r)
 	close(client);
 	close(server);
 	close(listener);
+	/* A connect to the port nobody listens on any more. */
+	int refused = socket(AF_INET, SOCK_STREAM, 0);
+	s = sqe_get(r, IORING_OP_CONNECT, refused, 116);
+	s->addr = (uintptr_t)&addr;
+	s->off = sizeof addr;
+	submit(r, 1);
+	reap(r, "refused");
+	close(refused);
 }
 
 static void test_probe(struct ring *r)
