@@ -168,35 +168,48 @@ long socket_recvmsg_user(struct socket *s, struct linux_msghdr *user_msg, unsign
 }
 
 /* The calls by descriptor: the socket is held while the call may block. */
-#define ON_SOCKET(fd, call)                                                                                            \
-	do {                                                                                                           \
-		int err;                                                                                               \
-		struct socket *s = socket_get(fd, &err);                                                               \
-		if (!s)                                                                                                \
-			return err;                                                                                    \
-		long ret = call;                                                                                       \
-		socket_put(s);                                                                                         \
-		return ret;                                                                                            \
-	} while (0)
-
 long sys_sendto(int fd, const void *buf, size_t len, unsigned flags, const void *user_addr, int addrlen)
 {
-	ON_SOCKET(fd, socket_sendto_user(s, buf, len, flags, user_addr, addrlen));
+	int err;
+	struct socket *s = socket_get(fd, &err);
+	if (!s)
+		return err;
+	long ret = socket_sendto_user(s, buf, len, flags, user_addr, addrlen);
+	socket_put(s);
+	return ret;
 }
 
 long sys_recvfrom(int fd, void *buf, size_t len, unsigned flags, void *user_addr, socklen_t *user_addrlen)
 {
-	ON_SOCKET(fd, socket_recvfrom_user(s, buf, len, flags, user_addr, user_addrlen));
+	int err;
+	struct socket *s = socket_get(fd, &err);
+	if (!s)
+		return err;
+	long ret = socket_recvfrom_user(s, buf, len, flags, user_addr, user_addrlen);
+	socket_put(s);
+	return ret;
 }
 
 long sys_sendmsg(int fd, const struct linux_msghdr *user_msg, unsigned flags)
 {
-	ON_SOCKET(fd, socket_sendmsg_user(s, user_msg, flags));
+	int err;
+	struct socket *s = socket_get(fd, &err);
+	if (!s)
+		return err;
+	long ret = socket_sendmsg_user(s, user_msg, flags);
+	socket_put(s);
+	return ret;
 }
 
 long sys_recvmsg(int fd, struct linux_msghdr *user_msg, unsigned flags)
 {
-	ON_SOCKET(fd, socket_recvmsg_user(s, user_msg, flags));
+	int err;
+	struct socket *s = socket_get(fd, &err);
+	if (!s)
+		return err;
+	long ret = socket_recvmsg_user(s, user_msg, flags);
+	socket_put(s);
+	return ret;
 }
 
 /* Stops at the first error or short send; an error after some messages
