@@ -131,13 +131,14 @@ static void now_rfc3339(char *out, size_t size)
 	snprintf(out + n, size - n, ".%09ldZ", now.tv_nsec);
 }
 
-/* The container's process: joins the container's network namespace and
- * wires the tap there, says on ready whether that worked, waits for
- * `start` on the fifo, then becomes the VM's runner. Never returns. */
+/* The container's process: enters the container's network namespace, says
+ * on ready whether that worked, waits for `start` on the fifo (meanwhile
+ * the engine's CNI may set the namespace up), wires the tap there, then
+ * becomes the VM's runner. Never returns. */
 static void run_container(const char *folder, struct oci_config *config, int ready)
 {
 	struct string_list argv = {0};
-	int status = oci_network_prepare(config->netns_path, config->dns, &argv);
+	int status = oci_network_enter(config->netns, config->netns_path);
 	if (write(ready, status == 0 ? "0" : "1", 1) != 1 || status != 0)
 		_exit(1);
 	close(ready);
@@ -147,10 +148,12 @@ static void run_container(const char *folder, struct oci_config *config, int rea
 	if (fd < 0 || write(fd, "0", 1) != 1)
 		_exit(1);
 	close(fd);
+	if (oci_network_attach(config->netns, config->dns, &argv) != 0)
+		_exit(1);
 	for (size_t i = 0; i < config->run_args.count; i++)
 		string_list_append(&argv, config->run_args.items[i]);
 	status = run_command((int)argv.count, argv.items);
-	if (config->netns_path)
+	if (config->netns != OCI_NETNS_HOST)
 		oci_network_release();
 	_exit(status);
 }

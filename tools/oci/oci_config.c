@@ -59,16 +59,19 @@ static void read_nameserver(struct oci_config *config, const char *path)
 		fclose(in);
 }
 
-/* The network namespace the engine made for the container (with CNI), to
- * join; none: runc would make an empty one, and the VM has no network. */
+/* The container's network namespace: the engine's (a path, set up by
+ * CNI), a new one (as runc makes it), or none (the host's network). */
 static void read_network_namespace(struct oci_config *config)
 {
 	const struct json_value *namespaces = json_member(json_member(config->tree, "linux"), "namespaces");
+	config->netns = OCI_NETNS_HOST;
 	for (size_t i = 0; namespaces && namespaces->type == JSON_ARRAY && i < namespaces->count; i++) {
 		const char *type = json_string_member(namespaces->items[i], "type");
 		const char *path = json_string_member(namespaces->items[i], "path");
-		if (type && !strcmp(type, "network") && path && *path)
-			config->netns_path = path;
+		if (!type || strcmp(type, "network") != 0)
+			continue;
+		config->netns = path && *path ? OCI_NETNS_PATH : OCI_NETNS_NEW;
+		config->netns_path = path && *path ? path : NULL;
 	}
 }
 

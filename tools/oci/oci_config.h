@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "json_reader.h"
+#include "oci_network.h"
 #include "string_list.h"
 
 /* The smallest VM a memory limit gives (below it the kernel cannot boot). */
@@ -19,7 +20,8 @@ struct oci_config {
 	const char *binary;             /* process.args[0] */
 	const char *search_path;        /* PATH= of process.env, or NULL */
 	const char *cwd;                /* process.cwd, default "/" */
-	const char *netns_path;         /* linux.namespaces' network path, or NULL */
+	enum oci_netns netns;           /* linux.namespaces' network entry: none, no path, a path */
+	const char *netns_path;         /* its path, with OCI_NETNS_PATH */
 	char *dns;                      /* the first nameserver of the resolv.conf mounted, or NULL */
 	const struct json_value *annotations; /* an object in tree, or NULL */
 	struct json_value *tree;        /* the whole file */

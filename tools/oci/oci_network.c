@@ -90,12 +90,25 @@ static int attach_tap(void)
 	return 0;
 }
 
-int oci_network_prepare(const char *netns_path, const char *dns, struct string_list *run_args)
+int oci_network_enter(enum oci_netns kind, const char *netns_path)
 {
-	if (netns_path && join_namespace(netns_path) != 0)
+	if (kind == OCI_NETNS_PATH)
+		return join_namespace(netns_path);
+	if (kind == OCI_NETNS_NEW && unshare(CLONE_NEWNET) != 0) {
+		oci_error("cannot make a network namespace: %s", strerror(errno));
 		return -1;
-	char *address = netns_path ? word_after("ip -o -4 addr show dev " OCI_GUEST_INTERFACE " 2>/dev/null", "inet ")
-	                           : NULL;
+	}
+	return 0;
+}
+
+int oci_network_attach(enum oci_netns kind, const char *dns, struct string_list *run_args)
+{
+	if (kind == OCI_NETNS_HOST) {
+		string_list_append(run_args, "--net");
+		string_list_append(run_args, "user");
+		return 0;
+	}
+	char *address = word_after("ip -o -4 addr show dev " OCI_GUEST_INTERFACE " 2>/dev/null", "inet ");
 	if (!address) {
 		string_list_append(run_args, "--net");
 		string_list_append(run_args, "none");
