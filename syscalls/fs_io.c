@@ -350,7 +350,7 @@ long sys_fcntl(int fd, unsigned cmd, unsigned long arg)
 		table->cloexec[fd] = arg & FD_CLOEXEC;
 		return 0;
 	case F_GETFL:
-		return f->flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
+		return file_status_flags(f);
 	case F_SETFL:
 		return set_flags(f, fd, (f->flags & ~SETFL_MASK) | ((unsigned)arg & SETFL_MASK));
 	case F_GETLK:

@@ -99,6 +99,7 @@ long sys_openat(int dirfd, const char *user_path, int flags, unsigned mode)
 		return err;
 	if ((flags & O_TMPFILE) == O_TMPFILE)
 		return -EOPNOTSUPP;
+	flags |= O_LARGEFILE; /* Linux's force_o_largefile: every open on x86_64 is one */
 	bool created = false;
 	if (flags & O_CREAT) {
 		err = open_create(start, p.name, flags, mode, &ino, &created);

@@ -3,7 +3,9 @@
  * child moves the parent's offset), but not its descriptor flags, and the
  * child's close leaves the parent's open; a fresh open is independent. After
  * exec, O_CLOEXEC, F_SETFD FD_CLOEXEC, dup3 O_CLOEXEC and pipe2 O_CLOEXEC
- * descriptors are closed (EBADF) and the others stay, offset included. */
+ * descriptors are closed (EBADF) and the others stay, offset included.
+ * /proc/self/fdinfo shows each descriptor's offset and flags (O_LARGEFILE
+ * on every open, O_CLOEXEC when set), as F_GETFL does the status flags. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <string.h>
@@ -15,6 +17,41 @@
 extern char **environ;
 
 static char path[64];
+
+/* Prints the pos and flags lines of /proc/self/fdinfo/fd. */
+static void show_fdinfo(const char *what, int fd)
+{
+	char name[64], line[128];
+	snprintf(name, sizeof name, "/proc/self/fdinfo/%d", fd);
+	FILE *f = fopen(name, "r");
+	require(f != NULL, "open fdinfo");
+	while (fgets(line, sizeof line, f))
+		if (strncmp(line, "pos:", 4) == 0 || strncmp(line, "flags:", 6) == 0)
+			printf("%s fdinfo %s", what, line);
+	fclose(f);
+	printf("%s F_GETFL 0%o\n", what, (unsigned)fcntl(fd, F_GETFL));
+}
+
+static void fdinfo(void)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	require(fd >= 0, "open");
+	require(write(fd, "0123456789", 10) == 10, "write");
+	show_fdinfo("file", fd);
+	lseek(fd, 4, SEEK_SET);
+	show_fdinfo("file after lseek", fd);
+	int pipe_ends[2];
+	require(pipe2(pipe_ends, O_NONBLOCK) == 0, "pipe2");
+	show_fdinfo("pipe read end", pipe_ends[0]);
+	show_fdinfo("pipe write end", pipe_ends[1]);
+	char missing[64];
+	snprintf(missing, sizeof missing, "/proc/self/fdinfo/%d", pipe_ends[1] + 10);
+	printf("fdinfo of a closed descriptor: %s\n", access(missing, F_OK) == 0 ? "exists" : "ENOENT");
+	close(pipe_ends[0]);
+	close(pipe_ends[1]);
+	close(fd);
+	unlink(path);
+}
 
 static void shared_offset(void)
 {
@@ -132,6 +169,7 @@ int main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "check") == 0)
 		return check_mode(argc, argv);
 	snprintf(path, sizeof path, "/tmp/fd-inherit-%d", (int)getpid());
+	fdinfo();
 	shared_offset();
 	shared_pipe();
 	across_exec();

@@ -198,6 +198,11 @@ struct file *file_open_anonymous(struct inode *ino, uint32_t mode, const struct 
 
 void file_get(struct file *f) { f->refs++; }
 
+unsigned file_status_flags(const struct file *f)
+{
+	return f->flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
+}
+
 void file_put(struct file *f)
 {
 	if (--f->refs > 0)

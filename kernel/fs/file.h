@@ -80,6 +80,9 @@ struct file *file_open_inode(struct inode *ino, unsigned flags, const char *path
 struct file *file_open_anonymous(struct inode *ino, uint32_t mode, const struct file_ops *ops, void *object,
                                  unsigned flags, const char *name);
 void file_get(struct file *f);
+/* The status flags F_GETFL and /proc/PID/fdinfo show: open's flags without
+ * those that act only at open (O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC, O_CLOEXEC). */
+unsigned file_status_flags(const struct file *f);
 void file_put(struct file *f);
 
 #define FD_MAX 1024 /* RLIMIT_NOFILE's soft limit, as on Debian, and the table's size */

@@ -2,6 +2,7 @@
  * glibc, Python, ps and jemalloc read, in Linux's formats, and /proc/self
  * naming the caller's. Files are generated at open from the process their
  * folder names; /proc's folders are brought up to date on every lookup. */
+#include <linux/fcntl.h>
 #include <string.h>
 
 #include "kernel/arch/x86_64/cpu.h"
@@ -611,6 +612,39 @@ static void refresh_fd_dir(struct inode *dir)
 	}
 }
 
+/* /proc/PID/fdinfo/N: the descriptor's offset, its open flags (with
+ * O_CLOEXEC when set) and its inode, the first lines Linux shows. */
+static void gen_fdinfo(const struct inode *ino, struct strbuf *out)
+{
+	struct process *p = described(ino->file.proc_pid);
+	int fd = ino->file.proc_fd;
+	struct file *f = p && p->files ? p->files->files[fd] : NULL;
+	if (!f)
+		return;
+	unsigned flags = file_status_flags(f) | (p->files->cloexec[fd] ? O_CLOEXEC : 0);
+	strbuf_printf(out, "pos:\t%llu\nflags:\t0%o\nino:\t%llu\n", (unsigned long long)f->pos, flags,
+	              (unsigned long long)f->inode->ino);
+}
+
+/* /proc/PID/fdinfo holds one file per open descriptor. */
+static void refresh_fdinfo_dir(struct inode *dir)
+{
+	while (dir->dir.children)
+		dir_unlink(dir, dir->dir.children->name, strlen(dir->dir.children->name));
+	struct process *p = described(dir->dir.proc_pid);
+	struct fd_table *table = p ? p->files : NULL;
+	for (int fd = FD_MAX - 1; table && fd >= 0; fd--) {
+		if (!table->files[fd])
+			continue;
+		char name[12];
+		ksnprintf(name, sizeof name, "%d", fd);
+		make_file(dir, name, gen_fdinfo);
+		struct inode *file = dir_lookup(dir, name, strlen(name));
+		if (file)
+			file->file.proc_fd = fd;
+	}
+}
+
 /* The folder /proc/PID or /proc/PID/task/TID: named by number, about the
  * process pid. */
 static struct inode *make_numbered_dir(struct inode *parent, int number, int pid)
@@ -660,6 +694,11 @@ static void populate_process(struct inode *proc, const struct process *p)
 	if (fd) {
 		fd->dir.proc_pid = p->pid;
 		fd->dir.refresh = refresh_fd_dir;
+	}
+	struct inode *fdinfo = make_dir(dir, "fdinfo", 0500);
+	if (fdinfo) {
+		fdinfo->dir.proc_pid = p->pid;
+		fdinfo->dir.refresh = refresh_fdinfo_dir;
 	}
 	struct inode *task = make_dir(dir, "task", 0555);
 	if (task) {

@@ -107,6 +107,7 @@ struct inode {
 			const void *proc_data; /* what generate and store read */
 			int proc_pid;          /* For /proc/PID files: the process they describe */
 			int proc_tid;          /* and for /proc/PID/task/TID files, the thread */
+			int proc_fd;           /* and for /proc/PID/fdinfo/N, the descriptor */
 			/* A memfd, the only file that takes seals, and its
 			 * F_SEAL_* bits (kernel/fs/seals.h). */
 			bool memfd;
