@@ -51,10 +51,11 @@ struct io_req {
 	struct waiter waiter;    /* on the file's wait queue while pending */
 	struct ktimer timer;     /* TIMEOUT and LINK_TIMEOUT */
 	bool timer_fired;
-	uint64_t deadline;                     /* monotonic ns */
-	uint64_t target;                       /* TIMEOUT: the completion count that ends it early (0: none) */
-	unsigned pass;                         /* io_ring_run_pending's, not to retry one twice in a pass */
-	struct io_req *linked;                 /* the next of its chain */
+	bool ready;            /* pending: its file's readiness or its timer came since it was last tried */
+	uint64_t deadline;     /* monotonic ns */
+	uint64_t target;       /* TIMEOUT: the completion count that ends it early (0: none) */
+	unsigned pass;         /* io_ring_run_pending's, not to retry one twice in a pass */
+	struct io_req *linked; /* the next of its chain */
 	struct io_req *link_timeout, *guarded; /* a LINK_TIMEOUT and the request it guards */
 	struct io_req *next;                   /* on ring->pending */
 };
@@ -122,26 +123,33 @@ static void req_notify(struct waiter *w, uint32_t bits)
 {
 	(void)bits;
 	struct io_req *req = (struct io_req *)((char *)w - offsetof(struct io_req, waiter));
-	io_ring_kick(req->ring);
+	req->ready = true;
+	io_ring_work_ready(req->ring);
 }
 
 static void req_timer_fire(struct ktimer *t, uint64_t now)
 {
 	(void)now;
 	struct io_req *req = (struct io_req *)((char *)t - offsetof(struct io_req, timer));
-	req->timer_fired = true;
-	io_ring_kick(req->ring);
+	req->timer_fired = req->ready = true;
+	io_ring_work_ready(req->ring);
 }
 
 /* Puts req on the pending list, watching its file for events (0: none)
- * and its deadline (0: none). */
+ * and its deadline (0: none). The events may have come during the attempt
+ * itself (a loopback connect): then it is ready at once. */
 static void pending_add(struct io_req *req, unsigned events)
 {
 	struct wait_queue *q = NULL;
-	if (events && req->file)
-		file_poll(req->file, &q);
+	if (events && req->file) {
+		events |= POLL_ALWAYS_REPORTED;
+		if (file_poll(req->file, &q) & events) {
+			req->ready = true;
+			io_ring_work_ready(req->ring);
+		}
+	}
 	if (q) {
-		req->waiter = (struct waiter){.notify = req_notify, .bitset = events | POLL_ALWAYS_REPORTED};
+		req->waiter = (struct waiter){.notify = req_notify, .bitset = events};
 		wait_add(q, &req->waiter, NULL);
 	}
 	if (req->deadline) {
@@ -468,8 +476,9 @@ static bool retry(struct io_req *req)
 		link_timeout_fired(req);
 		return true;
 	default:
-		if (req->as != current_process()->as)
+		if (!req->ready || req->as != current_process()->as)
 			return false; /* its addresses mean something in its own process only */
+		req->ready = false;
 		long res = attempt(req);
 		if (res == REQ_WAITS)
 			return false;
@@ -525,6 +534,7 @@ void io_ring_run_pending(struct io_ring *r)
 	if (r->running_pending)
 		return;
 	r->running_pending = true;
+	__atomic_and_fetch(&io_ring_header(r)->sq_flags, ~IORING_SQ_TASKRUN, __ATOMIC_RELEASE);
 	static unsigned passes;
 	unsigned pass = ++passes;
 	/* A completion may end others (chains, link timeouts): start over
@@ -688,4 +698,13 @@ static void cancel_all(struct io_ring *r)
 	}
 }
 
-const struct io_ring_requests io_ring_requests = {.run_pending = io_ring_run_pending, .cancel_all = cancel_all};
+static bool any_ready(const struct io_ring *r)
+{
+	for (const struct io_req *req = r->pending; req; req = req->next)
+		if (req->ready)
+			return true;
+	return false;
+}
+
+const struct io_ring_requests io_ring_requests = {
+    .run_pending = io_ring_run_pending, .any_ready = any_ready, .cancel_all = cancel_all};

@@ -54,10 +54,11 @@ static int uring_register(int fd, unsigned opcode, void *arg, unsigned nr)
 	return (int)syscall(__NR_io_uring_register, fd, opcode, arg, nr);
 }
 
-static void ring_init(struct ring *r, unsigned entries)
+static void ring_init_flags(struct ring *r, unsigned entries, unsigned flags)
 {
 	struct io_uring_params p;
 	memset(&p, 0, sizeof p);
+	p.flags = flags;
 	r->fd = uring_setup(entries, &p);
 	require(r->fd >= 0, "io_uring_setup");
 	require(p.features & IORING_FEAT_SINGLE_MMAP, "single mmap");
@@ -83,6 +84,8 @@ static void ring_init(struct ring *r, unsigned entries)
 	r->cqes = (struct io_uring_cqe *)(sq + p.cq_off.cqes);
 	r->sq_local_tail = *r->sq_tail;
 }
+
+static void ring_init(struct ring *r, unsigned entries) { ring_init_flags(r, entries, 0); }
 
 static struct io_uring_sqe *sqe_get(struct ring *r, int opcode, int fd, uint64_t user_data)
 {
@@ -619,6 +622,32 @@ static void test_probe(struct ring *r)
 	free(p);
 }
 
+/* IORING_SETUP_COOP_TASKRUN with TASKRUN_FLAG: a poll that became ready
+ * completes when the app enters the ring, which IORING_SQ_TASKRUN tells it
+ * to do. */
+static void test_taskrun_flag(void)
+{
+	struct ring r;
+	ring_init_flags(&r, 4, IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG);
+	int pipefd[2];
+	require(pipe(pipefd) == 0, "pipe");
+	sqe_get(&r, IORING_OP_POLL_ADD, pipefd[0], 150)->poll32_events = POLLIN;
+	submit(&r, 0);
+	printf("taskrun before: %d\n", (*r.sq_flags & IORING_SQ_TASKRUN) != 0);
+	require(write(pipefd[1], "x", 1) == 1, "write");
+	printf("taskrun after write: %d, ready %u\n", (*r.sq_flags & IORING_SQ_TASKRUN) != 0, cq_ready(&r));
+	uring_enter(r.fd, 0, 0, IORING_ENTER_GETEVENTS, NULL, 0);
+	printf("taskrun after enter: %d\n", (*r.sq_flags & IORING_SQ_TASKRUN) != 0);
+	reap(&r, "taskrun");
+	close(pipefd[0]);
+	close(pipefd[1]);
+	close(r.fd);
+	struct io_uring_params p;
+	memset(&p, 0, sizeof p);
+	p.flags = IORING_SETUP_TASKRUN_FLAG;
+	show("setup taskrun flag alone", uring_setup(4, &p));
+}
+
 /* A CQ ring too small for what completes: the rest waits in the kernel
  * (IORING_FEAT_NODROP) with IORING_SQ_CQ_OVERFLOW set, and comes once the
  * app has made room and enters again. */
@@ -720,6 +749,7 @@ int main(void)
 	test_sigmask(&r);
 	test_drain(&r);
 	test_overflow();
+	test_taskrun_flag();
 	test_fork(&r);
 	close(r.fd);
 	return 0;

@@ -7,7 +7,12 @@
  * IORING_OFF_CQ_RING or IORING_OFF_SQES maps those pages shared, so a
  * fork's child sees the same rings, and the kernel reads and writes them
  * through its own view of the pages. The pages outlive the ring file while
- * a mapping holds them, as on Linux. */
+ * a mapping holds them, as on Linux.
+ *
+ * Requests that may go on are run by their submitter: when it waits in or
+ * polls the ring, and on each of its returns to user space while its ring
+ * is on the ready list (RETURN_TO_USER_HOOK), where Linux runs io_uring's
+ * task work. */
 #include "kernel/fs/io_uring.h"
 
 #include <linux/fcntl.h>
@@ -18,8 +23,60 @@
 #include "kernel/fs/vfs.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/layout.h"
+#include "kernel/proc/hooks.h"
 
 static const struct file_ops io_ring_ops;
+
+/* Rings with requests that may go on (on_ready_list). */
+static struct io_ring *ready_rings;
+
+static void ready_list_add(struct io_ring *r)
+{
+	if (!r->on_ready_list) {
+		r->on_ready_list = true;
+		r->ready_next = ready_rings;
+		ready_rings = r;
+	}
+	return_to_user_work = true;
+}
+
+static void ready_list_remove(struct io_ring *r)
+{
+	for (struct io_ring **link = &ready_rings; *link; link = &(*link)->ready_next)
+		if (*link == r) {
+			*link = r->ready_next;
+			break;
+		}
+	r->on_ready_list = false;
+}
+
+/* The way back to user space: every ready ring runs the returning
+ * process's requests; those with requests of others left stay on the
+ * list. Each ring's file is held meanwhile: a request may hold the last
+ * reference to another ring's file. */
+static void rings_run_ready(void)
+{
+	struct io_ring *keep = NULL;
+	while (ready_rings) {
+		struct io_ring *r = ready_rings;
+		ready_list_remove(r);
+		file_get(r->file);
+		r->requests->run_pending(r);
+		if (r->requests->any_ready(r) && !r->on_ready_list) {
+			r->keep_next = keep;
+			keep = r;
+		} else {
+			file_put(r->file);
+		}
+	}
+	while (keep) {
+		struct io_ring *r = keep;
+		keep = r->keep_next;
+		ready_list_add(r);
+		file_put(r->file);
+	}
+}
+RETURN_TO_USER_HOOK(rings_run_ready);
 
 void *io_ring_at(const struct io_ring *r, size_t off) { return r->mem->file.pages[off / PAGE_SIZE] + off % PAGE_SIZE; }
 
@@ -29,6 +86,14 @@ unsigned io_ring_cq_ready(const struct io_ring *r)
 }
 
 void io_ring_kick(struct io_ring *r) { readiness_notify(&r->queue, EPOLLIN | EPOLLRDNORM); }
+
+void io_ring_work_ready(struct io_ring *r)
+{
+	ready_list_add(r);
+	if (r->flags & IORING_SETUP_TASKRUN_FLAG)
+		__atomic_or_fetch(&io_ring_header(r)->sq_flags, IORING_SQ_TASKRUN, __ATOMIC_RELEASE);
+	io_ring_kick(r);
+}
 
 static void cqe_write(struct io_ring *r, uint64_t user_data, int32_t res)
 {
@@ -140,10 +205,12 @@ struct file *io_ring_create(unsigned sq_entries, unsigned cq_entries, unsigned f
 	if (!r)
 		return NULL;
 	*r = (struct io_ring){.requests = requests, .flags = flags, .sq_entries = sq_entries, .cq_entries = cq_entries};
-	struct file *f = NULL;
-	if (ring_memory(r) || !(f = file_open_anonymous(NULL, 0600, &io_ring_ops, r, O_RDWR, "anon_inode:[io_uring]")))
+	if (ring_memory(r) ||
+	    !(r->file = file_open_anonymous(NULL, 0600, &io_ring_ops, r, O_RDWR, "anon_inode:[io_uring]"))) {
 		ring_free(r);
-	return f;
+		return NULL;
+	}
+	return r->file;
 }
 
 struct io_ring *io_ring_of(struct file *f) { return f->ops == &io_ring_ops ? f->object : NULL; }
@@ -204,6 +271,7 @@ static void ring_release(struct file *f)
 {
 	struct io_ring *r = f->object;
 	r->requests->cancel_all(r);
+	ready_list_remove(r);
 	io_ring_unregister_all(r);
 	wait_wake(&r->queue, INT32_MAX, ~0u);
 	ring_free(r);

@@ -42,16 +42,19 @@ struct io_overflow {
 	struct io_overflow *next;
 };
 
-/* What the ring file asks of the requests' side: to go on with pending
- * requests (from its poll and io_uring_enter's wait) and to drop them all
- * (its last close). */
+/* What the ring file asks of the requests' side: to go on with the
+ * pending requests of the calling process that may (from its poll,
+ * io_uring_enter's wait and the way back to user space), whether any
+ * request may go on, and to drop them all (its last close). */
 struct io_ring_requests {
 	void (*run_pending)(struct io_ring *r);
+	bool (*any_ready)(const struct io_ring *r);
 	void (*cancel_all)(struct io_ring *r);
 };
 
 struct io_ring {
 	const struct io_ring_requests *requests;
+	struct file *file; /* the ring file, which owns the ring */
 	struct inode *mem; /* the pages the app maps: rings, then SQEs */
 	unsigned flags;    /* IORING_SETUP_* */
 	unsigned sq_entries, cq_entries;
@@ -65,6 +68,11 @@ struct io_ring {
 	bool running_pending;                  /* against re-entry from the ring's own poll */
 	bool posted_unflushed;                 /* CQEs posted since the eventfd was last told */
 	struct io_overflow *overflow, **overflow_tail;
+	/* On the list of rings with requests that may go on, which each
+	 * return to user space looks at; keep_next: its own list of those
+	 * that still have some after that. */
+	bool on_ready_list;
+	struct io_ring *ready_next, *keep_next;
 	/* io_uring_register's: held files (NULL for a hole), the app's buffers
 	 * (addresses in the registering address space) and the eventfd. */
 	struct file **files;
@@ -98,9 +106,14 @@ void io_ring_post(struct io_ring *r, uint64_t user_data, int32_t res);
 void io_ring_flush(struct io_ring *r);
 /* CQEs the app has not consumed yet. */
 unsigned io_ring_cq_ready(const struct io_ring *r);
-/* Wakes io_uring_enter's waiters and the ring's pollers: a pending
- * request may be able to go on. Safe from interrupts. */
+/* Wakes io_uring_enter's waiters and the ring's pollers: a completion was
+ * posted. Safe from interrupts. */
 void io_ring_kick(struct io_ring *r);
+/* A pending request may go on now (readiness came, a timer fired): the
+ * submitter's next return to user space runs it, as Linux's task work;
+ * wakes the ring's waiters too, and with IORING_SETUP_TASKRUN_FLAG tells
+ * the app through IORING_SQ_TASKRUN. Safe from interrupts. */
+void io_ring_work_ready(struct io_ring *r);
 /* io_uring_enter's wait: runs pending requests until min_complete CQEs
  * are ready. 0, -ETIME at deadline (monotonic ns, 0 for none), -EINTR. */
 long io_ring_wait(struct io_ring *r, unsigned min_complete, uint64_t deadline);

@@ -12,6 +12,7 @@
 #include "kernel/log.h"
 #include "kernel/mm/heap.h"
 #include "kernel/proc/exit.h"
+#include "kernel/proc/hooks.h"
 #include "kernel/proc/job_control.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/rseq.h"
@@ -516,6 +517,8 @@ void signal_return_to_user(struct trap_frame *f)
 	if (t->killed)
 		thread_exit_killed();
 	job_wait_while_stopped();
+	if (return_to_user_work)
+		return_to_user_hooks_run(); /* before the signals: the work may raise one (SIGPIPE) */
 	if (t->rseq_check) {
 		t->rseq_check = false;
 		abort_rseq_critical_section(t, f);

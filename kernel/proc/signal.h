@@ -235,6 +235,7 @@ void signal_force(const struct signal_info *info);
 void signal_deliver_fault(struct trap_frame *f, int sig, int code, uint64_t addr, const char *cause,
                           const char *detail);
 /* Every return to ring 3 goes through here, f being the app's registers:
+ * work left for the thread (RETURN_TO_USER_HOOK, kernel/proc/hooks.h),
  * rseq aborts, restarting interrupted syscalls, handler frames and default
  * actions. */
 void signal_return_to_user(struct trap_frame *f);
