@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "oci_config.h"
+#include "oci_console.h"
 #include "oci_log.h"
 #include "oci_network.h"
 #include "oci_state.h"
@@ -135,10 +136,12 @@ static void now_rfc3339(char *out, size_t size)
  * on ready whether that worked, waits for `start` on the fifo (meanwhile
  * the engine's CNI may set the namespace up), wires the tap there, then
  * becomes the VM's runner. Never returns. */
-static void run_container(const char *folder, struct oci_config *config, int ready)
+static void run_container(const char *folder, struct oci_config *config, const char *console_socket, int ready)
 {
 	struct string_list argv = {0};
 	int status = oci_network_enter(config->netns, config->netns_path);
+	if (status == 0 && config->terminal)
+		status = oci_console_attach(console_socket);
 	if (write(ready, status == 0 ? "0" : "1", 1) != 1 || status != 0)
 		_exit(1);
 	close(ready);
@@ -224,7 +227,7 @@ static void make_folders(const char *path)
 }
 
 static int create_container(const struct oci_globals *globals, const char *id, const char *bundle,
-                            const char *pid_file, struct oci_config *config)
+                            const char *pid_file, const char *console_socket, struct oci_config *config)
 {
 	char *folder = oci_state_folder(globals->root, id);
 	char *fifo = xasprintf("%s/%s", folder, OCI_FIFO);
@@ -253,7 +256,7 @@ static int create_container(const struct oci_globals *globals, const char *id, c
 	if (pid == 0) {
 		setsid(); /* its own group: kill SIGKILL reaches QEMU too */
 		close(ready[0]);
-		run_container(folder, config, ready[1]);
+		run_container(folder, config, console_socket, ready[1]);
 	}
 	close(ready[1]);
 	if (pid < 0 || !child_ready(ready[0], pid)) {
@@ -308,8 +311,13 @@ int oci_create(const struct oci_globals *globals, int argc, char **argv)
 	}
 	struct oci_config config;
 	int status = oci_config_load(bundle, &config) == 0 ? check_binary(&config) : 1;
+	const char *console_socket = value_of(&line, "console-socket");
+	if (status == 0 && config.terminal && !console_socket) {
+		oci_error("cannot allocate tty if runc will detach without setting console socket");
+		status = 1;
+	}
 	if (status == 0)
-		status = create_container(globals, id, bundle, value_of(&line, "pid-file"), &config);
+		status = create_container(globals, id, bundle, value_of(&line, "pid-file"), console_socket, &config);
 	oci_config_free(&config);
 	free(bundle);
 	return status;

@@ -145,11 +145,9 @@ static int read_process(struct oci_config *config, const struct json_value *proc
 		return -1;
 	}
 	const struct json_value *terminal = json_member(process, "terminal");
-	if (terminal && terminal->type == JSON_BOOL && terminal->boolean) {
-		oci_error("process.terminal: a terminal (console socket) is not supported by sole-oci yet; run "
-		          "without -t");
-		return -1;
-	}
+	config->terminal = terminal && terminal->type == JSON_BOOL && terminal->boolean;
+	if (config->terminal)
+		add(config, "-it", NULL); /* the console socket's pty is the app's terminal */
 	const struct json_value *env = json_member(process, "env");
 	for (size_t i = 0; env && env->type == JSON_ARRAY && i < env->count; i++) {
 		if (env->items[i]->type != JSON_STRING || !strchr(env->items[i]->string, '='))

@@ -20,6 +20,7 @@ struct oci_config {
 	const char *binary;             /* process.args[0] */
 	const char *search_path;        /* PATH= of process.env, or NULL */
 	const char *cwd;                /* process.cwd, default "/" */
+	bool terminal;                  /* process.terminal */
 	enum oci_netns netns;           /* linux.namespaces' network entry: none, no path, a path */
 	const char *netns_path;         /* its path, with OCI_NETNS_PATH */
 	char *dns;                      /* the first nameserver of the resolv.conf mounted, or NULL */
