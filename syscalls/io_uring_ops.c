@@ -459,9 +459,13 @@ static void link_timeout_fired(struct io_req *lt)
 	req_free(lt);
 }
 
-/* Whether req, pending, ended now (and was completed). */
+/* Whether req, pending, ended now (and was completed). Only its submitter
+ * goes on with it: its addresses, and those of the requests linked after
+ * it, mean something in the submitter's address space only. */
 static bool retry(struct io_req *req)
 {
+	if (!req->ready || req->as != current_process()->as)
+		return false;
 	switch (req->sqe.opcode) {
 	case IORING_OP_TIMEOUT:
 		if (!req->timer_fired)
@@ -476,8 +480,6 @@ static bool retry(struct io_req *req)
 		link_timeout_fired(req);
 		return true;
 	default:
-		if (!req->ready || req->as != current_process()->as)
-			return false; /* its addresses mean something in its own process only */
 		req->ready = false;
 		long res = attempt(req);
 		if (res == REQ_WAITS)
@@ -518,10 +520,10 @@ static void chain_start(struct io_ring *r, struct io_req *head)
 	r->drained_tail = head;
 }
 
-/* Issues the queued chains whose turn has come. */
+/* Issues the queued chains whose turn has come, in their submitter. */
 static void drained_run(struct io_ring *r)
 {
-	while (r->drained && may_start(r, r->drained)) {
+	while (r->drained && r->drained->as == current_process()->as && may_start(r, r->drained)) {
 		struct io_req *head = r->drained;
 		r->drained = head->next;
 		head->next = NULL;
