@@ -151,12 +151,13 @@ static void run_container(const char *folder, struct oci_config *config, const c
 	if (fd < 0 || write(fd, "0", 1) != 1)
 		_exit(1);
 	close(fd);
-	if (oci_network_attach(config->netns, config->dns, &argv) != 0)
+	int tap = oci_network_attach(config->netns, config->dns, &argv);
+	if (tap < 0)
 		_exit(1);
 	for (size_t i = 0; i < config->run_args.count; i++)
 		string_list_append(&argv, config->run_args.items[i]);
 	status = run_command((int)argv.count, argv.items);
-	if (config->netns != OCI_NETNS_HOST)
+	if (tap)
 		oci_network_release();
 	_exit(status);
 }

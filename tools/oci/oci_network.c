@@ -138,7 +138,7 @@ int oci_network_attach(enum oci_netns kind, const char *dns, struct string_list 
 	free(address);
 	free(mac);
 	free(gateway);
-	return status;
+	return status == 0 ? 1 : -1;
 }
 
 void oci_network_release(void)

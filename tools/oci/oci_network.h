@@ -22,8 +22,9 @@ enum oci_netns { OCI_NETNS_HOST, OCI_NETNS_NEW, OCI_NETNS_PATH };
  * oci_error. */
 int oci_network_enter(enum oci_netns kind, const char *netns_path);
 /* At start: sets the tap up in the namespace entered, and appends the
- * `sole run` network flags to run_args. Returns 0, or -1 after oci_error.
- * dns: the nameserver for the guest, or NULL. */
+ * `sole run` network flags to run_args. Returns 1 when it made the tap,
+ * 0 when the VM has no tap, or -1 after oci_error. dns: the nameserver for
+ * the guest, or NULL. */
 int oci_network_attach(enum oci_netns kind, const char *dns, struct string_list *run_args);
 /* Removes the tap and the redirects from the current namespace. */
 void oci_network_release(void);
