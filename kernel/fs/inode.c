@@ -179,6 +179,8 @@ int dir_link(struct inode *dir, const char *name, size_t len, struct inode *chil
 	return 0;
 }
 
+int dentry_remove(struct inode *dir, const char *name, size_t len) { return unlink_here(dir, name, len); }
+
 /* As on Linux, a file's watches see its link count drop (a folder's do
  * not), then it may go (IN_DELETE_SELF), then its folder sees IN_DELETE. */
 int dir_unlink(struct inode *dir, const char *name, size_t len)

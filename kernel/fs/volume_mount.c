@@ -1,7 +1,9 @@
 /* Mounting the volumes at boot: each spec of the boot configuration names
  * a virtio-9p mount tag and a path; the host folder's root is attached and
  * linked there, over an empty folder or in place of a missing one. A volume
- * at "/" (sole run --rootfs) becomes the tree's root instead. */
+ * at "/" (sole run --rootfs) becomes the tree's root instead; a volume over
+ * a folder of that image hides it, as a mount does, and leaves it on the
+ * host. */
 #include <string.h>
 
 #include "kernel/errno.h"
@@ -94,7 +96,9 @@ static int mount_one(const char *tag, bool read_only, const char *path)
 	size_t len;
 	err = make_parents(path, &parent, &name, &len);
 	struct inode *existing = err ? NULL : dir_lookup(parent, name, len);
-	if (existing && (!S_ISDIR(existing->mode) || !dir_is_empty(existing)))
+	if (existing && parent->volume) /* a folder of the image (--rootfs): hidden, kept on the host */
+		err = S_ISDIR(existing->mode) ? dentry_remove(parent, name, len) : -ENOTDIR;
+	else if (existing && (!S_ISDIR(existing->mode) || !dir_is_empty(existing)))
 		err = -EEXIST;
 	else if (existing)
 		err = dir_unlink(parent, name, len);
