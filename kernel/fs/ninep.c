@@ -1,6 +1,6 @@
-/* The 9P2000.L client, see ninep.h: messages are built in the channel's
+/* The 9P2000.L client, see ninep.h: messages are built in a slot's
  * request buffer (size[4] type[1] tag[2] then the fields, little-endian,
- * strings as len[2] bytes) and read back from its reply buffer. The data
+ * strings as len[2] bytes) and read back from the slot's reply buffer. The data
  * of Tread and Twrite travels as pieces beside them: the message's size
  * counts it, as if it followed the fields. */
 #include "kernel/fs/ninep.h"
@@ -15,7 +15,6 @@
 #include "kernel/proc/process.h"
 
 #define HEADER_SIZE 7
-#define TAG 1
 #define NOFID 0xffffffffu
 #define VERSION "9P2000.L"
 #define GETATTR_BASIC 0x7ffull
@@ -125,48 +124,66 @@ static void get_qid(struct cursor *k, struct ninep_qid *q)
 	q->path = get64(k);
 }
 
-/* Starts a request of the given type. */
-static struct cursor begin(struct ninep_channel *c, enum ninep_type type)
+/* A request being written in its slot. */
+struct request {
+	struct ninep_channel *c;
+	struct ninep_slot *slot;
+	struct cursor k;
+};
+
+/* Starts a request of the given type in a slot taken from the channel's
+ * pool (large for a reply of up to msize); finish gives it back. */
+static struct request begin_slot(struct ninep_channel *c, enum ninep_type type, bool large)
 {
+	struct ninep_slot *s = c->slot_take(c, large);
 	uint32_t room = c->max_request < c->msize ? c->max_request : c->msize;
-	struct cursor k = {c->request, c->request + room, false};
-	put32(&k, 0); /* the size, set by transact */
-	put8(&k, (uint8_t)type);
-	put16(&k, TAG);
-	return k;
+	struct request r = {c, s, {s->request, s->request + room, false}};
+	put32(&r.k, 0); /* the size, set by exchange */
+	put8(&r.k, (uint8_t)type);
+	put16(&r.k, s->tag);
+	return r;
 }
 
-/* The data beside a message: count pieces in c->pieces, bytes in all,
- * sent after the request's fields, or (in) received after the reply's. */
+static struct request begin(struct ninep_channel *c, enum ninep_type type) { return begin_slot(c, type, false); }
+
+static void finish(struct request *r) { r->c->slot_give(r->c, r->slot); }
+
+/* The data beside a message: count pieces in the slot's pieces, bytes in
+ * all, sent after the request's fields, or (in) received after the
+ * reply's; may_sleep as transact takes it. */
 struct beside {
 	unsigned count;
 	uint32_t bytes;
-	bool in;
+	bool in, may_sleep;
 };
 
 /* Sends the request (and the data beside it) and checks the reply's
- * header, of which room bytes land in the reply buffer: 0 with *reply at
- * its fields there, the host's -errno for Rlerror, or -EIO for anything
- * malformed. */
-static int exchange(struct ninep_channel *c, struct cursor *request, enum ninep_type type, const struct beside *data,
-                    uint32_t room, struct cursor *reply)
+ * header, of which room bytes land in the slot's reply buffer: 0 with
+ * *reply at its fields there, the host's -errno for Rlerror, or -EIO for
+ * anything malformed (a reply to another tag too). */
+static int exchange(struct request *r, enum ninep_type type, const struct beside *data, uint32_t room,
+                    struct cursor *reply)
 {
-	if (request->bad)
+	struct ninep_channel *c = r->c;
+	struct ninep_slot *s = r->slot;
+	*reply = (struct cursor){NULL, NULL, true}; /* read as zeros on failure */
+	if (r->k.bad)
 		return -ENAMETOOLONG; /* only names can outgrow the request buffer */
-	uint32_t len = (uint32_t)(request->at - c->request);
-	struct cursor size = {c->request, c->request + 4, false};
+	uint32_t len = (uint32_t)(r->k.at - s->request);
+	struct cursor size = {s->request, s->request + 4, false};
 	put32(&size, len + (data && !data->in ? data->bytes : 0));
+	room = room < s->reply_room ? room : s->reply_room;
 	uint32_t got;
-	if (c->transact(c, len, room, c->pieces, data ? data->count : 0, data && data->in, &got))
+	if (c->transact(c, s, len, room, data ? data->count : 0, data && data->in, data && data->may_sleep, &got))
 		return -EIO;
 	uint32_t in_buffer = got < room ? got : room;
-	*reply = (struct cursor){c->reply, c->reply + in_buffer, false};
+	*reply = (struct cursor){s->reply, s->reply + in_buffer, false};
 	uint32_t reply_len = get32(reply);
 	uint8_t reply_type = get8(reply);
-	get16(reply);
-	if (reply->bad || reply_len > got)
+	uint16_t tag = get16(reply);
+	if (reply->bad || reply_len > got || tag != s->tag)
 		return -EIO;
-	reply->end = c->reply + (reply_len < in_buffer ? reply_len : in_buffer);
+	reply->end = s->reply + (reply_len < in_buffer ? reply_len : in_buffer);
 	if (reply_type == RLERROR) {
 		uint32_t err = get32(reply);
 		return err && err < 4096 ? -(int)err : -EIO;
@@ -178,16 +195,20 @@ static int exchange(struct ninep_channel *c, struct cursor *request, enum ninep_
 	return 0;
 }
 
-static int transact(struct ninep_channel *c, struct cursor *request, enum ninep_type type, struct cursor *reply)
+/* A request without data beside it; the reply stays in the slot until
+ * finish. */
+static int transact(struct request *r, enum ninep_type type, struct cursor *reply)
 {
-	return exchange(c, request, type, NULL, c->msize, reply);
+	return exchange(r, type, NULL, r->c->msize, reply);
 }
 
-/* A request whose reply has no fields we use. */
-static int simple(struct ninep_channel *c, struct cursor *request, enum ninep_type type)
+/* A request whose reply has no fields we use; its slot goes back. */
+static int simple(struct request *r, enum ninep_type type)
 {
 	struct cursor reply;
-	return transact(c, request, type, &reply);
+	int err = transact(r, type, &reply);
+	finish(r);
+	return err;
 }
 
 uint32_t ninep_fid_new(struct ninep_channel *c)
@@ -217,51 +238,55 @@ static void fid_free(struct ninep_channel *c, uint32_t fid)
 /* The fid is free again whatever the host said: it forgets it either way. */
 int ninep_clunk(struct ninep_channel *c, uint32_t fid)
 {
-	struct cursor k = begin(c, TCLUNK);
-	put32(&k, fid);
-	int err = simple(c, &k, TCLUNK);
+	struct request r = begin(c, TCLUNK);
+	put32(&r.k, fid);
+	int err = simple(&r, TCLUNK);
 	fid_free(c, fid);
 	return err;
 }
 
 int ninep_attach(struct ninep_channel *c, uint32_t *root_fid)
 {
-	struct cursor k = begin(c, TVERSION), reply;
-	put32(&k, c->max_message);
-	put_str(&k, VERSION, strlen(VERSION));
-	int err = transact(c, &k, TVERSION, &reply);
-	if (err)
-		return err;
+	struct request r = begin(c, TVERSION);
+	struct cursor reply;
+	put32(&r.k, c->max_message);
+	put_str(&r.k, VERSION, strlen(VERSION));
+	int err = transact(&r, TVERSION, &reply);
 	uint32_t msize = get32(&reply);
 	uint16_t vlen = get16(&reply);
 	const uint8_t *version = take(&reply, vlen);
-	if (reply.bad || vlen != strlen(VERSION) || memcmp(version, VERSION, vlen) || msize < 4096)
-		return -EPROTONOSUPPORT;
+	if (!err && (reply.bad || vlen != strlen(VERSION) || memcmp(version, VERSION, vlen) || msize < 4096))
+		err = -EPROTONOSUPPORT;
+	finish(&r);
+	if (err)
+		return err;
 	c->msize = msize < c->max_message ? msize : c->max_message;
 	*root_fid = ninep_fid_new(c);
-	k = begin(c, TATTACH);
-	put32(&k, *root_fid);
-	put32(&k, NOFID);
-	put_str(&k, "root", 4);
-	put_str(&k, "", 0);
-	put32(&k, 0); /* n_uname: root, as the app is */
-	return simple(c, &k, TATTACH);
+	r = begin(c, TATTACH);
+	put32(&r.k, *root_fid);
+	put32(&r.k, NOFID);
+	put_str(&r.k, "root", 4);
+	put_str(&r.k, "", 0);
+	put32(&r.k, 0); /* n_uname: root, as the app is */
+	return simple(&r, TATTACH);
 }
 
 int ninep_walk(struct ninep_channel *c, uint32_t fid, const char *name, size_t len, uint32_t *new_fid)
 {
 	uint32_t nf = ninep_fid_new(c);
-	struct cursor k = begin(c, TWALK), reply;
-	put32(&k, fid);
-	put32(&k, nf);
-	put16(&k, len ? 1 : 0);
+	struct request r = begin(c, TWALK);
+	struct cursor reply;
+	put32(&r.k, fid);
+	put32(&r.k, nf);
+	put16(&r.k, len ? 1 : 0);
 	if (len)
-		put_str(&k, name, len);
-	int err = transact(c, &k, TWALK, &reply);
+		put_str(&r.k, name, len);
+	int err = transact(&r, TWALK, &reply);
 	/* A walk of one name that fails answers Rwalk with no qid: the new
 	 * fid was not made. */
 	if (!err && len && get16(&reply) != 1)
 		err = -ENOENT;
+	finish(&r);
 	if (err) {
 		fid_free(c, nf);
 		return err;
@@ -272,12 +297,11 @@ int ninep_walk(struct ninep_channel *c, uint32_t fid, const char *name, size_t l
 
 int ninep_getattr(struct ninep_channel *c, uint32_t fid, struct ninep_attr *a)
 {
-	struct cursor k = begin(c, TGETATTR), reply;
-	put32(&k, fid);
-	put64(&k, GETATTR_BASIC);
-	int err = transact(c, &k, TGETATTR, &reply);
-	if (err)
-		return err;
+	struct request r = begin(c, TGETATTR);
+	struct cursor reply;
+	put32(&r.k, fid);
+	put64(&r.k, GETATTR_BASIC);
+	int err = transact(&r, TGETATTR, &reply);
 	get64(&reply); /* valid */
 	get_qid(&reply, &a->qid);
 	a->mode = get32(&reply);
@@ -294,122 +318,124 @@ int ninep_getattr(struct ninep_channel *c, uint32_t fid, struct ninep_attr *a)
 	a->mtime_nsec = (long)get64(&reply);
 	a->ctime_sec = (int64_t)get64(&reply);
 	a->ctime_nsec = (long)get64(&reply);
-	return reply.bad ? -EIO : 0;
+	finish(&r);
+	return err ? err : reply.bad ? -EIO : 0;
 }
 
 int ninep_setattr(struct ninep_channel *c, uint32_t fid, const struct ninep_setattr *a)
 {
-	struct cursor k = begin(c, TSETATTR);
-	put32(&k, fid);
-	put32(&k, a->valid);
-	put32(&k, a->mode);
-	put32(&k, a->uid);
-	put32(&k, a->gid);
-	put64(&k, a->size);
-	put64(&k, (uint64_t)a->atime_sec);
-	put64(&k, (uint64_t)a->atime_nsec);
-	put64(&k, (uint64_t)a->mtime_sec);
-	put64(&k, (uint64_t)a->mtime_nsec);
-	return simple(c, &k, TSETATTR);
+	struct request r = begin(c, TSETATTR);
+	put32(&r.k, fid);
+	put32(&r.k, a->valid);
+	put32(&r.k, a->mode);
+	put32(&r.k, a->uid);
+	put32(&r.k, a->gid);
+	put64(&r.k, a->size);
+	put64(&r.k, (uint64_t)a->atime_sec);
+	put64(&r.k, (uint64_t)a->atime_nsec);
+	put64(&r.k, (uint64_t)a->mtime_sec);
+	put64(&r.k, (uint64_t)a->mtime_nsec);
+	return simple(&r, TSETATTR);
 }
 
 int ninep_lopen(struct ninep_channel *c, uint32_t fid, uint32_t flags)
 {
-	struct cursor k = begin(c, TLOPEN);
-	put32(&k, fid);
-	put32(&k, flags);
-	return simple(c, &k, TLOPEN);
+	struct request r = begin(c, TLOPEN);
+	put32(&r.k, fid);
+	put32(&r.k, flags);
+	return simple(&r, TLOPEN);
 }
 
 int ninep_lcreate(struct ninep_channel *c, uint32_t fid, const char *name, size_t len, uint32_t flags, uint32_t mode)
 {
-	struct cursor k = begin(c, TLCREATE);
-	put32(&k, fid);
-	put_str(&k, name, len);
-	put32(&k, flags);
-	put32(&k, mode);
-	put32(&k, 0); /* gid */
-	return simple(c, &k, TLCREATE);
+	struct request r = begin(c, TLCREATE);
+	put32(&r.k, fid);
+	put_str(&r.k, name, len);
+	put32(&r.k, flags);
+	put32(&r.k, mode);
+	put32(&r.k, 0); /* gid */
+	return simple(&r, TLCREATE);
 }
 
 int ninep_mkdir(struct ninep_channel *c, uint32_t dfid, const char *name, size_t len, uint32_t mode)
 {
-	struct cursor k = begin(c, TMKDIR);
-	put32(&k, dfid);
-	put_str(&k, name, len);
-	put32(&k, mode);
-	put32(&k, 0);
-	return simple(c, &k, TMKDIR);
+	struct request r = begin(c, TMKDIR);
+	put32(&r.k, dfid);
+	put_str(&r.k, name, len);
+	put32(&r.k, mode);
+	put32(&r.k, 0);
+	return simple(&r, TMKDIR);
 }
 
 int ninep_symlink(struct ninep_channel *c, uint32_t dfid, const char *name, size_t len, const char *target)
 {
-	struct cursor k = begin(c, TSYMLINK);
-	put32(&k, dfid);
-	put_str(&k, name, len);
-	put_str(&k, target, strlen(target));
-	put32(&k, 0);
-	return simple(c, &k, TSYMLINK);
+	struct request r = begin(c, TSYMLINK);
+	put32(&r.k, dfid);
+	put_str(&r.k, name, len);
+	put_str(&r.k, target, strlen(target));
+	put32(&r.k, 0);
+	return simple(&r, TSYMLINK);
 }
 
 int ninep_mknod(struct ninep_channel *c, uint32_t dfid, const char *name, size_t len, uint32_t mode)
 {
-	struct cursor k = begin(c, TMKNOD);
-	put32(&k, dfid);
-	put_str(&k, name, len);
-	put32(&k, mode);
-	put32(&k, 0); /* major */
-	put32(&k, 0); /* minor */
-	put32(&k, 0);
-	return simple(c, &k, TMKNOD);
+	struct request r = begin(c, TMKNOD);
+	put32(&r.k, dfid);
+	put_str(&r.k, name, len);
+	put32(&r.k, mode);
+	put32(&r.k, 0); /* major */
+	put32(&r.k, 0); /* minor */
+	put32(&r.k, 0);
+	return simple(&r, TMKNOD);
 }
 
 int ninep_link(struct ninep_channel *c, uint32_t dfid, uint32_t fid, const char *name, size_t len)
 {
-	struct cursor k = begin(c, TLINK);
-	put32(&k, dfid);
-	put32(&k, fid);
-	put_str(&k, name, len);
-	return simple(c, &k, TLINK);
+	struct request r = begin(c, TLINK);
+	put32(&r.k, dfid);
+	put32(&r.k, fid);
+	put_str(&r.k, name, len);
+	return simple(&r, TLINK);
 }
 
 int ninep_unlinkat(struct ninep_channel *c, uint32_t dfid, const char *name, size_t len, bool directory)
 {
-	struct cursor k = begin(c, TUNLINKAT);
-	put32(&k, dfid);
-	put_str(&k, name, len);
-	put32(&k, directory ? 0x200 : 0); /* AT_REMOVEDIR */
-	return simple(c, &k, TUNLINKAT);
+	struct request r = begin(c, TUNLINKAT);
+	put32(&r.k, dfid);
+	put_str(&r.k, name, len);
+	put32(&r.k, directory ? 0x200 : 0); /* AT_REMOVEDIR */
+	return simple(&r, TUNLINKAT);
 }
 
 int ninep_renameat(struct ninep_channel *c, uint32_t old_dfid, const char *old_name, size_t old_len, uint32_t new_dfid,
                    const char *new_name, size_t new_len)
 {
-	struct cursor k = begin(c, TRENAMEAT);
-	put32(&k, old_dfid);
-	put_str(&k, old_name, old_len);
-	put32(&k, new_dfid);
-	put_str(&k, new_name, new_len);
-	return simple(c, &k, TRENAMEAT);
+	struct request r = begin(c, TRENAMEAT);
+	put32(&r.k, old_dfid);
+	put_str(&r.k, old_name, old_len);
+	put32(&r.k, new_dfid);
+	put_str(&r.k, new_name, new_len);
+	return simple(&r, TRENAMEAT);
 }
 
 int ninep_readlink(struct ninep_channel *c, uint32_t fid, char **target)
 {
-	struct cursor k = begin(c, TREADLINK), reply;
-	put32(&k, fid);
-	int err = transact(c, &k, TREADLINK, &reply);
-	if (err)
-		return err;
+	struct request r = begin(c, TREADLINK);
+	struct cursor reply;
+	put32(&r.k, fid);
+	int err = transact(&r, TREADLINK, &reply);
 	uint16_t len = get16(&reply);
 	const uint8_t *text = take(&reply, len);
-	if (!text)
-		return -EIO;
-	*target = kmalloc(len + 1u);
-	if (!*target)
-		return -ENOMEM;
-	memcpy(*target, text, len);
-	(*target)[len] = 0;
-	return 0;
+	if (!err && !text)
+		err = -EIO;
+	if (!err && !(*target = kmalloc(len + 1u)))
+		err = -ENOMEM;
+	if (!err) {
+		memcpy(*target, text, len);
+		(*target)[len] = 0;
+	}
+	finish(&r);
+	return err;
 }
 
 uint32_t ninep_io_max(const struct ninep_channel *c)
@@ -419,124 +445,157 @@ uint32_t ninep_io_max(const struct ninep_channel *c)
 	return room < pieces ? room : pieces;
 }
 
-/* Adds len bytes at phys to the n pieces so far, merged into the last one
- * when they follow it in memory. */
-static void add_piece(struct ninep_channel *c, unsigned *n, uint64_t phys, uint32_t len)
+/* Adds len bytes at phys to the n pieces of s so far, merged into the last
+ * one when they follow it in memory. */
+static void add_piece(struct ninep_slot *s, unsigned *n, uint64_t phys, uint32_t len)
 {
-	struct ninep_piece *last = *n ? &c->pieces[*n - 1] : NULL;
+	struct ninep_piece *last = *n ? &s->pieces[*n - 1] : NULL;
 	if (last && last->phys + last->len == phys)
 		last->len += len;
 	else
-		c->pieces[(*n)++] = (struct ninep_piece){phys, len};
+		s->pieces[(*n)++] = (struct ninep_piece){phys, len};
 }
 
-/* The physical pages under the app's count pages from first into c->pages,
- * brought in (for write, made the app's own and writable) as its access
- * would. All are brought in before any is taken, since bringing one in may
- * read a volume (a mapping of its file), which uses c->pages. */
-static int user_pages(struct ninep_channel *c, uintptr_t first, size_t count, bool write)
+/* The physical pages under buf's count pages from first into s->pages:
+ * false when an app's page is not there (or, for write, not its own and
+ * writable) yet. */
+static bool pages_of(struct ninep_slot *s, struct iobuf buf, uintptr_t first, size_t count, bool write)
+{
+	for (size_t i = 0; !buf.user && i < count; i++)
+		s->pages[i] = virt_to_phys((const void *)(first + i * PAGE_SIZE));
+	return !buf.user || as_present_pages(current_process()->as, first, count, write, s->pages);
+}
+
+/* Brings the app's count pages from first in, as its access would. */
+static int fault_in(uintptr_t first, size_t count, bool write)
 {
 	struct addrspace *as = current_process()->as;
-	if (as_present_pages(as, first, count, write, c->pages))
-		return 0;
 	for (size_t i = 0; i < count; i++)
 		if (!as_page(as, first + i * PAGE_SIZE, write))
 			return -EFAULT;
-	return as_present_pages(as, first, count, write, c->pages) ? 0 : -EFAULT;
+	return 0;
 }
 
-/* Cuts len bytes (at most ninep_io_max) at buf into c->pieces, a page at a
- * time; write when the device writes them. -EFAULT for a bad address. */
-static int cut(struct ninep_channel *c, struct iobuf buf, size_t len, bool write, unsigned *count)
+/* Starts a Tread or Twrite of len bytes (at most ninep_io_max) at buf: a
+ * slot whose pieces hold them, a page at a time (write when the device
+ * writes them). -EFAULT for a bad address. Missing pages are brought in
+ * with no slot held, since bringing one in may read a volume (a mapping
+ * of its file), which takes a slot. */
+static int begin_io(struct ninep_channel *c, enum ninep_type type, struct iobuf buf, size_t len, bool write,
+                    struct request *r, unsigned *count)
 {
 	uintptr_t start = (uintptr_t)buf.base, first = PAGE_ALIGN_DOWN(start);
 	size_t pages = len ? (PAGE_ALIGN_UP(start + len) - first) / PAGE_SIZE : 0;
 	if (buf.user && !user_range_ok(buf.base, len))
 		return -EFAULT;
-	int err = buf.user ? user_pages(c, first, pages, write) : 0;
-	for (size_t i = 0; !buf.user && i < pages; i++)
-		c->pages[i] = virt_to_phys((const void *)(first + i * PAGE_SIZE));
-	if (err)
-		return err;
+	*r = begin(c, type);
+	if (!pages_of(r->slot, buf, first, pages, write)) {
+		finish(r);
+		int err = fault_in(first, pages, write);
+		if (err)
+			return err;
+		*r = begin(c, type);
+		if (!pages_of(r->slot, buf, first, pages, write)) {
+			finish(r); /* another thread took them away meanwhile */
+			return -EFAULT;
+		}
+	}
 	unsigned n = 0;
 	for (size_t i = 0, done = 0; i < pages; i++) {
 		size_t skip = i ? 0 : start % PAGE_SIZE;
 		size_t part = PAGE_SIZE - skip < len - done ? PAGE_SIZE - skip : len - done;
-		add_piece(c, &n, c->pages[i] + skip, (uint32_t)part);
+		add_piece(r->slot, &n, r->slot->pages[i] + skip, (uint32_t)part);
 		done += part;
 	}
 	*count = n;
 	return 0;
 }
 
-/* Tread of the bytes the pieces hold, which the host writes. */
-static long read_pieces(struct ninep_channel *c, uint32_t fid, uint64_t off, unsigned pieces, uint32_t len)
+/* Whether a thread may sleep while the host writes into buf: not when
+ * another thread of the app could unmap or remap its pages meanwhile. */
+static bool may_sleep_into(struct iobuf buf)
 {
-	struct cursor k = begin(c, TREAD), reply;
-	put32(&k, fid);
-	put64(&k, off);
-	put32(&k, len);
-	struct beside data = {pieces, len, true};
-	int err = exchange(c, &k, TREAD, &data, HEADER_SIZE + 4, &reply);
-	if (err)
-		return err;
-	struct cursor size = {c->reply, c->reply + 4, false};
+	struct process *p = current_process();
+	return !buf.user || (p->as->refs == 1 && p->live_threads == 1);
+}
+
+/* Tread of the bytes the pieces of r's slot hold, which the host writes;
+ * the slot goes back. */
+static long read_pieces(struct request *r, uint32_t fid, uint64_t off, unsigned pieces, uint32_t len, bool may_sleep)
+{
+	put32(&r->k, fid);
+	put64(&r->k, off);
+	put32(&r->k, len);
+	struct beside data = {pieces, len, true, may_sleep};
+	struct cursor reply;
+	int err = exchange(r, TREAD, &data, HEADER_SIZE + 4, &reply);
+	struct cursor size = {r->slot->reply, r->slot->reply + 4, false};
 	uint32_t count = get32(&reply);
-	return reply.bad || count > len || get32(&size) != HEADER_SIZE + 4 + count ? -EIO : (long)count;
+	bool bad = reply.bad || count > len || get32(&size) != HEADER_SIZE + 4 + count;
+	finish(r);
+	return err ? err : bad ? -EIO : (long)count;
 }
 
 long ninep_read(struct ninep_channel *c, uint32_t fid, uint64_t off, struct iobuf dst, size_t len)
 {
 	if (len > ninep_io_max(c))
 		len = ninep_io_max(c);
+	struct request r;
 	unsigned pieces;
-	int err = cut(c, dst, len, true, &pieces);
-	return err ? err : read_pieces(c, fid, off, pieces, (uint32_t)len);
+	int err = begin_io(c, TREAD, dst, len, true, &r, &pieces);
+	return err ? err : read_pieces(&r, fid, off, pieces, (uint32_t)len, may_sleep_into(dst));
 }
 
 long ninep_read_pages(struct ninep_channel *c, uint32_t fid, uint64_t off, uint8_t *const *pages, size_t count)
 {
+	struct request r = begin(c, TREAD);
 	unsigned pieces = 0;
 	for (size_t i = 0; i < count; i++)
-		add_piece(c, &pieces, virt_to_phys(pages[i]), PAGE_SIZE);
-	return read_pieces(c, fid, off, pieces, (uint32_t)(count * PAGE_SIZE));
+		add_piece(r.slot, &pieces, virt_to_phys(pages[i]), PAGE_SIZE);
+	return read_pieces(&r, fid, off, pieces, (uint32_t)(count * PAGE_SIZE), true);
 }
 
+/* Twrite polls (ninep.h says why). */
 long ninep_write(struct ninep_channel *c, uint32_t fid, uint64_t off, struct iobuf src, size_t len)
 {
 	if (len > ninep_io_max(c))
 		len = ninep_io_max(c);
+	struct request r;
 	unsigned pieces;
-	int err = cut(c, src, len, false, &pieces);
+	int err = begin_io(c, TWRITE, src, len, false, &r, &pieces);
 	if (err)
 		return err;
-	struct cursor k = begin(c, TWRITE), reply;
-	put32(&k, fid);
-	put64(&k, off);
-	put32(&k, (uint32_t)len);
-	struct beside data = {pieces, (uint32_t)len, false};
-	err = exchange(c, &k, TWRITE, &data, c->msize, &reply);
-	if (err)
-		return err;
+	put32(&r.k, fid);
+	put64(&r.k, off);
+	put32(&r.k, (uint32_t)len);
+	struct beside data = {pieces, (uint32_t)len, false, false};
+	struct cursor reply;
+	err = exchange(&r, TWRITE, &data, c->msize, &reply);
 	uint32_t count = get32(&reply);
-	return reply.bad || count > len ? -EIO : (long)count;
+	finish(&r);
+	return err ? err : reply.bad || count > len ? -EIO : (long)count;
 }
 
 int ninep_fsync(struct ninep_channel *c, uint32_t fid, bool data_only)
 {
-	struct cursor k = begin(c, TFSYNC);
-	put32(&k, fid);
-	put32(&k, data_only);
-	return simple(c, &k, TFSYNC);
+	struct request r = begin(c, TFSYNC);
+	put32(&r.k, fid);
+	put32(&r.k, data_only);
+	/* The host's fsync is the slowest request, and nothing of the volume's
+	 * state hangs on it: its caller may sleep while others go on. */
+	struct beside nothing = {0, 0, false, true};
+	struct cursor reply;
+	int err = exchange(&r, TFSYNC, &nothing, c->msize, &reply);
+	finish(&r);
+	return err;
 }
 
 int ninep_statfs(struct ninep_channel *c, uint32_t fid, struct ninep_statfs *st)
 {
-	struct cursor k = begin(c, TSTATFS), reply;
-	put32(&k, fid);
-	int err = transact(c, &k, TSTATFS, &reply);
-	if (err)
-		return err;
+	struct request r = begin(c, TSTATFS);
+	struct cursor reply;
+	put32(&r.k, fid);
+	int err = transact(&r, TSTATFS, &reply);
 	st->type = get32(&reply);
 	st->bsize = get32(&reply);
 	st->blocks = get64(&reply);
@@ -546,7 +605,8 @@ int ninep_statfs(struct ninep_channel *c, uint32_t fid, struct ninep_statfs *st)
 	st->ffree = get64(&reply);
 	st->fsid = get64(&reply);
 	st->namelen = get32(&reply);
-	return reply.bad ? -EIO : 0;
+	finish(&r);
+	return err ? err : reply.bad ? -EIO : 0;
 }
 
 /* The entries of one Rreaddir, each qid[13] offset[8] type[1] name[s]:
@@ -574,21 +634,20 @@ int ninep_readdir(struct ninep_channel *c, uint32_t fid, ninep_dirent_fn each, v
 {
 	uint64_t offset = 0;
 	for (;;) {
-		struct cursor k = begin(c, TREADDIR), reply;
-		put32(&k, fid);
-		put64(&k, offset);
-		put32(&k, ninep_io_max(c));
-		int err = transact(c, &k, TREADDIR, &reply);
-		if (err)
-			return err;
+		struct request r = begin_slot(c, TREADDIR, true);
+		struct cursor reply;
+		put32(&r.k, fid);
+		put64(&r.k, offset);
+		put32(&r.k, ninep_io_max(c));
+		int err = transact(&r, TREADDIR, &reply);
 		uint32_t count = get32(&reply);
-		if (count == 0)
-			return 0;
-		if (count > (size_t)(reply.end - reply.at))
-			return -EIO;
+		if (!err && count > (size_t)(reply.end - reply.at))
+			err = -EIO;
 		reply.end = reply.at + count;
-		err = walk_entries(&reply, each, ctx, &offset);
-		if (err)
+		if (!err && count)
+			err = walk_entries(&reply, each, ctx, &offset);
+		finish(&r);
+		if (err || !count)
 			return err;
 	}
 }

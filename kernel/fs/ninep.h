@@ -1,7 +1,12 @@
 /* A 9P2000.L client: one call per request the volumes need, each sent over
  * a channel (a virtio-9p device) and waited for. Errors come back as the
- * host's -errno (Rlerror). One request is in flight per channel at a time:
- * the kernel is not preempted, and a call does not give up the CPU.
+ * host's -errno (Rlerror). Tfsync may sleep for its reply while other
+ * threads send theirs, and so may Tread when it reads into memory no other
+ * thread can unmap meanwhile (the page cache's, the kernel's, or the app's
+ * when it is the only thread of its address space); every other request
+ * polls, so the volume layer's steps between them stay atomic (a Twrite
+ * that slept would let another O_APPEND writer take the same end of file).
+ * Waits are not broken by signals (no Tflush).
  * Tread and Twrite move their data without a copy: the device reads or
  * writes the app's (or the page cache's) pages themselves. */
 #ifndef SOLE_NINEP_H
@@ -23,22 +28,40 @@ struct ninep_piece {
 /* Pieces of one Tread or Twrite: 1 MiB from anywhere in a page. */
 #define NINEP_PIECES_MAX 257
 
-/* A transport for whole 9P messages, registered by its driver. The driver
- * owns two buffers the device reaches: request, of max_request bytes, and
- * reply, of max_message (the msize it offers); the client writes a request
- * into request and calls transact, which leaves the reply in reply. */
+/* One request's buffers, from the channel's pool: request, of max_request
+ * bytes, and reply, of reply_room bytes (max_message for a large slot,
+ * else NINEP_SMALL_REPLY); its 9P tag, unique among the requests in
+ * flight; and room for the pieces of a Tread or Twrite. */
+struct ninep_slot {
+	uint8_t *request, *reply;
+	uint32_t reply_room;
+	uint16_t tag;
+	struct ninep_piece pieces[NINEP_PIECES_MAX];
+	uint64_t pages[NINEP_PIECES_MAX]; /* the pages the pieces are cut from */
+};
+
+/* Every reply but Rreaddir's fits (Rreadlink's path is the longest). */
+#define NINEP_SMALL_REPLY 8192
+
+/* A transport for whole 9P messages, registered by its driver. Several
+ * requests may be in flight at once, each in its own slot: the client
+ * takes a slot, writes the request into it, calls transact, which leaves
+ * the reply in it, and gives the slot back. */
 struct ninep_channel {
 	const char *tag; /* the mount tag QEMU was given */
-	uint8_t *request, *reply;
 	uint32_t max_request, max_message;
 	unsigned max_pieces; /* how many pieces a transact carries, at most NINEP_PIECES_MAX */
-	/* Sends len bytes of request, then the count pieces unless pieces_in;
-	 * the reply fills at most room bytes of reply, then the pieces when
-	 * pieces_in. 0 and the bytes the device wrote in *got, or -EIO. */
-	int (*transact)(struct ninep_channel *c, uint32_t len, uint32_t room, const struct ninep_piece *pieces,
-	                unsigned count, bool pieces_in, uint32_t *got);
-	struct ninep_piece pieces[NINEP_PIECES_MAX]; /* the client's, for the request being built */
-	uint64_t pages[NINEP_PIECES_MAX];            /* the client's, the pages they are cut from */
+	/* A free slot, large for a reply of up to max_message; sleeps while
+	 * none is free. */
+	struct ninep_slot *(*slot_take)(struct ninep_channel *c, bool large);
+	void (*slot_give)(struct ninep_channel *c, struct ninep_slot *s);
+	/* Sends len bytes of s's request, then its count pieces unless
+	 * pieces_in; the reply fills at most room bytes of s's reply, then the
+	 * pieces when pieces_in. may_sleep lets the caller sleep for the reply
+	 * while other threads run (else it polls). 0 and the bytes the device
+	 * wrote in *got, or -EIO. */
+	int (*transact)(struct ninep_channel *c, struct ninep_slot *s, uint32_t len, uint32_t room, unsigned count,
+	                bool pieces_in, bool may_sleep, uint32_t *got);
 	struct ninep_channel *next;
 	uint32_t msize; /* agreed with Tversion */
 	uint32_t next_fid;

@@ -131,15 +131,18 @@ static int fill(struct inode *ino, size_t index)
 			n = ninep_read_pages(channel_of(ino), fid, (uint64_t)index * PAGE_SIZE, pages, got_pages);
 		err = n < 0 ? (int)n : 0;
 	}
+	/* The read may have slept (ninep.h), and another thread filled some
+	 * of these pages meanwhile: theirs stay, as they may be mapped. */
 	for (size_t i = 0; i < got_pages; i++) {
-		if (err)
+		if (err || ino->file.pages[index + i]) {
 			page_free(virt_to_phys(pages[i]), 1);
-		else
-			ino->file.pages[index + i] = pages[i];
+			continue;
+		}
+		ino->file.pages[index + i] = pages[i];
+		cached_pages++;
 	}
 	if (err)
 		return err;
-	cached_pages += got_pages;
 	lru_touch(ino);
 	return 0;
 }

@@ -106,6 +106,8 @@ static struct thread *run_dequeue(void)
 	return t;
 }
 
+bool sched_others_ready(void) { return best_ready_level() >= 0; }
+
 /* Whether a ready thread should have the CPU instead of the running one: a
  * higher level at once; the same level when the slice is up, except under
  * FIFO, which runs until it blocks or yields. */

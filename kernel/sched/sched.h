@@ -34,6 +34,9 @@ enum wake_reason sched_block(uint64_t deadline);
 void sched_wake(struct thread *t, enum wake_reason why);
 /* Gives the CPU to another ready thread, if any. */
 void sched_yield(void);
+/* Whether another thread is ready to run: a driver waiting for its device
+ * polls when none is (blocking would only idle), and blocks when one is. */
+bool sched_others_ready(void);
 /* t's scheduling parameters changed; old_level is its run level before.
  * A ready thread moves to its new level (to the back when raised, to the
  * front when lowered, as Linux does), and the CPU goes where it now should. */
