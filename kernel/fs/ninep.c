@@ -511,12 +511,12 @@ static int begin_io(struct ninep_channel *c, enum ninep_type type, struct iobuf 
 	return 0;
 }
 
-/* Whether a thread may sleep while the host writes into buf: not when
- * another thread of the app could unmap or remap its pages meanwhile. */
-static bool may_sleep_into(struct iobuf buf)
+/* Whether the app is alone in its address space: then no other thread
+ * can unmap or remap its pages while it sleeps. */
+static bool app_alone(void)
 {
 	struct process *p = current_process();
-	return !buf.user || (p->as->refs == 1 && p->live_threads == 1);
+	return p->as->refs == 1 && p->live_threads == 1;
 }
 
 /* Tread of the bytes the pieces of r's slot hold, which the host writes;
@@ -543,16 +543,17 @@ long ninep_read(struct ninep_channel *c, uint32_t fid, uint64_t off, struct iobu
 	struct request r;
 	unsigned pieces;
 	int err = begin_io(c, TREAD, dst, len, true, &r, &pieces);
-	return err ? err : read_pieces(&r, fid, off, pieces, (uint32_t)len, may_sleep_into(dst));
+	return err ? err : read_pieces(&r, fid, off, pieces, (uint32_t)len, !dst.user || app_alone());
 }
 
-long ninep_read_pages(struct ninep_channel *c, uint32_t fid, uint64_t off, uint8_t *const *pages, size_t count)
+long ninep_read_pages(struct ninep_channel *c, uint32_t fid, uint64_t off, uint8_t *const *pages, size_t count,
+                      bool for_mapping)
 {
 	struct request r = begin(c, TREAD);
 	unsigned pieces = 0;
 	for (size_t i = 0; i < count; i++)
 		add_piece(r.slot, &pieces, virt_to_phys(pages[i]), PAGE_SIZE);
-	return read_pieces(&r, fid, off, pieces, (uint32_t)(count * PAGE_SIZE), true);
+	return read_pieces(&r, fid, off, pieces, (uint32_t)(count * PAGE_SIZE), !for_mapping || app_alone());
 }
 
 /* Twrite polls (ninep.h says why). */

@@ -3,7 +3,8 @@
  * host's -errno (Rlerror). Tfsync may sleep for its reply while other
  * threads send theirs, and so may Tread when it reads into memory no other
  * thread can unmap meanwhile (the page cache's, the kernel's, or the app's
- * when it is the only thread of its address space); every other request
+ * when it is the only thread of its address space) and for no fault of an
+ * app with other threads (see ninep_read_pages); every other request
  * polls, so the volume layer's steps between them stay atomic (a Twrite
  * that slept would let another O_APPEND writer take the same end of file).
  * Waits are not broken by signals (no Tflush).
@@ -138,8 +139,11 @@ int ninep_readlink(struct ninep_channel *c, uint32_t fid, char **target);
  * copy-on-write done): the count, -EFAULT, or -errno. */
 long ninep_read(struct ninep_channel *c, uint32_t fid, uint64_t off, struct iobuf dst, size_t len);
 /* The same into count whole pages of the kernel's (count * PAGE_SIZE at most
- * ninep_io_max). */
-long ninep_read_pages(struct ninep_channel *c, uint32_t fid, uint64_t off, uint8_t *const *pages, size_t count);
+ * ninep_io_max); for_mapping when a fault of the app's waits for them: it
+ * sleeps then only when the app is alone in its address space, since its
+ * areas must not change while the fault is under way. */
+long ninep_read_pages(struct ninep_channel *c, uint32_t fid, uint64_t off, uint8_t *const *pages, size_t count,
+                      bool for_mapping);
 /* Writes up to len bytes (at most ninep_io_max) from src at off, which the
  * host reads itself: the count the host wrote, -EFAULT, or -errno. */
 long ninep_write(struct ninep_channel *c, uint32_t fid, uint64_t off, struct iobuf src, size_t len);

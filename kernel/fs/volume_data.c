@@ -100,8 +100,9 @@ static int volume_io_fid(struct inode *ino, bool write, uint32_t *fid)
 }
 
 /* Brings the page at index into the cache, with the missing pages after it
- * up to the read-ahead, as one read from the host. */
-static int fill(struct inode *ino, size_t index)
+ * up to the read-ahead, as one read from the host; for_mapping when a
+ * fault of the app's waits for it. */
+static int fill(struct inode *ino, size_t index, bool for_mapping)
 {
 	size_t file_pages = PAGE_ALIGN_UP(ino->size) / PAGE_SIZE;
 	size_t ahead = ninep_io_max(channel_of(ino)) / PAGE_SIZE; /* one Tread, whatever msize the host took */
@@ -128,7 +129,8 @@ static int fill(struct inode *ino, size_t index)
 		uint32_t fid;
 		long n = volume_io_fid(ino, false, &fid);
 		if (!n)
-			n = ninep_read_pages(channel_of(ino), fid, (uint64_t)index * PAGE_SIZE, pages, got_pages);
+			n = ninep_read_pages(channel_of(ino), fid, (uint64_t)index * PAGE_SIZE, pages, got_pages,
+			                     for_mapping);
 		err = n < 0 ? (int)n : 0;
 	}
 	/* The read may have slept (ninep.h), and another thread filled some
@@ -148,11 +150,11 @@ static int fill(struct inode *ino, size_t index)
 }
 
 /* The cached page at index, filled when missing. */
-static int cached_page(struct inode *ino, size_t index, uint8_t **page)
+static int cached_page(struct inode *ino, size_t index, uint8_t **page, bool for_mapping)
 {
 	int err = inode_reserve_pages(ino, index + 1);
 	if (!err && !ino->file.pages[index])
-		err = fill(ino, index);
+		err = fill(ino, index, for_mapping);
 	if (err)
 		return err;
 	*page = ino->file.pages[index];
@@ -188,7 +190,7 @@ long volume_read(struct inode *ino, uint64_t off, struct iobuf dst, size_t len)
 		uint64_t at = off + done;
 		size_t n = PAGE_SIZE - at % PAGE_SIZE < len - done ? PAGE_SIZE - at % PAGE_SIZE : len - done;
 		uint8_t *page;
-		int err = past_cache ? -ENOMEM : cached_page(ino, at / PAGE_SIZE, &page);
+		int err = past_cache ? -ENOMEM : cached_page(ino, at / PAGE_SIZE, &page, false);
 		long got = err == -ENOMEM
 		               ? read_uncached(ino, at, (struct iobuf){dst.base + done, dst.user}, len - done)
 		           : err                                            ? err
@@ -276,7 +278,7 @@ int volume_truncate(struct inode *ino, uint64_t size)
 uint64_t volume_page_for_mapping(struct inode *ino, uint64_t off)
 {
 	uint8_t *page;
-	if (cached_page(ino, off / PAGE_SIZE, &page))
+	if (cached_page(ino, off / PAGE_SIZE, &page, true))
 		return 0;
 	ino->volume->mapped_shared = true;
 	return virt_to_phys(page);
