@@ -24,9 +24,12 @@ struct bundle_rule {
 };
 
 /* Debian's python3.X: the standard library minus its tests, IDLE, Tk, the
- * static libpython (config-*) and the 2to3 tool. */
+ * static libpython (config-*), the 2to3 tool, and the bytecode compiled for
+ * python3 -O and -OO (*.opt-1.pyc, *.opt-2.pyc), which a plain python3 never
+ * reads; a host that ran such code has megabytes of it. */
 static const char *const python_skip[] = {
-	"config-*", "test", "idlelib", "tkinter", "turtledemo", "ensurepip", "lib2to3", "pydoc_data", NULL,
+	"config-*", "test", "idlelib", "tkinter", "turtledemo", "ensurepip", "lib2to3", "pydoc_data",
+	"__pycache__/*.opt-?.pyc", "*/__pycache__/*.opt-?.pyc", "*/*/__pycache__/*.opt-?.pyc", NULL,
 };
 
 static const struct bundle_rule rules[] = {
