@@ -9,6 +9,7 @@
 #include "kernel/boot_config.h"
 #include "kernel/errno.h"
 #include "kernel/log.h"
+#include "kernel/mm/tlb_refresh.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/signal.h"
 #include "syscalls/syscall_summary.h"
@@ -46,6 +47,7 @@ static bool canonical(uint64_t addr) { return addr < 0x800000000000ull || addr >
 int syscall_dispatch(struct trap_frame *f)
 {
 	cputime_charge_user();
+	tlb_refresh();
 	long nr = (long)f->rax;
 	long args[6] = {(long)f->rdi, (long)f->rsi, (long)f->rdx, (long)f->r10, (long)f->r8, (long)f->r9};
 	syscall_handler handler = nr >= 0 && nr < SYSCALL_COUNT ? syscall_handlers[nr] : NULL;

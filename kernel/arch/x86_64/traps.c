@@ -13,6 +13,7 @@
 #include "kernel/log.h"
 #include "kernel/mm/addrspace.h"
 #include "kernel/mm/layout.h"
+#include "kernel/mm/tlb_refresh.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/panic.h"
 #include "kernel/proc/exit.h"
@@ -168,8 +169,10 @@ static void exception(struct trap_frame *f)
 
 void trap_handler(struct trap_frame *f)
 {
-	if (trap_from_user(f))
+	if (trap_from_user(f)) {
 		cputime_charge_user();
+		tlb_refresh();
+	}
 	if (f->vector == TIMER_VECTOR)
 		sched_timer_interrupt();
 	else if (f->vector >= 32)
