@@ -13,7 +13,15 @@
 #define USER_TOP 0x00007ffffffff000
 #define USER_STACK_TOP 0x00007ffffffff000
 #define USER_STACK_SIZE (8ul << 20)
-#define USER_MMAP_TOP 0x00007ffff7fff000 /* mmap grows down from here */
+/* mmap grows down from here: Linux's mmap_base without ASLR (0x7ffff7fff000,
+ * 0x8000 pages below the stack's top) lowered by 0x5555 pages. QEMU's TCG
+ * has a direct-mapped TLB indexed by page number modulo its size (a power
+ * of two, 256 entries and up): at Linux's distance the top pages of the
+ * stack and of the mmap area (ld.so's data, then libc's) took the same
+ * slots at every size up to 32768 and evicted each other all the time. At
+ * 0xd555 pages they sit a third or two thirds of the TLB apart at those
+ * sizes. (Linux itself randomizes both, so apps assume neither address.) */
+#define USER_MMAP_TOP 0x00007ffff2aaa000
 #define USER_PIE_BASE 0x0000555555554000 /* where Linux puts a PIE without ASLR */
 #define USER_MIN_ADDR 0x10000            /* vm.mmap_min_addr */
 
