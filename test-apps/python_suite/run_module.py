@@ -8,7 +8,7 @@ sides load and run a module identically. Each test prints, on stderr, a line
     @@pysuite start TEST_ID         before it runs (a hang or crash names it)
     @@pysuite RESULT TEST_ID        its result: ok, fail, error, skip, xfail or xpass
                                     (a test with failing subtests has several)
-    @@pysuite end TEST_ID           when it has ended
+    @@pysuite end TEST_ID # SECONDS when it has ended, and its run time
 
 and the run ends with `@@pysuite done`. A test excluded by an fnmatch pattern
 (one known to hang,
@@ -23,6 +23,7 @@ import importlib
 import os
 import sys
 import tempfile
+import time
 import unittest
 
 MARK = "@@pysuite"
@@ -38,11 +39,12 @@ class LineResult(unittest.TestResult):
 
     def startTest(self, test):
         super().startTest(test)
+        self.started = time.monotonic()
         say("start", test.id())
 
     def stopTest(self, test):
         super().stopTest(test)
-        say("end", test.id())
+        say("end", test.id(), "#", f"{time.monotonic() - self.started:.2f} s")
 
     def addSuccess(self, test):
         super().addSuccess(test)
