@@ -10,7 +10,8 @@
  * So entries from user mode reload CR3 once every TLB_REFRESH_MS: a few
  * flushes grow the TLB to fit, later ones keep it from shrinking, and each
  * costs one refill of the working set, well under 1% at this period, on
- * TCG as on hardware. */
+ * TCG as on hardware. Reading the TSC is a helper call under TCG, so only
+ * every TLB_REFRESH_CHECK_EVERY-th entry reads it. */
 #include "kernel/mm/tlb_refresh.h"
 
 #include <stdint.h>
@@ -18,10 +19,11 @@
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/time.h"
 
+unsigned tlb_refresh_entries;
 static uint64_t last_reload;
 static uint64_t period; /* TLB_REFRESH_MS in TSC ticks, once the TSC is calibrated */
 
-void tlb_refresh(void)
+void tlb_refresh_check(void)
 {
 	if (!period)
 		period = time_tsc_hz() / 1000 * TLB_REFRESH_MS;
