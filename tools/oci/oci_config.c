@@ -9,24 +9,8 @@
 #include <sys/stat.h>
 
 #include "oci_log.h"
+#include "text_file.h"
 #include "xalloc.h"
-
-static char *read_whole(const char *path)
-{
-	FILE *in = fopen(path, "re");
-	if (!in)
-		return NULL;
-	char *text = NULL;
-	size_t size = 0, used = 0, got;
-	do {
-		text = xrealloc(text, size += 65536);
-		got = fread(text + used, 1, size - used - 1, in);
-		used += got;
-	} while (got > 0);
-	fclose(in);
-	text[used] = '\0';
-	return text;
-}
 
 static void add(struct oci_config *config, const char *flag, const char *value)
 {
@@ -78,7 +62,7 @@ static void read_network_namespace(struct oci_config *config)
 char *oci_config_network_namespace(const char *bundle)
 {
 	char *path = xasprintf("%s/config.json", bundle);
-	char *text = read_whole(path);
+	char *text = text_file_read(path);
 	char problem[160];
 	struct oci_config config = {.tree = text ? json_parse(text, problem, sizeof problem) : NULL};
 	free(text);
@@ -201,7 +185,7 @@ int oci_config_load(const char *bundle, struct oci_config *config)
 {
 	*config = (struct oci_config){0};
 	char *path = xasprintf("%s/config.json", bundle);
-	char *text = read_whole(path);
+	char *text = text_file_read(path);
 	char problem[160];
 	if (!text) {
 		oci_error("cannot read %s", path);

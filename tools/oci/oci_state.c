@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "text_file.h"
 #include "xalloc.h"
 
 char *oci_state_folder(const char *root, const char *id) { return xasprintf("%s/%s", root, id); }
@@ -80,23 +81,6 @@ int oci_state_write(const struct oci_state *state)
 	return status;
 }
 
-static char *read_file(const char *path)
-{
-	FILE *in = fopen(path, "re");
-	if (!in)
-		return NULL;
-	char *text = NULL;
-	size_t size = 0, used = 0, got;
-	do {
-		text = xrealloc(text, size += 4096);
-		got = fread(text + used, 1, size - used - 1, in);
-		used += got;
-	} while (got > 0);
-	fclose(in);
-	text[used] = '\0';
-	return text;
-}
-
 static char *string_of(const struct json_value *v, const char *key)
 {
 	const char *s = json_string_member(v, key);
@@ -107,7 +91,7 @@ int oci_state_read(const char *folder, struct oci_state *state)
 {
 	*state = (struct oci_state){0};
 	char *path = xasprintf("%s/%s", folder, OCI_STATE_FILE);
-	char *text = read_file(path);
+	char *text = text_file_read(path);
 	free(path);
 	if (!text)
 		return -1;
