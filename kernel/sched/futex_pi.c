@@ -295,16 +295,27 @@ long futex_unlock_pi(uint32_t *uaddr)
 	return 0;
 }
 
-long futex_wait_requeue_pi(uint32_t *uaddr, uint32_t val, uint64_t deadline, uint32_t *uaddr2)
+/* The two requeue-PI calls' first checks: uaddr and uaddr2 are two futexes
+ * (EINVAL), and uaddr still holds expected (EFAULT, EAGAIN). */
+static long requeue_pi_keys(uint32_t *uaddr, uint32_t expected, uint32_t *uaddr2, struct futex_key *k,
+                            struct futex_key *target)
 {
-	struct futex_key k = futex_key_of((uintptr_t)uaddr), target = futex_key_of((uintptr_t)uaddr2);
-	if (futex_key_equal(k, target))
+	*k = futex_key_of((uintptr_t)uaddr);
+	*target = futex_key_of((uintptr_t)uaddr2);
+	if (futex_key_equal(*k, *target))
 		return -EINVAL;
 	uint32_t value;
 	if (read_word(uaddr, &value))
 		return -EFAULT;
-	if (value != val)
-		return -EAGAIN;
+	return value != expected ? -EAGAIN : 0;
+}
+
+long futex_wait_requeue_pi(uint32_t *uaddr, uint32_t val, uint64_t deadline, uint32_t *uaddr2)
+{
+	struct futex_key k, target;
+	long err = requeue_pi_keys(uaddr, val, uaddr2, &k, &target);
+	if (err)
+		return err;
 	struct pi_waiter pw = {
 	    .w = {.bitset = FUTEX_BITSET_MATCH_ANY, .key = k.offset, .key_space = k.space, .requeue_pi = true},
 	    .target = target};
@@ -327,14 +338,10 @@ long futex_wait_requeue_pi(uint32_t *uaddr, uint32_t val, uint64_t deadline, uin
 
 long futex_cmp_requeue_pi(uint32_t *uaddr, uint32_t cmpval, int nr_requeue, uint32_t *uaddr2)
 {
-	struct futex_key k = futex_key_of((uintptr_t)uaddr), target = futex_key_of((uintptr_t)uaddr2);
-	if (futex_key_equal(k, target))
-		return -EINVAL;
-	uint32_t value;
-	if (read_word(uaddr, &value))
-		return -EFAULT;
-	if (value != cmpval)
-		return -EAGAIN;
+	struct futex_key k, target;
+	long err = requeue_pi_keys(uaddr, cmpval, uaddr2, &k, &target);
+	if (err)
+		return err;
 	struct wait_queue *q = futex_queue_of(k);
 	struct pi_state *s = NULL;
 	int done = 0;
