@@ -1,8 +1,11 @@
 /* Threads under load: a mutex-protected counter, a condition variable
- * hand-off, a barrier, a reader-writer lock and thread-local storage.
+ * hand-off, a barrier, a reader-writer lock and thread-local storage. The
+ * workers end with pthread_exit and one more thread is cancelled: dynamic
+ * glibc unwinds those through libgcc_s, which it loads at run time.
  * Prints exact final counts, the same on every run. */
 #include <pthread.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #define THREADS 6
 #define ROUNDS 3000
@@ -43,7 +46,16 @@ static void *worker(void *arg)
 		pthread_rwlock_unlock(&rwlock);
 		__atomic_add_fetch(&reads_seen, sum > 0, __ATOMIC_RELAXED);
 	}
-	return (void *)local_sum;
+	pthread_exit((void *)local_sum);
+}
+
+/* Waits in a cancellation point until cancelled. */
+static void *sleeper(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
 }
 
 int main(void)
@@ -68,5 +80,10 @@ int main(void)
 	printf("turns taken %d\n", turn);
 	printf("rwlock writes %ld, reads that saw data %ld\n", table_total, reads_seen);
 	printf("thread-local sums %ld (expected %ld)\n", local_total, (long)THREADS * ROUNDS * (ROUNDS - 1) / 2);
+	pthread_t cancelled;
+	void *result = NULL;
+	if (pthread_create(&cancelled, NULL, sleeper, NULL) == 0 && pthread_cancel(cancelled) == 0 &&
+	    pthread_join(cancelled, &result) == 0)
+		printf("cancelled thread joined: %s\n", result == PTHREAD_CANCELED ? "PTHREAD_CANCELED" : "other");
 	return counter == THREADS * ROUNDS ? 0 : 1;
 }

@@ -21,6 +21,19 @@ static const char *library_path_of(const struct run_options *options)
 	return NULL;
 }
 
+/* glibc loads libgcc_s with dlopen to unwind a thread that calls
+ * pthread_exit or is cancelled (and for backtrace); no DT_NEEDED names it,
+ * so the search never finds it. Debian keeps it here. */
+#define GLIBC_UNWINDER "/lib/x86_64-linux-gnu/libgcc_s.so.1"
+
+static bool uses_glibc(const struct libdeps *deps)
+{
+	for (size_t i = 0; i < deps->library_count; i++)
+		if (strcmp(deps->libraries[i].soname, "libc.so.6") == 0)
+			return true;
+	return false;
+}
+
 static void add_host_file(struct cpio_archive *archive, const char *guest_path, const char *host_path)
 {
 	struct stat info;
@@ -82,6 +95,8 @@ int app_libraries_add(struct cpio_archive *archive, const char *host_path, const
 			add_host_file(archive, MUSL_PATH_FILE, MUSL_PATH_FILE); /* musl's loader reads it */
 		for (size_t i = 0; i < deps.library_count; i++)
 			add_host_file(archive, deps.libraries[i].path, deps.libraries[i].real_path);
+		if (uses_glibc(&deps))
+			add_host_file(archive, GLIBC_UNWINDER, GLIBC_UNWINDER);
 	}
 	libdeps_free(&deps);
 	return status;
