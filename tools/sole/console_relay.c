@@ -30,6 +30,7 @@ struct relay {
 	struct console_demux *serial_demux;
 	struct qemu_messages *messages;
 	guest_started_fn *guest_started; /* NULL once called */
+	bool told_stdout_closed;          /* WIRE_STDOUT_CLOSED is on its way */
 	void *guest_started_context;
 };
 
@@ -149,12 +150,12 @@ static void forward_resize(struct relay *relay)
 }
 
 /* Once sole's stdout has failed, the guest hears of it, once. */
-static void forward_stdout_closed(struct relay *relay, const struct relay_app_io *app, bool *told)
+static void forward_stdout_closed(struct relay *relay, const struct relay_app_io *app)
 {
-	if (*told || !*app->stdout_failed)
+	if (relay->told_stdout_closed || !*app->stdout_failed)
 		return;
 	console_mux_stdout_closed(&relay->to_guest);
-	*told = true;
+	relay->told_stdout_closed = true;
 }
 
 void console_relay_run(const struct qemu_process *qemu, const struct relay_app_io *app,
@@ -174,13 +175,12 @@ void console_relay_run(const struct qemu_process *qemu, const struct relay_app_i
 		.guest_started = guest_started,
 		.guest_started_context = context,
 	};
-	bool told_stdout_closed = false;
 	if (!app->stdin_attached && !app->tty)
 		console_mux_eof(&relay.to_guest); /* a tty without -i waits for input, as docker's */
 	while (relay.qemu_stdout >= 0 || relay.qemu_stderr >= 0 || relay.qemu_serial >= 0) {
 		if (app->tty)
 			forward_resize(&relay);
-		forward_stdout_closed(&relay, app, &told_stdout_closed);
+		forward_stdout_closed(&relay, app);
 		poll_once(&relay);
 	}
 	byte_buffer_free(&relay.to_guest);
