@@ -28,6 +28,9 @@
 /* The VM's one network backend: a second -netdev for the same NIC is how
  * kraft's duplicate-id errors came about (kraftkit#1367). */
 #define NETDEV_ID "net0"
+/* QEMU's seccomp filter, as libvirt sets it: no obsolete syscalls, no
+ * set*uid, no fork or exec, no changes to scheduling or affinity. */
+#define SANDBOX_OPTION "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny"
 /* The fd QEMU finds the UART's pipe on, passed in with -add-fd. */
 #define SERIAL_FD 3
 #define SERIAL_FD_SET "1"
@@ -170,6 +173,10 @@ void qemu_build_command(const struct qemu_config *config, struct string_list *ar
 		string_list_append(argv, "-global");
 		string_list_append(argv, machine->virtio_transport);
 	}
+	if (config->sandbox) {
+		string_list_append(argv, "-sandbox");
+		string_list_append(argv, SANDBOX_OPTION);
+	}
 	if (config->gdb_port) {
 		string_list_append(argv, "-gdb");
 		string_list_append_owned(argv, xasprintf("tcp:127.0.0.1:%d", config->gdb_port));
@@ -179,15 +186,26 @@ void qemu_build_command(const struct qemu_config *config, struct string_list *ar
 	free(memory);
 }
 
+static bool messages_mention(const struct byte_buffer *messages, const char *text)
+{
+	return messages->length && memmem(messages->data, messages->length, text, strlen(text));
+}
+
 void qemu_explain_failure(const struct qemu_config *config, const struct byte_buffer *messages)
 {
 	const struct guest_network *network = config->network;
+
+	/* "-sandbox support is not enabled in this QEMU binary", or "failed to
+	 * install seccomp syscall filter in the kernel" */
+	if (config->sandbox && (messages_mention(messages, "-sandbox") || messages_mention(messages, "seccomp")))
+		sole_error("QEMU cannot run under its seccomp sandbox here; install a QEMU built with seccomp "
+			   "(Debian's qemu-system-x86 is) on a kernel with seccomp, or run with --no-sandbox");
 
 	for (size_t i = 0; i < network->port_count; i++) {
 		const struct port_mapping *mapping = &network->ports[i];
 		char *rule = hostfwd_rule(mapping, network->address);
 		char *complaint = xasprintf("Could not set up host forwarding rule '%s'", rule);
-		if (messages->length && memmem(messages->data, messages->length, complaint, strlen(complaint)))
+		if (messages_mention(messages, complaint))
 			sole_error("-p %s: QEMU could not listen on %s port %u of %s (taken by another program "
 				   "since sole checked it?); pick another host port",
 				   mapping->as_typed, mapping->protocol == PORT_UDP ? "UDP" : "TCP",

@@ -3,6 +3,7 @@
 #ifndef SOLE_QEMU_H
 #define SOLE_QEMU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -19,6 +20,7 @@ struct qemu_config {
 	const char *kernel_path;
 	const char *initrd_path;
 	int gdb_port; /* 0: no gdb stub; else QEMU waits for gdb on 127.0.0.1:port */
+	bool sandbox; /* QEMU's seccomp filter (-sandbox), unless --no-sandbox */
 	const struct guest_network *network;
 	const struct volume_request *volumes;
 	size_t volume_count;
@@ -34,8 +36,8 @@ struct qemu_process {
 
 void qemu_build_command(const struct qemu_config *config, struct string_list *argv);
 /* After QEMU failed at start, with its messages: when they show that it
- * could not listen on a published port (taken since sole checked it), says
- * which -p and what to do. */
+ * could not listen on a published port (taken since sole checked it), or
+ * could not install its seccomp sandbox, says which flag and what to do. */
 void qemu_explain_failure(const struct qemu_config *config, const struct byte_buffer *messages);
 /* The command as a shell would take it, for --verbose. */
 char *qemu_format_command(const struct string_list *argv);

@@ -334,6 +334,7 @@ static int boot(const struct run_options *options, const struct app_binary *bina
 	    .machine = options->machine,
 	    .memory_bytes = options->memory_bytes,
 	    .gdb_port = options->gdb_port,
+	    .sandbox = !options->no_sandbox,
 	    .network = &options->network,
 	    .volumes = options->volumes,
 	    .volume_count = options->volume_count,

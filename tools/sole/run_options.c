@@ -30,6 +30,7 @@ enum run_flag_id {
 	FLAG_INIT,
 	FLAG_SIG_PROXY,
 	FLAG_VERBOSE,
+	FLAG_NO_SANDBOX,
 	FLAG_ACCEL,
 	FLAG_MACHINE,
 	FLAG_KERNEL,
@@ -92,6 +93,9 @@ static const struct run_flag run_flags[FLAG_COUNT] = {
                        "leave out the host's /bin/sh, which the VM otherwise gets with its\n"
                        "libraries, so that system(), popen() and scripts work"},
     [FLAG_VERBOSE] = {0, "verbose", NULL, "show the kernel log and the QEMU command line on stderr"},
+    [FLAG_NO_SANDBOX] = {0, "no-sandbox", NULL,
+                         "run QEMU without its seccomp sandbox, which otherwise denies it\n"
+                         "set*uid, fork, exec and obsolete syscalls"},
     [FLAG_ACCEL] = {0, "accel", "auto|tcg|kvm",
                     "the accelerator; auto picks kvm only where /dev/kvm opens and\n"
                     "the CPU has vmx or svm (default auto)"},
@@ -473,6 +477,9 @@ static int apply_flag(struct run_options *options, const struct flag_use *use)
 		return 0;
 	case FLAG_VERBOSE:
 		options->verbose = true;
+		return 0;
+	case FLAG_NO_SANDBOX:
+		options->no_sandbox = true;
 		return 0;
 	case FLAG_KERNEL:
 		options->kernel_path = use->value;

@@ -1,7 +1,8 @@
 /* Tests the QEMU command line of `sole run` for each network mode and
  * machine type: the console's devices, one netdev and its device, the hostfwd
- * rules of -p, and the kernel command line (ip= gw= dns=); and what sole says
- * when QEMU could not listen on a published port. */
+ * rules of -p, the kernel command line (ip= gw= dns=) and the seccomp
+ * sandbox; and what sole says when QEMU could not listen on a published port
+ * or install its sandbox. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,7 +93,7 @@ static void check_commands(void)
 static char *explanation_of(const char *qemu_messages, const char *const *flags)
 {
 	struct guest_network network;
-	struct qemu_config config = {.network = &network};
+	struct qemu_config config = {.network = &network, .sandbox = true};
 	struct byte_buffer messages = {0};
 	static char said[1024];
 	FILE *capture = tmpfile();
@@ -126,11 +127,37 @@ static void check_failure_explanation(void)
 		     "sole: -p 9090:90: QEMU could not listen on TCP port 9090 of 127.0.0.1 (taken by another "
 		     "program since sole checked it?); pick another host port\n");
 	CHECK_STRING(explanation_of("qemu-system-x86_64: something else\n", ports), "");
+	CHECK_STRING(explanation_of("qemu-system-x86_64: -sandbox support is not enabled in this QEMU binary\n",
+				    (const char *[]){NULL}),
+		     "sole: QEMU cannot run under its seccomp sandbox here; install a QEMU built with seccomp "
+		     "(Debian's qemu-system-x86 is) on a kernel with seccomp, or run with --no-sandbox\n");
+}
+
+/* The sandbox goes after the devices, and --no-sandbox leaves it out. */
+static void check_sandbox(void)
+{
+	struct guest_network network = {.mode = NETWORK_NONE};
+	struct qemu_config config = {.kernel_path = "k.elf", .initrd_path = "i.cpio", .network = &network};
+
+	for (int sandbox = 0; sandbox < 2; sandbox++) {
+		struct string_list argv = {0};
+		config.sandbox = sandbox;
+		qemu_build_command(&config, &argv);
+		char *command = qemu_format_command(&argv);
+		const char *option = strstr(command, " -sandbox ");
+		CHECK(sandbox ? option != NULL : option == NULL);
+		if (option)
+			CHECK_STRING(option, " -sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,"
+					     "resourcecontrol=deny");
+		free(command);
+		string_list_free(&argv);
+	}
 }
 
 int main(void)
 {
 	check_commands();
 	check_failure_explanation();
+	check_sandbox();
 	return check_summary("qemu_command");
 }

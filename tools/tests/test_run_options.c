@@ -43,7 +43,7 @@ static void check_full_command_line(void)
 	char *argv[] = {"-m", "128M", "--env=A=1", "-eB=2", "-e", "SOLE_TEST_HOST_VALUE",
 			"-e", "SOLE_TEST_UNSET", "-e", "HOME=/home/app", "--copy", "data",
 			"--copy=/etc/x.conf", "--copy", "src/dir:/opt/dir", "--copy", "f:rel/dest",
-			"-w", "/srv//app/", "--trace", "--verbose", "--accel", "tcg", "--machine=pc",
+			"-w", "/srv//app/", "--trace", "--verbose", "--no-sandbox", "--accel", "tcg", "--machine=pc",
 			"--kernel", "/k.elf", "./app", "-m", "--trace", "--", "x"};
 	CHECK(PARSE(&options, argv) == 0);
 	CHECK(options.memory_bytes == 128u << 20);
@@ -62,7 +62,7 @@ static void check_full_command_line(void)
 	CHECK_STRING(options.copies[2].guest_path, "/opt/dir");
 	CHECK_STRING(options.copies[3].guest_path, "/rel/dest");
 	CHECK_STRING(options.workdir, "/srv/app");
-	CHECK(options.trace && options.verbose && !options.help);
+	CHECK(options.trace && options.verbose && options.no_sandbox && !options.help);
 	CHECK(options.accel == ACCEL_TCG && options.machine == MACHINE_PC);
 	CHECK_STRING(options.kernel_path, "/k.elf");
 	CHECK_STRING(options.binary, "./app");
@@ -82,7 +82,7 @@ static void check_defaults_and_ends(void)
 	CHECK(options.env.count == 2);
 	CHECK_STRING(options.workdir, "/");
 	CHECK(options.accel == ACCEL_AUTO && options.machine == MACHINE_MICROVM);
-	CHECK(!options.trace && !options.verbose && options.kernel_path == NULL);
+	CHECK(!options.trace && !options.verbose && !options.no_sandbox && options.kernel_path == NULL);
 	CHECK(options.app_arg_count == 0);
 	run_options_free(&options);
 
