@@ -147,6 +147,9 @@ static void reparent_children(struct process *p)
 		struct process *c = p->children;
 		p->children = c->next_sibling;
 		process_add_child(heir, c);
+		/* As Linux: whatever signal clone named for the old parent, the
+		 * heir (often pid 1) hears SIGCHLD, so no orphan can slay init. */
+		c->exit_signal = SIGCHLD;
 		if (c->parent_death_signal && c->state == PROCESS_ALIVE) {
 			struct signal_info info = {
 			    .signo = c->parent_death_signal, .code = SI_USER, .sender = {.pid = p->pid}};
