@@ -38,6 +38,8 @@ static void apply(const char *key, size_t key_len, const char *value)
 		boot_config.user = value;
 	} else if (IS("volume_owner")) {
 		boot_config.volume_owner = value;
+	} else if (IS("random_seed")) {
+		boot_config.random_seed = value;
 	} else if (IS("hostname")) {
 		boot_config.hostname = value;
 	} else if (IS("trace")) {

@@ -21,6 +21,7 @@ struct boot_config {
 	const char *user;
 	/* "UID:GID" of the host user running sole: what it creates in volumes */
 	const char *volume_owner;
+	const char *random_seed; /* 64 hex digits from the host's getrandom */
 	const char *volumes[BOOT_MAX_VOLUMES]; /* "TAG:ro:/path" or "TAG:rw:/path" */
 	int volume_count;
 	bool trace;

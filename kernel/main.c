@@ -9,6 +9,7 @@
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/crash_record.h"
+#include "kernel/crypto/wipe.h"
 #include "kernel/errno.h"
 #include "kernel/fs/devfs.h"
 #include "kernel/fs/file.h"
@@ -21,6 +22,7 @@
 #include "kernel/mm/page.h"
 #include "kernel/mm/paging.h"
 #include "kernel/panic.h"
+#include "kernel/random.h"
 #include "kernel/proc/process.h"
 #include "kernel/sched/cputime.h"
 #include "kernel/sched/sched.h"
@@ -62,6 +64,37 @@ static void load_file_tree(const uint8_t *initrd, size_t initrd_size)
 	log_set_verbose(boot_config.verbose);
 	devfs_populate();
 	procfs_populate();
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Keys the random generator from the boot configuration's seed, which is
+ * then wiped from the initrd, and from the CPU's random instructions. */
+static void seed_random(void)
+{
+	uint8_t seed[32];
+	size_t len = 0;
+	char *hex = (char *)boot_config.random_seed;
+	for (; hex && len < sizeof seed; len++) {
+		int high = hex_digit(hex[2 * len]), low = high < 0 ? -1 : hex_digit(hex[2 * len + 1]);
+		if (high < 0 || low < 0)
+			break;
+		seed[len] = (uint8_t)(high << 4 | low);
+	}
+	if (hex)
+		wipe(hex, strlen(hex));
+	bool seeded = random_init(seed, len);
+	wipe(seed, sizeof seed);
+	if (!seeded)
+		boot_fail(125, "%s", "no random source: the boot configuration has no random_seed and the CPU has "
+		                     "neither RDSEED nor RDRAND; boot the kernel with sole run");
 }
 
 static uint32_t parse_id(const char **at)
@@ -199,6 +232,7 @@ void kmain(uint32_t start_info_phys)
 	paging_init();
 	time_init_begin();
 	load_file_tree(initrd, initrd_size);
+	seed_random();
 	time_init_finish();
 	/* After the PIT's calibration window, which must stay short. */
 	devices_probe(DEVICES_CONSOLE); /* the console leaves the slow UART */

@@ -47,6 +47,10 @@ void boot_config_encode(const struct boot_config *config, struct byte_buffer *ou
 		put_entry(out, "test-kernel-panic", "1");
 	/* the kernel's fds 0, 1 and 2 are its console tty: a mask of the three */
 	put_entry(out, "tty", config->terminal.console_tty ? "7" : "0");
+	char seed[2 * BOOT_RANDOM_SEED_SIZE + 1];
+	for (int i = 0; i < BOOT_RANDOM_SEED_SIZE; i++)
+		snprintf(seed + 2 * i, 3, "%02x", config->random_seed[i]);
+	put_entry(out, "random_seed", seed);
 	if (config->terminal.rows) {
 		snprintf(number, sizeof(number), "%ux%u", config->terminal.rows,
 			 config->terminal.columns);

@@ -11,6 +11,7 @@
 #include "string_list.h"
 
 #define SOLE_HOSTNAME "sole"
+#define BOOT_RANDOM_SEED_SIZE 32
 
 struct boot_config {
 	const char *exe;          /* guest path */
@@ -25,6 +26,8 @@ struct boot_config {
 	bool verbose;
 	bool test_kernel_panic;
 	struct host_terminal terminal;
+	/* the seed of the kernel's random generator, from the host's getrandom */
+	unsigned char random_seed[BOOT_RANDOM_SEED_SIZE];
 };
 
 /* Appends the NUL-terminated key=value strings to out. */

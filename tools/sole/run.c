@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -56,8 +57,9 @@ static int check_binary(const struct app_binary *binary)
 	return EXIT_NOT_RUNNABLE;
 }
 
-static void encode_boot_config(const struct run_options *options, const struct app_binary *binary,
-                               const struct host_terminal *terminal, struct byte_buffer *encoded)
+/* 0, or EXIT_SOLE_ERROR when the host has no random bytes for the seed. */
+static int encode_boot_config(const struct run_options *options, const struct app_binary *binary,
+                              const struct host_terminal *terminal, struct byte_buffer *encoded)
 {
 	struct string_list argv = {0}, volumes = {0};
 
@@ -91,10 +93,18 @@ static void encode_boot_config(const struct run_options *options, const struct a
 	    .test_kernel_panic = options->test_kernel_panic,
 	    .terminal = *terminal,
 	};
-	boot_config_encode(&config, encoded);
+	int status = 0;
+	if (getrandom(config.random_seed, sizeof(config.random_seed), 0) != sizeof(config.random_seed)) {
+		sole_error("cannot seed the VM's random generator: getrandom: %s", strerror(errno));
+		status = EXIT_SOLE_ERROR;
+	} else {
+		boot_config_encode(&config, encoded);
+	}
+	explicit_bzero(config.random_seed, sizeof(config.random_seed));
 	free(user);
 	string_list_free(&argv);
 	string_list_free(&volumes);
+	return status;
 }
 
 static void describe_qemu_failure(const struct vm_outcome *outcome)
@@ -347,8 +357,9 @@ static int boot(const struct run_options *options, const struct app_binary *bina
 
 	if (kernel && accel_choose(options->accel, &config.accel) == 0 &&
 	    host_terminal_describe(options->tty, options->interactive, &terminal) == 0) {
-		encode_boot_config(options, binary, &terminal, &boot_config);
-		status = initrd_create(options, binary, &boot_config, &initrd);
+		status = encode_boot_config(options, binary, &terminal, &boot_config);
+		if (status == 0)
+			status = initrd_create(options, binary, &boot_config, &initrd);
 		if (status == 0)
 			status = check_initrd_fits(options, initrd);
 	}

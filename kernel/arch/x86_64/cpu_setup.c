@@ -43,6 +43,7 @@ static void enable_protections(void)
 	uint32_t r[4];
 	cpuid(7, 0, r);
 	uint64_t cr4 = read_cr4() | CR4_PGE;
+	cpu_features.rdseed = r[1] & (1u << 18);
 	if (r[1] & (1u << 7))
 		cr4 |= CR4_SMEP;
 	if (r[1] & (1u << 20)) {

@@ -7,6 +7,7 @@
 
 struct cpu_features {
 	bool rdrand;
+	bool rdseed;
 	bool smap;
 	uint32_t xsave_size;
 	uint64_t xsave_mask; /* 0: fxsave only */
