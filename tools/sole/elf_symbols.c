@@ -85,7 +85,8 @@ struct elf_symbols *elf_symbols_read(Elf *elf)
 	table->position_independent = header.e_type == ET_DYN;
 	read_load_span(table, elf);
 	read_symbols(table, elf);
-	qsort(table->symbols, table->count, sizeof(*table->symbols), compare_symbols);
+	if (table->count)
+		qsort(table->symbols, table->count, sizeof(*table->symbols), compare_symbols);
 	return table;
 }
 
