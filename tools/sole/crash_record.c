@@ -99,7 +99,7 @@ static void assemble_stack(struct crash_record *record, struct stack_chunks *chu
 		record->stack = xcalloc(1, record->stack_end - record->stack_start);
 	for (size_t i = 0; i < chunks->count; i++) {
 		struct stack_chunk *chunk = &chunks->items[i];
-		if (record->stack && chunk->address >= record->stack_start &&
+		if (record->stack && chunk->bytes.length && chunk->address >= record->stack_start &&
 		    chunk->address + chunk->bytes.length <= record->stack_end)
 			memcpy(record->stack + (chunk->address - record->stack_start), chunk->bytes.data,
 			       chunk->bytes.length);
