@@ -644,9 +644,10 @@ int ninep_readdir(struct ninep_channel *c, uint32_t fid, ninep_dirent_fn each, v
 		uint32_t count = get32(&reply);
 		if (!err && count > (size_t)(reply.end - reply.at))
 			err = -EIO;
-		reply.end = reply.at + count;
-		if (!err && count)
+		if (!err && count) {
+			reply.end = reply.at + count;
 			err = walk_entries(&reply, each, ctx, &offset);
+		}
 		finish(&r);
 		if (err || !count)
 			return err;
