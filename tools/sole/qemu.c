@@ -34,6 +34,8 @@
 /* The fd QEMU finds the UART's pipe on, passed in with -add-fd. */
 #define SERIAL_FD 3
 #define SERIAL_FD_SET "1"
+/* The fd of the tap device, which sole opens (tap_device.h). */
+#define TAP_FD 4
 
 /* What differs between machine types. */
 static const struct machine_profile {
@@ -73,7 +75,7 @@ static char *hostfwd_rule(const struct port_mapping *mapping, const char *guest_
 static char *netdev_option(const struct guest_network *network)
 {
 	if (network->mode == NETWORK_TAP)
-		return xasprintf("tap,id=" NETDEV_ID ",ifname=%s,script=no,downscript=no", network->tap_name);
+		return xstrdup("tap,id=" NETDEV_ID ",fd=" STRINGIFY(TAP_FD));
 	struct byte_buffer option = {0};
 	byte_buffer_append_string(&option, "user,id=" NETDEV_ID);
 	for (size_t i = 0; i < network->port_count; i++) {
@@ -243,9 +245,12 @@ char *qemu_format_command(const struct string_list *argv)
 }
 
 /* In the child: becomes QEMU, or reports execvp's errno on status_fd. */
-static void exec_qemu(char *const argv[], const int stdio[3], int serial_fd, int status_fd,
-		      const sigset_t *signal_mask, pid_t parent)
+static void exec_qemu(char *const argv[], const struct qemu_launch *launch, const int stdio[3], int serial_fd,
+		      int status_fd, const sigset_t *signal_mask, pid_t parent)
 {
+	/* out of the way of the fds below, which dup2 may put on its number */
+	int tap_fd = launch->tap_fd >= 0 ? fcntl(launch->tap_fd, F_DUPFD_CLOEXEC, TAP_FD + 1) : -1;
+
 	setpgid(0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL); /* sole killed with -9 takes QEMU along */
 	if (getppid() != parent)
@@ -255,6 +260,8 @@ static void exec_qemu(char *const argv[], const int stdio[3], int serial_fd, int
 	for (int fd = 0; fd < 3; fd++)
 		dup2(stdio[fd], fd);
 	dup2(serial_fd, SERIAL_FD); /* made after the stdio pipes: none of them moved onto it */
+	if (tap_fd >= 0)
+		dup2(tap_fd, TAP_FD);
 	execvp(argv[0], argv);
 	int error = errno;
 	(void)!write(status_fd, &error, sizeof(error));
@@ -290,7 +297,7 @@ static void report_start_failure(const char *program, int error)
 		sole_error("cannot start %s: %s", program, strerror(error));
 }
 
-int qemu_start(const struct string_list *argv, struct qemu_process *process)
+int qemu_start(const struct string_list *argv, const struct qemu_launch *launch, struct qemu_process *process)
 {
 	int to_qemu[2], from_qemu[2], qemu_errors[2], from_uart[2], status[2];
 	sigset_t saved_mask;
@@ -305,7 +312,7 @@ int qemu_start(const struct string_list *argv, struct qemu_process *process)
 	pid_t pid = fork();
 	if (pid == 0) {
 		const int stdio[3] = {to_qemu[0], from_qemu[1], qemu_errors[1]};
-		exec_qemu(argv->items, stdio, from_uart[1], status[1], &saved_mask, parent);
+		exec_qemu(argv->items, launch, stdio, from_uart[1], status[1], &saved_mask, parent);
 	}
 	if (pid > 0)
 		cleanup_remember_child(pid);

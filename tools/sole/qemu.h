@@ -26,6 +26,11 @@ struct qemu_config {
 	size_t volume_count;
 };
 
+/* What QEMU inherits besides its command line. */
+struct qemu_launch {
+	int tap_fd; /* with --net tap: the tap device sole opened; else -1 */
+};
+
 struct qemu_process {
 	pid_t pid;
 	int stdin_fd;  /* the guest's console input (virtio); ours to write, non-blocking */
@@ -44,7 +49,7 @@ char *qemu_format_command(const struct string_list *argv);
 
 /* Starts QEMU in its own process group (so ^C reaches sole, which then stops
  * it). Returns 0, or prints why it could not start and returns the exit status. */
-int qemu_start(const struct string_list *argv, struct qemu_process *process);
+int qemu_start(const struct string_list *argv, const struct qemu_launch *launch, struct qemu_process *process);
 void qemu_close_pipes(struct qemu_process *process);
 
 #endif

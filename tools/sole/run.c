@@ -36,6 +36,7 @@
 #include "qemu.h"
 #include "run_options.h"
 #include "syscall_summary.h"
+#include "tap_device.h"
 #include "xalloc.h"
 
 /* What the console delivered while the VM ran. */
@@ -284,7 +285,13 @@ static int run_vm(const struct run_options *options, const struct app_binary *bi
 	struct string_list argv = {0};
 	struct qemu_process qemu;
 	struct vm_outcome outcome = {0};
+	struct qemu_launch launch = {.tap_fd = -1};
 
+	if (options->network.mode == NETWORK_TAP) {
+		launch.tap_fd = tap_device_open(options->network.tap_name);
+		if (launch.tap_fd < 0)
+			return EXIT_SOLE_ERROR;
+	}
 	qemu_build_command(config, &argv);
 	if (options->verbose) {
 		char *command = qemu_format_command(&argv);
@@ -298,8 +305,10 @@ static int run_vm(const struct run_options *options, const struct app_binary *bi
 		        config->gdb_port, gdb);
 		free(gdb);
 	}
-	int status = qemu_start(&argv, &qemu);
+	int status = qemu_start(&argv, &launch, &qemu);
 	string_list_free(&argv);
+	if (launch.tap_fd >= 0)
+		close(launch.tap_fd); /* QEMU has its own */
 	if (status != 0)
 		return status;
 	if (host_terminal_start(terminal, options->interactive) != 0) {

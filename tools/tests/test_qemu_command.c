@@ -78,7 +78,7 @@ static void check_commands(void)
 	command = command_for(MACHINE_PC, (const char *[]){"--net", "tap:sole0", "--ip", "10.9.0.7/16", NULL});
 	CHECK_STRING(command, "-M pc -accel tcg -cpu max " COMMON_PART
 			      "-append 'ip=10.9.0.7/16 gw=10.9.0.1 dns=10.9.0.1' " PC_CONSOLE
-			      " -netdev tap,id=net0,ifname=sole0,script=no,downscript=no"
+			      " -netdev tap,id=net0,fd=4"
 			      " -device virtio-net-pci,netdev=net0,disable-legacy=on,romfile=");
 	free(command);
 
