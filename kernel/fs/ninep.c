@@ -181,7 +181,7 @@ static int exchange(struct request *r, enum ninep_type type, const struct beside
 	uint32_t reply_len = get32(reply);
 	uint8_t reply_type = get8(reply);
 	uint16_t tag = get16(reply);
-	if (reply->bad || reply_len > got || tag != s->tag)
+	if (reply->bad || reply_len < HEADER_SIZE || reply_len > got || tag != s->tag)
 		return -EIO;
 	reply->end = s->reply + (reply_len < in_buffer ? reply_len : in_buffer);
 	if (reply_type == RLERROR) {
