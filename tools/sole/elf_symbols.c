@@ -19,7 +19,9 @@ static void add_symbols_of_section(struct elf_symbols *table, Elf *elf, Elf_Scn 
 				   const GElf_Shdr *header)
 {
 	Elf_Data *data = elf_getdata(section, NULL);
-	size_t count = header->sh_entsize ? header->sh_size / header->sh_entsize : 0;
+	/* from the bytes libelf read, not the header's sh_size: the table is
+	 * sized before a symbol is read */
+	size_t count = data && header->sh_entsize ? data->d_size / header->sh_entsize : 0;
 	GElf_Sym symbol;
 
 	table->symbols = xrealloc(table->symbols, (table->count + count) * sizeof(*table->symbols));
