@@ -36,9 +36,9 @@ static void parse_map(struct crash_record *record, const char *text)
 	record->maps[record->map_count++] = map;
 }
 
-static void parse_register(struct crash_record *record, const char *line)
+/* "NAME VALUE", what follows "reg ". */
+static void parse_register(struct crash_record *record, const char *name)
 {
-	const char *name = line + strlen("reg ");
 	const char *value = strchr(name, ' ');
 
 	if (!value)
@@ -131,7 +131,7 @@ static void parse_line(struct crash_record *record, struct stack_chunks *chunks,
 	else if (KEY_IS("error"))
 		record->error = value;
 	else if (KEY_IS("reg"))
-		parse_register(record, line);
+		parse_register(record, value);
 	else if (KEY_IS("frame")) {
 		record->frames = xrealloc(record->frames, (record->frame_count + 1) * sizeof(uint64_t));
 		record->frames[record->frame_count++] = strtoull(value, NULL, 16);
