@@ -84,7 +84,9 @@ static void parse_stack_range(struct crash_record *record, struct stack_chunks *
 }
 
 /* Lays the chunks out over the range; the bytes between them are zeros. A
- * record cut short has no range line: then the chunks span it. */
+ * record cut short has no range line: then the chunks span it. The
+ * addresses come from the guest: a chunk is checked against the range
+ * without adding its length to its address, which may wrap around. */
 static void assemble_stack(struct crash_record *record, struct stack_chunks *chunks)
 {
 	if (!chunks->have_range && chunks->count > 0) {
@@ -100,7 +102,7 @@ static void assemble_stack(struct crash_record *record, struct stack_chunks *chu
 	for (size_t i = 0; i < chunks->count; i++) {
 		struct stack_chunk *chunk = &chunks->items[i];
 		if (record->stack && chunk->bytes.length && chunk->address >= record->stack_start &&
-		    chunk->address + chunk->bytes.length <= record->stack_end)
+		    chunk->address < record->stack_end && chunk->bytes.length <= record->stack_end - chunk->address)
 			memcpy(record->stack + (chunk->address - record->stack_start), chunk->bytes.data,
 			       chunk->bytes.length);
 		byte_buffer_free(&chunk->bytes);
