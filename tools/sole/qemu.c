@@ -34,8 +34,13 @@
 /* The fd QEMU finds the UART's pipe on, passed in with -add-fd. */
 #define SERIAL_FD 3
 #define SERIAL_FD_SET "1"
-/* The fd of the tap device, which sole opens (tap_device.h). */
+/* The fds of the files sole opens for QEMU, named on its command line: the
+ * tap device (tap_device.h), and for an unprivileged QEMU, which may not
+ * reach their folders, the kernel and the initrd (as /proc/self/fd/N). */
 #define TAP_FD 4
+#define KERNEL_FD 5
+#define INITRD_FD 6
+#define INHERITED_FD_COUNT 3
 
 /* What differs between machine types. */
 static const struct machine_profile {
@@ -143,6 +148,7 @@ void qemu_build_command(const struct qemu_config *config, struct string_list *ar
 	uint64_t mebibytes = (config->memory_bytes + (1u << 20) - 1) >> 20;
 	char *memory = xasprintf("%lluM", (unsigned long long)mebibytes);
 	char *kernel_arguments = guest_network_kernel_arguments(config->network);
+	bool files_by_fd = config->user && config->user->drop;
 	const char *const arguments[] = {
 		QEMU_PROGRAM,
 		"-M", machine->qemu_machine,
@@ -150,8 +156,8 @@ void qemu_build_command(const struct qemu_config *config, struct string_list *ar
 		"-cpu", accel->cpu,
 		"-nodefaults", "-no-user-config", "-display", "none",
 		"-m", memory,
-		"-kernel", config->kernel_path,
-		"-initrd", config->initrd_path,
+		"-kernel", files_by_fd ? "/proc/self/fd/" STRINGIFY(KERNEL_FD) : config->kernel_path,
+		"-initrd", files_by_fd ? "/proc/self/fd/" STRINGIFY(INITRD_FD) : config->initrd_path,
 		/* only the network's keys: the boot configuration travels in the initrd */
 		"-append", kernel_arguments,
 		/* The console: a virtserialport on stdin and stdout (QEMU holds its
@@ -244,15 +250,33 @@ char *qemu_format_command(const struct string_list *argv)
 	return (char *)text.data;
 }
 
-/* In the child: becomes QEMU, or reports execvp's errno on status_fd. */
-static void exec_qemu(char *const argv[], const struct qemu_launch *launch, const int stdio[3], int serial_fd,
-		      int status_fd, const sigset_t *signal_mask, pid_t parent)
-{
-	/* out of the way of the fds below, which dup2 may put on its number */
-	int tap_fd = launch->tap_fd >= 0 ? fcntl(launch->tap_fd, F_DUPFD_CLOEXEC, TAP_FD + 1) : -1;
+/* Why the child did not become QEMU, sent to sole on the status pipe. */
+struct start_failure {
+	int error;
+	bool switching_user; /* at qemu_user_become, not at execvp */
+};
 
+static void report_from_child(int status_fd, bool switching_user)
+{
+	struct start_failure failure = {errno, switching_user};
+	(void)!write(status_fd, &failure, sizeof(failure));
+	_exit(EXIT_SOLE_ERROR);
+}
+
+/* In the child: becomes QEMU, or reports why not on status_fd. inherited[i]
+ * (-1: none) goes to fd TAP_FD + i. */
+static void exec_qemu(char *const argv[], const struct qemu_user *user, const int inherited[INHERITED_FD_COUNT],
+		      const int stdio[3], int serial_fd, int status_fd, const sigset_t *signal_mask, pid_t parent)
+{
+	int moved[INHERITED_FD_COUNT];
+
+	/* out of the way of the fds below, which dup2 may put on their numbers */
+	for (int i = 0; i < INHERITED_FD_COUNT; i++)
+		moved[i] = inherited[i] >= 0 ? fcntl(inherited[i], F_DUPFD_CLOEXEC, TAP_FD + INHERITED_FD_COUNT) : -1;
 	setpgid(0, 0);
-	prctl(PR_SET_PDEATHSIG, SIGKILL); /* sole killed with -9 takes QEMU along */
+	if (user && qemu_user_become(user) != 0)
+		report_from_child(status_fd, true);
+	prctl(PR_SET_PDEATHSIG, SIGKILL); /* sole killed with -9 takes QEMU along; after the ids change, which clears it */
 	if (getppid() != parent)
 		_exit(EXIT_SOLE_ERROR);
 	signal(SIGPIPE, SIG_DFL);
@@ -260,12 +284,11 @@ static void exec_qemu(char *const argv[], const struct qemu_launch *launch, cons
 	for (int fd = 0; fd < 3; fd++)
 		dup2(stdio[fd], fd);
 	dup2(serial_fd, SERIAL_FD); /* made after the stdio pipes: none of them moved onto it */
-	if (tap_fd >= 0)
-		dup2(tap_fd, TAP_FD);
+	for (int i = 0; i < INHERITED_FD_COUNT; i++)
+		if (moved[i] >= 0)
+			dup2(moved[i], TAP_FD + i);
 	execvp(argv[0], argv);
-	int error = errno;
-	(void)!write(status_fd, &error, sizeof(error));
-	_exit(EXIT_SOLE_ERROR);
+	report_from_child(status_fd, false);
 }
 
 static void make_pipe(int ends[2])
@@ -276,32 +299,64 @@ static void make_pipe(int ends[2])
 	}
 }
 
-/* Reads the child's report: 0 when execvp succeeded (the pipe just closed). */
-static int exec_error(int status_fd)
+/* Reads the child's report: error 0 when execvp succeeded (the pipe just closed). */
+static struct start_failure child_report(int status_fd)
 {
-	int error = 0;
+	struct start_failure failure = {0};
 	ssize_t got;
 
 	do
-		got = read(status_fd, &error, sizeof(error));
+		got = read(status_fd, &failure, sizeof(failure));
 	while (got < 0 && errno == EINTR);
-	return got == sizeof(error) ? error : 0;
+	return got == sizeof(failure) ? failure : (struct start_failure){0};
 }
 
-static void report_start_failure(const char *program, int error)
+static void report_start_failure(const char *program, const struct qemu_user *user, struct start_failure failure)
 {
-	if (error == ENOENT)
+	if (failure.switching_user)
+		sole_error("cannot run %s as uid %u: %s; run with --no-sandbox to keep sole's ids", program,
+			   (unsigned)user->uid, strerror(failure.error));
+	else if (failure.error == ENOENT)
 		sole_error("cannot start %s: not installed; install Debian's qemu-system-x86 package",
 			   program);
 	else
-		sole_error("cannot start %s: %s", program, strerror(error));
+		sole_error("cannot start %s: %s", program, strerror(failure.error));
 }
 
-int qemu_start(const struct string_list *argv, const struct qemu_launch *launch, struct qemu_process *process)
+/* For an unprivileged QEMU: the kernel and the initrd, open, at
+ * inherited[KERNEL_FD - TAP_FD] and on. The initrd, sole's temporary file,
+ * becomes the user's (0600), so that it may read it. 0, or the exit status. */
+static int open_boot_files(const struct qemu_config *config, int inherited[INHERITED_FD_COUNT])
+{
+	int *kernel = &inherited[KERNEL_FD - TAP_FD], *initrd = &inherited[INITRD_FD - TAP_FD];
+
+	*kernel = open(config->kernel_path, O_RDONLY | O_CLOEXEC);
+	if (*kernel < 0) {
+		sole_error("cannot open the kernel %s: %s", config->kernel_path, strerror(errno));
+		return EXIT_SOLE_ERROR;
+	}
+	*initrd = open(config->initrd_path, O_RDONLY | O_CLOEXEC);
+	if (*initrd < 0 || fchown(*initrd, config->user->uid, config->user->gid) != 0) {
+		sole_error("cannot hand the initrd %s to QEMU's user: %s", config->initrd_path, strerror(errno));
+		return EXIT_SOLE_ERROR;
+	}
+	return 0;
+}
+
+int qemu_start(const struct qemu_config *config, const struct string_list *argv, int tap_fd,
+	       struct qemu_process *process)
 {
 	int to_qemu[2], from_qemu[2], qemu_errors[2], from_uart[2], status[2];
+	int inherited[INHERITED_FD_COUNT] = {tap_fd, -1, -1};
+	const struct qemu_user *user = config->user && config->user->drop ? config->user : NULL;
 	sigset_t saved_mask;
 
+	if (user && open_boot_files(config, inherited) != 0) {
+		for (int i = 1; i < INHERITED_FD_COUNT; i++)
+			if (inherited[i] >= 0)
+				close(inherited[i]);
+		return EXIT_SOLE_ERROR;
+	}
 	make_pipe(to_qemu);
 	make_pipe(from_qemu);
 	make_pipe(qemu_errors);
@@ -312,26 +367,29 @@ int qemu_start(const struct string_list *argv, const struct qemu_launch *launch,
 	pid_t pid = fork();
 	if (pid == 0) {
 		const int stdio[3] = {to_qemu[0], from_qemu[1], qemu_errors[1]};
-		exec_qemu(argv->items, launch, stdio, from_uart[1], status[1], &saved_mask, parent);
+		exec_qemu(argv->items, user, inherited, stdio, from_uart[1], status[1], &saved_mask, parent);
 	}
 	if (pid > 0)
 		cleanup_remember_child(pid);
 	cleanup_restore_signals(&saved_mask);
-	int error = pid < 0 ? errno : 0;
+	struct start_failure failure = {.error = pid < 0 ? errno : 0};
+	for (int i = 1; i < INHERITED_FD_COUNT; i++)
+		if (inherited[i] >= 0)
+			close(inherited[i]);
 	close(to_qemu[0]);
 	close(from_qemu[1]);
 	close(qemu_errors[1]);
 	close(from_uart[1]);
 	close(status[1]);
 	if (pid > 0)
-		error = exec_error(status[0]);
+		failure = child_report(status[0]);
 	close(status[0]);
 	*process = (struct qemu_process){pid, to_qemu[1], from_qemu[0], qemu_errors[0], from_uart[0]};
-	if (error) {
+	if (failure.error) {
 		if (pid > 0)
 			cleanup_wait_child();
 		qemu_close_pipes(process);
-		report_start_failure(argv->items[0], error);
+		report_start_failure(argv->items[0], user, failure);
 		return EXIT_SOLE_ERROR;
 	}
 	fcntl(process->stdin_fd, F_SETFL, O_NONBLOCK);

@@ -10,6 +10,7 @@
 #include "accel.h"
 #include "byte_buffer.h"
 #include "guest_network.h"
+#include "qemu_user.h"
 #include "run_options.h"
 #include "string_list.h"
 
@@ -21,14 +22,10 @@ struct qemu_config {
 	const char *initrd_path;
 	int gdb_port; /* 0: no gdb stub; else QEMU waits for gdb on 127.0.0.1:port */
 	bool sandbox; /* QEMU's seccomp filter (-sandbox), unless --no-sandbox */
+	const struct qemu_user *user; /* who QEMU runs as; NULL: sole's own ids */
 	const struct guest_network *network;
 	const struct volume_request *volumes;
 	size_t volume_count;
-};
-
-/* What QEMU inherits besides its command line. */
-struct qemu_launch {
-	int tap_fd; /* with --net tap: the tap device sole opened; else -1 */
 };
 
 struct qemu_process {
@@ -48,8 +45,10 @@ void qemu_explain_failure(const struct qemu_config *config, const struct byte_bu
 char *qemu_format_command(const struct string_list *argv);
 
 /* Starts QEMU in its own process group (so ^C reaches sole, which then stops
- * it). Returns 0, or prints why it could not start and returns the exit status. */
-int qemu_start(const struct string_list *argv, const struct qemu_launch *launch, struct qemu_process *process);
+ * it), as config->user, with the tap device tap_fd (-1: none). Returns 0, or
+ * prints why it could not start and returns the exit status. */
+int qemu_start(const struct qemu_config *config, const struct string_list *argv, int tap_fd,
+	       struct qemu_process *process);
 void qemu_close_pipes(struct qemu_process *process);
 
 #endif

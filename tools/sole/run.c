@@ -34,6 +34,7 @@
 #include "paths.h"
 #include "platforms/console_wire.h"
 #include "qemu.h"
+#include "qemu_user.h"
 #include "run_options.h"
 #include "syscall_summary.h"
 #include "tap_device.h"
@@ -285,11 +286,11 @@ static int run_vm(const struct run_options *options, const struct app_binary *bi
 	struct string_list argv = {0};
 	struct qemu_process qemu;
 	struct vm_outcome outcome = {0};
-	struct qemu_launch launch = {.tap_fd = -1};
+	int tap_fd = -1;
 
 	if (options->network.mode == NETWORK_TAP) {
-		launch.tap_fd = tap_device_open(options->network.tap_name);
-		if (launch.tap_fd < 0)
+		tap_fd = tap_device_open(options->network.tap_name);
+		if (tap_fd < 0)
 			return EXIT_SOLE_ERROR;
 	}
 	qemu_build_command(config, &argv);
@@ -297,6 +298,11 @@ static int run_vm(const struct run_options *options, const struct app_binary *bi
 		char *command = qemu_format_command(&argv);
 		fprintf(stderr, "sole: qemu command: %s\n", command);
 		free(command);
+		if (config->user->drop)
+			fprintf(stderr, "sole: QEMU runs as uid %u, gid %u\n", (unsigned)config->user->uid,
+			        (unsigned)config->user->gid);
+		else if (config->user->why_root)
+			fprintf(stderr, "sole: QEMU runs as root: %s\n", config->user->why_root);
 	}
 	if (config->gdb_port) {
 		char *gdb = gdb_command_line(config->kernel_path, binary->host_path, config->gdb_port);
@@ -305,10 +311,10 @@ static int run_vm(const struct run_options *options, const struct app_binary *bi
 		        config->gdb_port, gdb);
 		free(gdb);
 	}
-	int status = qemu_start(&argv, &launch, &qemu);
+	int status = qemu_start(config, &argv, tap_fd, &qemu);
 	string_list_free(&argv);
-	if (launch.tap_fd >= 0)
-		close(launch.tap_fd); /* QEMU has its own */
+	if (tap_fd >= 0)
+		close(tap_fd); /* QEMU has its own */
 	if (status != 0)
 		return status;
 	if (host_terminal_start(terminal, options->interactive) != 0) {
@@ -349,11 +355,13 @@ static int check_initrd_fits(const struct run_options *options, const char *init
 
 static int boot(const struct run_options *options, const struct app_binary *binary)
 {
+	struct qemu_user qemu_user = {0};
 	struct qemu_config config = {
 	    .machine = options->machine,
 	    .memory_bytes = options->memory_bytes,
 	    .gdb_port = options->gdb_port,
 	    .sandbox = !options->no_sandbox,
+	    .user = &qemu_user,
 	    .network = &options->network,
 	    .volumes = options->volumes,
 	    .volume_count = options->volume_count,
@@ -379,7 +387,9 @@ static int boot(const struct run_options *options, const struct app_binary *bina
 	if (initrd) {
 		config.kernel_path = kernel;
 		config.initrd_path = initrd;
+		qemu_user_choose(options, &qemu_user);
 		status = run_vm(options, binary, &config, &terminal);
+		qemu_user_free(&qemu_user);
 	}
 	cleanup_run();
 	byte_buffer_free(&boot_config);

@@ -94,8 +94,9 @@ static const struct run_flag run_flags[FLAG_COUNT] = {
                        "libraries, so that system(), popen() and scripts work"},
     [FLAG_VERBOSE] = {0, "verbose", NULL, "show the kernel log and the QEMU command line on stderr"},
     [FLAG_NO_SANDBOX] = {0, "no-sandbox", NULL,
-                         "run QEMU without its seccomp sandbox, which otherwise denies it\n"
-                         "set*uid, fork, exec and obsolete syscalls"},
+                         "run QEMU without its seccomp sandbox (which denies it set*uid,\n"
+                         "fork, exec and obsolete syscalls) and with sole's own ids (as root,\n"
+                         "QEMU otherwise runs as nobody, or as the owner of the -v folders)"},
     [FLAG_ACCEL] = {0, "accel", "auto|tcg|kvm",
                     "the accelerator; auto picks kvm only where /dev/kvm opens and\n"
                     "the CPU has vmx or svm (default auto)"},

@@ -154,10 +154,27 @@ static void check_sandbox(void)
 	}
 }
 
+/* An unprivileged QEMU gets the kernel and the initrd as fds sole opened. */
+static void check_unprivileged_files(void)
+{
+	struct guest_network network = {.mode = NETWORK_NONE};
+	struct qemu_user nobody = {.drop = true, .uid = 65534, .gid = 65534};
+	struct qemu_config config = {
+		.kernel_path = "k.elf", .initrd_path = "i.cpio", .network = &network, .user = &nobody};
+	struct string_list argv = {0};
+
+	qemu_build_command(&config, &argv);
+	char *command = qemu_format_command(&argv);
+	CHECK(strstr(command, " -kernel /proc/self/fd/5 -initrd /proc/self/fd/6 ") != NULL);
+	free(command);
+	string_list_free(&argv);
+}
+
 int main(void)
 {
 	check_commands();
 	check_failure_explanation();
 	check_sandbox();
+	check_unprivileged_files();
 	return check_summary("qemu_command");
 }
