@@ -200,6 +200,11 @@ int as_map(struct addrspace *as, uintptr_t start, size_t len, uint32_t prot, uin
 	v->name = name;
 	hold_file(v);
 	vma_insert(&as->vmas, v);
+	/* One area for mappings that continue one another, as Linux's
+	 * vma_merge: an app that reserves its address space piece by piece
+	 * (every free range as PROT_NONE) must not leave one area per call
+	 * for every later mapping to walk past. */
+	merge_around(as, start, start + len);
 	return 0;
 }
 
