@@ -50,6 +50,8 @@ static void apply(const char *key, size_t key_len, const char *value)
 		boot_config.verbose = value[0] == '1';
 	} else if (IS("test-kernel-panic")) {
 		boot_config.test_kernel_panic = value[0] == '1';
+	} else if (IS("aslr")) {
+		boot_config.no_aslr = value[0] == '0';
 	} else if (IS("tty")) {
 		boot_config.tty_mask = (unsigned)parse_number(value, &end);
 	} else if (IS("winsize")) {

@@ -28,6 +28,7 @@ struct boot_config {
 	bool syscall_summary; /* count every syscall; send the counts at exit */
 	bool verbose;
 	bool test_kernel_panic; /* panic on purpose before the app starts */
+	bool no_aslr;           /* sole run --no-aslr: kernel.randomize_va_space = 0 */
 	unsigned tty_mask; /* bit n: the host's fd n is a terminal */
 	unsigned short rows, cols;
 };

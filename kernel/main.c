@@ -17,6 +17,7 @@
 #include "kernel/fs/volume.h"
 #include "kernel/log.h"
 #include "kernel/mm/addrspace.h"
+#include "kernel/mm/aslr.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/layout.h"
 #include "kernel/mm/page.h"
@@ -62,6 +63,8 @@ static void load_file_tree(const uint8_t *initrd, size_t initrd_size)
 	if (!config || boot_config_parse((const char *)config, config_len))
 		boot_fail(125, "%s", "the initrd has no valid boot configuration (.sole-boot)");
 	log_set_verbose(boot_config.verbose);
+	if (boot_config.no_aslr)
+		randomize_va_space = 0;
 	devfs_populate();
 	procfs_populate();
 }

@@ -7,6 +7,7 @@
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/errno.h"
 #include "kernel/mm/addrspace.h"
+#include "kernel/mm/aslr.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/layout.h"
 #include "kernel/mm/uaccess.h"
@@ -34,7 +35,7 @@ static uint64_t hwcap(void)
  * and the room below the mmap area's top (128 MiB). */
 static uint64_t stack_size(const struct process *p)
 {
-	const uint64_t least = 128 * 1024, most = USER_STACK_TOP - USER_MMAP_TOP;
+	const uint64_t least = 128 * 1024, most = p->as->stack_top - p->as->mmap_top;
 	uint64_t want = PAGE_ALIGN_UP(p->rlimits[RLIMIT_STACK].rlim_cur);
 	return want < least ? least : want > most ? most : want;
 }
@@ -43,12 +44,12 @@ uint64_t build_initial_stack(struct process *p, const struct loaded_image *image
                              const char *const *argv, int argc, const char *const *envp, int envc)
 {
 	uint64_t size = stack_size(p);
-	uint64_t base = USER_STACK_TOP - size;
+	uint64_t top = p->as->stack_top, base = top - size;
 	if (as_map(p->as, base, size, VMA_READ | VMA_WRITE, VMA_STACK, NULL, 0, 0, "[stack]") ||
-	    as_populate(p->as, USER_STACK_TOP - STACK_PREFAULT, STACK_PREFAULT))
+	    as_populate(p->as, top - STACK_PREFAULT, STACK_PREFAULT))
 		return 0;
 
-	uint64_t sp = USER_STACK_TOP - sizeof(uint64_t); /* Linux leaves a NULL word at the very top */
+	uint64_t sp = top - sizeof(uint64_t); /* Linux leaves a NULL word at the very top */
 	uint64_t execfn_at = push_bytes(&sp, execfn, strlen(execfn) + 1);
 	uint64_t *string_at = kmalloc((size_t)(argc + envc) * sizeof(uint64_t) + 1);
 	if (!string_at)
@@ -60,6 +61,7 @@ uint64_t build_initial_stack(struct process *p, const struct loaded_image *image
 	for (int i = argc - 1; i >= 0; i--)
 		string_at[i] = push_bytes(&sp, argv[i], strlen(argv[i]) + 1);
 	p->arg_start = sp;
+	sp = aslr_stack_pointer(sp, image->randomized);
 	uint64_t platform_at = push_bytes(&sp, "x86_64", 7);
 	uint8_t random[16];
 	random_fill(random, sizeof random);

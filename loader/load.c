@@ -1,6 +1,6 @@
-/* Maps ET_EXEC (at its link address) and PIE ET_DYN (at Linux's PIE base)
- * executables, and the dynamic linker their PT_INTERP names. Pages arrive
- * on demand from the files. */
+/* Maps ET_EXEC (at its link address) and PIE ET_DYN (at Linux's PIE base,
+ * moved at random under ASLR) executables, and the dynamic linker their
+ * PT_INTERP names. Pages arrive on demand from the files. */
 #include "loader/load.h"
 
 #include "kernel/errno.h"
@@ -8,6 +8,7 @@
 #include "kernel/fs/vfs.h"
 #include "kernel/intern.h"
 #include "kernel/mm/addrspace.h"
+#include "kernel/mm/aslr.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/layout.h"
 #include "kernel/proc/process.h"
@@ -115,7 +116,9 @@ int load_elf(struct process *p, struct inode *file, const char *path, struct loa
 		kfree(header);
 		return err;
 	}
-	uint64_t bias = info.position_independent ? USER_PIE_BASE - info.lowest_vaddr : 0;
+	bool randomize = aslr_wanted(p);
+	aslr_lay_out(p->as, randomize);
+	uint64_t bias = info.position_independent ? aslr_pie_base(randomize) - PAGE_ALIGN_DOWN(info.lowest_vaddr) : 0;
 	if (!info.position_independent && info.lowest_vaddr < USER_MIN_ADDR) {
 		*error = "the ELF wants to load below 0x10000 (vm.mmap_min_addr)";
 		err = -ENOEXEC;
@@ -123,7 +126,8 @@ int load_elf(struct process *p, struct inode *file, const char *path, struct loa
 	if (!err)
 		err = map_image(p->as, file, path, &info, bias, error);
 	if (!err) {
-		p->as->brk_start = p->as->brk_end = PAGE_ALIGN_UP(info.highest_vaddr + bias);
+		p->as->brk_start = p->as->brk_end = aslr_brk_start(info.highest_vaddr + bias, randomize);
+		out->randomized = randomize;
 		out->entry = info.ehdr->e_entry + bias;
 		out->start = out->entry;
 		out->interp_base = 0;

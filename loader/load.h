@@ -3,6 +3,7 @@
 #ifndef SOLE_LOAD_H
 #define SOLE_LOAD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct process;
@@ -16,6 +17,7 @@ struct loaded_image {
 	uint64_t phdr;      /* AT_PHDR */
 	uint64_t phnum;
 	uint64_t vdso; /* AT_SYSINFO_EHDR: the vDSO's ELF header, 0 if not mapped */
+	bool randomized; /* laid out at random (kernel/mm/aslr.h) */
 };
 
 /* Maps the executable. On failure returns -errno and sets *error to a

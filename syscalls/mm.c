@@ -31,7 +31,7 @@ long sys_brk(unsigned long want)
 	struct addrspace *as = current_process()->as;
 	uintptr_t old_top = PAGE_ALIGN_UP(as->brk_end);
 	uintptr_t new_top = PAGE_ALIGN_UP(want);
-	if (want < as->brk_start || want > USER_MMAP_TOP)
+	if (want < as->brk_start || want > as->mmap_top)
 		return (long)as->brk_end;
 	if (new_top > old_top) {
 		if (vma_first_overlap(&as->vmas, old_top, new_top))
@@ -77,7 +77,7 @@ static int mapping_target(struct addrspace *as, unsigned long addr, size_t len, 
 		return 0;
 	}
 	uintptr_t hint = PAGE_ALIGN_DOWN(addr);
-	if (hint >= USER_MIN_ADDR && hint + len <= USER_MMAP_TOP && hint + len > hint &&
+	if (hint >= USER_MIN_ADDR && hint + len <= as->mmap_top && hint + len > hint &&
 	    !vma_first_overlap(&as->vmas, hint, hint + len)) {
 		*start = hint;
 		return 0;

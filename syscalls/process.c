@@ -76,10 +76,9 @@ long sys_set_robust_list(void *head, size_t len)
 #define PER_MASK 0xff
 #define QUERY_PERSONALITY 0xffffffffu
 
-/* The Linux personality; the flag bits (ADDR_NO_RANDOMIZE and the like)
- * are kept, since sole already lays memory out the same every time. */
 /* The process's execution domain and flags: any value is kept, as Linux
- * keeps it; select honours STICKY_TIMEOUTS. */
+ * keeps it; select honours STICKY_TIMEOUTS, and exec ADDR_NO_RANDOMIZE
+ * (kernel/mm/aslr.c). */
 long sys_personality(unsigned persona)
 {
 	struct process *p = current_process();

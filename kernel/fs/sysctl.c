@@ -11,6 +11,7 @@
 #include "kernel/ipc/msg.h"
 #include "kernel/ipc/sem.h"
 #include "kernel/ipc/shm.h"
+#include "kernel/mm/aslr.h"
 #include "kernel/proc/coredump.h"
 #include "kernel/proc/pid.h"
 #include "kernel/proc/process.h"
@@ -22,6 +23,7 @@ static unsigned long tainted; /* nothing taints sole's kernel */
 
 const struct sysctl sysctls[] = {
     {"kernel/pid_max", &pid_max, 1, PID_MIN + 1, PID_MAX, false},
+    {"kernel/randomize_va_space", &randomize_va_space, 1, 0, 2, false},
     {"kernel/tainted", &tainted, 1, 0, 0, true},
     {"kernel/core_uses_pid", &core_uses_pid, 1, 0, 1, false},
     {"kernel/shmmax", &shm_max, 1, 0, ~0ul, false},

@@ -25,6 +25,8 @@ struct addrspace *addrspace_create(void)
 		return NULL;
 	}
 	as->refs = 1;
+	as->stack_top = USER_STACK_TOP;
+	as->mmap_top = USER_MMAP_TOP;
 	return as;
 }
 
@@ -414,7 +416,7 @@ long as_remap(struct addrspace *as, uintptr_t old, size_t old_len, size_t new_le
 int as_find_free(struct addrspace *as, size_t len, uintptr_t *start)
 {
 	uintptr_t floor = as->brk_end > USER_MIN_ADDR ? as->brk_end : USER_MIN_ADDR;
-	return vma_find_gap_below(&as->vmas, PAGE_ALIGN_UP(len), floor, USER_MMAP_TOP, start) ? 0 : -ENOMEM;
+	return vma_find_gap_below(&as->vmas, PAGE_ALIGN_UP(len), floor, as->mmap_top, start) ? 0 : -ENOMEM;
 }
 
 static int fill_page(struct vma *v, uintptr_t va, void *page)
@@ -588,6 +590,8 @@ struct addrspace *addrspace_fork(struct addrspace *parent)
 		return NULL;
 	child->brk_start = parent->brk_start;
 	child->brk_end = parent->brk_end;
+	child->stack_top = parent->stack_top;
+	child->mmap_top = parent->mmap_top;
 	int err = 0;
 	for (struct vma *v = parent->vmas.head; v && !err; v = v->next) {
 		if (v->flags & VMA_DONTFORK)

@@ -10,6 +10,8 @@ struct addrspace {
 	uint64_t root;
 	struct vma_list vmas;
 	uintptr_t brk_start, brk_end;
+	/* where exec put the stack's top and the mmap area's top (kernel/mm/aslr.c) */
+	uintptr_t stack_top, mmap_top;
 	int refs; /* processes using it */
 	/* mlockall(MCL_FUTURE): VMA_LOCKED, and VMA_LOCKONFAULT with
 	 * MCL_ONFAULT, for every area mapped from now on (Linux's def_flags). */
@@ -64,7 +66,7 @@ int as_check_mapped(struct addrspace *as, uintptr_t start, size_t len);
  * where the file keeps them (a volume's host). -ENOMEM for a gap; -EBUSY
  * when invalidate (MS_INVALIDATE) meets a locked area. */
 int as_sync(struct addrspace *as, uintptr_t start, size_t len, bool invalidate);
-/* A free range of len bytes for mmap, top-down below USER_MMAP_TOP. */
+/* A free range of len bytes for mmap, top-down below the mmap area's top. */
 int as_find_free(struct addrspace *as, size_t len, uintptr_t *start);
 /* Fills the page under addr on a fault. 0, -EFAULT (no area, or a file
  * page past the file's end), -EACCES (protection) or -ENOMEM. */

@@ -43,6 +43,8 @@ void boot_config_encode(const struct boot_config *config, struct byte_buffer *ou
 		put_entry(out, "syscall_summary", "1");
 	if (config->verbose)
 		put_entry(out, "verbose", "1");
+	if (config->no_aslr)
+		put_entry(out, "aslr", "0");
 	if (config->test_kernel_panic)
 		put_entry(out, "test-kernel-panic", "1");
 	/* the kernel's fds 0, 1 and 2 are its console tty: a mask of the three */

@@ -25,6 +25,7 @@ struct boot_config {
 	bool syscall_summary;
 	bool verbose;
 	bool test_kernel_panic;
+	bool no_aslr;
 	struct host_terminal terminal;
 	/* the seed of the kernel's random generator, from the host's getrandom */
 	unsigned char random_seed[BOOT_RANDOM_SEED_SIZE];

@@ -93,6 +93,8 @@ static int encode_boot_config(const struct run_options *options, const struct ap
 	    .syscall_summary = options->syscall_summary,
 	    .verbose = options->verbose,
 	    .test_kernel_panic = options->test_kernel_panic,
+	    /* gdb_command_line's symbols sit at the fixed PIE base */
+	    .no_aslr = options->no_aslr || options->gdb_port,
 	    .terminal = *terminal,
 	};
 	int status = 0;

@@ -31,6 +31,7 @@ enum run_flag_id {
 	FLAG_SIG_PROXY,
 	FLAG_VERBOSE,
 	FLAG_NO_SANDBOX,
+	FLAG_NO_ASLR,
 	FLAG_ACCEL,
 	FLAG_MACHINE,
 	FLAG_KERNEL,
@@ -97,6 +98,9 @@ static const struct run_flag run_flags[FLAG_COUNT] = {
                          "run QEMU without its seccomp sandbox (which denies it set*uid,\n"
                          "fork, exec and obsolete syscalls) and with sole's own ids (as root,\n"
                          "QEMU otherwise runs as nobody, or as the owner of the -v folders)"},
+    [FLAG_NO_ASLR] = {0, "no-aslr", NULL,
+                      "lay every process out at Linux's fixed addresses instead of random\n"
+                      "ones, for runs that repeat exactly (as setarch -R; --gdb implies it)"},
     [FLAG_ACCEL] = {0, "accel", "auto|tcg|kvm",
                     "the accelerator; auto picks kvm only where /dev/kvm opens and\n"
                     "the CPU has vmx or svm (default auto)"},
@@ -106,7 +110,8 @@ static const struct run_flag run_flags[FLAG_COUNT] = {
                      "(also: the SOLE_KERNEL environment variable)"},
     [FLAG_GDB] = {0, "gdb", "[=PORT]",
                   "start QEMU's gdb stub on 127.0.0.1:PORT (default 1234), wait for\n"
-                  "gdb before booting, and print the gdb command to attach",
+                  "gdb before booting, and print the gdb command to attach; ASLR is\n"
+                  "off, as when gdb starts a program",
                   .value_optional = true},
     [FLAG_CORE] = {0, "core", "FILE",
                    "if the app or the kernel crashes, also write the crash record to\n"
@@ -481,6 +486,9 @@ static int apply_flag(struct run_options *options, const struct flag_use *use)
 		return 0;
 	case FLAG_NO_SANDBOX:
 		options->no_sandbox = true;
+		return 0;
+	case FLAG_NO_ASLR:
+		options->no_aslr = true;
 		return 0;
 	case FLAG_KERNEL:
 		options->kernel_path = use->value;

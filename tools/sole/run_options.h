@@ -55,6 +55,7 @@ struct run_options {
 	bool sig_proxy;                   /* --sig-proxy: SIGINT, SIGTERM, SIGHUP go to the app */
 	const char *syscall_summary_path; /* its =FILE; NULL: stderr */
 	bool verbose;
+	bool no_aslr;     /* --no-aslr (and --gdb): processes at Linux's fixed addresses */
 	bool no_sandbox;  /* --no-sandbox: QEMU without seccomp, with sole's privileges */
 	bool interactive; /* -i: host stdin reaches the app; else it sees EOF at once */
 	bool tty;         /* -t: fds 0, 1 and 2 are the VM's console tty */
