@@ -139,6 +139,8 @@ int load_elf(struct process *p, struct inode *file, const char *path, struct loa
 		err = load_interpreter(p, info.interp, out, error);
 	if (!err)
 		out->vdso = vdso_map(p->as);
+	if (!err)
+		addrspace_hold_exe(p->as, file);
 	kfree(header);
 	return err;
 }

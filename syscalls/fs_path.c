@@ -125,6 +125,8 @@ long sys_openat(int dirfd, const char *user_path, int flags, unsigned mode)
 		return -EROFS;
 	if (!created && (err = may_open(ino, flags)))
 		return err;
+	if ((access != O_RDONLY || (flags & O_TRUNC)) && !(flags & O_PATH) && ino->executing)
+		return -ETXTBSY;
 	if (!(flags & O_PATH) && (err = lease_break(ino, (unsigned)flags)))
 		return err;
 	if ((flags & O_TRUNC) && S_ISREG(ino->mode) && access != O_RDONLY && !created) {
@@ -480,6 +482,8 @@ long sys_truncate(const char *user_path, long length)
 	if (!S_ISREG(ino->mode))
 		return -EINVAL;
 	err = inode_permission(current_cred(), ino, MAY_WRITE);
+	if (!err && ino->executing)
+		err = -ETXTBSY;
 	if (!err)
 		err = lease_break(ino, O_WRONLY);
 	if (!err)

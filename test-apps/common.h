@@ -56,6 +56,7 @@ static inline const char *errno_name(int e)
 	case EOVERFLOW: return "EOVERFLOW";
 	case ENOTSUP: return "ENOTSUP";
 	case ETIMEDOUT: return "ETIMEDOUT";
+	case ETXTBSY: return "ETXTBSY";
 	case EMSGSIZE: return "EMSGSIZE";
 	default: return "E?";
 	}

@@ -3,8 +3,10 @@
  * pending signal, an alarm, the umask, the working folder, the nice value,
  * the pid, the parent and the process group stay; the alternate signal stack
  * is dropped; the name becomes the file's base name; argv[0], the
- * environment and AT_EXECFN are what execve was given. */
+ * environment and AT_EXECFN are what execve was given. The program that
+ * runs is closed to writes (ETXTBSY). */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/auxv.h>
@@ -108,5 +110,7 @@ int main(int argc, char **argv)
 	int status = -1;
 	require(waitpid(pid, &status, 0) == pid, "waitpid");
 	printf("exec'd child exited %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	int fd = open("/proc/self/exe", O_WRONLY);
+	printf("own program opened for writing: %s\n", fd < 0 ? errno_name(errno) : "OK");
 	return 0;
 }

@@ -72,6 +72,10 @@ struct inode {
 	int open_readers, open_writers;
 	int shared_mappings;              /* MAP_SHARED areas over the file: its pages stay put */
 	int writable_mappings;            /* those of them that may write (VMA_MAYWRITE): F_SEAL_WRITE waits for none */
+	/* Address spaces running it as their program: opening it for writing
+	 * or truncating it gives ETXTBSY, as Linux's deny_write_access, since
+	 * its pages come to every such process from the file on demand. */
+	int executing;
 	struct xattr *xattrs;             /* extended attributes (kernel/fs/xattr.c) */
 	/* inotify (kernel/fs/inotify.c): the watches on it, and the folder
 	 * of its latest link while that link lasts, which hears of a child's

@@ -36,10 +36,21 @@ struct addrspace *addrspace_get(struct addrspace *as)
 	return as;
 }
 
+void addrspace_hold_exe(struct addrspace *as, struct inode *file)
+{
+	inode_get(file);
+	file->executing++;
+	as->exe = file;
+}
+
 void addrspace_put(struct addrspace *as)
 {
 	if (--as->refs > 0)
 		return;
+	if (as->exe) {
+		as->exe->executing--;
+		inode_put(as->exe);
+	}
 	while (as->vmas.head)
 		as_unmap(as, as->vmas.head->start, as->vmas.head->end - as->vmas.head->start);
 	paging_free_root(as->root);
@@ -590,6 +601,8 @@ struct addrspace *addrspace_fork(struct addrspace *parent)
 		return NULL;
 	child->brk_start = parent->brk_start;
 	child->brk_end = parent->brk_end;
+	if (parent->exe)
+		addrspace_hold_exe(child, parent->exe);
 	child->stack_top = parent->stack_top;
 	child->mmap_top = parent->mmap_top;
 	int err = 0;

@@ -10,6 +10,7 @@ struct addrspace {
 	uint64_t root;
 	struct vma_list vmas;
 	uintptr_t brk_start, brk_end;
+	struct inode *exe; /* the program exec loaded, held closed to writes (inode->executing) */
 	/* where exec put the stack's top and the mmap area's top (kernel/mm/aslr.c) */
 	uintptr_t stack_top, mmap_top;
 	int refs; /* processes using it */
@@ -68,6 +69,8 @@ int as_check_mapped(struct addrspace *as, uintptr_t start, size_t len);
 int as_sync(struct addrspace *as, uintptr_t start, size_t len, bool invalidate);
 /* A free range of len bytes for mmap, top-down below the mmap area's top. */
 int as_find_free(struct addrspace *as, size_t len, uintptr_t *start);
+/* as runs file as its program from now on (the loader, once it is mapped). */
+void addrspace_hold_exe(struct addrspace *as, struct inode *file);
 /* Fills the page under addr on a fault. 0, -EFAULT (no area, or a file
  * page past the file's end), -EACCES (protection) or -ENOMEM. */
 int as_fault(struct addrspace *as, uintptr_t addr, bool write, bool exec);
