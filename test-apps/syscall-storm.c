@@ -304,10 +304,11 @@ int main(int argc, char **argv)
 	close(null_fd);
 	null_fd = 100;
 	/* What reaches the parent anyway (sole's pid 1 is not protected as
-	 * Linux's init is) must not end it. */
+	 * Linux's init is) must not end it. A fault of its own must: caught,
+	 * it would come back at once, for ever. */
 	struct sigaction ignore = {.sa_handler = on_signal};
 	for (int sig = 1; sig < 65; sig++)
-		if (sig != SIGCHLD)
+		if (sig != SIGCHLD && sig != SIGSEGV && sig != SIGBUS && sig != SIGILL && sig != SIGFPE)
 			sigaction(sig, &ignore, NULL);
 	struct sigaction watchdog = {.sa_handler = on_watchdog};
 	sigaction(SIGALRM, &watchdog, NULL);
