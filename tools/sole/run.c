@@ -119,7 +119,10 @@ static void describe_qemu_failure(const struct vm_outcome *outcome)
 	line_prefixer_init(&lines, STDERR_FILENO, "sole: qemu: ");
 	line_prefixer_write(&lines, outcome->messages.captured.data, outcome->messages.captured.length);
 	line_prefixer_finish(&lines);
-	if (WIFSIGNALED(status))
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS)
+		sole_error("the VM stopped: QEMU made a syscall its seccomp sandbox denies; run with --no-sandbox to do "
+		           "without the sandbox");
+	else if (WIFSIGNALED(status))
 		sole_error("the VM stopped without an exit status (QEMU killed by signal %d)", WTERMSIG(status));
 	else
 		sole_error("the VM stopped without an exit status (QEMU exit code %d)", WEXITSTATUS(status));
