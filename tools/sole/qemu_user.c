@@ -37,7 +37,7 @@ static char *privileged_port(const struct run_options *options)
 	for (size_t i = 0; i < options->network.port_count; i++)
 		if (options->network.ports[i].host_port < lowest)
 			return xasprintf("-p %s listens on host port %u, which only root may",
-					 options->network.ports[i].as_typed, options->network.ports[i].host_port);
+			                 options->network.ports[i].as_typed, options->network.ports[i].host_port);
 	if (options->gdb_port && (unsigned)options->gdb_port < lowest)
 		return xasprintf("--gdb=%d listens on a port only root may", options->gdb_port);
 	return NULL;
@@ -54,8 +54,8 @@ static char *volume_owner(const struct run_options *options, uid_t *owner, gid_t
 		if (info.st_uid == 0)
 			return xasprintf("the folder %s belongs to root", volume->host_path);
 		if (i > 0 && info.st_uid != *owner)
-			return xasprintf("the folders %s and %s belong to different users", options->volumes[0].host_path,
-					 volume->host_path);
+			return xasprintf("the folders %s and %s belong to different users",
+			                 options->volumes[0].host_path, volume->host_path);
 		*owner = info.st_uid;
 		*group = info.st_gid;
 	}
@@ -108,8 +108,8 @@ int qemu_user_become(const struct qemu_user *user)
 {
 	if (!user->drop)
 		return 0;
-	if (setgroups((size_t)user->group_count, user->groups) != 0 || setresgid(user->gid, user->gid, user->gid) != 0 ||
-	    setresuid(user->uid, user->uid, user->uid) != 0)
+	if (setgroups((size_t)user->group_count, user->groups) != 0 ||
+	    setresgid(user->gid, user->gid, user->gid) != 0 || setresuid(user->uid, user->uid, user->uid) != 0)
 		return -1;
 	return 0;
 }

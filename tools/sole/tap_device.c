@@ -27,7 +27,7 @@ int tap_device_open(const char *name)
 	if (fd >= 0)
 		close(fd);
 	sole_error("--net tap:%s: cannot attach to the tap device: %s; it takes root (CAP_NET_ADMIN), or a "
-		   "device made for your user (ip tuntap add dev %s mode tap user $USER)",
-		   name, strerror(error), name);
+	           "device made for your user (ip tuntap add dev %s mode tap user $USER)",
+	           name, strerror(error), name);
 	return -1;
 }
