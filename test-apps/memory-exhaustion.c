@@ -7,6 +7,10 @@
  *                                  out (sole only: natively it would bring the
  *                                  host's OOM killer); the kernel must kill the
  *                                  app rather than hang
+ *     memory-exhaustion largest    a hog holds 60% of the free memory while
+ *                                  another process asks for 60% more: the OOM
+ *                                  killer takes the largest, the hog, and the
+ *                                  other one finishes (sole only, likewise)
  *
  * Each case runs in a child of its own that reports on a pipe with write(2)
  * (stdio would need the malloc that fails); a case that does not end within
@@ -14,9 +18,11 @@
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/sysinfo.h>
 #include <sys/time.h>
 
 #include "common.h"
@@ -85,28 +91,62 @@ static void setenv_exhausted(void)
 	say(ret == 0 ? "set" : ret == -1 && errno == ENOMEM ? "-1, ENOMEM" : "-1, not ENOMEM");
 }
 
+/* Writes share bytes of fresh anonymous memory. */
+static void touch_bytes(size_t share)
+{
+	char *area = mmap(NULL, share, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (area == MAP_FAILED) {
+		say("mmap failed");
+		_exit(1);
+	}
+	for (size_t i = 0; i < share; i += 4096)
+		area[i] = 1;
+}
+
 /* Anonymous pages written one after another; only death ends it. */
 static void touch_until_killed(void)
 {
-	for (;;) {
-		char *chunk = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (chunk == MAP_FAILED) {
-			say("mmap failed");
-			return;
-		}
-		for (int i = 0; i < 1 << 20; i += 4096)
-			chunk[i] = 1;
-	}
+	for (;;)
+		touch_bytes(1 << 20);
 }
 
-static void run_case(const char *label, void (*body)(void))
+static size_t sixty_percent;
+
+/* The hog takes its share and waits for its parent to close the pipe. */
+static void hog(void)
 {
+	int wait_fds[2];
+	require(pipe(wait_fds) == 0, "pipe");
+	touch_bytes(sixty_percent);
+	say("holding");
+	char byte;
+	(void)!read(wait_fds[0], &byte, 1); /* never answered: only a signal ends it */
+}
+
+static void asker(void)
+{
+	touch_bytes(sixty_percent);
+	say("got its share");
+}
+
+/* A case that runs in a child of its own, and what it said on its pipe. */
+struct running_case {
+	const char *label;
+	pid_t pid;
+	int fd;
+	char text[200];
+	size_t length;
+};
+
+static struct running_case start_case(const char *label, void (*body)(void))
+{
+	struct running_case c = {.label = label};
 	int fds[2];
 	require(pipe(fds) == 0, "pipe");
 	fflush(stdout);
-	pid_t child = fork();
-	require(child >= 0, "fork");
-	if (child == 0) {
+	c.pid = fork();
+	require(c.pid >= 0, "fork");
+	if (c.pid == 0) {
 		close(fds[0]);
 		report_fd = fds[1];
 		alarm(CASE_SECONDS);
@@ -114,29 +154,73 @@ static void run_case(const char *label, void (*body)(void))
 		_exit(0);
 	}
 	close(fds[1]);
-	char text[200];
-	size_t length = 0;
+	c.fd = fds[0];
+	return c;
+}
+
+/* Reads what the case says, up to its end (until_end) or its first words. */
+static void listen(struct running_case *c, bool until_end)
+{
 	ssize_t got;
-	while (length < sizeof text - 1 && (got = read(fds[0], text + length, sizeof text - 1 - length)) > 0)
-		length += (size_t)got;
-	text[length] = '\0';
-	close(fds[0]);
+	while (c->length < sizeof c->text - 1 &&
+	       (got = read(c->fd, c->text + c->length, sizeof c->text - 1 - c->length)) > 0) {
+		c->length += (size_t)got;
+		if (!until_end)
+			break;
+	}
+	c->text[c->length] = '\0';
+}
+
+/* Prints how the case ended; returns its wait status. */
+static int finish_case(struct running_case *c)
+{
+	listen(c, true);
+	close(c->fd);
 	int status;
-	require(waitpid(child, &status, 0) == child, "waitpid");
+	require(waitpid(c->pid, &status, 0) == c->pid, "waitpid");
 	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
-		printf("%s: hang (no answer within %d s)\n", label, CASE_SECONDS);
+		printf("%s: hang (no answer within %d s)\n", c->label, CASE_SECONDS);
 	else if (WIFSIGNALED(status))
-		printf("%s: %s%skilled by signal %d\n", label, text, *text ? ", " : "", WTERMSIG(status));
+		printf("%s: %s%skilled by signal %d\n", c->label, c->text, *c->text ? ", " : "", WTERMSIG(status));
 	else
-		printf("%s: %s\n", label, text);
+		printf("%s: %s\n", c->label, c->text);
+	return status;
+}
+
+static int run_case(const char *label, void (*body)(void))
+{
+	struct running_case c = start_case(label, body);
+	return finish_case(&c);
+}
+
+static bool killed_by_sigkill(int status)
+{
+	return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+}
+
+/* The hog is larger than the asker when memory runs out, so it goes; had
+ * the asker been killed instead, the hog would end by the SIGTERM here. */
+static bool largest_goes(void)
+{
+	struct sysinfo info;
+	require(sysinfo(&info) == 0, "sysinfo");
+	sixty_percent = (size_t)info.freeram * info.mem_unit / 10 * 6;
+	struct running_case hogging = start_case("hog", hog);
+	listen(&hogging, false);
+	int asker_status = run_case("asker", asker);
+	kill(hogging.pid, SIGTERM);
+	int hog_status = finish_case(&hogging);
+	return asker_status == 0 && killed_by_sigkill(hog_status);
 }
 
 int main(int argc, char **argv)
 {
-	if (argc > 1 && strcmp(argv[1], "touch") == 0) {
-		run_case("touch pages until memory runs out", touch_until_killed);
-		return 0;
-	}
+	/* The sole-only cases: their status says whether the right process
+	 * went, since run-diff compares no output for them. */
+	if (argc > 1 && strcmp(argv[1], "largest") == 0)
+		return largest_goes() ? 0 : 1;
+	if (argc > 1 && strcmp(argv[1], "touch") == 0)
+		return killed_by_sigkill(run_case("touch pages until memory runs out", touch_until_killed)) ? 0 : 1;
 	run_case("malloc with no address space left", malloc_until_null);
 	run_case("pthread_create with no address space left", pthread_create_exhausted);
 	run_case("setenv with no address space left", setenv_exhausted);

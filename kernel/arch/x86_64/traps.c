@@ -17,6 +17,7 @@
 #include "kernel/mm/uaccess.h"
 #include "kernel/panic.h"
 #include "kernel/proc/exit.h"
+#include "kernel/proc/oom_kill.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/signal.h"
 #include "kernel/sched/cputime.h"
@@ -85,8 +86,8 @@ static bool serve_page_fault(struct trap_frame *f, uint64_t addr)
 	 * copy's fixup or to a signal. */
 	int err = as_fault(current_process()->as, addr, f->error & PF_WRITE, f->error & PF_INSN);
 	if (err == -ENOMEM) {
-		kwarn("out of memory: the app needs more memory than the VM has; run it with a larger -m");
-		process_kill_by_signal(current_process(), SIGKILL, NULL, "out-of-memory", "", addr);
+		oom_kill();
+		return true; /* again: the victim's pages are on their way back */
 	}
 	return err == 0;
 }
