@@ -3,8 +3,9 @@
  * pending signal, an alarm, the umask, the working folder, the nice value,
  * the pid, the parent and the process group stay; the alternate signal stack
  * is dropped; the name becomes the file's base name; argv[0], the
- * environment and AT_EXECFN are what execve was given. The program that
- * runs is closed to writes (ETXTBSY). */
+ * environment and AT_EXECFN are what execve was given; /proc/self/exe
+ * names the file run, though exec was given /proc/self/exe. The program
+ * that runs is closed to writes (ETXTBSY). */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <signal.h>
@@ -64,6 +65,12 @@ static int after_exec(int argc, char **argv)
 	stack_t ss;
 	sigaltstack(NULL, &ss);
 	printf("alternate signal stack disabled: %d\n", (ss.ss_flags & SS_DISABLE) != 0);
+	/* exec'd through /proc/self/exe, which now names the file itself */
+	char exe[4096] = "";
+	(void)!readlink("/proc/self/exe", exe, sizeof exe - 1);
+	printf("own program: %s\n", strcmp(exe, "/proc/self/exe") == 0 ? "/proc/self/exe" : "a file");
+	int fd = open("/proc/self/exe", O_RDONLY);
+	printf("own program opened: %s\n", fd < 0 ? errno_name(errno) : "OK");
 	return 7;
 }
 

@@ -240,6 +240,24 @@ static void enter_program(struct thread *t, uint64_t entry, uint64_t sp)
 	f->rflags = RFLAGS_IF | 0x2;
 }
 
+/* The path /proc/PID/exe shows. Linux names the file exec opened, so a
+ * symlink in the last component (/proc/self/exe itself, for a program that
+ * runs itself again) is followed, up to 40 links as a lookup would. */
+static long program_real_path(struct fs_context *fs, const char *path, char *out, size_t size)
+{
+	long len = vfs_absolute_path(fs->root, fs->cwd, path, out, size);
+	for (int links = 0; len >= 0 && links < 40; links++) {
+		struct inode *link, *dir;
+		const char *name;
+		size_t name_len;
+		if (vfs_lookup(current_lookup(), fs->root, out, 0, &link) || !S_ISLNK(link->mode) ||
+		    vfs_lookup_parent(current_lookup(), fs->root, out, &dir, &name, &name_len))
+			break;
+		len = vfs_absolute_path(fs->root, dir, link->link_target, out, size);
+	}
+	return len;
+}
+
 long process_exec(struct inode *file, const char *path, struct exec_args *args)
 {
 	struct process *p = current_process();
@@ -248,7 +266,7 @@ long process_exec(struct inode *file, const char *path, struct exec_args *args)
 	const char *program_path = path;
 	int err = resolve_program(&file, &program_path, args, interpreter_path);
 	char exe[4096];
-	long len = err ? 0 : vfs_absolute_path(p->fs->root, p->fs->cwd, program_path, exe, sizeof exe);
+	long len = err ? 0 : program_real_path(p->fs, program_path, exe, sizeof exe);
 	if (!err && len < 0)
 		err = (int)len;
 	const char *exe_interned = err ? NULL : intern(exe);
@@ -279,7 +297,7 @@ long process_exec(struct inode *file, const char *path, struct exec_args *args)
 	p->exe_path = exe_interned;
 	p->did_exec = true;
 	capabilities_exec(&p->cred);
-	reset_thread(t, exe_interned);
+	reset_thread(t, path); /* the name is the one exec was given, as Linux's bprm->filename */
 	enter_program(t, entry, sp);
 	return 0;
 }
