@@ -12,6 +12,7 @@
 #include "xalloc.h"
 
 #define UNPRIVILEGED_USER "nobody"
+#define KVM_DEVICE "/dev/kvm"
 /* Linux's default, where /proc/sys says nothing. */
 #define DEFAULT_UNPRIVILEGED_PORT_START 1024
 
@@ -62,6 +63,34 @@ static char *volume_owner(const struct run_options *options, uid_t *owner, gid_t
 	return NULL;
 }
 
+/* With KVM, QEMU opens /dev/kvm with its own ids: through the mode for all,
+ * or the device's group (Debian's kvm), which *device_group then names (else
+ * -1). Why QEMU stays root when neither lets it, or NULL. */
+static char *kvm_access(enum accel_kind accel, gid_t *device_group)
+{
+	const mode_t read_write_others = S_IROTH | S_IWOTH, read_write_group = S_IRGRP | S_IWGRP;
+	struct stat info;
+
+	*device_group = (gid_t)-1;
+	if (accel != ACCEL_KIND_KVM || stat(KVM_DEVICE, &info) != 0 ||
+	    (info.st_mode & read_write_others) == read_write_others)
+		return NULL;
+	if (info.st_gid != 0 && (info.st_mode & read_write_group) == read_write_group) {
+		*device_group = info.st_gid;
+		return NULL;
+	}
+	return xstrdup("KVM: " KVM_DEVICE " opens only for root");
+}
+
+static void add_group(struct qemu_user *user, gid_t group)
+{
+	for (int i = 0; i < user->group_count; i++)
+		if (user->groups[i] == group)
+			return;
+	if (user->group_count < QEMU_USER_MAX_GROUPS)
+		user->groups[user->group_count++] = group;
+}
+
 /* The account's primary group and supplementary groups, as a login would
  * give them; a uid without a passwd entry keeps group and has no others. */
 static void take_account_groups(struct qemu_user *user, const struct passwd *account, gid_t group)
@@ -76,14 +105,16 @@ static void take_account_groups(struct qemu_user *user, const struct passwd *acc
 	}
 }
 
-void qemu_user_choose(const struct run_options *options, struct qemu_user *user)
+void qemu_user_choose(const struct run_options *options, enum accel_kind accel, struct qemu_user *user)
 {
 	*user = (struct qemu_user){0};
 	if (geteuid() != 0 || options->no_sandbox)
 		return;
 	uid_t owner = 0;
-	gid_t group = 0;
+	gid_t group = 0, kvm_group;
 	user->why_root = privileged_port(options);
+	if (!user->why_root)
+		user->why_root = kvm_access(accel, &kvm_group);
 	if (!user->why_root)
 		user->why_root = volume_owner(options, &owner, &group);
 	if (user->why_root)
@@ -96,6 +127,8 @@ void qemu_user_choose(const struct run_options *options, struct qemu_user *user)
 	user->drop = true;
 	user->uid = account ? account->pw_uid : owner;
 	take_account_groups(user, account, group);
+	if (kvm_group != (gid_t)-1)
+		add_group(user, kvm_group);
 }
 
 void qemu_user_free(struct qemu_user *user)

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "accel.h"
 #include "run_options.h"
 
 #define QEMU_USER_MAX_GROUPS 32
@@ -24,10 +25,11 @@ struct qemu_user {
 
 /* The user for this run. sole as root with no volumes: nobody. With -v or
  * --rootfs: the owner of those folders, since QEMU's 9P server reads and
- * writes them with its own ids. QEMU stays root when a folder belongs to
- * root or the folders to different users, when a published or gdb port is
- * one only root may listen on, or with --no-sandbox. */
-void qemu_user_choose(const struct run_options *options, struct qemu_user *user);
+ * writes them with its own ids. With KVM, the group of /dev/kvm joins its
+ * groups. QEMU stays root when a folder belongs to root or the folders to
+ * different users, when a published or gdb port is one only root may
+ * listen on, when /dev/kvm opens only for root, or with --no-sandbox. */
+void qemu_user_choose(const struct run_options *options, enum accel_kind accel, struct qemu_user *user);
 void qemu_user_free(struct qemu_user *user);
 
 /* In QEMU's process before exec: takes on the user's ids (nothing when

@@ -392,7 +392,7 @@ static int boot(const struct run_options *options, const struct app_binary *bina
 	if (initrd) {
 		config.kernel_path = kernel;
 		config.initrd_path = initrd;
-		qemu_user_choose(options, &qemu_user);
+		qemu_user_choose(options, config.accel, &qemu_user);
 		status = run_vm(options, binary, &config, &terminal);
 		qemu_user_free(&qemu_user);
 	}

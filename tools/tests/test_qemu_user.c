@@ -1,7 +1,8 @@
 /* Tests who QEMU runs as: nobody when sole is root, the owner of the volume
  * folders, root where only root can do QEMU's work (a folder of root's, a
  * port below 1024), and sole's own ids with --no-sandbox or when sole is not
- * root. The cases that need root are checked only as root. */
+ * root, and /dev/kvm's group with KVM. The cases that need root are checked
+ * only as root. */
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +15,26 @@
 static struct qemu_user chosen_for(const struct run_options *options)
 {
 	struct qemu_user user;
-	qemu_user_choose(options, &user);
+	qemu_user_choose(options, ACCEL_KIND_TCG, &user);
 	return user;
+}
+
+/* With KVM: the group of /dev/kvm joins QEMU's, or QEMU stays root when only
+ * root may open it; nothing changes on a host without it. */
+static void check_kvm_device(void)
+{
+	struct run_options options = {0};
+	struct qemu_user user;
+	struct stat kvm;
+	qemu_user_choose(&options, ACCEL_KIND_KVM, &user);
+	if (stat("/dev/kvm", &kvm) != 0 || (kvm.st_mode & (S_IROTH | S_IWOTH)) == (S_IROTH | S_IWOTH)) {
+		CHECK(user.drop && !user.why_root);
+	} else if (kvm.st_gid != 0 && (kvm.st_mode & (S_IRGRP | S_IWGRP)) == (S_IRGRP | S_IWGRP)) {
+		CHECK(user.drop && user.group_count >= 2 && user.groups[user.group_count - 1] == kvm.st_gid);
+	} else {
+		CHECK(!user.drop && user.why_root && strstr(user.why_root, "/dev/kvm"));
+	}
+	qemu_user_free(&user);
 }
 
 static void check_as_root(void)
@@ -59,6 +78,7 @@ int main(void)
 {
 	if (geteuid() == 0) {
 		check_as_root();
+		check_kvm_device();
 	} else {
 		struct run_options options = {0};
 		struct qemu_user user = chosen_for(&options);
