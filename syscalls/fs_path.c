@@ -99,6 +99,8 @@ long sys_openat(int dirfd, const char *user_path, int flags, unsigned mode)
 		return err;
 	if ((flags & O_TMPFILE) == O_TMPFILE)
 		return -EOPNOTSUPP;
+	if (flags & O_PATH) /* Linux's O_PATH_FLAGS: O_PATH ignores the rest (O_CREAT, O_TRUNC, access) */
+		flags &= O_PATH | O_CLOEXEC | O_DIRECTORY | O_NOFOLLOW;
 	flags |= O_LARGEFILE; /* Linux's force_o_largefile: every open on x86_64 is one */
 	bool created = false;
 	if (flags & O_CREAT) {

@@ -350,6 +350,14 @@ static void test_access_truncate(void)
 	errno = 0;
 	report("ftruncate O_RDONLY fd", ftruncate(fd, 0));
 	close(fd);
+	report("truncate f1 to 3", truncate("f1", 3));
+	/* O_PATH ignores every other flag: no truncation, no creation */
+	fd = open("f1", O_PATH | O_WRONLY | O_TRUNC);
+	report("open f1 O_PATH|O_WRONLY|O_TRUNC", fd);
+	show_size("size after O_PATH|O_TRUNC", "f1");
+	close(fd);
+	errno = 0;
+	report("open missing O_PATH|O_CREAT", open("missing", O_PATH | O_CREAT, 0644));
 	fd = open("f1", O_RDWR | O_TRUNC);
 	show_size("size after O_TRUNC", "f1");
 	close(fd);
