@@ -4,17 +4,22 @@
  * nothing an app passes can panic or hang the kernel. Run it only inside sole:
  * natively it would rename, chmod and unlink whatever it can reach.
  *
- *     syscall-storm SEED [CALLS]
+ *     syscall-storm SEED [CALLS [THREADS]]
  *
  * The calls run in rounds, each in a child process of its own group, so that
  * an app that kills itself through its own arguments (munmap of its text,
  * arch_prctl of its TLS, seccomp...) ends only that round. The parent kills a
  * round that blocks for longer than ROUND_SECONDS, reaps everything and prints
  * one deterministic line: "storm: seed S, N calls, kernel alive". Details of
- * each round go to stderr. STORM_VERBOSE=1 prints each call before making it. */
+ * each round go to stderr. STORM_VERBOSE=1 prints each call before making it.
+ * With THREADS > 1, each round's calls come from that many threads at once,
+ * each with a stream of its own (thread 0's is the single-threaded one), so
+ * that one thread's munmap or close meets another's call in flight; the
+ * calls are the same from run to run, their interleaving is not. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -28,6 +33,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,10 +43,11 @@ enum {
 	HIGHEST_SYSCALL = 470,
 	PAGE = 4096,
 	BUFFER_PAGES = 2, /* followed by one PROT_NONE page */
+	MAX_THREADS = 8,
 };
 
 /* splitmix64: one 64-bit state, good enough to spread seeds apart. */
-static uint64_t rng_state;
+static __thread uint64_t rng_state;
 
 static uint64_t rng_next(void)
 {
@@ -235,11 +242,9 @@ static void prepare_round(int null_fd)
 	setitimer(ITIMER_REAL, &tick, NULL);
 }
 
-static void storm_round(uint64_t seed, unsigned round, unsigned calls, int null_fd, bool verbose)
+static void storm_calls(uint64_t seed, unsigned round, unsigned thread, unsigned calls, bool verbose)
 {
-	setpgid(0, 0);
-	rng_state = seed * 0x100000001b3ull + round;
-	prepare_round(null_fd);
+	rng_state = (seed * 0x100000001b3ull + round) ^ ((uint64_t)thread << 48);
 	for (unsigned i = 0; i < calls; i++) {
 		long number = random_number();
 		uint64_t a[6];
@@ -248,14 +253,50 @@ static void storm_round(uint64_t seed, unsigned round, unsigned calls, int null_
 		if (!tame_call(number, a))
 			continue;
 		if (verbose)
-			dprintf(3, "storm: round %u call %u: %ld(%#lx, %#lx, %#lx, %#lx, %#lx, %#lx)\n", round, i,
-			        number, (unsigned long)a[0], (unsigned long)a[1], (unsigned long)a[2],
+			dprintf(3, "storm: round %u thread %u call %u: %ld(%#lx, %#lx, %#lx, %#lx, %#lx, %#lx)\n", round,
+			        thread, i, number, (unsigned long)a[0], (unsigned long)a[1], (unsigned long)a[2],
 			        (unsigned long)a[3], (unsigned long)a[4], (unsigned long)a[5]);
 		if (is_forklike(number))
 			storm_forklike(number, a[0], a[1], a[2], a[3], a[4]);
 		else
 			raw_syscall(number, a);
 	}
+}
+
+struct storm_thread {
+	uint64_t seed;
+	unsigned round, thread, calls;
+	bool verbose;
+};
+
+static int threads_done;
+
+static void *storm_thread(void *arg)
+{
+	const struct storm_thread *t = arg;
+	storm_calls(t->seed, t->round, t->thread, t->calls, t->verbose);
+	__atomic_add_fetch(&threads_done, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+static void storm_round(uint64_t seed, unsigned round, unsigned calls, unsigned threads, int null_fd, bool verbose)
+{
+	setpgid(0, 0);
+	rng_state = seed * 0x100000001b3ull + round;
+	prepare_round(null_fd);
+	static struct storm_thread helpers[MAX_THREADS];
+	int started = 0;
+	for (unsigned k = 1; k < threads; k++) {
+		helpers[k] = (struct storm_thread){seed, round, k, calls, verbose};
+		pthread_t id;
+		if (pthread_create(&id, NULL, storm_thread, &helpers[k]) == 0)
+			started++;
+	}
+	storm_calls(seed, round, 0, calls, verbose);
+	/* The others get a second to finish; the round's exit ends the rest. */
+	struct timespec tick = {0, 10000000};
+	for (int waited = 0; waited < 100 && __atomic_load_n(&threads_done, __ATOMIC_SEQ_CST) < started; waited++)
+		nanosleep(&tick, NULL);
 }
 
 static pid_t round_child;
@@ -291,10 +332,13 @@ static int wait_round(pid_t child)
 
 int main(int argc, char **argv)
 {
-	if (argc < 2 || argc > 3)
+	if (argc < 2 || argc > 4)
 		return 2; /* also an exec of /proc/self/exe with random arguments */
 	uint64_t seed = strtoull(argv[1], NULL, 0);
 	unsigned calls = argc > 2 ? (unsigned)strtoul(argv[2], NULL, 0) : 2000;
+	unsigned threads = argc > 3 ? (unsigned)strtoul(argv[3], NULL, 0) : 1;
+	if (threads < 1 || threads > MAX_THREADS)
+		return 2;
 	bool verbose = getenv("STORM_VERBOSE") != NULL;
 	if (verbose)
 		dup2(2, 3);
@@ -324,7 +368,7 @@ int main(int argc, char **argv)
 		}
 		if (child == 0) {
 			unsigned left = calls - round * CALLS_PER_ROUND;
-			storm_round(seed, round, left < CALLS_PER_ROUND ? left : CALLS_PER_ROUND, null_fd, verbose);
+			storm_round(seed, round, left < CALLS_PER_ROUND ? left : CALLS_PER_ROUND, threads, null_fd, verbose);
 			_exit(0);
 		}
 		int status = wait_round(child);
