@@ -46,6 +46,8 @@ static void apply(const char *key, size_t key_len, const char *value)
 		boot_config.trace = value[0] == '1';
 	} else if (IS("syscall_summary")) {
 		boot_config.syscall_summary = value[0] == '1';
+	} else if (IS("stats")) {
+		boot_config.stats = value[0] == '1';
 	} else if (IS("verbose")) {
 		boot_config.verbose = value[0] == '1';
 	} else if (IS("test-kernel-panic")) {

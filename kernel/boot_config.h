@@ -26,6 +26,7 @@ struct boot_config {
 	int volume_count;
 	bool trace;
 	bool syscall_summary; /* count every syscall; send the counts at exit */
+	bool stats;           /* sole run --stats-file: send the free pages once a second */
 	bool verbose;
 	bool test_kernel_panic; /* panic on purpose before the app starts */
 	bool no_aslr;           /* sole run --no-aslr: kernel.randomize_va_space = 0 */

@@ -20,6 +20,8 @@
 			  * MISSING_RUN_PREFIX before one it failed to run (execve) */
 #define WIRE_SUMMARY 'S' /* per-syscall counts at exit, with --syscall-summary: one
 			  * "NR CALLS ERRORS ENOSYS NANOSECONDS" line per syscall made */
+#define WIRE_STATS 'F'   /* with --stats-file: "uptime_ms=U free_pages=F total_pages=T"
+			  * once a second while the app makes syscalls (kernel/mm/page_stats.c) */
 
 #define MISSING_RUN_PREFIX "run "
 

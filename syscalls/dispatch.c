@@ -9,6 +9,7 @@
 #include "kernel/boot_config.h"
 #include "kernel/errno.h"
 #include "kernel/log.h"
+#include "kernel/mm/page_stats.h"
 #include "kernel/mm/tlb_refresh.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/signal.h"
@@ -70,6 +71,7 @@ int syscall_dispatch(struct trap_frame *f)
 	if (boot_config.trace)
 		trace_syscall(nr, args, ret, true);
 	f->rax = (uint64_t)ret;
+	page_stats_tick();
 	sched_preempt_point();
 	signal_return_to_user(f); /* may restart the call, or enter a handler */
 	cputime_charge_system();

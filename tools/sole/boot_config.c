@@ -41,6 +41,8 @@ void boot_config_encode(const struct boot_config *config, struct byte_buffer *ou
 		put_entry(out, "trace", "1");
 	if (config->syscall_summary)
 		put_entry(out, "syscall_summary", "1");
+	if (config->stats)
+		put_entry(out, "stats", "1");
 	if (config->verbose)
 		put_entry(out, "verbose", "1");
 	if (config->no_aslr)

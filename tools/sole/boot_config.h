@@ -23,6 +23,7 @@ struct boot_config {
 	const char *hostname;              /* NULL: SOLE_HOSTNAME */
 	bool trace;
 	bool syscall_summary;
+	bool stats; /* --stats-file */
 	bool verbose;
 	bool test_kernel_panic;
 	bool no_aslr;

@@ -1,19 +1,21 @@
 /* Where each demultiplexed console stream goes on the host: the app's stdout
  * and stderr to fds 1 and 2 unaltered, kernel log and warnings as "sole: "
  * lines, traces as they are, crash record and syscall summary lines kept
- * for the report and the table. */
+ * for the report and the table, memory lines to the --stats-file. */
 #include "console_sink.h"
 
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "diag.h"
 #include "fd_io.h"
 #include "platforms/console_wire.h"
 #include "xalloc.h"
 
-void console_sink_init(struct console_sink *sink, bool show_log, bool show_trace)
+void console_sink_init(struct console_sink *sink, bool show_log, bool show_trace, int stats_fd)
 {
-	*sink = (struct console_sink){.show_log = show_log, .show_trace = show_trace};
+	*sink = (struct console_sink){.show_log = show_log, .show_trace = show_trace, .stats_fd = stats_fd};
 	line_prefixer_init(&sink->log_lines, STDERR_FILENO, "sole: ");
 	line_prefixer_init(&sink->warning_lines, STDERR_FILENO, "sole: ");
 }
@@ -24,6 +26,16 @@ static void write_app_stdout(struct console_sink *sink, const uint8_t *bytes, si
 {
 	if (!sink->stdout_failed && !write_all(STDOUT_FILENO, bytes, count))
 		sink->stdout_failed = true;
+}
+
+/* A stats file that refuses a write (a full disk) is given up with one warning:
+ * the app runs on. */
+static void write_stats(struct console_sink *sink, const uint8_t *bytes, size_t count)
+{
+	if (sink->stats_fd >= 0 && !write_all(sink->stats_fd, bytes, count)) {
+		sole_warning("--stats-file: cannot write (%s); no more memory lines", strerror(errno));
+		sink->stats_fd = -1;
+	}
 }
 
 static void end_line(struct line_collection *c)
@@ -83,6 +95,9 @@ void console_sink_deliver(void *context, char stream, const uint8_t *bytes, size
 		break;
 	case WIRE_MISSING:
 		collect_lines(&sink->missing, bytes, count);
+		break;
+	case WIRE_STATS:
+		write_stats(sink, bytes, count);
 		break;
 	default: /* a stream from a newer kernel: not ours to show */
 		break;

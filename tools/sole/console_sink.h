@@ -1,7 +1,7 @@
 /* Where each demultiplexed console stream goes on the host: the app's stdout
  * and stderr to fds 1 and 2 unaltered, kernel log and warnings as "sole: "
  * lines, traces as they are, crash record and syscall summary lines kept
- * for the report and the table. */
+ * for the report and the table, memory lines to the --stats-file. */
 #ifndef SOLE_CONSOLE_SINK_H
 #define SOLE_CONSOLE_SINK_H
 
@@ -24,6 +24,7 @@ struct console_sink {
 	bool show_log;
 	bool show_trace;
 	bool stdout_failed;      /* fd 1 refused bytes for any reason */
+	int stats_fd;            /* --stats-file, or -1 */
 	struct line_prefixer log_lines;
 	struct line_prefixer warning_lines;
 	struct line_collection crash;   /* docs/crash-record.md */
@@ -31,7 +32,8 @@ struct console_sink {
 	struct line_collection missing; /* paths the app failed to open */
 };
 
-void console_sink_init(struct console_sink *sink, bool show_log, bool show_trace);
+/* stats_fd: where WIRE_STATS lines go (-1: dropped); the caller closes it. */
+void console_sink_init(struct console_sink *sink, bool show_log, bool show_trace, int stats_fd);
 /* A console_deliver_fn; context is the sink. */
 void console_sink_deliver(void *context, char stream, const uint8_t *bytes, size_t count);
 /* Ends partial lines; the collected lines stay until console_sink_free. */

@@ -91,6 +91,7 @@ static int encode_boot_config(const struct run_options *options, const struct ap
 	    .hostname = options->hostname,
 	    .trace = options->trace,
 	    .syscall_summary = options->syscall_summary,
+	    .stats = options->stats_path != NULL,
 	    .verbose = options->verbose,
 	    .test_kernel_panic = options->test_kernel_panic,
 	    /* gdb_command_line's symbols sit at the fixed PIE base */
@@ -169,13 +170,14 @@ static void widen_hostfwd_backlog(void *context)
 }
 
 /* Relays the console until QEMU exits, then waits for it. */
-static void watch_vm(struct qemu_process *qemu, const struct run_options *options, struct vm_outcome *outcome)
+static void watch_vm(struct qemu_process *qemu, const struct run_options *options, int stats_fd,
+                     struct vm_outcome *outcome)
 {
 	struct line_prefixer live_messages;
 	struct started_vm started = {qemu->pid, options};
 
 	line_prefixer_init(&live_messages, STDERR_FILENO, "sole: qemu: ");
-	console_sink_init(&outcome->sink, options->verbose, options->trace);
+	console_sink_init(&outcome->sink, options->verbose, options->trace, stats_fd);
 	console_demux_init(&outcome->demux, console_sink_deliver, &outcome->sink);
 	console_demux_init(&outcome->serial_demux, console_sink_deliver, &outcome->sink);
 	outcome->messages.live = options->verbose ? &live_messages : NULL;
@@ -285,6 +287,15 @@ static void report_missing_files(const struct run_options *options, const struct
 		        path, path);
 }
 
+/* --stats-file: opened before QEMU starts, so that a bad path fails at once. */
+static int open_stats_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		sole_error("--stats-file %s: %s; name a writable file", path, strerror(errno));
+	return fd;
+}
+
 static int run_vm(const struct run_options *options, const struct app_binary *binary, const struct qemu_config *config,
                   const struct host_terminal *terminal)
 {
@@ -316,17 +327,23 @@ static int run_vm(const struct run_options *options, const struct app_binary *bi
 		        config->gdb_port, gdb);
 		free(gdb);
 	}
-	int status = qemu_start(config, &argv, tap_fd, &qemu);
+	int stats_fd = options->stats_path ? open_stats_file(options->stats_path) : -1;
+	int status = options->stats_path && stats_fd < 0 ? EXIT_SOLE_ERROR : qemu_start(config, &argv, tap_fd, &qemu);
 	string_list_free(&argv);
 	if (tap_fd >= 0)
 		close(tap_fd); /* QEMU has its own */
-	if (status != 0)
-		return status;
-	if (host_terminal_start(terminal, options->interactive) != 0) {
+	if (status == 0 && host_terminal_start(terminal, options->interactive) != 0) {
 		cleanup_run();
-		return EXIT_SOLE_ERROR;
+		status = EXIT_SOLE_ERROR;
 	}
-	watch_vm(&qemu, options, &outcome);
+	if (status != 0) {
+		if (stats_fd >= 0)
+			close(stats_fd);
+		return status;
+	}
+	watch_vm(&qemu, options, stats_fd, &outcome);
+	if (stats_fd >= 0)
+		close(stats_fd);
 	host_terminal_restore();
 	if (options->syscall_summary)
 		report_syscall_summary(options, &outcome.sink.summary.lines);

@@ -37,6 +37,7 @@ enum run_flag_id {
 	FLAG_KERNEL,
 	FLAG_GDB,
 	FLAG_CORE,
+	FLAG_STATS_FILE,
 	FLAG_TEST_KERNEL_PANIC,
 	FLAG_PUBLISH,
 	FLAG_NET,
@@ -116,6 +117,10 @@ static const struct run_flag run_flags[FLAG_COUNT] = {
     [FLAG_CORE] = {0, "core", "FILE",
                    "if the app or the kernel crashes, also write the crash record to\n"
                    "FILE; 'sole symbolize FILE' prints the report again"},
+    [FLAG_STATS_FILE] = {0, "stats-file", "FILE",
+                         "write a line to FILE once a second while the app makes syscalls:\n"
+                         "uptime_ms=U free_pages=F total_pages=T, the guest kernel's free\n"
+                         "and total 4 KiB pages (to watch the VM's memory over time)"},
     [FLAG_TEST_KERNEL_PANIC] = {0, "test-kernel-panic", NULL, NULL},
     [FLAG_PUBLISH] = {'p', "publish", "[IP:]HOST:GUEST",
                       "publish a guest port: connections to the host's IP:HOST (default\n"
@@ -497,6 +502,9 @@ static int apply_flag(struct run_options *options, const struct flag_use *use)
 		return apply_gdb(options, use);
 	case FLAG_CORE:
 		options->core_path = use->value;
+		return 0;
+	case FLAG_STATS_FILE:
+		options->stats_path = use->value;
 		return 0;
 	case FLAG_TEST_KERNEL_PANIC:
 		options->test_kernel_panic = true;

@@ -62,6 +62,7 @@ struct run_options {
 	bool help;
 	int gdb_port;          /* 0: no gdb stub */
 	const char *core_path; /* where to write the crash record, or NULL */
+	const char *stats_path; /* --stats-file: where the guest's memory lines go, or NULL */
 	bool test_kernel_panic; /* the kernel panics on purpose (tests only) */
 	enum accel_request accel;
 	enum machine_kind machine;
