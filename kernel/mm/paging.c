@@ -75,7 +75,7 @@ void *paging_map_device(uint64_t phys, size_t size)
 	for (uint64_t pa = PAGE_ALIGN_DOWN(phys); pa < end; pa += PAGE_SIZE) {
 		uintptr_t va = PHYS_MAP_BASE + pa;
 		uint64_t *pte = paging_walk(kernel_root, va, true);
-		if (!pte || (*pte & PTE_HUGE)) /* a huge page here is RAM */
+		if (!pte || ((*pte & PTE_PRESENT) && !(*pte & PTE_CACHE_DISABLE))) /* a cached page here is RAM */
 			return NULL;
 		*pte = pa | PTE_PRESENT | PTE_WRITE | PTE_CACHE_DISABLE | PTE_GLOBAL | PTE_NX;
 		invlpg(va);
@@ -90,24 +90,48 @@ static void map_range(uint64_t root, uintptr_t va, uintptr_t va_end, uint64_t fl
 			panic("out of memory while mapping the kernel");
 }
 
+/* The direct map's entry for the 2 MiB at va: its PD slot, the upper
+ * tables made on the way. */
+static uint64_t *direct_map_slot(uint64_t root, uintptr_t va)
+{
+	uint64_t *entry = &((uint64_t *)phys_to_virt(root))[index_at(va, 3)];
+	for (int level = 3; level > 1; level--) {
+		if (!(*entry & PTE_PRESENT)) {
+			uint64_t page = page_alloc(1);
+			if (!page)
+				panic("out of memory while mapping physical memory");
+			*entry = page | PTE_PRESENT | PTE_WRITE;
+		}
+		entry = &((uint64_t *)phys_to_virt(*entry & PTE_ADDR_MASK))[index_at(va, level - 1)];
+	}
+	return entry;
+}
+
+/* All RAM at PHYS_MAP_BASE, writable and never executable, in 2 MiB pages
+ * except where the kernel image lies: there 4 KiB pages keep the alias of
+ * its text and read-only data read-only, so that no mapping can rewrite
+ * the code (README.md, "W^X in the kernel"). */
 static void map_direct(uint64_t root)
 {
-	/* 2 MiB pages; the PD level is created by a walk of the first page. */
-	uint64_t limit = (page_phys_limit() + (1u << 21) - 1) & ~((1ull << 21) - 1);
-	for (uint64_t pa = 0; pa < limit; pa += 1u << 21) {
-		uintptr_t va = PHYS_MAP_BASE + pa;
-		uint64_t *top = phys_to_virt(root);
-		uint64_t *entry = &top[index_at(va, 3)];
-		for (int level = 3; level > 1; level--) {
-			if (!(*entry & PTE_PRESENT)) {
-				uint64_t page = page_alloc(1);
-				if (!page)
-					panic("out of memory while mapping physical memory");
-				*entry = page | PTE_PRESENT | PTE_WRITE;
-			}
-			entry = &((uint64_t *)phys_to_virt(*entry & PTE_ADDR_MASK))[index_at(va, level - 1)];
+	const uint64_t huge = 1u << 21, flags = PTE_PRESENT | PTE_GLOBAL | PTE_NX;
+	uint64_t read_only_start = virt_to_phys(__text_start), read_only_end = virt_to_phys(__rodata_end);
+	uint64_t limit = (page_phys_limit() + huge - 1) & ~(huge - 1);
+	for (uint64_t pa = 0; pa < limit; pa += huge) {
+		uint64_t *slot = direct_map_slot(root, PHYS_MAP_BASE + pa);
+		if (pa + huge <= read_only_start || pa >= read_only_end) {
+			*slot = pa | flags | PTE_WRITE | PTE_HUGE;
+			continue;
 		}
-		*entry = pa | PTE_PRESENT | PTE_WRITE | PTE_HUGE | PTE_GLOBAL | PTE_NX;
+		uint64_t table = page_alloc(1);
+		if (!table)
+			panic("out of memory while mapping physical memory");
+		uint64_t *entries = phys_to_virt(table);
+		for (unsigned i = 0; i < 512; i++) {
+			uint64_t page = pa + (uint64_t)i * PAGE_SIZE;
+			bool read_only = page >= read_only_start && page < read_only_end;
+			entries[i] = page | flags | (read_only ? 0 : PTE_WRITE);
+		}
+		*slot = table | PTE_PRESENT | PTE_WRITE;
 	}
 }
 
