@@ -22,6 +22,7 @@
 #include "kernel/mm/layout.h"
 #include "kernel/mm/page.h"
 #include "kernel/mm/paging.h"
+#include "kernel/mm/wx_check.h"
 #include "kernel/panic.h"
 #include "kernel/random.h"
 #include "kernel/proc/process.h"
@@ -241,5 +242,6 @@ void kmain(uint32_t start_info_phys)
 	devices_probe(DEVICES_CONSOLE); /* the console leaves the slow UART */
 	console_line_probed();
 	mount_volumes();
+	wx_check(); /* after the last boot-time kernel mapping */
 	start_app();
 }
