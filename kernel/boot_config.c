@@ -52,6 +52,8 @@ static void apply(const char *key, size_t key_len, const char *value)
 		boot_config.verbose = value[0] == '1';
 	} else if (IS("test-kernel-panic")) {
 		boot_config.test_kernel_panic = value[0] == '1';
+	} else if (IS("test-wx-violation")) {
+		boot_config.test_wx_violation = value[0] == '1';
 	} else if (IS("aslr")) {
 		boot_config.no_aslr = value[0] == '0';
 	} else if (IS("tty")) {

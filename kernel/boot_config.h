@@ -29,6 +29,7 @@ struct boot_config {
 	bool stats;           /* sole run --stats-file: send the free pages once a second */
 	bool verbose;
 	bool test_kernel_panic; /* panic on purpose before the app starts */
+	bool test_wx_violation; /* map a kernel page W+X for the W^X check to catch */
 	bool no_aslr;           /* sole run --no-aslr: kernel.randomize_va_space = 0 */
 	unsigned tty_mask; /* bit n: the host's fd n is a terminal */
 	unsigned short rows, cols;

@@ -242,6 +242,8 @@ void kmain(uint32_t start_info_phys)
 	devices_probe(DEVICES_CONSOLE); /* the console leaves the slow UART */
 	console_line_probed();
 	mount_volumes();
+	if (boot_config.test_wx_violation)
+		wx_check_break_on_purpose();
 	wx_check(); /* after the last boot-time kernel mapping */
 	start_app();
 }

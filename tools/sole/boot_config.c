@@ -49,6 +49,8 @@ void boot_config_encode(const struct boot_config *config, struct byte_buffer *ou
 		put_entry(out, "aslr", "0");
 	if (config->test_kernel_panic)
 		put_entry(out, "test-kernel-panic", "1");
+	if (config->test_wx_violation)
+		put_entry(out, "test-wx-violation", "1");
 	/* the kernel's fds 0, 1 and 2 are its console tty: a mask of the three */
 	put_entry(out, "tty", config->terminal.console_tty ? "7" : "0");
 	char seed[2 * BOOT_RANDOM_SEED_SIZE + 1];

@@ -26,6 +26,7 @@ struct boot_config {
 	bool stats; /* --stats-file */
 	bool verbose;
 	bool test_kernel_panic;
+	bool test_wx_violation;
 	bool no_aslr;
 	struct host_terminal terminal;
 	/* the seed of the kernel's random generator, from the host's getrandom */

@@ -94,6 +94,7 @@ static int encode_boot_config(const struct run_options *options, const struct ap
 	    .stats = options->stats_path != NULL,
 	    .verbose = options->verbose,
 	    .test_kernel_panic = options->test_kernel_panic,
+	    .test_wx_violation = options->test_wx_violation,
 	    /* gdb_command_line's symbols sit at the fixed PIE base */
 	    .no_aslr = options->no_aslr || options->gdb_port,
 	    .terminal = *terminal,

@@ -39,6 +39,7 @@ enum run_flag_id {
 	FLAG_CORE,
 	FLAG_STATS_FILE,
 	FLAG_TEST_KERNEL_PANIC,
+	FLAG_TEST_WX_VIOLATION,
 	FLAG_PUBLISH,
 	FLAG_NET,
 	FLAG_IP,
@@ -122,6 +123,7 @@ static const struct run_flag run_flags[FLAG_COUNT] = {
                          "uptime_ms=U free_pages=F total_pages=T, the guest kernel's free\n"
                          "and total 4 KiB pages (to watch the VM's memory over time)"},
     [FLAG_TEST_KERNEL_PANIC] = {0, "test-kernel-panic", NULL, NULL},
+    [FLAG_TEST_WX_VIOLATION] = {0, "test-wx-violation", NULL, NULL},
     [FLAG_PUBLISH] = {'p', "publish", "[IP:]HOST:GUEST",
                       "publish a guest port: connections to the host's IP:HOST (default\n"
                       "127.0.0.1) reach the guest's port GUEST; add /udp for UDP (repeatable;\n"
@@ -508,6 +510,9 @@ static int apply_flag(struct run_options *options, const struct flag_use *use)
 		return 0;
 	case FLAG_TEST_KERNEL_PANIC:
 		options->test_kernel_panic = true;
+		return 0;
+	case FLAG_TEST_WX_VIOLATION:
+		options->test_wx_violation = true;
 		return 0;
 	case FLAG_HELP:
 		options->help = true;

@@ -64,6 +64,7 @@ struct run_options {
 	const char *core_path; /* where to write the crash record, or NULL */
 	const char *stats_path; /* --stats-file: where the guest's memory lines go, or NULL */
 	bool test_kernel_panic; /* the kernel panics on purpose (tests only) */
+	bool test_wx_violation; /* the kernel maps a page W+X for its W^X check (tests only) */
 	enum accel_request accel;
 	enum machine_kind machine;
 	struct guest_network network; /* --net, -p, --ip, --gateway, --dns */
