@@ -20,6 +20,9 @@
 static bool within_limits(struct addrspace *as, uintptr_t start, size_t len, bool data)
 {
 	const struct rlimit64 *limits = current_process()->rlimits;
+	bool data_limited = data && limits[RLIMIT_DATA].rlim_cur != ~0ull;
+	if (limits[RLIMIT_AS].rlim_cur == ~0ull && !data_limited)
+		return true; /* no limit: no walk over every area on every mmap */
 	struct as_usage u = as_usage(as, start, start + len);
 	if (u.total + len > limits[RLIMIT_AS].rlim_cur)
 		return false;

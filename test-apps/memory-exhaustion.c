@@ -1,6 +1,7 @@
 /* Address-space exhaustion gives ENOMEM or EAGAIN at once, as on Linux, and
  * never a hang: with every free address reserved by PROT_NONE mappings and
- * RLIMIT_DATA at 0, malloc returns NULL, pthread_create EAGAIN and setenv -1.
+ * RLIMIT_DATA at 0, malloc returns NULL, pthread_create EAGAIN and setenv -1;
+ * mappings that cannot merge stop at Linux's vm.max_map_count with ENOMEM.
  *
  *     memory-exhaustion            the address-space cases (natively and in sole)
  *     memory-exhaustion touch      touch anonymous pages until the memory runs
@@ -70,6 +71,20 @@ static void malloc_until_null(void)
 static void *thread_body(void *arg)
 {
 	return arg;
+}
+
+/* Page-sized mappings that cannot merge (their protections alternate):
+ * past vm.max_map_count (65530) areas, mmap says ENOMEM, and each call
+ * takes no longer than the one before. */
+static void many_mappings(void)
+{
+	for (int i = 0; i < 70000; i++)
+		if (mmap(NULL, 4096, i % 2 ? PROT_NONE : PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED) {
+			say(i > 60000 ? "ENOMEM past 60,000 areas: " : "failed early: ");
+			say(errno_name(errno));
+			return;
+		}
+	say("70,000 areas, no limit");
 }
 
 static void pthread_create_exhausted(void)
@@ -224,5 +239,6 @@ int main(int argc, char **argv)
 	run_case("malloc with no address space left", malloc_until_null);
 	run_case("pthread_create with no address space left", pthread_create_exhausted);
 	run_case("setenv with no address space left", setenv_exhausted);
+	run_case("mmap of 70,000 areas that cannot merge", many_mappings);
 	return 0;
 }

@@ -13,6 +13,9 @@ struct addrspace {
 	struct inode *exe; /* the program exec loaded, held closed to writes (inode->executing) */
 	/* where exec put the stack's top and the mmap area's top (kernel/mm/aslr.c) */
 	uintptr_t stack_top, mmap_top;
+	/* Where the next top-down search for free space starts: just below
+	 * the last range it found, or 0 for the top (as_find_free). */
+	uintptr_t free_area_top;
 	int refs; /* processes using it */
 	/* mlockall(MCL_FUTURE): VMA_LOCKED, and VMA_LOCKONFAULT with
 	 * MCL_ONFAULT, for every area mapped from now on (Linux's def_flags). */
@@ -67,7 +70,8 @@ int as_check_mapped(struct addrspace *as, uintptr_t start, size_t len);
  * where the file keeps them (a volume's host). -ENOMEM for a gap; -EBUSY
  * when invalidate (MS_INVALIDATE) meets a locked area. */
 int as_sync(struct addrspace *as, uintptr_t start, size_t len, bool invalidate);
-/* A free range of len bytes for mmap, top-down below the mmap area's top. */
+/* A free range of len bytes for mmap, top-down below the mmap area's top.
+ * -ENOMEM when none is left, or past Linux's vm.max_map_count areas. */
 int as_find_free(struct addrspace *as, size_t len, uintptr_t *start);
 /* as runs file as its program from now on (the loader, once it is mapped). */
 void addrspace_hold_exe(struct addrspace *as, struct inode *file);
