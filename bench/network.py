@@ -151,9 +151,17 @@ def milliseconds(text):
     return float(found.group(1)) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[found.group(2)]
 
 
+def wrk_errors(output):
+    """How many socket errors (connect, read, write, timeout) and non-2xx answers wrk printed."""
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return (sum(int(n) for n in sockets.groups()) if sockets else 0) + (int(non_2xx.group(1)) if non_2xx else 0)
+
+
 def wrk_load(host, port, settings):
-    """wrk --latency for the settings' seconds: {rps, p50_ms, p99_ms, problem, requests}. wrk's
-    socket errors and non-2xx answers (serve-test's check) are kept as the problem."""
+    """wrk --latency for the settings' seconds: {rps, p50_ms, p99_ms, problem, errors, requests}.
+    wrk's socket errors and non-2xx answers (serve-test's check) are kept as the problem, and
+    counted as the errors."""
     output = run_client(["wrk", f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", f"-d{settings.wrk_seconds}s",
                          "--latency", f"http://{host}:{port}/index.html"], settings.wrk_seconds + CLIENT_GRACE)
     rate = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.M)
@@ -167,23 +175,27 @@ def wrk_load(host, port, settings):
     except serve_test.TestFailure as failure:
         problem = str(failure)
     return {"rps": float(rate.group(1)), "p50_ms": milliseconds(percentiles["50"]),
-            "p99_ms": milliseconds(percentiles["99"]), "problem": problem, "requests": int(requests.group(1))}
+            "p99_ms": milliseconds(percentiles["99"]), "problem": problem, "errors": wrk_errors(output),
+            "requests": int(requests.group(1))}
+
+
+def redis_benchmark(host, port, requests):
+    """redis-benchmark -P 16 of REQUESTS SETs, then as many GETs: its --csv rows by test."""
+    output = run_client(["redis-benchmark", "-h", host, "-p", str(port), "-c", str(REDIS_CONNECTIONS),
+                         "-n", str(requests), "-P", str(REDIS_PIPELINE),
+                         "-t", ",".join(test.lower() for test in REDIS_TESTS), "--csv"], 600)
+    rows = {row["test"]: row for row in csv.DictReader(output.splitlines())}
+    if any(test not in rows for test in REDIS_TESTS):
+        raise BenchError(f"redis-benchmark --csv printed no row for {', '.join(REDIS_TESTS)}:\n{output}")
+    return rows
 
 
 def redis_load(host, port, settings):
     """redis-benchmark -P 16 of SET and GET: {test: {rps, p50_ms, p99_ms}, requests}.
     A first pass of a tenth of the requests warms up (under TCG, QEMU translates the
     code paths it has not run yet) and is not counted."""
-    def benchmark(requests):
-        return run_client(["redis-benchmark", "-h", host, "-p", str(port), "-c", str(REDIS_CONNECTIONS),
-                           "-n", str(requests), "-P", str(REDIS_PIPELINE),
-                           "-t", ",".join(test.lower() for test in REDIS_TESTS), "--csv"], 600)
-
-    benchmark(max(settings.redis_requests // 10, REDIS_PIPELINE * REDIS_CONNECTIONS))
-    output = benchmark(settings.redis_requests)
-    rows = {row["test"]: row for row in csv.DictReader(output.splitlines())}
-    if any(test not in rows for test in REDIS_TESTS):
-        raise BenchError(f"redis-benchmark --csv printed no row for {', '.join(REDIS_TESTS)}:\n{output}")
+    redis_benchmark(host, port, max(settings.redis_requests // 10, REDIS_PIPELINE * REDIS_CONNECTIONS))
+    rows = redis_benchmark(host, port, settings.redis_requests)
     figures = {test: {"rps": float(rows[test]["rps"]), "p50_ms": float(rows[test]["p50_latency_ms"]),
                       "p99_ms": float(rows[test]["p99_latency_ms"])} for test in REDIS_TESTS}
     return dict(figures, requests=len(REDIS_TESTS) * settings.redis_requests)

@@ -149,6 +149,19 @@ def write(sections, machine_lines, command_line, output_folder, root):
             lines += ["", "QEMU command lines:", ""]
             lines += [f"- {label}: `{shown(argv, root)}`" for label, argv in section.commands]
     path = os.path.join(output_folder, "RESULTS.md")
+    soak = kept_soak_section(path)
     with open(path, "w") as results:
-        results.write("\n".join(lines) + "\n")
+        results.write("\n".join(lines) + "\n" + soak)
     return path
+
+
+def kept_soak_section(path):
+    """The "## Soak" section of the RESULTS.md at PATH, from its heading to the end, or
+    "": bench/soak appends its runs there by hand, and a new bench/run keeps them."""
+    try:
+        with open(path) as results:
+            text = results.read()
+    except FileNotFoundError:
+        return ""
+    start = text.find("\n## Soak\n")
+    return text[start:] if start >= 0 else ""
