@@ -8,7 +8,8 @@
  *
  * The calls run in rounds, each in a child process of its own group, so that
  * an app that kills itself through its own arguments (munmap of its text,
- * arch_prctl of its TLS, seccomp...) ends only that round. The parent kills a
+ * arch_prctl of its TLS, seccomp...) ends only that round; every fourth
+ * round runs as nobody. The parent kills a
  * round that blocks for longer than ROUND_SECONDS, reaps everything and prints
  * one deterministic line: "storm: seed S, N calls, kernel alive". Details of
  * each round go to stderr. STORM_VERBOSE=1 prints each call before making it.
@@ -27,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -284,6 +286,9 @@ static void storm_round(uint64_t seed, unsigned round, unsigned calls, unsigned 
 	setpgid(0, 0);
 	rng_state = seed * 0x100000001b3ull + round;
 	prepare_round(null_fd);
+	/* Every fourth round as nobody, through the permission checks. */
+	if (round % 4 == 3 && (setgroups(0, NULL) || setgid(65534) || setuid(65534)))
+		_exit(3);
 	static struct storm_thread helpers[MAX_THREADS];
 	int started = 0;
 	for (unsigned k = 1; k < threads; k++) {
