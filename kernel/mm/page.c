@@ -13,6 +13,8 @@ extern char __kernel_start[], __kernel_end[];
 static struct page_bitmap pages;
 static size_t total_pages;
 static uint64_t phys_limit;
+static const struct pvh_memmap_entry *memory_map;
+static uint32_t memory_map_entries;
 
 static void claim_bytes(uint64_t start, uint64_t end)
 {
@@ -25,17 +27,21 @@ void page_init(const struct pvh_start_info *info, uint64_t initrd_start, uint64_
 	const struct pvh_memmap_entry *map = phys_to_virt(info->memmap_paddr);
 	if (info->version < 1 || info->memmap_entries == 0)
 		panic("the boot loader gave no memory map (PVH start_info version %u)", info->version);
+	memory_map = map; /* in the first MiB, which stays claimed */
+	memory_map_entries = info->memmap_entries;
 
 	for (uint32_t i = 0; i < info->memmap_entries; i++)
 		if (map[i].type == PVH_MEMMAP_RAM && map[i].addr + map[i].size > phys_limit)
 			phys_limit = map[i].addr + map[i].size;
-	if (phys_limit > (1ull << 30))
-		phys_limit = 1ull << 30; /* the boot direct map covers 1 GiB */
+	/* Until paging_init maps all of it, only the boot map's first 4 GiB
+	 * are reachable: the bitmap below goes right above the kernel, and
+	 * pages are handed out lowest first, so the tables paging_init makes
+	 * come from there too. */
 	size_t npages = phys_limit / PAGE_SIZE;
 
 	/* The bitmap and then the reference counts go in the first RAM above
-	 * the kernel and initrd: at the 1 GiB limit, 262,144 pages take 32 KiB
-	 * of bitmap and 1 MiB of counts; -m 2M takes 64 bytes and 2 KiB. */
+	 * the kernel and initrd: 1 GiB's 262,144 pages take 32 KiB of bitmap
+	 * and 1 MiB of counts; -m 2M takes 64 bytes and 2 KiB. */
 	uint64_t kernel_end = virt_to_phys(__kernel_end);
 	uint64_t refs_offset = pmm_storage_words(npages) * sizeof(uint64_t);
 	uint64_t bitmap_bytes = refs_offset + npages * sizeof(uint32_t);
@@ -92,3 +98,12 @@ uint32_t page_refcount(uint64_t phys) { return pmm_refcount(&pages, phys / PAGE_
 size_t page_free_count(void) { return pages.nfree; }
 size_t page_total_count(void) { return total_pages; }
 uint64_t page_phys_limit(void) { return phys_limit; }
+
+bool page_range_has_ram(uint64_t start, uint64_t end)
+{
+	for (uint32_t i = 0; i < memory_map_entries; i++)
+		if (memory_map[i].type == PVH_MEMMAP_RAM && memory_map[i].addr < end &&
+		    memory_map[i].addr + memory_map[i].size > start)
+			return true;
+	return false;
+}

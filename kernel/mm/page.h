@@ -3,6 +3,7 @@
 #ifndef SOLE_PAGE_H
 #define SOLE_PAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,5 +26,8 @@ uint32_t page_refcount(uint64_t phys);
 size_t page_free_count(void);
 size_t page_total_count(void);
 uint64_t page_phys_limit(void);
+/* Whether the boot memory map has RAM anywhere in [start, end): the direct
+ * map leaves the holes (device windows such as the local APIC's) out. */
+bool page_range_has_ram(uint64_t start, uint64_t end);
 
 #endif

@@ -117,6 +117,8 @@ static void map_direct(uint64_t root)
 	uint64_t read_only_start = virt_to_phys(__text_start), read_only_end = virt_to_phys(__rodata_end);
 	uint64_t limit = (page_phys_limit() + huge - 1) & ~(huge - 1);
 	for (uint64_t pa = 0; pa < limit; pa += huge) {
+		if (!page_range_has_ram(pa, pa + huge))
+			continue; /* a hole: device windows get mapped there uncached */
 		uint64_t *slot = direct_map_slot(root, PHYS_MAP_BASE + pa);
 		if (pa + huge <= read_only_start || pa >= read_only_end) {
 			*slot = pa | flags | PTE_WRITE | PTE_HUGE;

@@ -27,7 +27,9 @@ pvh_start32:
 	xor %eax, %eax
 	rep stosb
 
-	/* 512 large pages: the first GiB, shared by all three mappings. */
+	/* 2048 large pages: the first 4 GiB, where QEMU puts the kernel, the
+	 * initrd and start_info whatever -m is. The identity and direct maps
+	 * take all four GiB, the kernel's -2 GiB the first. */
 	mov $PHYS(boot_pd), %edi
 	mov $0x83, %eax                 /* present, writable, 2 MiB */
 	xor %ecx, %ecx
@@ -35,7 +37,7 @@ pvh_start32:
 	movl $0, 4(%edi, %ecx, 8)
 	add $0x200000, %eax
 	inc %ecx
-	cmp $512, %ecx
+	cmp $2048, %ecx
 	jne 1b
 
 	mov $PHYS(boot_pml4), %eax
@@ -75,13 +77,16 @@ boot_pml4:
 	.quad PHYS(boot_pdpt_high) + 3  /* KERNEL_VMA */
 boot_pdpt:
 	.quad PHYS(boot_pd) + 3
-	.fill 511, 8, 0
+	.quad PHYS(boot_pd) + 0x1000 + 3
+	.quad PHYS(boot_pd) + 0x2000 + 3
+	.quad PHYS(boot_pd) + 0x3000 + 3
+	.fill 508, 8, 0
 boot_pdpt_high:
 	.fill 510, 8, 0
 	.quad PHYS(boot_pd) + 3
 	.quad 0
 boot_pd:
-	.fill 512, 8, 0
+	.fill 4 * 512, 8, 0
 boot_gdt:
 	.quad 0
 	.quad 0x00af9a000000ffff        /* 64-bit code */
