@@ -320,10 +320,12 @@ static long free_kb(void)
 }
 
 static pid_t round_child;
+static volatile sig_atomic_t round_timed_out;
 
 static void on_watchdog(int sig)
 {
 	(void)sig;
+	round_timed_out = 1;
 	kill(round_child, SIGKILL);
 }
 
@@ -332,6 +334,7 @@ static void on_watchdog(int sig)
 static int wait_round(pid_t child)
 {
 	round_child = child;
+	round_timed_out = 0;
 	alarm(ROUND_SECONDS);
 	int status;
 	for (;;) {
@@ -393,16 +396,17 @@ int main(int argc, char **argv)
 			_exit(0);
 		}
 		int status = wait_round(child);
-		if (WIFSIGNALED(status)) {
+		if (round_timed_out) {
+			timed_out++;
+			fprintf(stderr, "storm: round %u blocked for %d s: killed\n", round, ROUND_SECONDS);
+		} else if (WIFSIGNALED(status)) {
 			killed++;
-			if (WTERMSIG(status) == SIGKILL)
-				timed_out++;
 			fprintf(stderr, "storm: round %u ended by signal %d\n", round, WTERMSIG(status));
 		}
 		if (round == 0)
 			free_after_first_round = free_kb();
 	}
-	fprintf(stderr, "storm: %u rounds, %u ended by a signal (%u by SIGKILL); free memory %ld kB after the first, %ld kB at the end\n",
+	fprintf(stderr, "storm: %u rounds, %u ended by a signal, %u blocked; free memory %ld kB after the first, %ld kB at the end\n",
 	        rounds, killed, timed_out, free_after_first_round, free_kb());
 	printf("storm: seed %llu, %u calls, kernel alive\n", (unsigned long long)seed, calls);
 	return 0;
