@@ -29,12 +29,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <grp.h>
+#include <netinet/in.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/timerfd.h>
 #include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -205,7 +209,8 @@ static void on_signal(int sig)
 	(void)sig;
 }
 
-/* Files the paths name, fds of several kinds at the small numbers, the
+/* Files the paths name, fds of several kinds at the small numbers (pipe,
+ * sockets, file, folder, eventfd, epoll, timerfd, inotify, memfd, pty), the
  * buffers filled with argument-like words (so that iovecs and structs hold
  * pointers and sizes), and a 50 ms SIGALRM that breaks blocking calls. */
 static void prepare_round(int null_fd)
@@ -225,6 +230,15 @@ static void prepare_round(int null_fd)
 	open("/tmp/storm", O_RDONLY | O_DIRECTORY);
 	eventfd(0, 0);
 	socket(AF_INET, SOCK_DGRAM, 0);
+	int listener = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in any_port = {.sin_family = AF_INET};
+	bind(listener, (struct sockaddr *)&any_port, sizeof any_port);
+	listen(listener, 4);
+	epoll_create1(0);
+	timerfd_create(CLOCK_MONOTONIC, 0);
+	inotify_init1(0);
+	memfd_create("storm", 0);
+	posix_openpt(O_RDWR);
 
 	unsigned char *pages = mmap(NULL, (BUFFER_PAGES + 1) * PAGE, PROT_READ | PROT_WRITE,
 	                            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
