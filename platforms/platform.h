@@ -18,8 +18,9 @@ void pic_disable(void);
 /* Measuring the TSC against the PIT while the kernel does other work. */
 struct pit_measurement {
 	uint64_t tsc_start;
+	uint16_t start_count;
 	uint16_t last_count;
-	uint32_t ticks;
+	uint64_t ticks;
 };
 bool pit_measure_start(struct pit_measurement *m);
 /* Waits until at least min_ms have passed; returns the TSC's Hz, 0 if no PIT. */
