@@ -5,7 +5,8 @@
  * is dropped; the name becomes the file's base name; argv[0], the
  * environment and AT_EXECFN are what execve was given; /proc/self/exe
  * names the file run, though exec was given /proc/self/exe. The program
- * that runs is closed to writes (ETXTBSY). */
+ * that runs is closed to writes, and a file open for writing cannot run
+ * (ETXTBSY both). */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <signal.h>
@@ -22,6 +23,26 @@
 extern char **environ;
 
 static void on_signal(int sig) { (void)sig; }
+
+/* Copies the program to a file and runs it while the copy is still open for
+ * writing; returns the errno name (the exec'd copy would exit 7). */
+static const char *exec_copy_open_for_writing(void)
+{
+	int in = open("/proc/self/exe", O_RDONLY);
+	int out = open("/tmp/exec-state-copy", O_CREAT | O_WRONLY | O_TRUNC, 0755);
+	require(in >= 0 && out >= 0, "open the copy");
+	char chunk[65536];
+	ssize_t n;
+	while ((n = read(in, chunk, sizeof chunk)) > 0)
+		require(write(out, chunk, (size_t)n) == n, "write the copy");
+	close(in);
+	char *args[] = {"copy", "after", "0", "0", NULL};
+	execv("/tmp/exec-state-copy", args);
+	const char *name = errno_name(errno);
+	close(out);
+	unlink("/tmp/exec-state-copy");
+	return name;
+}
 
 static const char *disposition(int sig)
 {
@@ -119,5 +140,6 @@ int main(int argc, char **argv)
 	printf("exec'd child exited %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 	int fd = open("/proc/self/exe", O_WRONLY);
 	printf("own program opened for writing: %s\n", fd < 0 ? errno_name(errno) : "OK");
+	printf("exec of a copy still open for writing: %s\n", exec_copy_open_for_writing());
 	return 0;
 }

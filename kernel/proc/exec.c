@@ -99,12 +99,16 @@ static int prepend_interpreter(struct exec_args *a, const struct script_line *li
 }
 
 /* Linux's checks before it reads a byte: a regular file the caller may
- * execute (root may run any file that has an execute bit). */
+ * execute (root may run any file that has an execute bit), and that no
+ * open file may write to (deny_write_access: ETXTBSY). */
 static int check_runnable(const struct inode *file)
 {
 	if (!S_ISREG(file->mode))
 		return -EACCES;
-	return inode_permission(current_cred(), file, MAY_EXEC);
+	int err = inode_permission(current_cred(), file, MAY_EXEC);
+	if (!err && file->open_writers)
+		err = -ETXTBSY;
+	return err;
 }
 
 /* Follows "#!" lines down to an ELF: *file and *path end at the program to
