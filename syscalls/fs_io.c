@@ -527,6 +527,10 @@ long sys_fallocate(int fd, int mode, long offset, long len)
 		int err = seals_check_fallocate(f->inode, mode & FALLOC_FL_PUNCH_HOLE, end);
 		if (err)
 			return err;
+		/* A hole frees pages; written as zeros it would fill a sparse file's
+		 * holes, a gigabyte of them for a gigabyte punched. */
+		if ((mode & FALLOC_FL_PUNCH_HOLE) && !f->inode->volume)
+			return inode_punch_hole(f->inode, (uint64_t)offset, end);
 		uint64_t size = f->inode->size;
 		uint64_t stop = end < size || (mode & FALLOC_FL_KEEP_SIZE) ? (end < size ? end : size) : end;
 		for (uint64_t at = (uint64_t)offset; at < stop;) {

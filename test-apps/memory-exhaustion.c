@@ -1,7 +1,8 @@
 /* Address-space exhaustion gives ENOMEM or EAGAIN at once, as on Linux, and
  * never a hang: with every free address reserved by PROT_NONE mappings and
  * RLIMIT_DATA at 0, malloc returns NULL, pthread_create EAGAIN and setenv -1;
- * mappings that cannot merge stop at Linux's vm.max_map_count with ENOMEM.
+ * mappings that cannot merge stop at Linux's vm.max_map_count with ENOMEM;
+ * a hole punched through a sparse GiB takes no memory.
  *
  *     memory-exhaustion            the address-space cases (natively and in sole)
  *     memory-exhaustion touch      touch anonymous pages until the memory runs
@@ -17,6 +18,7 @@
  * (stdio would need the malloc that fails); a case that does not end within
  * CASE_SECONDS is reported as a hang. */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -85,6 +87,21 @@ static void many_mappings(void)
 			return;
 		}
 	say("70,000 areas, no limit");
+}
+
+/* A hole punched through a sparse GiB takes no memory: more than the VM has. */
+static void punch_sparse_gib(void)
+{
+	int fd = open("sparse-file", O_CREAT | O_RDWR | O_TRUNC, 0644);
+	if (fd < 0 || ftruncate(fd, 1l << 30) != 0 || pwrite(fd, "data", 4, 1 << 20) != 4) {
+		say("setup failed");
+		return;
+	}
+	int ret = fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, 1l << 30);
+	char byte = 1;
+	say(ret != 0 ? errno_name(errno) : pread(fd, &byte, 1, 1 << 20) == 1 && byte == 0 ? "OK, zeros" : "OK, data left");
+	close(fd);
+	unlink("sparse-file");
 }
 
 static void pthread_create_exhausted(void)
@@ -240,5 +257,6 @@ int main(int argc, char **argv)
 	run_case("pthread_create with no address space left", pthread_create_exhausted);
 	run_case("setenv with no address space left", setenv_exhausted);
 	run_case("mmap of 70,000 areas that cannot merge", many_mappings);
+	run_case("fallocate PUNCH_HOLE through a sparse GiB", punch_sparse_gib);
 	return 0;
 }

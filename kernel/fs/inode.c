@@ -435,6 +435,31 @@ static int memory_truncate(struct inode *ino, uint64_t size)
 	return 0;
 }
 
+int inode_punch_hole(struct inode *ino, uint64_t start, uint64_t end)
+{
+	int err = take_ownership(ino);
+	if (err)
+		return err;
+	uint64_t held = (uint64_t)ino->file.npages * PAGE_SIZE;
+	end = end < ino->size ? end : ino->size;
+	end = end < held ? end : held;
+	for (uint64_t at = start; at < end;) {
+		size_t index = at / PAGE_SIZE;
+		size_t n = (size_t)((end - at < PAGE_SIZE - at % PAGE_SIZE) ? end - at : PAGE_SIZE - at % PAGE_SIZE);
+		uint8_t *page = ino->file.pages[index];
+		if (page && n == PAGE_SIZE && !ino->shared_mappings) {
+			data_page_free(page);
+			ino->file.pages[index] = NULL;
+		} else if (page) {
+			memset(page + at % PAGE_SIZE, 0, n); /* an edge, or a page still mapped */
+		}
+		at += n;
+	}
+	inode_touch(ino, true);
+	inotify_event(ino, IN_MODIFY);
+	return 0;
+}
+
 int inode_truncate(struct inode *ino, uint64_t size)
 {
 	int err = seals_check_resize(ino, size);

@@ -173,6 +173,10 @@ static inline long inode_read(struct inode *ino, uint64_t off, void *kbuf, size_
 	return inode_read_buf(ino, off, kernel_buf(kbuf), len);
 }
 int inode_truncate(struct inode *ino, uint64_t size);
+/* fallocate's PUNCH_HOLE in the in-memory tree: the whole pages of
+ * [start, end) go back (a hole reads as zeros), the edges are zeroed; the
+ * size stays. 0 or -ENOMEM. */
+int inode_punch_hole(struct inode *ino, uint64_t start, uint64_t end);
 /* Room in the file's page table for npages pages: 0 or -ENOMEM. */
 int inode_reserve_pages(struct inode *ino, size_t npages);
 /* fsync and fdatasync: a volume's data and, unless data_only, metadata
