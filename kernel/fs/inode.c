@@ -344,20 +344,25 @@ static long memory_write(struct inode *ino, uint64_t off, struct iobuf src, size
 	if (!err)
 		err = inode_reserve_pages(ino, PAGE_ALIGN_UP(off + len) / PAGE_SIZE);
 	if (err)
-		return err;
+		return err == -ENOMEM ? -ENOSPC : err; /* write(2) knows a full file system, not ENOMEM */
 	size_t done = 0;
+	long failure = 0;
 	while (done < len) {
 		uint64_t at = off + done;
 		size_t index = at / PAGE_SIZE;
 		size_t n = PAGE_SIZE - at % PAGE_SIZE < len - done ? PAGE_SIZE - at % PAGE_SIZE : len - done;
-		if (!ino->file.pages[index] && !(ino->file.pages[index] = data_page_alloc()))
+		if (!ino->file.pages[index] && !(ino->file.pages[index] = data_page_alloc())) {
+			failure = -ENOSPC; /* the memory that holds the tree is full, as a tmpfs at its size */
 			break;
-		if (iobuf_get(ino->file.pages[index] + at % PAGE_SIZE, src, done, n))
+		}
+		if (iobuf_get(ino->file.pages[index] + at % PAGE_SIZE, src, done, n)) {
+			failure = -EFAULT;
 			break;
+		}
 		done += n;
 	}
 	if (done == 0 && len)
-		return -EFAULT;
+		return failure;
 	if (off + done > ino->size)
 		ino->size = off + done;
 	inode_touch(ino, true);
