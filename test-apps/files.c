@@ -361,6 +361,16 @@ static void test_access_truncate(void)
 	fd = open("f1", O_RDWR | O_TRUNC);
 	show_size("size after O_TRUNC", "f1");
 	close(fd);
+
+	/* a sparse file's blocks are the pages written, not its size */
+	fd = open("sparse", O_CREAT | O_RDWR | O_TRUNC, 0644);
+	report("ftruncate sparse to 1 GiB", ftruncate(fd, 1l << 30));
+	report("pwrite a byte at 1 MiB", pwrite(fd, "x", 1, 1 << 20) == 1 ? 0 : -1);
+	struct stat st;
+	report("fstat sparse", fstat(fd, &st));
+	printf("sparse GiB holds under 64 blocks: %s\n", st.st_blocks < 64 ? "yes" : "no");
+	close(fd);
+	report("unlink sparse", unlink("sparse"));
 }
 
 static void test_chdir(void)

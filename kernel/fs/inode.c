@@ -16,17 +16,22 @@
 
 static uint64_t next_ino = 1;
 
-/* File data lives in whole pages, zeroed when they arrive. */
-static uint8_t *data_page_alloc(void)
+/* File data lives in whole pages, zeroed when they arrive, and counted for
+ * stat's st_blocks: a sparse file holds only the pages written. */
+static uint8_t *data_page_alloc(struct inode *ino)
 {
 	uint64_t phys = page_alloc(1);
+	if (phys)
+		ino->file.owned_pages++;
 	return phys ? phys_to_virt(phys) : NULL;
 }
 
-static void data_page_free(uint8_t *page)
+static void data_page_free(struct inode *ino, uint8_t *page)
 {
-	if (page)
-		page_free(virt_to_phys(page), 1);
+	if (!page)
+		return;
+	page_free(virt_to_phys(page), 1);
+	ino->file.owned_pages--;
 }
 
 static void now(struct kstat_time *t)
@@ -59,7 +64,7 @@ static void free_data(struct inode *ino)
 		volume_forget(ino);
 	if (S_ISREG(ino->mode)) {
 		for (size_t i = 0; i < ino->file.npages; i++)
-			data_page_free(ino->file.pages[i]);
+			data_page_free(ino, ino->file.pages[i]);
 		kfree(ino->file.pages);
 	} else if (S_ISLNK(ino->mode)) {
 		kfree(ino->link_target);
@@ -328,7 +333,7 @@ static int take_ownership(struct inode *ino)
 	if (inode_reserve_pages(ino, npages))
 		return -ENOMEM;
 	for (size_t i = 0; i < npages; i++) {
-		ino->file.pages[i] = data_page_alloc();
+		ino->file.pages[i] = data_page_alloc(ino);
 		if (!ino->file.pages[i])
 			return -ENOMEM;
 		size_t n = ino->size - i * PAGE_SIZE < PAGE_SIZE ? ino->size - i * PAGE_SIZE : PAGE_SIZE;
@@ -351,7 +356,7 @@ static long memory_write(struct inode *ino, uint64_t off, struct iobuf src, size
 		uint64_t at = off + done;
 		size_t index = at / PAGE_SIZE;
 		size_t n = PAGE_SIZE - at % PAGE_SIZE < len - done ? PAGE_SIZE - at % PAGE_SIZE : len - done;
-		if (!ino->file.pages[index] && !(ino->file.pages[index] = data_page_alloc())) {
+		if (!ino->file.pages[index] && !(ino->file.pages[index] = data_page_alloc(ino))) {
 			failure = -ENOSPC; /* the memory that holds the tree is full, as a tmpfs at its size */
 			break;
 		}
@@ -398,7 +403,7 @@ uint64_t inode_page_for_mapping(struct inode *ino, uint64_t off)
 	size_t index = off / PAGE_SIZE;
 	if (take_ownership(ino) || inode_reserve_pages(ino, index + 1))
 		return 0;
-	if (!ino->file.pages[index] && !(ino->file.pages[index] = data_page_alloc()))
+	if (!ino->file.pages[index] && !(ino->file.pages[index] = data_page_alloc(ino)))
 		return 0;
 	return virt_to_phys(ino->file.pages[index]);
 }
@@ -428,7 +433,7 @@ static int memory_truncate(struct inode *ino, uint64_t size)
 			memset(ino->file.pages[i], 0, PAGE_SIZE); /* still mapped: keep it, empty */
 			continue;
 		}
-		data_page_free(ino->file.pages[i]);
+		data_page_free(ino, ino->file.pages[i]);
 		ino->file.pages[i] = NULL;
 	}
 	/* Bytes past the new end inside the last page must read as zeros if
@@ -453,7 +458,7 @@ int inode_punch_hole(struct inode *ino, uint64_t start, uint64_t end)
 		size_t n = (size_t)((end - at < PAGE_SIZE - at % PAGE_SIZE) ? end - at : PAGE_SIZE - at % PAGE_SIZE);
 		uint8_t *page = ino->file.pages[index];
 		if (page && n == PAGE_SIZE && !ino->shared_mappings) {
-			data_page_free(page);
+			data_page_free(ino, page);
 			ino->file.pages[index] = NULL;
 		} else if (page) {
 			memset(page + at % PAGE_SIZE, 0, n); /* an edge, or a page still mapped */

@@ -206,7 +206,10 @@ void vfs_fill_stat(const struct inode *ino, struct stat *st)
 	st->st_rdev = ino->rdev;
 	st->st_size = (long)ino->size;
 	st->st_blksize = 4096;
-	st->st_blocks = (long)((ino->size + 511) / 512);
+	/* A file of the in-memory tree that owns its pages holds only those
+	 * (a sparse file's holes take none); the rest count by their size. */
+	bool owns_pages = S_ISREG(ino->mode) && !ino->volume && !ino->file.initrd_data && !ino->file.generate;
+	st->st_blocks = owns_pages ? (long)(ino->file.owned_pages * (PAGE_SIZE / 512)) : (long)((ino->size + 511) / 512);
 	st->st_atime = ino->atime.sec;
 	st->st_atime_nsec = (unsigned long)ino->atime.nsec;
 	st->st_mtime = ino->mtime.sec;

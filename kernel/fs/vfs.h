@@ -103,6 +103,7 @@ struct inode {
 			/* owned pages; NULL entries are holes (on a volume: not cached) */
 			uint8_t **pages;
 			size_t npages;
+			size_t owned_pages; /* of them, the ones that hold a page (st_blocks) */
 			/* For /proc: the content, written afresh at each open, and
 			 * for a writable one (a /proc/sys tunable) what takes a
 			 * write's text: 0 or -errno. */
