@@ -60,7 +60,9 @@ static void read_load_span(struct elf_symbols *table, Elf *elf)
 	GElf_Phdr segment;
 
 	table->lowest_address = UINT64_MAX;
-	elf_getphdrnum(elf, &count);
+	/* on failure count may still be set, to PN_XNUM's count of up to 2^32 */
+	if (elf_getphdrnum(elf, &count) != 0)
+		return;
 	for (size_t i = 0; i < count; i++) {
 		if (!gelf_getphdr(elf, (int)i, &segment) || segment.p_type != PT_LOAD)
 			continue;
