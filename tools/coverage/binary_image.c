@@ -293,7 +293,8 @@ int binary_image_open(const char *path, struct binary_image *image, char *proble
 	}
 	image->type = header.e_type;
 	image->entry = header.e_entry;
-	elf_getphdrnum(image->elf, &program_headers);
+	if (elf_getphdrnum(image->elf, &program_headers) != 0)
+		program_headers = 0; /* libelf may have set PN_XNUM's count of up to 2^32 */
 	for (size_t i = 0; i < program_headers; i++) {
 		GElf_Phdr phdr;
 		if (gelf_getphdr(image->elf, (int)i, &phdr) && phdr.p_type == PT_INTERP)

@@ -38,9 +38,8 @@ static uint64_t load_bias(Elf *elf, const struct crash_map *lowest)
 	GElf_Phdr segment;
 	size_t count = 0;
 
-	if (!gelf_getehdr(elf, &header) || header.e_type == ET_EXEC)
+	if (!gelf_getehdr(elf, &header) || header.e_type == ET_EXEC || elf_getphdrnum(elf, &count) != 0)
 		return 0;
-	elf_getphdrnum(elf, &count);
 	for (size_t i = 0; i < count; i++)
 		if (gelf_getphdr(elf, (int)i, &segment) && segment.p_type == PT_LOAD &&
 		    (segment.p_offset & PAGE_MASK) == lowest->offset)
@@ -55,7 +54,9 @@ static void add_segments(struct crash_objects *objects, const struct crash_objec
 	const uint8_t *image = (const uint8_t *)elf_rawfile(object->elf, &image_size);
 	GElf_Phdr segment;
 
-	elf_getphdrnum(object->elf, &count);
+	/* on failure count may still be set, to PN_XNUM's count of up to 2^32 */
+	if (elf_getphdrnum(object->elf, &count) != 0)
+		return;
 	for (size_t i = 0; image && i < count; i++) {
 		if (!gelf_getphdr(object->elf, (int)i, &segment) || segment.p_type != PT_LOAD ||
 		    segment.p_offset > image_size || segment.p_filesz > image_size - segment.p_offset)
