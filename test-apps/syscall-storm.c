@@ -12,7 +12,8 @@
  * round runs as nobody. The parent kills a
  * round that blocks for longer than ROUND_SECONDS, reaps everything and prints
  * one deterministic line: "storm: seed S, N calls, kernel alive". Details of
- * each round go to stderr. STORM_VERBOSE=1 prints each call before making it.
+ * each round go to stderr. STORM_VERBOSE=1 prints each call before making it;
+ * under sole run --no-aslr a seed makes the same calls, pointers included.
  * With THREADS > 1, each round's calls come from that many threads at once,
  * each with a stream of its own (thread 0's is the single-threaded one), so
  * that one thread's munmap or close meets another's call in flight; the
