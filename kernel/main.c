@@ -240,6 +240,7 @@ void kmain(uint32_t start_info_phys)
 	time_init_finish();
 	/* After the PIT's calibration window, which must stay short. */
 	devices_probe(DEVICES_CONSOLE); /* the console leaves the slow UART */
+	devices_probe(DEVICES_ENTROPY); /* virtio-rng, where attached: more for the random generator */
 	console_line_probed();
 	mount_volumes();
 	if (boot_config.test_wx_violation)

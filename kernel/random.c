@@ -95,21 +95,29 @@ static void generate(uint8_t *out, size_t len)
 	wipe(block, sizeof block);
 }
 
+/* XORs BYTES into the key, then runs one request so that the key in use
+ * is no longer what was mixed in. */
+static void fold_into_key(const void *bytes, size_t len)
+{
+	const uint8_t *p = bytes;
+	for (size_t i = 0; i < len; i++)
+		generator.key[i % sizeof generator.key] ^= p[i];
+	uint8_t discard[CHACHA20_KEY_SIZE];
+	generate(discard, sizeof discard);
+	wipe(discard, sizeof discard);
+}
+
 bool random_init(const void *seed, size_t seed_len)
 {
-	const uint8_t *bytes = seed;
-	for (size_t i = 0; i < seed_len; i++)
-		generator.key[i % sizeof generator.key] ^= bytes[i];
 	int cpu_words = mix_cpu_words();
 	if (!seed_len && !cpu_words)
 		return false;
 	generator.seeded = true;
-	/* one request so the key in use is no longer the seed itself */
-	uint8_t discard[CHACHA20_KEY_SIZE];
-	generate(discard, sizeof discard);
-	wipe(discard, sizeof discard);
+	fold_into_key(seed, seed_len);
 	return true;
 }
+
+void random_mix(const void *bytes, size_t len) { fold_into_key(bytes, len); }
 
 /* A request is at most this long (Linux's getrandom returns up to 32 MiB at
  * once; longer fills are several requests, each erasing its key). */

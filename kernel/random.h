@@ -15,6 +15,9 @@
  * has no random source and must not start the app. */
 bool random_init(const void *seed, size_t seed_len);
 
+/* Folds more entropy (a virtio-rng device's bytes) into the key. */
+void random_mix(const void *bytes, size_t len);
+
 void random_fill(void *buf, size_t len);
 
 /* Fills an app or kernel buffer: len, the count filled before a bad page,

@@ -35,7 +35,7 @@ void platform_poweroff(int failed) __attribute__((noreturn));
  * the stack (kernel/net/netdev.h), so net_start probes them once lwIP is
  * up; a volume's device registers its 9P channel (kernel/fs/ninep.h)
  * before the volumes mount at boot. Each class is probed once. */
-enum device_class { DEVICES_CONSOLE, DEVICES_NETWORK, DEVICES_VOLUMES };
+enum device_class { DEVICES_CONSOLE, DEVICES_NETWORK, DEVICES_VOLUMES, DEVICES_ENTROPY };
 void devices_probe(enum device_class class);
 
 #endif

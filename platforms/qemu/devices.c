@@ -24,7 +24,8 @@ static unsigned microvm_slot_gsi(uint64_t slot_base, unsigned slot)
 void devices_probe(enum device_class class)
 {
 	static const unsigned types[] = {
-	    [DEVICES_CONSOLE] = VIRTIO_ID_CONSOLE, [DEVICES_NETWORK] = VIRTIO_ID_NET, [DEVICES_VOLUMES] = VIRTIO_ID_9P};
+	    [DEVICES_CONSOLE] = VIRTIO_ID_CONSOLE, [DEVICES_NETWORK] = VIRTIO_ID_NET, [DEVICES_VOLUMES] = VIRTIO_ID_9P,
+	    [DEVICES_ENTROPY] = VIRTIO_ID_ENTROPY};
 	virtio_probe_type(types[class]);
 	if (!pci_scan(virtio_pci_probe))
 		virtio_mmio_probe_slots(MICROVM_MMIO_BASE, MICROVM_MMIO_SLOTS, microvm_slot_gsi);

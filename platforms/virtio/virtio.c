@@ -12,6 +12,7 @@ static const struct {
     {VIRTIO_ID_NET, virtio_net_probe},
     {VIRTIO_ID_9P, virtio_9p_probe},
     {VIRTIO_ID_CONSOLE, virtio_console_probe},
+    {VIRTIO_ID_ENTROPY, virtio_rng_probe},
 };
 
 static unsigned probing;

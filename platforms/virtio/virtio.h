@@ -9,6 +9,7 @@
 
 #define VIRTIO_ID_NET 1
 #define VIRTIO_ID_CONSOLE 3
+#define VIRTIO_ID_ENTROPY 4
 #define VIRTIO_ID_9P 9
 
 #define VIRTIO_STATUS_ACKNOWLEDGE 0x01
@@ -82,5 +83,6 @@ bool virtio_mmio_cmdline_gsi(uint64_t base, unsigned *gsi);
 int virtio_net_probe(struct virtio_device *dev);
 int virtio_9p_probe(struct virtio_device *dev);
 int virtio_console_probe(struct virtio_device *dev);
+int virtio_rng_probe(struct virtio_device *dev);
 
 #endif

@@ -48,17 +48,19 @@ static const struct machine_profile {
 	const char *net_device;       /* the -device for virtio-net, on NETDEV_ID */
 	const char *ninep_device;     /* the -device for virtio-9p, before ",fsdev=..." */
 	const char *serial_device;    /* the -device for virtio-serial, the console's */
+	const char *rng_device;       /* the -device for virtio-rng, entropy from the host */
 	const char *virtio_transport; /* a -global for the virtio transport, or NULL */
 } machine_profiles[] = {
 	/* virtio 1.0 over MMIO (version 2) rather than the legacy interface,
 	 * so that one driver serves both machines */
 	[MACHINE_MICROVM] = {"microvm,x-option-roms=off,rtc=on", "virtio-net-device,netdev=" NETDEV_ID,
-			     "virtio-9p-device", "virtio-serial-device,max_ports=2",
+			     "virtio-9p-device", "virtio-serial-device,max_ports=2", "virtio-rng-device",
 			     "virtio-mmio.force-legacy=false"},
 	/* modern virtio only, and no option ROM: no firmware runs one (PVH boot) */
 	[MACHINE_PC] = {"pc", "virtio-net-pci,netdev=" NETDEV_ID ",disable-legacy=on,romfile=",
 			"virtio-9p-pci,disable-legacy=on,romfile=",
-			"virtio-serial-pci,disable-legacy=on,romfile=,max_ports=2"},
+			"virtio-serial-pci,disable-legacy=on,romfile=,max_ports=2",
+			"virtio-rng-pci,disable-legacy=on,romfile="},
 };
 
 /* What differs between accelerators. */
@@ -166,6 +168,8 @@ void qemu_build_command(const struct qemu_config *config, struct string_list *ar
 		"-chardev", "stdio,id=con,signal=off",
 		"-device", machine->serial_device,
 		"-device", "virtserialport,chardev=con,nr=" STRINGIFY(WIRE_VIRTIO_PORT),
+		/* the host's getrandom for the kernel's generator, beside the seed */
+		"-device", machine->rng_device,
 		"-add-fd", "fd=" STRINGIFY(SERIAL_FD) ",set=" SERIAL_FD_SET,
 		"-chardev", "file,id=uart,append=on,path=/dev/fdset/" SERIAL_FD_SET, /* not O_TRUNC: a pipe */
 		"-serial", "chardev:uart",

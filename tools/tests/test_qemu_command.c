@@ -50,13 +50,16 @@ static char *command_for(enum machine_kind machine, const char *const *flags)
 }
 
 #define COMMON_PART "-nodefaults -no-user-config -display none -m 64M -kernel k.elf -initrd i.cpio "
-/* The console: a virtserialport on QEMU's stdio, the UART on fd 3. */
-#define CONSOLE_PART(serial_device)                                                                        \
+/* The console: a virtserialport on QEMU's stdio, the UART on fd 3; and the
+ * virtio-rng device between them. */
+#define CONSOLE_PART(serial_device, rng_device)                                                            \
 	"-chardev stdio,id=con,signal=off -device " serial_device " -device virtserialport,chardev=con,nr=1 " \
+	"-device " rng_device " "                                                                             \
 	"-add-fd fd=3,set=1 -chardev file,id=uart,append=on,path=/dev/fdset/1 -serial chardev:uart "         \
 	"-device isa-debug-exit,iobase=0x501,iosize=1 -no-reboot"
-#define MICROVM_CONSOLE CONSOLE_PART("virtio-serial-device,max_ports=2")
-#define PC_CONSOLE CONSOLE_PART("virtio-serial-pci,disable-legacy=on,romfile=,max_ports=2")
+#define MICROVM_CONSOLE CONSOLE_PART("virtio-serial-device,max_ports=2", "virtio-rng-device")
+#define PC_CONSOLE \
+	CONSOLE_PART("virtio-serial-pci,disable-legacy=on,romfile=,max_ports=2", "virtio-rng-pci,disable-legacy=on,romfile=")
 
 static void check_commands(void)
 {
