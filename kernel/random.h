@@ -1,7 +1,8 @@
 /* The kernel's random generator, behind AT_RANDOM, getrandom, /dev/urandom
  * and /dev/random: ChaCha20 with fast key erasure, keyed from the seed that
  * sole run takes from the host's getrandom (the boot configuration's
- * random_seed) mixed with RDSEED and RDRAND where the CPU has them. */
+ * random_seed) mixed with RDSEED and RDRAND where the CPU has them, and
+ * with a virtio-rng device's bytes where one is attached. */
 #ifndef SOLE_RANDOM_H
 #define SOLE_RANDOM_H
 
