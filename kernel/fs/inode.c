@@ -333,6 +333,8 @@ static int take_ownership(struct inode *ino)
 	if (inode_reserve_pages(ino, npages))
 		return -ENOMEM;
 	for (size_t i = 0; i < npages; i++) {
+		if (ino->file.pages[i])
+			continue; /* copied by an attempt that ran out of memory further on */
 		ino->file.pages[i] = data_page_alloc(ino);
 		if (!ino->file.pages[i])
 			return -ENOMEM;
