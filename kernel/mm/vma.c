@@ -1,20 +1,48 @@
 /* Sorted doubly linked list of VMAs, see vma.h. */
 #include "kernel/mm/vma.h"
 
+/* How far a lookup walks from the last one's area before it starts over
+ * from the head: a fault's neighbour a few areas away (guard pages, areas
+ * of other protections between) is still near. */
+#define NEAR_STEPS 8
+
+/* Whether v is the first area that ends above addr. */
+static bool first_ending_above(const struct vma *v, uintptr_t addr)
+{
+	return v->end > addr && (!v->prev || v->prev->end <= addr);
+}
+
+/* The first area that ends above addr, or NULL: a few steps from the last
+ * lookup's area when it is that close, else by a walk from the head. */
+static struct vma *first_ending_above_addr(const struct vma_list *const_list, uintptr_t addr)
+{
+	struct vma_list *list = (struct vma_list *)const_list; /* only last_found changes */
+	struct vma *near = list->last_found;
+	for (int steps = 0; near && steps < NEAR_STEPS; steps++) {
+		if (first_ending_above(near, addr))
+			return list->last_found = near;
+		if (near->end <= addr && !near->next)
+			return NULL; /* above the last area */
+		near = near->end <= addr ? near->next : near->prev;
+	}
+	struct vma *v = list->head;
+	while (v && v->end <= addr)
+		v = v->next;
+	if (v)
+		list->last_found = v;
+	return v;
+}
+
 struct vma *vma_find(const struct vma_list *list, uintptr_t addr)
 {
-	for (struct vma *v = list->head; v && v->start <= addr; v = v->next)
-		if (addr < v->end)
-			return v;
-	return NULL;
+	struct vma *v = first_ending_above_addr(list, addr);
+	return v && v->start <= addr ? v : NULL;
 }
 
 struct vma *vma_first_overlap(const struct vma_list *list, uintptr_t start, uintptr_t end)
 {
-	for (struct vma *v = list->head; v && v->start < end; v = v->next)
-		if (v->end > start)
-			return v;
-	return NULL;
+	struct vma *v = first_ending_above_addr(list, start);
+	return v && v->start < end ? v : NULL;
 }
 
 void vma_insert(struct vma_list *list, struct vma *vma)
@@ -37,6 +65,8 @@ void vma_insert(struct vma_list *list, struct vma *vma)
 
 void vma_unlink(struct vma_list *list, struct vma *vma)
 {
+	if (list->last_found == vma)
+		list->last_found = vma->prev ? vma->prev : vma->next;
 	if (vma->prev)
 		vma->prev->next = vma->next;
 	else

@@ -54,6 +54,11 @@ struct vma {
 struct vma_list {
 	struct vma *head;
 	size_t count;
+	/* The area the last lookup ended at: lookups come near one another
+	 * (a fault after a fault), so it and its neighbours answer most of
+	 * them without a walk from the head (Linux's vmacache). NULL: none.
+	 * A cache, so lookups through a const list may still set it. */
+	struct vma *last_found;
 };
 
 struct vma *vma_find(const struct vma_list *list, uintptr_t addr);
