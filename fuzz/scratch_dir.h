@@ -1,5 +1,7 @@
 /* A private folder for fuzz targets whose parser reads a file by its path:
- * made once per process (under $TMPDIR, else /tmp) and removed at exit. */
+ * made once per process (under $TMPDIR, else /tmp) and removed at exit;
+ * a crash leaves it, so fuzz/run points $TMPDIR at a folder of its own,
+ * which it removes. */
 #ifndef SOLE_FUZZ_SCRATCH_DIR_H
 #define SOLE_FUZZ_SCRATCH_DIR_H
 
