@@ -70,13 +70,12 @@ static void load_file_tree(const uint8_t *initrd, size_t initrd_size)
 	procfs_populate();
 }
 
-static int hex_digit(char c)
+/* A lowercase hex digit's value, or -1. */
+static int nibble(char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
+	static const char digits[] = "0123456789abcdef";
+	const char *at = c ? strchr(digits, c) : NULL;
+	return at ? (int)(at - digits) : -1;
 }
 
 /* Keys the random generator from the boot configuration's seed, which is
@@ -87,7 +86,7 @@ static void seed_random(void)
 	size_t len = 0;
 	char *hex = (char *)boot_config.random_seed;
 	for (; hex && len < sizeof seed; len++) {
-		int high = hex_digit(hex[2 * len]), low = high < 0 ? -1 : hex_digit(hex[2 * len + 1]);
+		int high = nibble(hex[2 * len]), low = high < 0 ? -1 : nibble(hex[2 * len + 1]);
 		if (high < 0 || low < 0)
 			break;
 		seed[len] = (uint8_t)(high << 4 | low);
