@@ -46,6 +46,14 @@ static bool rdseed_word(uint64_t *word)
 	return false;
 }
 
+/* XORs LEN bytes into the key from offset AT on, round its end. */
+static void xor_into_key(size_t at, const void *bytes, size_t len)
+{
+	const uint8_t *p = bytes;
+	for (size_t i = 0; i < len; i++)
+		generator.key[(at + i) % sizeof generator.key] ^= p[i];
+}
+
 /* XORs a CPU random word into each 8 bytes of the key; how many it got. */
 static int mix_cpu_words(void)
 {
@@ -55,8 +63,7 @@ static int mix_cpu_words(void)
 		bool ok = (cpu_features.rdseed && rdseed_word(&word)) || (cpu_features.rdrand && rdrand_word(&word));
 		if (!ok)
 			continue;
-		for (int i = 0; i < 8; i++)
-			generator.key[at + i] ^= (uint8_t)(word >> (8 * i));
+		xor_into_key(at, &word, sizeof word);
 		mixed++;
 	}
 	return mixed;
@@ -75,8 +82,7 @@ static void generate(uint8_t *out, size_t len)
 	if (!generator.seeded)
 		panic("random: used before random_init");
 	if (cpu_features.rdrand && rdrand_word(&word))
-		for (int i = 0; i < 8; i++)
-			generator.key[i] ^= (uint8_t)(word >> (8 * i));
+		xor_into_key(0, &word, sizeof word);
 	memcpy(key, generator.key, sizeof key);
 	uint64_t request = generator.requests++;
 	memcpy(nonce, &request, sizeof request);
@@ -99,9 +105,7 @@ static void generate(uint8_t *out, size_t len)
  * is no longer what was mixed in. */
 static void fold_into_key(const void *bytes, size_t len)
 {
-	const uint8_t *p = bytes;
-	for (size_t i = 0; i < len; i++)
-		generator.key[i % sizeof generator.key] ^= p[i];
+	xor_into_key(0, bytes, len);
 	uint8_t discard[CHACHA20_KEY_SIZE];
 	generate(discard, sizeof discard);
 	wipe(discard, sizeof discard);

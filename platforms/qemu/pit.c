@@ -38,11 +38,9 @@ static int next_edge(uint16_t from)
 	return -1;
 }
 
-bool pit_measure_start(struct pit_measurement *m)
+/* Starts m on the next tick edge of a counting PIT: false when it stands. */
+static bool begin_at_edge(struct pit_measurement *m)
 {
-	outb(PIT_CMD, 0x34); /* channel 0, lo/hi byte, mode 2 (rate generator) */
-	outb(PIT_CH0, 0);
-	outb(PIT_CH0, 0); /* reload value 65536 */
 	int edge = next_edge(pit_count());
 	if (edge < 0)
 		return false;
@@ -50,6 +48,14 @@ bool pit_measure_start(struct pit_measurement *m)
 	m->start_count = m->last_count = (uint16_t)edge;
 	m->ticks = 0;
 	return true;
+}
+
+bool pit_measure_start(struct pit_measurement *m)
+{
+	outb(PIT_CMD, 0x34); /* channel 0, lo/hi byte, mode 2 (rate generator) */
+	outb(PIT_CH0, 0);
+	outb(PIT_CH0, 0); /* reload value 65536 */
+	return begin_at_edge(m);
 }
 
 /* Counts PIT ticks from m->last_count until at least want have passed;
@@ -77,13 +83,8 @@ static bool count_until(struct pit_measurement *m, uint64_t want)
 static uint64_t short_rate(void)
 {
 	for (int tries = 0; tries < 5; tries++) {
-		struct pit_measurement m = {.last_count = pit_count()};
-		int edge = next_edge(m.last_count);
-		if (edge < 0)
-			return 0;
-		m.last_count = (uint16_t)edge;
-		m.tsc_start = rdtsc();
-		if (!count_until(&m, SHORT_WINDOW_TICKS))
+		struct pit_measurement m;
+		if (!begin_at_edge(&m) || !count_until(&m, SHORT_WINDOW_TICKS))
 			return 0;
 		uint64_t tsc = rdtsc() - m.tsc_start;
 		if (tsc < TSC_TICKS_SURELY_UNWRAPPED) /* else the host held QEMU a wrap long: again */
@@ -110,9 +111,9 @@ uint64_t pit_measure_finish(struct pit_measurement *m, unsigned min_ms)
 		return 0;
 	if (rdtsc() - m->tsc_start < TSC_TICKS_SURELY_UNWRAPPED && !count_until(m, PIT_HZ * min_ms / 1000))
 		return 0;
-	uint64_t short_window = rdtsc() - m->tsc_start;
-	if (short_window < TSC_TICKS_SURELY_UNWRAPPED)
-		return short_window * PIT_HZ / m->ticks;
+	uint64_t window = rdtsc() - m->tsc_start;
+	if (window < TSC_TICKS_SURELY_UNWRAPPED)
+		return window * PIT_HZ / m->ticks;
 	/* Wraps may hide in the window: the short rate says how many ticks
 	 * it took, near enough to pick the whole number of wraps. The median
 	 * of three, since QEMU's thread may be held between a PIT read and
