@@ -4,7 +4,8 @@
  * MSG_DONTWAIT, MSG_TRUNC, SCM_RIGHTS, SO_* options, epoll, recvmmsg and
  * sendmmsg, readv/writev, sendfile, SO_PEERCRED across fork and bad
  * arguments. "sockets inet": AF_INET over 127.0.0.1 (TCP and UDP echo, a
- * non-blocking connect, a refused connect, addresses), peers of 0.0.0.0
+ * non-blocking connect, a refused connect, addresses, a new connection
+ * taking over one in TIME_WAIT), peers of 0.0.0.0
  * and :: (the local host), option levels, and the interface ioctls for lo
  * (the host has other interfaces, so only lo is shown). */
 #define _GNU_SOURCE
@@ -859,6 +860,47 @@ static void inet_tcp(void)
 	show("socketpair AF_INET", socketpair(AF_INET, SOCK_STREAM, 0, sv));
 }
 
+/* A server that closes first leaves its side in TIME_WAIT. A new SYN from
+ * the same client port, with a later sequence number, takes it over at
+ * once, as on Linux, instead of waiting out the two minutes. */
+static void timewait_takeover(void)
+{
+	int one = 1;
+	int lfd = socket(AF_INET, SOCK_STREAM, 0);
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	struct sockaddr_in server = loopback(0), client = loopback(0);
+	socklen_t len = sizeof server;
+	bind(lfd, (struct sockaddr *)&server, sizeof server);
+	getsockname(lfd, (struct sockaddr *)&server, &len);
+	listen(lfd, 8);
+	for (int round = 1; round <= 3; round++) {
+		int c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		setsockopt(c, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		show("timewait client bind", bind(c, (struct sockaddr *)&client, sizeof client));
+		len = sizeof client;
+		getsockname(c, (struct sockaddr *)&client, &len);
+		connect(c, (struct sockaddr *)&server, sizeof server);
+		struct pollfd pfd = {.fd = c, .events = POLLOUT};
+		int ready = poll(&pfd, 1, 1500);
+		printf("timewait round %d: connected from the same port within 1.5 s %d\n", round,
+		       ready == 1 && get_int(c, SOL_SOCKET, SO_ERROR) == 0);
+		struct pollfd listening = {.fd = lfd, .events = POLLIN};
+		if (poll(&listening, 1, 1500) != 1) {
+			printf("timewait round %d: no connection to accept\n", round);
+			close(c);
+			break;
+		}
+		close(accept(lfd, NULL, NULL)); /* the server closes first */
+		pfd.events = POLLIN;
+		poll(&pfd, 1, 1500);
+		char byte;
+		show("timewait client sees EOF", read(c, &byte, 1));
+		close(c);
+		usleep(100000); /* the server's ACK of the client's FIN */
+	}
+	close(lfd);
+}
+
 static void inet_udp(void)
 {
 	int a = socket(AF_INET, SOCK_DGRAM, 0), b = socket(AF_INET, SOCK_DGRAM, 0);
@@ -1015,6 +1057,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, on_sigpipe);
 	if (argc > 1 && !strcmp(argv[1], "inet")) {
 		inet_tcp();
+		timewait_takeover();
 		inet_udp();
 		any_peer(AF_INET, "ipv4");
 		any_peer(AF_INET6, "ipv6");

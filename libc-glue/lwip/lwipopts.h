@@ -93,6 +93,10 @@ void *lwip_port_calloc(size_t count, size_t size);
 #define UDP_ENSURE_LOCAL_PORT_RANGE(port) \
 	((u16_t)(UDP_LOCAL_PORT_RANGE_START + (port) % (UDP_LOCAL_PORT_RANGE_END - UDP_LOCAL_PORT_RANGE_START + 1)))
 
+/* sole's hooks: Linux's initial sequence numbers, and a SYN that may end a
+ * TIME_WAIT (kernel/net/lwip_hooks.h). */
+#define LWIP_HOOK_FILENAME "kernel/net/lwip_hooks.h"
+
 /* No statistics or debug output unless asked for. */
 #define LWIP_STATS 0
 #define LWIP_DEBUG 0
