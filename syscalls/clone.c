@@ -35,17 +35,9 @@ long sys_clone3(const struct clone_args *user_args, size_t size)
 	struct clone_args a;
 	if (size < CLONE_ARGS_SIZE_VER0 || size > 4096)
 		return -EINVAL;
-	memset(&a, 0, sizeof a);
-	if (copy_from_user(&a, user_args, size < sizeof a ? size : sizeof a))
-		return -EFAULT;
-	/* Fields of a newer kernel's struct must be zero. */
-	for (size_t off = sizeof a; off < size; off++) {
-		uint8_t byte;
-		if (copy_from_user(&byte, (const uint8_t *)user_args + off, 1))
-			return -EFAULT;
-		if (byte)
-			return -E2BIG;
-	}
+	int err = copy_struct_from_user(&a, sizeof a, user_args, size);
+	if (err)
+		return err;
 	if (a.set_tid || a.set_tid_size || a.cgroup || (a.flags & CLONE_INTO_CGROUP))
 		return -EINVAL; /* choosing pids and cgroups need privileges a container lacks */
 	if (a.exit_signal > NSIG || (a.flags & CSIGNAL))

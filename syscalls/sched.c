@@ -101,25 +101,19 @@ static void get_params(const struct thread *t, struct sched_attr *attr)
 static long copy_attr_from_user(struct sched_attr *attr, struct sched_attr *uattr)
 {
 	uint32_t size;
-	memset(attr, 0, sizeof *attr);
 	if (copy_from_user(&size, &uattr->size, sizeof size))
 		return -EFAULT;
 	if (!size)
 		size = SCHED_ATTR_SIZE_VER0;
-	bool fits = size >= SCHED_ATTR_SIZE_VER0 && size <= MAX_ATTR_SIZE;
-	for (uint32_t off = sizeof *attr; fits && off < size; off++) {
-		unsigned char byte;
-		if (copy_from_user(&byte, (unsigned char *)uattr + off, 1))
-			return -EFAULT;
-		fits = byte == 0;
-	}
-	if (!fits) {
+	int err = size >= SCHED_ATTR_SIZE_VER0 && size <= MAX_ATTR_SIZE
+	              ? copy_struct_from_user(attr, sizeof *attr, uattr, size)
+	              : -E2BIG;
+	if (err == -E2BIG) {
 		uint32_t ksize = sizeof *attr;
 		copy_to_user(&uattr->size, &ksize, sizeof ksize); /* a fault here leaves E2BIG, as on Linux */
-		return -E2BIG;
 	}
-	if (copy_from_user(attr, uattr, size < sizeof *attr ? size : sizeof *attr))
-		return -EFAULT;
+	if (err)
+		return err;
 	if ((attr->sched_flags & SCHED_FLAG_UTIL_CLAMP) && size < sizeof *attr)
 		return -EINVAL;
 	attr->sched_nice = attr->sched_nice < -20 ? -20 : attr->sched_nice > 19 ? 19 : attr->sched_nice;

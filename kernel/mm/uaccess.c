@@ -75,6 +75,20 @@ long strncpy_from_user(char *dst, const char *user_src, size_t max)
 	return -ENAMETOOLONG;
 }
 
+int copy_struct_from_user(void *dst, size_t kernel_size, const void *user_src, size_t user_size)
+{
+	const uint8_t *src = user_src;
+	for (size_t off = kernel_size; off < user_size; off++) {
+		uint8_t byte;
+		if (copy_from_user(&byte, src + off, 1))
+			return -EFAULT;
+		if (byte)
+			return -E2BIG;
+	}
+	memset(dst, 0, kernel_size);
+	return copy_from_user(dst, src, user_size < kernel_size ? user_size : kernel_size) ? -EFAULT : 0;
+}
+
 uintptr_t exception_fixup(uintptr_t rip)
 {
 	for (const struct exception_entry *e = __ex_table_start; e < __ex_table_end; e++)
