@@ -74,7 +74,7 @@ static int load_interpreter(struct process *p, const char *interp, struct loaded
 {
 	static char message[160];
 	struct inode *file;
-	int err = vfs_lookup((struct lookup_context){p->fs->root, &p->cred}, p->fs->root, interp, LOOKUP_FOLLOW, &file);
+	int err = vfs_lookup((struct lookup_context){.root = p->fs->root, .cred = &p->cred}, p->fs->root, interp, LOOKUP_FOLLOW, &file);
 	if (err == -EACCES || (!err && (err = inode_permission(&p->cred, file, MAY_EXEC)))) {
 		*error = "the process may not run its ELF interpreter";
 		return err;

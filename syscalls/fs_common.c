@@ -42,7 +42,7 @@ int inode_at_as(const struct credentials *cred, int dirfd, const char *user_path
 	err = dirfd_start(dirfd, p.name, &start);
 	if (err)
 		return err;
-	struct lookup_context ctx = {current_root(), cred};
+	struct lookup_context ctx = {.root = current_root(), .cred = cred};
 	return vfs_lookup(ctx, start, p.name, at_flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW, out);
 }
 

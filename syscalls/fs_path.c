@@ -1,6 +1,7 @@
-/* Syscalls on names in the tree: open and create, mkdir, unlink, rmdir,
+/* Syscalls on names in the tree: open (openat2 too) and create, mkdir, unlink, rmdir,
  * rename, readlink, access, chdir, getcwd, truncate, umask. */
 #include <linux/fcntl.h>
+#include <linux/openat2.h>
 #include <string.h>
 
 #include "kernel/errno.h"
@@ -19,6 +20,7 @@
 #define R_OK 4
 #define W_OK 2
 #define X_OK 1
+#define O_PATH_FLAGS (O_PATH | O_CLOEXEC | O_DIRECTORY | O_NOFOLLOW) /* all that O_PATH takes, as Linux */
 
 static uint32_t apply_umask(uint32_t mode) { return mode & ~current_process()->fs->umask & 07777; }
 
@@ -32,13 +34,13 @@ static struct inode *new_node(struct inode *dir, uint32_t mode)
 }
 
 /* Finds or creates the file for open(O_CREAT); *created tells which. */
-static int open_create(struct inode *start, const char *path, int flags, uint32_t mode, struct inode **out,
-                       bool *created)
+static int open_create(struct lookup_context ctx, struct inode *start, const char *path, int flags, uint32_t mode,
+                       struct inode **out, bool *created)
 {
 	struct inode *parent;
 	const char *name;
 	size_t len;
-	int err = vfs_lookup_parent(current_lookup(), start, path, &parent, &name, &len);
+	int err = vfs_lookup_parent(ctx, start, path, &parent, &name, &len);
 	if (err)
 		return err == -EBUSY ? -EISDIR : err;
 	if (path[strlen(path) - 1] == '/')
@@ -48,11 +50,10 @@ static int open_create(struct inode *start, const char *path, int flags, uint32_
 	if (existing) {
 		if (flags & O_EXCL)
 			return -EEXIST;
-		if (S_ISLNK(existing->mode)) {
-			if (flags & O_NOFOLLOW)
-				return -ELOOP;
-			return vfs_lookup(current_lookup(), start, path, LOOKUP_FOLLOW, out);
-		}
+		if (S_ISLNK(existing->mode) && (flags & O_NOFOLLOW))
+			return -ELOOP;
+		if (S_ISLNK(existing->mode) || ctx.resolve) /* openat2: its rules for the last step too */
+			return vfs_lookup(ctx, start, path, LOOKUP_FOLLOW, out);
 		*out = existing;
 		return 0;
 	}
@@ -88,30 +89,27 @@ static int may_open(const struct inode *ino, int flags)
 	return err;
 }
 
-long sys_openat(int dirfd, const char *user_path, int flags, unsigned mode)
+/* openat and openat2, once the path is read and its start known: ctx says
+ * how to look it up (openat2's RESOLVE_* flags). */
+static long open_at(struct lookup_context ctx, struct inode *start, const char *path, int flags, unsigned mode)
 {
-	struct user_path p;
-	struct inode *start, *ino;
-	int err = user_path_get(user_path, &p, false);
-	if (!err)
-		err = dirfd_start(dirfd, p.name, &start);
-	if (err)
-		return err;
+	struct inode *ino;
+	int err;
 	if ((flags & O_TMPFILE) == O_TMPFILE)
 		return -EOPNOTSUPP;
-	if (flags & O_PATH) /* Linux's O_PATH_FLAGS: O_PATH ignores the rest (O_CREAT, O_TRUNC, access) */
-		flags &= O_PATH | O_CLOEXEC | O_DIRECTORY | O_NOFOLLOW;
+	if (flags & O_PATH) /* O_PATH ignores the rest (O_CREAT, O_TRUNC, access) */
+		flags &= O_PATH_FLAGS;
 	flags |= O_LARGEFILE; /* Linux's force_o_largefile: every open on x86_64 is one */
 	bool created = false;
 	if (flags & O_CREAT) {
-		err = open_create(start, p.name, flags, mode, &ino, &created);
+		err = open_create(ctx, start, path, flags, mode, &ino, &created);
 	} else {
-		err = vfs_lookup(current_lookup(), start, p.name, (flags & O_NOFOLLOW ? 0 : LOOKUP_FOLLOW), &ino);
+		err = vfs_lookup(ctx, start, path, (flags & O_NOFOLLOW ? 0 : LOOKUP_FOLLOW), &ino);
 		if (!err && S_ISLNK(ino->mode) && !(flags & O_PATH))
 			err = -ELOOP;
 	}
 	if (err == -ENOENT)
-		missing_note(start, p.name, false);
+		missing_note(start, path, false);
 	if (err)
 		return err;
 	int access = flags & O_ACCMODE;
@@ -142,7 +140,11 @@ long sys_openat(int dirfd, const char *user_path, int flags, unsigned mode)
 	if (!absolute)
 		return -ENOMEM;
 	struct file *f = NULL;
-	if (vfs_absolute_path(current_root(), start, p.name, absolute, PATH_MAX_LEN) < 0)
+	/* The name the file keeps (/proc/self/fd): a scoped lookup's "/" is start. */
+	const char *from_start = path;
+	while ((ctx.resolve & RESOLVE_IN_ROOT) && *from_start == '/')
+		from_start++;
+	if (vfs_absolute_path(current_root(), start, *from_start ? from_start : ".", absolute, PATH_MAX_LEN) < 0)
 		err = -ENOMEM;
 	else if (S_ISFIFO(ino->mode) && !(flags & O_PATH))
 		err = fifo_open(ino, (unsigned)flags, absolute, &f);
@@ -156,6 +158,65 @@ long sys_openat(int dirfd, const char *user_path, int flags, unsigned mode)
 	long fd = fd_install(current_process()->files, f, 0, flags & O_CLOEXEC);
 	file_put(f);
 	return fd;
+}
+
+long sys_openat(int dirfd, const char *user_path, int flags, unsigned mode)
+{
+	struct user_path p;
+	struct inode *start;
+	int err = user_path_get(user_path, &p, false);
+	if (!err)
+		err = dirfd_start(dirfd, p.name, &start);
+	return err ? err : open_at(current_lookup(), start, p.name, flags, mode);
+}
+
+#define OPEN_HOW_SIZE_VER0 24 /* the first struct open_how, Linux 5.6 */
+
+/* Linux's VALID_OPEN_FLAGS: openat2 refuses any other bit. */
+#define OPEN_FLAGS_KNOWN                                                                                            \
+	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | O_DSYNC | FASYNC | O_DIRECT |   \
+	 O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | __O_SYNC | O_PATH | __O_TMPFILE)
+#define RESOLVE_KNOWN                                                                                               \
+	(RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | RESOLVE_IN_ROOT |          \
+	 RESOLVE_CACHED)
+
+/* openat with an extensible struct open_how: unknown flags, a mode without
+ * O_CREAT or O_TMPFILE, and both scopes at once are EINVAL, and
+ * how->resolve restricts the lookup (kernel/fs/path.c). */
+long sys_openat2(int dirfd, const char *user_path, const struct open_how *user_how, size_t size)
+{
+	struct open_how how;
+	if (size < OPEN_HOW_SIZE_VER0)
+		return -EINVAL;
+	if (size > PAGE_SIZE)
+		return -E2BIG;
+	int err = copy_struct_from_user(&how, sizeof how, user_how, size);
+	if (err)
+		return err;
+	bool creates = how.flags & (O_CREAT | __O_TMPFILE);
+	if ((how.flags & ~(uint64_t)OPEN_FLAGS_KNOWN) || (how.resolve & ~(uint64_t)RESOLVE_KNOWN))
+		return -EINVAL;
+	if ((how.resolve & RESOLVE_BENEATH) && (how.resolve & RESOLVE_IN_ROOT))
+		return -EINVAL;
+	if (creates ? how.mode & ~(uint64_t)07777 : how.mode)
+		return -EINVAL;
+	if ((how.flags & O_PATH) && (how.flags & ~(uint64_t)O_PATH_FLAGS))
+		return -EINVAL; /* openat quietly drops them */
+	if ((how.resolve & RESOLVE_CACHED) && (how.flags & (O_TRUNC | O_CREAT | __O_TMPFILE)))
+		return -EAGAIN; /* never from the cache alone */
+	struct user_path p;
+	if ((err = user_path_get(user_path, &p, false)))
+		return err;
+	struct lookup_context ctx = current_lookup();
+	ctx.resolve = (unsigned)how.resolve;
+	struct inode *start;
+	if (how.resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT)) {
+		err = dirfd_folder(dirfd, &start);
+		ctx.root = start;
+	} else {
+		err = dirfd_start(dirfd, p.name, &start);
+	}
+	return err ? err : open_at(ctx, start, p.name, (int)how.flags, (unsigned)how.mode);
 }
 
 long sys_open(const char *path, int flags, unsigned mode) { return sys_openat(AT_FDCWD, path, flags, mode); }

@@ -12,16 +12,12 @@ struct inode *current_root(void) { return current_process()->fs->root; }
 
 const struct credentials *current_cred(void) { return &current_process()->cred; }
 
-struct lookup_context current_lookup(void) { return (struct lookup_context){current_root(), current_cred()}; }
+struct lookup_context current_lookup(void) { return (struct lookup_context){.root = current_root(), .cred = current_cred()}; }
 
-int dirfd_start(int dirfd, const char *path, struct inode **start)
+int dirfd_folder(int dirfd, struct inode **folder)
 {
-	if (path[0] == '/') {
-		*start = current_root();
-		return 0;
-	}
 	if (dirfd == AT_FDCWD) {
-		*start = current_process()->fs->cwd;
+		*folder = current_process()->fs->cwd;
 		return 0;
 	}
 	struct file *f = current_file(dirfd);
@@ -29,8 +25,17 @@ int dirfd_start(int dirfd, const char *path, struct inode **start)
 		return -EBADF;
 	if (!f->inode || !S_ISDIR(f->inode->mode))
 		return -ENOTDIR;
-	*start = f->inode;
+	*folder = f->inode;
 	return 0;
+}
+
+int dirfd_start(int dirfd, const char *path, struct inode **start)
+{
+	if (path[0] == '/') {
+		*start = current_root();
+		return 0;
+	}
+	return dirfd_folder(dirfd, start);
 }
 
 int lookup_at(int dirfd, const char *path, int flags, struct inode **out)

@@ -18,6 +18,9 @@ struct inode *current_root(void);
 const struct credentials *current_cred(void);
 /* Lookups as the calling process: from its root, with its credentials. */
 struct lookup_context current_lookup(void);
+/* The folder dirfd names: the cwd for AT_FDCWD, else the directory open at
+ * dirfd (EBADF, ENOTDIR). */
+int dirfd_folder(int dirfd, struct inode **folder);
 /* Where a path given with dirfd starts: the cwd for AT_FDCWD, the root for
  * absolute paths, else the directory open at dirfd. */
 int dirfd_start(int dirfd, const char *path, struct inode **start);

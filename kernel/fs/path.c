@@ -1,11 +1,17 @@
 /* Path resolution over the in-memory tree, with Linux's rules for ".",
  * "..", trailing slashes, symlinks (ELOOP after 40 in one lookup, nested
- * or one after another) and search permission. */
+ * or one after another) and search permission, and openat2's RESOLVE_*
+ * restrictions. A mount, for RESOLVE_NO_XDEV, is the in-memory tree or one
+ * volume (/proc and /dev belong to the tree, as their st_dev says). */
+#include <linux/openat2.h>
 #include <string.h>
 
 #include "kernel/errno.h"
 #include "kernel/fs/permission.h"
 #include "kernel/fs/vfs.h"
+#include "kernel/fs/volume.h"
+
+#define RESOLVE_SCOPED (RESOLVE_BENEATH | RESOLVE_IN_ROOT)
 
 static struct inode *root;
 
@@ -28,14 +34,30 @@ static struct inode *parent_of(struct inode *root, struct inode *dir)
 static int walk(struct lookup_context ctx, struct inode *start, const char *path, size_t len, int flags, int *links,
                 struct inode **out);
 
+static const struct volume *mount_of(const struct inode *ino) { return ino->volume ? ino->volume->volume : NULL; }
+
+/* RESOLVE_NO_XDEV: a step from one mount to another is EXDEV. */
+static int check_crossing(struct lookup_context ctx, const struct inode *from, const struct inode *to)
+{
+	return (ctx.resolve & RESOLVE_NO_XDEV) && mount_of(from) != mount_of(to) ? -EXDEV : 0;
+}
+
 static int follow_link(struct lookup_context ctx, struct inode *dir, struct inode *link, int flags, int *links,
                        struct inode **out)
 {
+	if (ctx.resolve & RESOLVE_NO_SYMLINKS)
+		return -ELOOP;
 	if (++*links > MAX_SYMLINKS)
 		return -ELOOP;
 	if (link->magic_target) {
-		*out = link->magic_target;
-		return 0;
+		if (ctx.resolve & RESOLVE_NO_MAGICLINKS)
+			return -ELOOP;
+		if (ctx.resolve & RESOLVE_SCOPED)
+			return -EXDEV; /* a jump that no scope can contain */
+		int err = check_crossing(ctx, dir, link->magic_target);
+		if (!err)
+			*out = link->magic_target;
+		return err;
 	}
 	const char *target = link->link_target;
 	return walk(ctx, dir, target, strlen(target), flags | LOOKUP_FOLLOW, links, out);
@@ -46,7 +68,15 @@ static int walk(struct lookup_context ctx, struct inode *start, const char *path
 {
 	if (len == 0)
 		return -ENOENT;
-	struct inode *cur = path[0] == '/' ? ctx.root : start;
+	struct inode *cur = start;
+	if (path[0] == '/') {
+		if (ctx.resolve & RESOLVE_BENEATH)
+			return -EXDEV;
+		int err = check_crossing(ctx, start, ctx.root);
+		if (err)
+			return err;
+		cur = ctx.root;
+	}
 	size_t i = 0;
 	bool trailing_slash = path[len - 1] == '/';
 	while (i < len) {
@@ -73,13 +103,22 @@ static int walk(struct lookup_context ctx, struct inode *start, const char *path
 		if (clen == 1 && comp[0] == '.')
 			continue;
 		if (clen == 2 && comp[0] == '.' && comp[1] == '.') {
-			cur = parent_of(ctx.root, cur);
+			if (cur == ctx.root && (ctx.resolve & RESOLVE_BENEATH))
+				return -EXDEV;
+			struct inode *up = parent_of(ctx.root, cur);
+			if ((err = check_crossing(ctx, cur, up)))
+				return err;
+			cur = up;
 			continue;
 		}
+		if ((ctx.resolve & RESOLVE_CACHED) && cur->volume && !cur->volume->complete)
+			return -EAGAIN; /* its entries would come from the host */
 		dir_refresh(cur);
 		struct inode *child = dir_lookup(cur, comp, clen);
 		if (!child)
 			return -ENOENT;
+		if ((err = check_crossing(ctx, cur, child)))
+			return err;
 		if (S_ISLNK(child->mode) && (!last || trailing_slash || (flags & LOOKUP_FOLLOW))) {
 			int inner = last ? (flags & LOOKUP_DIRECTORY) : LOOKUP_DIRECTORY;
 			err = follow_link(ctx, cur, child, inner, links, &child);

@@ -217,8 +217,11 @@ void inode_set_initrd_data(struct inode *ino, const uint8_t *data, uint64_t size
 struct lookup_context {
 	struct inode *root;
 	const struct credentials *cred;
+	/* openat2's RESOLVE_* flags (linux/openat2.h), 0 for every other call.
+	 * With RESOLVE_BENEATH or RESOLVE_IN_ROOT, root is the dirfd's folder. */
+	unsigned resolve;
 };
-static inline struct lookup_context kernel_lookup(void) { return (struct lookup_context){vfs_root(), NULL}; }
+static inline struct lookup_context kernel_lookup(void) { return (struct lookup_context){.root = vfs_root()}; }
 #define LOOKUP_FOLLOW 0x1    /* follow a symlink in the last component */
 #define LOOKUP_DIRECTORY 0x2 /* the result must be a directory */
 int vfs_lookup(struct lookup_context ctx, struct inode *start, const char *path, int flags, struct inode **out);

@@ -235,7 +235,7 @@ static int reuse_core_file(struct process *p, struct inode *ino)
  * reference in *out. */
 static int open_core_file(struct process *p, const char *path, struct inode **out)
 {
-	struct lookup_context ctx = {p->fs->root, &p->cred};
+	struct lookup_context ctx = {.root = p->fs->root, .cred = &p->cred};
 	struct inode *parent;
 	const char *name;
 	size_t len;
