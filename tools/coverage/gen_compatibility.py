@@ -50,8 +50,9 @@ def run_both(sole, argv, stdin):
     native = subprocess.run(argv, input=stdin, capture_output=True, text=True, timeout=120)
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "summary.txt")
+        stdin_flag = ["-i"] if stdin else []  # without -i, the app's stdin is empty, as docker's
         try:
-            inside = subprocess.run([sole, "run", f"--syscall-summary={path}", "--", *argv], input=stdin,
+            inside = subprocess.run([sole, "run", *stdin_flag, f"--syscall-summary={path}", "--", *argv], input=stdin,
                                     capture_output=True, text=True, timeout=180)
         except subprocess.TimeoutExpired:
             return native, None, [], "timed out after 180 s"
