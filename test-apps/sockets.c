@@ -5,7 +5,8 @@
  * sendmmsg, readv/writev, sendfile, SO_PEERCRED across fork and bad
  * arguments. "sockets inet": AF_INET over 127.0.0.1 (TCP and UDP echo, a
  * non-blocking connect, a refused connect, addresses, a new connection
- * taking over one in TIME_WAIT), peers of 0.0.0.0
+ * taking over one in TIME_WAIT, a datagram's TTL, TOS, hop limit and
+ * traffic class as ancillary data), peers of 0.0.0.0
  * and :: (the local host), option levels, and the interface ioctls for lo
  * (the host has other interfaces, so only lo is shown). */
 #define _GNU_SOURCE
@@ -926,6 +927,106 @@ static void inet_udp(void)
 
 /* A TCP connect and a UDP sendto and connect to the wildcard address of a
  * socket's family reach the listener on this host, from its loopback. */
+/* Sends one datagram from a to b's address with an int control message
+ * (or a byte one, when byte is set) of level and type, and returns what
+ * sendmsg answered. */
+static long send_with_cmsg(int a, const struct sockaddr *to, socklen_t to_len, int level, int type, int value,
+                           size_t data_len)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} control = {0};
+	struct iovec iov = {.iov_base = "ancillary", .iov_len = 9};
+	struct msghdr msg = {.msg_name = (void *)to, .msg_namelen = to_len, .msg_iov = &iov, .msg_iovlen = 1,
+	                     .msg_control = control.buf, .msg_controllen = CMSG_SPACE(data_len)};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = level;
+	c->cmsg_type = type;
+	c->cmsg_len = CMSG_LEN(data_len);
+	if (data_len == 1)
+		*CMSG_DATA(c) = (unsigned char)value;
+	else
+		memcpy(CMSG_DATA(c), &value, sizeof value);
+	return sendmsg(a, &msg, 0);
+}
+
+/* Receives a datagram on b with room for room bytes of ancillary data and
+ * prints each control message: level, type, length and value. */
+static void show_ancillary(const char *label, int b, size_t room)
+{
+	char data[32];
+	union {
+		char buf[256];
+		struct cmsghdr align;
+	} control;
+	struct iovec iov = {.iov_base = data, .iov_len = sizeof data};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = room ? control.buf : NULL,
+	                     .msg_controllen = room};
+	long n = recvmsg(b, &msg, 0);
+	printf("%s: %ld bytes, ctrunc %d, controllen %zu\n", label, n, !!(msg.msg_flags & MSG_CTRUNC),
+	       (size_t)msg.msg_controllen);
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+		size_t len = c->cmsg_len - CMSG_LEN(0);
+		int value = len >= sizeof(int) ? *(int *)CMSG_DATA(c) : len ? *CMSG_DATA(c) : -1;
+		printf("  cmsg level %d type %d data %zu value %d\n", c->cmsg_level, c->cmsg_type, len, value);
+	}
+}
+
+/* The header fields of a datagram as ancillary data, both ways: IP_TTL and
+ * IP_TOS over IPv4, RFC 3542's IPV6_HOPLIMIT and IPV6_TCLASS over IPv6,
+ * with cut-short buffers and bad control messages. */
+static void udp_ancillary(void)
+{
+	int one = 1;
+	int a = socket(AF_INET, SOCK_DGRAM, 0), b = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in sin = loopback(0), to;
+	bind(b, (struct sockaddr *)&sin, sizeof sin);
+	socklen_t len = sizeof to;
+	getsockname(b, (struct sockaddr *)&to, &len);
+	setsockopt(b, IPPROTO_IP, IP_RECVTTL, &one, sizeof one);
+	setsockopt(b, IPPROTO_IP, IP_RECVTOS, &one, sizeof one);
+	printf("IP_RECVTTL %d IP_RECVTOS %d\n", get_int(b, IPPROTO_IP, IP_RECVTTL), get_int(b, IPPROTO_IP, IP_RECVTOS));
+	show("send IP_TTL 7", send_with_cmsg(a, (struct sockaddr *)&to, sizeof to, IPPROTO_IP, IP_TTL, 7, sizeof(int)));
+	show_ancillary("ttl 7", b, 256);
+	show("send IP_TOS 0x10", send_with_cmsg(a, (struct sockaddr *)&to, sizeof to, IPPROTO_IP, IP_TOS, 0x10, 1));
+	show_ancillary("tos 0x10", b, 256);
+	show("send IP_TTL 0", send_with_cmsg(a, (struct sockaddr *)&to, sizeof to, IPPROTO_IP, IP_TTL, 0, sizeof(int)));
+	show("send IP_TOS 256", send_with_cmsg(a, (struct sockaddr *)&to, sizeof to, IPPROTO_IP, IP_TOS, 256, sizeof(int)));
+	close(a);
+	close(b);
+
+	a = socket(AF_INET6, SOCK_DGRAM, 0);
+	b = socket(AF_INET6, SOCK_DGRAM, 0);
+	struct sockaddr_in6 six = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT}, to6;
+	bind(b, (struct sockaddr *)&six, sizeof six);
+	len = sizeof to6;
+	getsockname(b, (struct sockaddr *)&to6, &len);
+	setsockopt(b, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &one, sizeof one);
+	setsockopt(b, IPPROTO_IPV6, IPV6_RECVTCLASS, &one, sizeof one);
+	printf("IPV6_RECVHOPLIMIT %d IPV6_RECVTCLASS %d\n", get_int(b, IPPROTO_IPV6, IPV6_RECVHOPLIMIT),
+	       get_int(b, IPPROTO_IPV6, IPV6_RECVTCLASS));
+	show("send IPV6_HOPLIMIT 2",
+	     send_with_cmsg(a, (struct sockaddr *)&to6, sizeof to6, IPPROTO_IPV6, IPV6_HOPLIMIT, 2, sizeof(int)));
+	show_ancillary("hop limit 2", b, 256);
+	show("send IPV6_TCLASS 42",
+	     send_with_cmsg(a, (struct sockaddr *)&to6, sizeof to6, IPPROTO_IPV6, IPV6_TCLASS, 42, sizeof(int)));
+	show_ancillary("traffic class 42", b, 256);
+	show("send IPV6_HOPLIMIT -1",
+	     send_with_cmsg(a, (struct sockaddr *)&to6, sizeof to6, IPPROTO_IPV6, IPV6_HOPLIMIT, -1, sizeof(int)));
+	show_ancillary("room for one, cut inside the second", b, CMSG_SPACE(sizeof(int)) + CMSG_LEN(0) + 2);
+	send_with_cmsg(a, (struct sockaddr *)&to6, sizeof to6, IPPROTO_IPV6, IPV6_TCLASS, 3, sizeof(int));
+	show_ancillary("room for a header only", b, CMSG_LEN(0));
+	send_with_cmsg(a, (struct sockaddr *)&to6, sizeof to6, IPPROTO_IPV6, IPV6_TCLASS, 3, sizeof(int));
+	show_ancillary("no room", b, 0);
+	show("send IPV6_HOPLIMIT 256",
+	     send_with_cmsg(a, (struct sockaddr *)&to6, sizeof to6, IPPROTO_IPV6, IPV6_HOPLIMIT, 256, sizeof(int)));
+	show("send IPV6_TCLASS as a byte",
+	     send_with_cmsg(a, (struct sockaddr *)&to6, sizeof to6, IPPROTO_IPV6, IPV6_TCLASS, 1, 1));
+	close(a);
+	close(b);
+}
+
 static void any_peer(int family, const char *name)
 {
 	struct sockaddr_storage addr = {.ss_family = (sa_family_t)family}, peer;
@@ -1059,6 +1160,7 @@ int main(int argc, char **argv)
 		inet_tcp();
 		timewait_takeover();
 		inet_udp();
+		udp_ancillary();
 		any_peer(AF_INET, "ipv4");
 		any_peer(AF_INET6, "ipv6");
 		option_levels();

@@ -43,6 +43,11 @@ struct inet_sock {
 	bool recv_err;        /* IP_RECVERR, IPV6_RECVERR: no error is ever queued */
 	bool pktinfo;         /* IP_PKTINFO */
 	bool pktinfo6;        /* IPV6_RECVPKTINFO */
+	/* Each datagram's header fields as ancillary data (UDP). */
+	bool recv_ttl;      /* IP_RECVTTL */
+	bool recv_tos;      /* IP_RECVTOS */
+	bool recv_hoplimit; /* IPV6_RECVHOPLIMIT */
+	bool recv_tclass;   /* IPV6_RECVTCLASS */
 };
 
 static inline struct inet_sock *inet_of(const struct socket *s) { return s->proto; }

@@ -181,6 +181,12 @@ static int ip_setsockopt(struct inet_sock *in, int name, int val)
 	case IP_PKTINFO:
 		in->pktinfo = val != 0;
 		break;
+	case IP_RECVTTL:
+		in->recv_ttl = val != 0;
+		break;
+	case IP_RECVTOS:
+		in->recv_tos = val != 0;
+		break;
 	case IP_MTU_DISCOVER:
 		if (val < 0 || val > PMTUDISC_MAX)
 			return -EINVAL;
@@ -217,6 +223,12 @@ static int ipv6_setsockopt(struct inet_sock *in, int name, int val)
 		break;
 	case IPV6_RECVPKTINFO:
 		in->pktinfo6 = val != 0;
+		break;
+	case IPV6_RECVHOPLIMIT:
+		in->recv_hoplimit = val != 0;
+		break;
+	case IPV6_RECVTCLASS:
+		in->recv_tclass = val != 0;
 		break;
 	case IPV6_MTU_DISCOVER:
 		if (val < 0 || val > PMTUDISC_MAX)
@@ -272,6 +284,12 @@ static int ip_getsockopt(const struct inet_sock *in, int name, int *val)
 	case IP_PKTINFO:
 		*val = in->pktinfo;
 		return 0;
+	case IP_RECVTTL:
+		*val = in->recv_ttl;
+		return 0;
+	case IP_RECVTOS:
+		*val = in->recv_tos;
+		return 0;
 	case IP_MTU_DISCOVER:
 		*val = in->mtu_discover;
 		return 0;
@@ -297,6 +315,12 @@ static int ipv6_getsockopt(const struct inet_sock *in, int name, int *val)
 		return 0;
 	case IPV6_RECVPKTINFO:
 		*val = in->pktinfo6;
+		return 0;
+	case IPV6_RECVHOPLIMIT:
+		*val = in->recv_hoplimit;
+		return 0;
+	case IPV6_RECVTCLASS:
+		*val = in->recv_tclass;
 		return 0;
 	case IPV6_MTU_DISCOVER:
 		*val = in->mtu_discover;

@@ -1,8 +1,11 @@
 /* UDP sockets (SOCK_DGRAM over AF_INET and AF_INET6) on lwIP's raw API.
  * Received datagrams wait in a queue bounded by SO_RCVBUF (a datagram
- * arriving at a full queue is dropped, as Linux drops it) with their source
- * and destination; a send copies the app's data once, into the pbuf lwIP
- * sends. lwIP does not pass ICMP errors to UDP, so a connected socket never
+ * arriving at a full queue is dropped, as Linux drops it) with their source,
+ * destination, TTL or hop limit and TOS or traffic class, which recvmsg
+ * hands out as ancillary data when asked (IP_PKTINFO, IP_RECVTTL,
+ * IP_RECVTOS, and RFC 3542's IPV6_RECVPKTINFO, IPV6_RECVHOPLIMIT and
+ * IPV6_RECVTCLASS); a send copies the app's data once, into the pbuf lwIP
+ * sends, with the TTL and TOS its own ancillary data may set. lwIP does not pass ICMP errors to UDP, so a connected socket never
  * sees ECONNREFUSED. */
 #include <asm/ioctls.h>
 #include <linux/eventpoll.h>
@@ -13,7 +16,10 @@
 #include "kernel/errno.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/uaccess.h"
+#include "lwip/ip.h"
 #include "lwip/netif.h"
+#include "lwip/prot/ip4.h"
+#include "lwip/prot/ip6.h"
 #include "lwip/udp.h"
 #include "kernel/fs/readiness.h"
 #include "kernel/net/inet.h"
@@ -33,6 +39,8 @@ struct udp_datagram {
 	ip_addr_t from, to; /* source, and destination for IP_PKTINFO */
 	uint16_t from_port;
 	uint8_t if_index; /* the interface it came in on */
+	bool over_ip6;    /* came as IPv6, not IPv4 (even to an AF_INET6 socket) */
+	uint8_t ttl, tos; /* TTL and TOS, or hop limit and traffic class */
 };
 
 struct inet_udp {
@@ -66,6 +74,14 @@ static void udp_on_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip
 		return;
 	}
 	*d = (struct udp_datagram){.p = p, .from_port = port, .if_index = netif_get_index(ip_current_input_netif())};
+	if (ip_current_is_v6()) {
+		d->over_ip6 = true;
+		d->ttl = IP6H_HOPLIM(ip6_current_header());
+		d->tos = (uint8_t)IP6H_TC(ip6_current_header());
+	} else {
+		d->ttl = IPH_TTL(ip4_current_header());
+		d->tos = IPH_TOS(ip4_current_header());
+	}
 	ip_addr_copy(d->from, *addr);
 	ip_addr_copy(d->to, *ip_current_dest_addr());
 	if (u->tail)
@@ -152,6 +168,71 @@ static int udp_connect_op(struct socket *s, const struct sockaddr *addr, socklen
 	return lwip_err == ERR_BUF ? -EAGAIN : inet_errno(lwip_err); /* no free port: Linux's EAGAIN */
 }
 
+/* What a send's own ancillary data asks of its datagram; -1: the socket's. */
+struct send_options {
+	int ttl, tos;
+};
+
+/* An int option of a control message: its value, or -EINVAL for a length
+ * other than an int's or a value outside [low, 255]. */
+static int cmsg_int(const struct cmsghdr *c, int low)
+{
+	int val;
+	if (c->cmsg_len != CMSG_LEN(sizeof val))
+		return -EINVAL;
+	memcpy(&val, CMSG_DATA(c), sizeof val);
+	return val < low || val > 255 ? -EINVAL : val;
+}
+
+/* Reads the options of a send's ancillary data that sole honours: IP_TTL
+ * and IP_TOS on AF_INET, IPV6_HOPLIMIT and IPV6_TCLASS on AF_INET6, with
+ * Linux's checks (ip_cmsg_send, ip6_datagram_send_ctl). Others pass. */
+static int read_send_options(const struct inet_udp *u, const struct socket_msg *m, struct send_options *o)
+{
+	*o = (struct send_options){-1, -1};
+	const uint8_t *at = m->control;
+	size_t left = m->control ? m->control_len : 0;
+	while (left >= sizeof(struct cmsghdr)) {
+		struct cmsghdr c;
+		memcpy(&c, at, sizeof c);
+		if (c.cmsg_len < sizeof c || c.cmsg_len > left)
+			return -EINVAL;
+		const struct cmsghdr *whole = (const struct cmsghdr *)at;
+		int val = 0;
+		if (u->inet.v6 && c.cmsg_level == IPPROTO_IPV6 && c.cmsg_type == IPV6_HOPLIMIT)
+			o->ttl = val = cmsg_int(whole, -1);
+		else if (u->inet.v6 && c.cmsg_level == IPPROTO_IPV6 && c.cmsg_type == IPV6_TCLASS)
+			o->tos = val = cmsg_int(whole, -1);
+		else if (!u->inet.v6 && c.cmsg_level == IPPROTO_IP && c.cmsg_type == IP_TTL)
+			o->ttl = val = cmsg_int(whole, 1);
+		else if (!u->inet.v6 && c.cmsg_level == IPPROTO_IP && c.cmsg_type == IP_TOS)
+			o->tos = val = c.cmsg_len == CMSG_LEN(1) ? *CMSG_DATA(whole) : cmsg_int(whole, 0);
+		if (val < -1)
+			return val;
+		size_t step = CMSG_ALIGN(c.cmsg_len);
+		if (step >= left)
+			break;
+		at += step;
+		left -= step;
+	}
+	return 0;
+}
+
+/* Sends p as the pcb would, but with the TTL and TOS the options ask for. */
+static err_t send_with_options(struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *dest, uint16_t port,
+                               const struct send_options *o)
+{
+	uint8_t ttl = pcb->ttl, tos = pcb->tos;
+	if (o->ttl >= 0)
+		pcb->ttl = (uint8_t)o->ttl;
+	if (o->tos >= 0)
+		pcb->tos = (uint8_t)o->tos;
+	err_t err = udp_sendto(pcb, p, dest, port);
+	pcb->ttl = ttl;
+	pcb->tos = tos;
+	return err;
+}
+
 static long udp_sendmsg_op(struct socket *s, struct socket_msg *m)
 {
 	struct inet_udp *u = udp_of(s);
@@ -175,6 +256,10 @@ static long udp_sendmsg_op(struct socket *s, struct socket_msg *m)
 	} else {
 		return -EDESTADDRREQ;
 	}
+	struct send_options options;
+	int options_err = read_send_options(u, m, &options);
+	if (options_err)
+		return options_err;
 	size_t len = m->data.remaining;
 	size_t pending = u->corked ? u->corked->tot_len : 0;
 	if (pending + len > (IP_IS_V6_VAL(dest) ? UDP_MAX_PAYLOAD_IP6 : UDP_MAX_PAYLOAD_IP4))
@@ -201,42 +286,66 @@ static long udp_sendmsg_op(struct socket *s, struct socket_msg *m)
 		u->corked_port = port;
 		return (long)len;
 	}
-	err_t err = udp_sendto(pcb, p, &dest, port);
+	err_t err = send_with_options(pcb, p, &dest, port, &options);
 	pbuf_free(p);
 	inet_deliver();
 	return err == ERR_OK ? (long)len : inet_errno(err);
 }
 
-/* Appends one control message to m's ancillary data at *used: MSG_CTRUNC
- * when it does not fit. */
+/* Appends one control message to m's ancillary data at *used, as Linux's
+ * put_cmsg: with no room for its header it is left out, with room for part
+ * of its data it goes in cut short, and either way MSG_CTRUNC is set. */
 static void put_cmsg(struct socket_msg *m, size_t room, size_t *used, int level, int type, const void *data, size_t len)
 {
-	if (!m->control || *used + CMSG_SPACE(len) > room) {
+	size_t left = room - *used;
+	if (!m->control || left < sizeof(struct cmsghdr)) {
 		m->out_flags |= MSG_CTRUNC;
 		return;
 	}
-	struct cmsghdr header = {.cmsg_len = CMSG_LEN(len), .cmsg_level = level, .cmsg_type = type};
+	size_t whole = CMSG_LEN(len), kept = whole;
+	if (left < whole) {
+		m->out_flags |= MSG_CTRUNC;
+		kept = left;
+	}
+	struct cmsghdr header = {.cmsg_len = kept, .cmsg_level = level, .cmsg_type = type};
 	uint8_t *at = (uint8_t *)m->control + *used;
 	memcpy(at, &header, sizeof header);
-	memcpy(at + CMSG_LEN(0), data, len);
-	*used += CMSG_SPACE(len);
+	memcpy(at + CMSG_LEN(0), data, kept - CMSG_LEN(0));
+	*used += CMSG_SPACE(len) < left ? CMSG_SPACE(len) : left;
 }
 
-/* IP_PKTINFO and IPV6_PKTINFO for a datagram, when asked for. */
-static void put_pktinfo(const struct inet_udp *u, const struct udp_datagram *d, struct socket_msg *m)
+/* The ancillary data asked for with a datagram, in Linux's order:
+ * IPv4's (ip_cmsg_recv), then IPv6's (ip6_datagram_recv_ctl), which an
+ * AF_INET6 socket gets for the header fields of IPv6 datagrams only. */
+static void put_ancillary(const struct inet_udp *u, const struct udp_datagram *d, struct socket_msg *m)
 {
 	size_t room = m->control_len, used = 0;
-	if (u->inet.pktinfo && IP_IS_V4_VAL(d->to)) {
+	const struct inet_sock *in = &u->inet;
+	if (in->pktinfo && IP_IS_V4_VAL(d->to)) {
 		struct in_pktinfo info = {.ipi_ifindex = d->if_index};
 		info.ipi_spec_dst.s_addr = info.ipi_addr.s_addr = ip4_addr_get_u32(ip_2_ip4(&d->to));
 		put_cmsg(m, room, &used, IPPROTO_IP, IP_PKTINFO, &info, sizeof info);
 	}
-	if (u->inet.pktinfo6) {
+	if (!d->over_ip6 && in->recv_ttl) {
+		int ttl = d->ttl;
+		put_cmsg(m, room, &used, IPPROTO_IP, IP_TTL, &ttl, sizeof ttl);
+	}
+	if (!d->over_ip6 && in->recv_tos)
+		put_cmsg(m, room, &used, IPPROTO_IP, IP_TOS, &d->tos, 1);
+	if (in->pktinfo6) {
 		struct sockaddr_storage to;
-		inet_address_format(&u->inet, &d->to, 0, &to);
+		inet_address_format(in, &d->to, 0, &to);
 		struct in6_pktinfo info = {.ipi6_ifindex = d->if_index,
 		                           .ipi6_addr = ((const struct sockaddr_in6 *)&to)->sin6_addr};
 		put_cmsg(m, room, &used, IPPROTO_IPV6, IPV6_PKTINFO, &info, sizeof info);
+	}
+	if (d->over_ip6 && in->recv_hoplimit) {
+		int hop_limit = d->ttl;
+		put_cmsg(m, room, &used, IPPROTO_IPV6, IPV6_HOPLIMIT, &hop_limit, sizeof hop_limit);
+	}
+	if (d->over_ip6 && in->recv_tclass) {
+		int tclass = d->tos;
+		put_cmsg(m, room, &used, IPPROTO_IPV6, IPV6_TCLASS, &tclass, sizeof tclass);
 	}
 	m->control_len = used;
 }
@@ -264,7 +373,7 @@ static long udp_recvmsg_op(struct socket *s, struct socket_msg *m)
 		m->out_flags |= MSG_TRUNC;
 	if (m->addr)
 		m->addr_len = inet_address_format(&u->inet, &d->from, d->from_port, m->addr);
-	put_pktinfo(u, d, m);
+	put_ancillary(u, d, m);
 	if (!(m->flags & MSG_PEEK))
 		udp_dequeue(u); /* a copy that faulted loses the datagram, as on Linux */
 	if (err)
