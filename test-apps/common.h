@@ -58,6 +58,10 @@ static inline const char *errno_name(int e)
 	case ETIMEDOUT: return "ETIMEDOUT";
 	case ETXTBSY: return "ETXTBSY";
 	case EMSGSIZE: return "EMSGSIZE";
+	case EPROTONOSUPPORT: return "EPROTONOSUPPORT";
+	case ESOCKTNOSUPPORT: return "ESOCKTNOSUPPORT";
+	case EAFNOSUPPORT: return "EAFNOSUPPORT";
+	case EADDRINUSE: return "EADDRINUSE";
 	default: return "E?";
 	}
 }

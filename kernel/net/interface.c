@@ -15,26 +15,25 @@
 #include "lwip/netif.h"
 
 #define LOOPBACK_MTU 65536 /* Linux's lo (lwIP's has none) */
-#define TX_QUEUE_LEN 1000  /* Linux's default txqueuelen */
 /* Hardware types (Linux's if_arp.h, whose musl copy clashes with lwIP's
  * BYTE_ORDER). */
 #define ARPHRD_ETHER 1
 #define ARPHRD_LOOPBACK 772
 
-static bool is_loopback(const struct netif *netif) { return netif->name[0] == 'l' && netif->name[1] == 'o'; }
+bool interface_is_loopback(const struct netif *netif) { return netif->name[0] == 'l' && netif->name[1] == 'o'; }
 
 /* lwIP numbers its netifs in the order they come, the loopback first
  * (num 0, index 1), so eth0 is num 1. */
-static void interface_name(const struct netif *netif, char name[IFNAMSIZ])
+void interface_name(const struct netif *netif, char name[IFNAMSIZ])
 {
 	memset(name, 0, IFNAMSIZ);
-	if (is_loopback(netif))
+	if (interface_is_loopback(netif))
 		strcpy(name, "lo");
 	else
 		ksnprintf(name, IFNAMSIZ, "eth%u", netif->num - 1u);
 }
 
-static struct netif *interface_by_name(const char *name)
+struct netif *interface_by_name(const char *name)
 {
 	struct netif *netif;
 	NETIF_FOREACH(netif)
@@ -47,20 +46,27 @@ static struct netif *interface_by_name(const char *name)
 	return NULL;
 }
 
-static short interface_flags(const struct netif *netif)
+unsigned interface_flags(const struct netif *netif)
 {
-	short flags = 0;
+	unsigned flags = 0;
 	if (netif_is_up(netif))
 		flags |= IFF_UP;
 	if (netif_is_up(netif) && netif_is_link_up(netif))
-		flags |= IFF_RUNNING;
-	if (is_loopback(netif))
+		flags |= IFF_RUNNING | IFF_LOWER_UP;
+	if (interface_is_loopback(netif))
 		return flags | IFF_LOOPBACK;
 	if (netif->flags & NETIF_FLAG_BROADCAST)
 		flags |= IFF_BROADCAST;
 	if (netif->flags & (NETIF_FLAG_IGMP | NETIF_FLAG_MLD6))
 		flags |= IFF_MULTICAST;
 	return flags;
+}
+
+unsigned interface_mtu(const struct netif *netif) { return interface_is_loopback(netif) ? LOOPBACK_MTU : netif->mtu; }
+
+unsigned short interface_hardware_type(const struct netif *netif)
+{
+	return interface_is_loopback(netif) ? ARPHRD_LOOPBACK : ARPHRD_ETHER;
 }
 
 static void put_ipv4(struct sockaddr *sa, uint32_t addr)
@@ -108,7 +114,7 @@ static long interface_get_ipv4(const struct netif *netif, unsigned cmd, struct i
 	else if (cmd == SIOCGIFNETMASK)
 		put_ipv4(&req->ifr_netmask, mask);
 	else /* SIOCGIFBRDADDR: lo has none */
-		put_ipv4(&req->ifr_broadaddr, is_loopback(netif) ? 0 : addr | ~mask);
+		put_ipv4(&req->ifr_broadaddr, interface_is_loopback(netif) ? 0 : addr | ~mask);
 	return 0;
 }
 
@@ -116,23 +122,23 @@ static long interface_get(const struct netif *netif, unsigned cmd, struct ifreq 
 {
 	switch (cmd) {
 	case SIOCGIFFLAGS:
-		req->ifr_flags = interface_flags(netif);
+		req->ifr_flags = (short)interface_flags(netif); /* IFF_LOWER_UP does not fit, as on Linux */
 		return 0;
 	case SIOCGIFMETRIC:
 		req->ifr_metric = 0;
 		return 0;
 	case SIOCGIFMTU:
-		req->ifr_mtu = is_loopback(netif) ? LOOPBACK_MTU : netif->mtu;
+		req->ifr_mtu = (int)interface_mtu(netif);
 		return 0;
 	case SIOCGIFTXQLEN:
-		req->ifr_qlen = TX_QUEUE_LEN;
+		req->ifr_qlen = INTERFACE_TX_QUEUE_LEN;
 		return 0;
 	case SIOCGIFINDEX:
 		req->ifr_ifindex = netif_get_index(netif);
 		return 0;
 	case SIOCGIFHWADDR:
 		memset(&req->ifr_hwaddr, 0, sizeof req->ifr_hwaddr);
-		req->ifr_hwaddr.sa_family = is_loopback(netif) ? ARPHRD_LOOPBACK : ARPHRD_ETHER;
+		req->ifr_hwaddr.sa_family = interface_hardware_type(netif);
 		memcpy(req->ifr_hwaddr.sa_data, netif->hwaddr, netif->hwaddr_len);
 		return 0;
 	default: /* SIOCGIFADDR, SIOCGIFNETMASK, SIOCGIFBRDADDR */

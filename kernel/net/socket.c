@@ -9,6 +9,7 @@
 #include "kernel/fs/lookup_at.h"
 #include "kernel/fs/readiness.h"
 #include "kernel/net/interface.h"
+#include "kernel/net/netlink.h"
 #include "kernel/mm/heap.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/signal.h"
@@ -19,6 +20,7 @@ static const struct socket_family *const families[] = {
     &unix_socket_family,
     &inet_socket_family,
     &inet6_socket_family,
+    &netlink_socket_family,
 };
 
 static const struct socket_family *family_for(int domain)
