@@ -225,6 +225,12 @@ long sys_lseek(int fd, long offset, unsigned whence)
 	struct file *f = current_file(fd);
 	if (!f)
 		return -EBADF;
+	const struct chardev *dev = f->inode && S_ISCHR(f->inode->mode) ? f->inode->dev : NULL;
+	if (dev && dev->seek != CHARDEV_NO_SEEK && whence <= SEEK_HOLE) {
+		if (dev->seek == CHARDEV_SEEK_TO_ZERO)
+			f->pos = 0;
+		return (long)f->pos;
+	}
 	if (!f->ops->seekable)
 		return -ESPIPE;
 	long base;

@@ -63,6 +63,12 @@ int main(void)
 	require(fd >= 0, "open /dev/null");
 	report_value("/dev/null write 5", write(fd, "hello", 5));
 	report_value("/dev/null read", read(fd, buf, sizeof(buf)));
+	/* null_lseek: every seek lands at 0, so a buffered r+ open works. */
+	report_value("/dev/null lseek 5", lseek(fd, 5, SEEK_SET));
+	report_value("/dev/null lseek from the end", lseek(fd, 7, SEEK_END));
+	close(fd);
+	fd = open("/dev/urandom", O_RDONLY);
+	report_value("/dev/urandom lseek 5 (stays put)", lseek(fd, 5, SEEK_SET));
 	close(fd);
 	show_node("/dev/null");
 

@@ -86,10 +86,10 @@ static long console_write_file(struct file *f, struct iobuf buf, size_t len)
 	return (long)len;
 }
 
-static const struct chardev dev_null = {.read = null_read, .write = sink_write};
-static const struct chardev dev_zero = {.read = zero_read, .write = sink_write};
-static const struct chardev dev_full = {.read = zero_read, .write = full_write};
-static const struct chardev dev_random = {.read = random_read, .write = sink_write};
+static const struct chardev dev_null = {.read = null_read, .write = sink_write, .seek = CHARDEV_SEEK_TO_ZERO};
+static const struct chardev dev_zero = {.read = zero_read, .write = sink_write, .seek = CHARDEV_SEEK_TO_ZERO};
+static const struct chardev dev_full = {.read = zero_read, .write = full_write, .seek = CHARDEV_SEEK_TO_ZERO};
+static const struct chardev dev_random = {.read = random_read, .write = sink_write, .seek = CHARDEV_SEEK_IN_PLACE};
 /* /dev/console: the console's tty under `sole run -t`; otherwise the
  * console's streams, which are no terminal (ioctls give ENOTTY, as a pipe
  * or file on the host side would). */

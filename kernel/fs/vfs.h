@@ -35,6 +35,13 @@ struct kstat_time {
 };
 
 /* A character device: /dev/null, /dev/console and their like. */
+/* What lseek does on a character device, as its Linux driver's llseek. */
+enum chardev_seek {
+	CHARDEV_NO_SEEK,      /* ESPIPE (no_llseek: terminals) */
+	CHARDEV_SEEK_TO_ZERO, /* the position is 0 whatever is asked (null_lseek) */
+	CHARDEV_SEEK_IN_PLACE /* the position stays and is answered (noop_llseek) */
+};
+
 struct chardev {
 	long (*read)(struct file *f, struct iobuf buf, size_t len);
 	long (*write)(struct file *f, struct iobuf buf, size_t len);
@@ -44,6 +51,7 @@ struct chardev {
 	 * reached by path, into *out: 0 or -errno. Without it, the file's
 	 * operations are the ones above. */
 	int (*open)(struct inode *ino, unsigned flags, const char *path, struct file **out);
+	enum chardev_seek seek;
 };
 
 struct dentry {
