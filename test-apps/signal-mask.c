@@ -2,7 +2,7 @@
  * unblocking runs them, sigsuspend swaps the mask, SA_NODEFER lets a handler
  * nest, SA_RESETHAND runs once, real-time signals queue in order with their
  * values, rt_sigtimedwait and signalfd take them without a handler, and
- * tgkill reaches another thread. */
+ * tgkill reaches another thread; /proc/self/status shows the masks. */
 #define _GNU_SOURCE
 #include <poll.h>
 #include <pthread.h>
@@ -62,6 +62,19 @@ static void print_pending(const char *when)
 	       sigismember(&pending, SIGUSR2), sigismember(&pending, SIGTERM));
 }
 
+/* The signal lines of /proc/self/status but SigQ (its limit is the
+ * host's): pending, blocked, ignored and caught masks. */
+static void print_status_masks(const char *when)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[128];
+	while (f && fgets(line, sizeof line, f))
+		if ((!strncmp(line, "Sig", 3) && strncmp(line, "SigQ", 4)) || !strncmp(line, "ShdPnd", 6))
+			printf("%s: %s", when, line);
+	if (f)
+		fclose(f);
+}
+
 static void flush_order(const char *what)
 {
 	printf("%s: %s\n", what, order_len ? order : "(none)");
@@ -104,6 +117,9 @@ int main(void)
 	raise(SIGUSR1);
 	raise(SIGUSR1); /* a standard signal is pending once */
 	print_pending("blocked");
+	signal(SIGHUP, SIG_IGN);
+	print_status_masks("status");
+	signal(SIGHUP, SIG_DFL);
 	flush_order("while blocked");
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	print_pending("unblocked");

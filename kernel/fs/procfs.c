@@ -382,6 +382,19 @@ static const char *state_name(char letter)
 	                       : "R (running)";
 }
 
+/* The signals whose action is SIG_IGN (SigIgn), or a handler (SigCgt), as
+ * masks with bit sig-1 set. */
+static uint64_t signals_with_action(const struct process *p, bool handled)
+{
+	uint64_t set = 0;
+	for (int sig = 1; p->sighand && sig <= NSIG; sig++) {
+		uint64_t handler = p->sighand->action[sig - 1].handler;
+		if (handled ? handler != SIG_DFL && handler != SIG_IGN : handler == SIG_IGN)
+			set |= signal_bit(sig);
+	}
+	return set;
+}
+
 static void gen_status(const struct inode *ino, struct strbuf *out)
 {
 	struct process *p = described(ino->file.proc_pid);
@@ -401,16 +414,18 @@ static void gen_status(const struct inode *ino, struct strbuf *out)
 	strbuf_printf(out, "\n");
 	strbuf_printf(out,
 	              "VmPeak:\t%8zu kB\nVmSize:\t%8zu kB\nVmLck:\t%8zu kB\nVmPin:\t       0 kB\nVmHWM:\t%8zu kB\n"
-	              "VmRSS:\t%8zu kB\nThreads:\t%d\nSigQ:\t0/%llu\nSigPnd:\t0000000000000000\n"
-	              "ShdPnd:\t0000000000000000\nSigBlk:\t%016llx\nSigIgn:\t0000000000000000\n"
-	              "SigCgt:\t0000000000000000\nCapInh:\t%016llx\nCapPrm:\t%016llx\n"
+	              "VmRSS:\t%8zu kB\nThreads:\t%d\nSigQ:\t0/%llu\nSigPnd:\t%016llx\n"
+	              "ShdPnd:\t%016llx\nSigBlk:\t%016llx\nSigIgn:\t%016llx\n"
+	              "SigCgt:\t%016llx\nCapInh:\t%016llx\nCapPrm:\t%016llx\n"
 	              "CapEff:\t%016llx\nCapBnd:\t%016llx\nCapAmb:\t%016llx\n"
 	              "NoNewPrivs:\t%d\nSeccomp:\t%d\nSeccomp_filters:\t%d\nCpus_allowed:\t1\nCpus_allowed_list:\t0\n"
 	              "Mems_allowed:\t1\nMems_allowed_list:\t0\nvoluntary_ctxt_switches:\t0\n"
 	              "nonvoluntary_ctxt_switches:\t0\n",
 	              mapped_kib(p), mapped_kib(p), locked_kib(p), used_kib(), used_kib(), p->live_threads,
 	              (unsigned long long)p->rlimits[RLIMIT_SIGPENDING].rlim_cur,
-	              (unsigned long long)(t ? t->signal_mask : 0), (unsigned long long)p->cred.caps.inheritable,
+	              (unsigned long long)(t ? t->signals.pending.set : 0), (unsigned long long)p->shared_pending.set,
+	              (unsigned long long)(t ? t->signal_mask : 0), (unsigned long long)signals_with_action(p, false),
+	              (unsigned long long)signals_with_action(p, true), (unsigned long long)p->cred.caps.inheritable,
 	              (unsigned long long)p->cred.caps.permitted, (unsigned long long)p->cred.caps.effective,
 	              (unsigned long long)p->cred.caps.bounding, (unsigned long long)p->cred.caps.ambient,
 	              p->no_new_privs, t ? t->seccomp_mode : 0,
