@@ -608,7 +608,9 @@ static long emit_dirent(uint8_t *user_at, size_t room, const char *name, const s
 	return copy_to_user(user_at, rec, reclen) ? -EFAULT : (long)reclen;
 }
 
-/* Positions: 0 is ".", 1 is "..", 2 and on are the entries in list order. */
+/* Positions: 0 is ".", 1 is "..", then each entry's own (struct dentry),
+ * which grow along the list: a read goes on from the first entry at or
+ * past the file's position. */
 static long read_directory(int fd, void *dirp, unsigned count, bool old_layout)
 {
 	struct file *f = current_file(fd);
@@ -620,31 +622,34 @@ static long read_directory(int fd, void *dirp, unsigned count, bool old_layout)
 	dir_refresh(dir);
 	size_t done = 0;
 	struct dentry *d = dir->dir.children;
-	for (uint64_t i = 2; d && i < f->pos; i++)
-		d = d->next;
 	for (;;) {
 		const char *name;
 		const struct inode *ino;
+		uint64_t next;
 		if (f->pos == 0) {
 			name = ".";
 			ino = dir;
+			next = 1;
 		} else if (f->pos == 1) {
 			name = "..";
 			ino = dir->dir.parent ? dir->dir.parent : vfs_root();
-		} else if (d) {
+			next = 2;
+		} else {
+			while (d && d->position < f->pos)
+				d = d->next;
+			if (!d)
+				break;
 			name = d->name;
 			ino = d->inode;
-		} else {
-			break;
+			next = d->position + 1;
 		}
-		long n = emit_dirent((uint8_t *)dirp + done, count - done, name, ino, (int64_t)f->pos + 1, old_layout);
+		long n = emit_dirent((uint8_t *)dirp + done, count - done, name, ino, (int64_t)next, old_layout);
 		if (n < 0)
 			return done ? (long)done : n;
 		if (n == 0)
 			return done ? (long)done : -EINVAL;
 		done += (size_t)n;
-		if (f->pos++ >= 2)
-			d = d->next;
+		f->pos = next;
 	}
 	return (long)done;
 }

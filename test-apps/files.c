@@ -423,6 +423,65 @@ static void cleanup(void)
 	report("unlink again", unlink("f1"));
 }
 
+/* Reads a folder a few entries at a time with getdents64 and calls take on
+ * each name but "." and "..": how many it saw. */
+static int read_in_small_steps(int dirfd, void (*take)(int dirfd, const char *name))
+{
+	char buf[160]; /* room for a few records only */
+	int seen = 0;
+	long n;
+	while ((n = syscall(SYS_getdents64, dirfd, buf, sizeof buf)) > 0)
+		for (long at = 0; at < n;) {
+			const struct dirent64_abi *d = (const struct dirent64_abi *)(buf + at);
+			if (strcmp(d->d_name, ".") && strcmp(d->d_name, "..")) {
+				take(dirfd, d->d_name);
+				seen++;
+			}
+			at += d->d_reclen;
+		}
+	return seen;
+}
+
+static void unlink_entry(int dirfd, const char *name) { unlinkat(dirfd, name, 0); }
+
+static int listing_fd = -1;
+
+static void close_listed(int dirfd, const char *name)
+{
+	(void)dirfd;
+	int fd = atoi(name);
+	if (fd > 2 && fd != listing_fd)
+		close(fd);
+}
+
+/* Entries removed while a reader goes through their folder: every entry
+ * that was there is seen once, in a plain folder and in /proc/self/fd,
+ * where Python's subprocess closes descriptors as it lists them. */
+static void test_readdir_while_removing(void)
+{
+	mkdir("readdir-tmp", 0755);
+	char name[32];
+	for (int i = 0; i < 40; i++) {
+		snprintf(name, sizeof name, "readdir-tmp/f%02d", i);
+		close(open(name, O_CREAT | O_WRONLY, 0644));
+	}
+	int dirfd = open("readdir-tmp", O_RDONLY | O_DIRECTORY);
+	printf("unlinking while reading: saw %d of 40\n", read_in_small_steps(dirfd, unlink_entry));
+	close(dirfd);
+	printf("rmdir after: %s\n", rmdir("readdir-tmp") == 0 ? "OK" : errno_name(errno));
+
+	int first = dup(0);
+	for (int i = 1; i < 30; i++)
+		dup(0);
+	listing_fd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY);
+	read_in_small_steps(listing_fd, close_listed);
+	int left = 0;
+	for (int fd = first; fd < first + 31; fd++)
+		left += fd != listing_fd && fcntl(fd, F_GETFD) >= 0;
+	printf("closing while listing /proc/self/fd: %d left open\n", left);
+	close(listing_fd);
+}
+
 int main(void)
 {
 	test_read_write();
@@ -432,6 +491,7 @@ int main(void)
 	test_access_truncate();
 	test_chdir();
 	test_umask();
+	test_readdir_while_removing();
 	cleanup();
 	return 0;
 }

@@ -121,6 +121,9 @@ int dentry_insert(struct inode *dir, const char *name, size_t len, struct inode 
 	}
 	d->name = copy;
 	d->inode = child;
+	if (!dir->dir.next_position)
+		dir->dir.next_position = DENTRY_POSITION_TOP;
+	d->position = dir->dir.next_position--;
 	d->next = dir->dir.children;
 	dir->dir.children = d;
 	child->notify_parent = dir;

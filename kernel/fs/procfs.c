@@ -606,6 +606,29 @@ static void refresh_process_dir(struct inode *dir)
 	}
 }
 
+static int parse_pid(const char *name);
+
+/* A folder rebuilt at each refresh whose entries are numbers (descriptors,
+ * thread ids): each entry's getdents position follows from its number, as
+ * on Linux, so that a reader going through it in several calls (and
+ * closing descriptors meanwhile, as Python's subprocess does) neither skips
+ * nor repeats one. The list is put in that order. */
+static void position_by_number(struct inode *dir)
+{
+	struct dentry *sorted = NULL;
+	while (dir->dir.children) {
+		struct dentry *d = dir->dir.children;
+		dir->dir.children = d->next;
+		d->position = 2 + (uint64_t)parse_pid(d->name);
+		struct dentry **at = &sorted;
+		while (*at && (*at)->position < d->position)
+			at = &(*at)->next;
+		d->next = *at;
+		*at = d;
+	}
+	dir->dir.children = sorted;
+}
+
 /* /proc/PID/fd holds one link per open descriptor, to the path it was opened by. */
 static void refresh_fd_dir(struct inode *dir)
 {
@@ -625,6 +648,7 @@ static void refresh_fd_dir(struct inode *dir)
 			link->magic_target = f->inode;
 		}
 	}
+	position_by_number(dir);
 }
 
 /* /proc/PID/fdinfo/N: the descriptor's offset, its open flags (with
@@ -658,6 +682,7 @@ static void refresh_fdinfo_dir(struct inode *dir)
 		if (file)
 			file->file.proc_fd = fd;
 	}
+	position_by_number(dir);
 }
 
 /* The folder /proc/PID or /proc/PID/task/TID: named by number, about the
@@ -696,6 +721,7 @@ static void refresh_task_dir(struct inode *dir)
 				file->file.proc_tid = t->tid;
 		}
 	}
+	position_by_number(dir);
 }
 
 static void populate_process(struct inode *proc, const struct process *p)

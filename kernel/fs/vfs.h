@@ -58,7 +58,15 @@ struct dentry {
 	char *name;
 	struct inode *inode;
 	struct dentry *next;
+	/* Where getdents finds it: a directory offset that stays the entry's
+	 * while it lives, whatever comes or goes around it, and grows along
+	 * the list (so a reader that unlinks what it has read skips nothing). */
+	uint64_t position;
 };
+
+/* The first position handed out; each new entry of a folder takes one
+ * less, since it goes to the front of the list. */
+#define DENTRY_POSITION_TOP (1ull << 62)
 
 struct inode {
 	uint64_t ino;
@@ -99,7 +107,8 @@ struct inode {
 	struct inode *magic_target;
 	union {
 		struct {
-			struct dentry *children;
+			struct dentry *children; /* newest first */
+			uint64_t next_position;  /* 0 until the first entry */
 			struct inode *parent;
 			char *name; /* its name in the parent, for getcwd */
 			/* For /proc: brings the entries up to date before use. */
