@@ -11,6 +11,7 @@
 
 #include "kernel/errno.h"
 #include "kernel/fs/async_signal.h"
+#include "kernel/fs/dnotify.h"
 #include "kernel/fs/lease.h"
 #include "kernel/fs/permission.h"
 #include "kernel/fs/pipe.h"
@@ -392,6 +393,8 @@ long sys_fcntl(int fd, unsigned cmd, unsigned long arg)
 		return lease_set(f, fd, (int)arg);
 	case F_GETLEASE:
 		return lease_get(f);
+	case F_NOTIFY:
+		return dnotify_set(f, fd, arg);
 	default:
 		return -EINVAL;
 	}

@@ -5,7 +5,9 @@
  * IN_ONESHOT after its event, or its inode gone) leaves an IN_IGNORED.
  *
  * An inode lists its watches (usually one or two); an instance lists its
- * own, walked only by inotify_rm_watch. The folder a child's events go to
+ * own, walked only by inotify_rm_watch. dnotify's watches (F_NOTIFY,
+ * kernel/fs/dnotify.c) sit in the same lists, and signal a file's owner
+ * instead of queueing an event. The folder a child's events go to
  * is the one that holds its latest link (inode.notify_parent): a file
  * unlinked from it is no longer reported there, as IN_EXCL_UNLINK asks. */
 #include "kernel/fs/inotify.h"
@@ -15,6 +17,7 @@
 #include <string.h>
 
 #include "kernel/errno.h"
+#include "kernel/fs/async_signal.h"
 #include "kernel/fs/readiness.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/uaccess.h"
@@ -24,10 +27,15 @@
 
 struct inotify_watch {
 	struct inode *inode; /* no reference: the inode drops its watches as it goes */
-	struct inotify *owner;
+	struct inotify *owner; /* NULL for a signal watch (dnotify) */
 	int wd;
 	uint32_t mask; /* IN_ALL_EVENTS bits and WATCH_FLAGS */
 	struct inotify_watch *next_on_inode, *next_in_owner;
+	/* A signal watch: the file whose owner is signalled, naming fd; it
+	 * goes at that file's last close. */
+	struct file *signal_file;
+	int signal_fd;
+	struct file_watch on_file;
 };
 
 /* struct inotify_event's layout, without its flexible name. */
@@ -136,6 +144,11 @@ static void unlink_watch(struct inotify_watch *w)
 			*at = w->next_on_inode;
 			break;
 		}
+	if (!w->owner) {
+		file_watch_remove(w->signal_file, &w->on_file);
+		kfree(w);
+		return;
+	}
 	for (struct inotify_watch **at = &w->owner->watches; *at; at = &(*at)->next_in_owner)
 		if (*at == w) {
 			*at = w->next_in_owner;
@@ -145,10 +158,11 @@ static void unlink_watch(struct inotify_watch *w)
 	kfree(w);
 }
 
-/* A watch goes, and says so. */
+/* A watch goes, and an instance's says so. */
 static void drop_watch(struct inotify_watch *w)
 {
-	queue_event(w->owner, w->wd, IN_IGNORED, 0, NULL, 0);
+	if (w->owner)
+		queue_event(w->owner, w->wd, IN_IGNORED, 0, NULL, 0);
 	unlink_watch(w);
 }
 
@@ -168,7 +182,10 @@ static void deliver(struct inode *ino, uint32_t event, uint32_t cookie, const ch
 			continue;
 		if (path_event && (w->mask & IN_EXCL_UNLINK) && subject->nlink == 0)
 			continue;
-		queue_event(w->owner, w->wd, event, cookie, name, len);
+		if (w->owner)
+			queue_event(w->owner, w->wd, event, cookie, name, len);
+		else
+			async_signal_send(w->signal_file, w->signal_fd, POLL_MSG);
 		if (w->mask & IN_ONESHOT)
 			drop_watch(w);
 	}
@@ -247,6 +264,48 @@ long inotify_watch_add(struct file *f, struct inode *ino, uint32_t mask)
 	w->next_in_owner = in->watches;
 	in->watches = w;
 	return w->wd;
+}
+
+static void signal_watch_forget(struct file_watch *fw)
+{
+	struct inotify_watch *w = (struct inotify_watch *)((char *)fw - offsetof(struct inotify_watch, on_file));
+	unlink_watch(w);
+}
+
+static struct inotify_watch *signal_watch_of(const struct file *f)
+{
+	struct inotify_watch *w = f->inode->inotify_watches;
+	while (w && !(!w->owner && w->signal_file == f))
+		w = w->next_on_inode;
+	return w;
+}
+
+int inotify_signal_watch_add(struct file *f, int fd, uint32_t mask)
+{
+	struct inode *ino = f->inode;
+	struct inotify_watch *w = signal_watch_of(f);
+	mask &= IN_ALL_EVENTS | IN_ONESHOT;
+	if (w) {
+		/* Once repeating, it stays so. */
+		uint32_t oneshot = w->mask & mask & IN_ONESHOT;
+		w->mask = ((w->mask | mask) & IN_ALL_EVENTS) | oneshot;
+	} else {
+		if (!(w = kzalloc(sizeof *w)))
+			return -ENOMEM;
+		*w = (struct inotify_watch){.inode = ino, .signal_file = f, .mask = mask, .next_on_inode = ino->inotify_watches};
+		w->on_file.forget = signal_watch_forget;
+		ino->inotify_watches = w;
+		file_watch_add(f, &w->on_file);
+	}
+	w->signal_fd = fd;
+	return 0;
+}
+
+void inotify_signal_watch_remove(struct file *f)
+{
+	struct inotify_watch *w = signal_watch_of(f);
+	if (w)
+		unlink_watch(w);
 }
 
 int inotify_watch_remove(struct file *f, int wd)

@@ -29,6 +29,15 @@ bool inotify_is_instance(const struct file *f);
 long inotify_watch_add(struct file *f, struct inode *ino, uint32_t mask);
 int inotify_watch_remove(struct file *f, int wd);
 
+/* dnotify's watch (kernel/fs/dnotify.c) through folder file f: each event
+ * of its mask (IN_* bits, and IN_ONESHOT to fire once) on the folder or its
+ * entries signals f's owner with POLL_MSG, naming fd. Adding to f's watch
+ * adds the events (it fires once only while every addition asked for
+ * that); it goes when removed, after firing once, or at f's last close.
+ * add gives 0 or -ENOMEM. */
+int inotify_signal_watch_add(struct file *f, int fd, uint32_t mask);
+void inotify_signal_watch_remove(struct file *f);
+
 /* The slow paths behind the hooks. */
 void inotify_notify(struct inode *ino, uint32_t mask, bool self_only);
 void inotify_entry_changed(struct inode *dir, uint32_t mask, const char *name, size_t len, bool is_dir);
