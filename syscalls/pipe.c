@@ -9,8 +9,8 @@
 
 long sys_pipe2(int *user_fds, int flags)
 {
-	if (flags & ~(O_CLOEXEC | O_NONBLOCK))
-		return -EINVAL; /* O_DIRECT (packet mode) is not supported */
+	if (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT))
+		return -EINVAL;
 	struct file *ends[2];
 	long err = pipe_create((unsigned)flags, ends);
 	if (err)

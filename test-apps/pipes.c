@@ -1,5 +1,6 @@
 /* pipes: pipe and pipe2 as Linux has them: 64 KiB of room, atomic writes up
- * to PIPE_BUF, F_GETPIPE_SZ/F_SETPIPE_SZ, FIONREAD, EOF and EPIPE/SIGPIPE. */
+ * to PIPE_BUF, F_GETPIPE_SZ/F_SETPIPE_SZ, FIONREAD, EOF and EPIPE/SIGPIPE,
+ * and packet mode (O_DIRECT). */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <limits.h>
@@ -116,11 +117,67 @@ static void atomic_order(void)
 	close(p[0]);
 }
 
+static void read_show(int fd, size_t room, const char *label)
+{
+	char buf[8192];
+	ssize_t n = read(fd, buf, room);
+	if (n < 0)
+		printf("%s: %s\n", label, errno_name(errno));
+	else
+		printf("%s: %zd bytes \"%.*s\"\n", label, n, (int)(n < 12 ? n : 12), buf);
+}
+
+/* Packet mode (pipe2 O_DIRECT): a read takes one packet and drops what of
+ * it does not fit, a long write is cut into PIPE_BUF-sized packets, each
+ * packet takes a slot (16 in 64 KiB), zero-length writes make none, and
+ * F_SETFL turns the mode off and on at the writing end. */
+static void packet_mode(void)
+{
+	int p[2];
+	printf("pipe2 O_DIRECT: %s\n", pipe2(p, O_DIRECT | O_NONBLOCK) == 0 ? "OK" : errno_name(errno));
+	printf("O_DIRECT in F_GETFL: read end %d write end %d\n", !!(fcntl(p[0], F_GETFL) & O_DIRECT),
+	       !!(fcntl(p[1], F_GETFL) & O_DIRECT));
+	write(p[1], "a", 1);
+	write(p[1], "bb", 2);
+	printf("empty write: %zd\n", write(p[1], "", 0));
+	write(p[1], "ccc", 3);
+	read_show(p[0], 100, "packet 1");
+	read_show(p[0], 100, "packet 2");
+	read_show(p[0], 100, "packet 3");
+	read_show(p[0], 100, "then");
+	write(p[1], "hello", 5);
+	write(p[1], "world", 5);
+	read_show(p[0], 2, "2 bytes of hello");
+	read_show(p[0], 100, "the next packet");
+	static char big[6000];
+	memset(big, 'x', sizeof big);
+	printf("write 6000: %zd\n", write(p[1], big, sizeof big));
+	read_show(p[0], 8192, "first piece");
+	read_show(p[0], 8192, "second piece");
+	int packets = 0;
+	while (write(p[1], "z", 1) == 1)
+		packets++;
+	printf("one-byte packets that fit: %d (%s)\n", packets, errno_name(errno));
+	while (read(p[0], big, sizeof big) > 0)
+		;
+	printf("F_SETFL without O_DIRECT: %s\n", fcntl(p[1], F_SETFL, O_NONBLOCK) == 0 ? "OK" : errno_name(errno));
+	write(p[1], "x", 1);
+	write(p[1], "y", 1);
+	fcntl(p[1], F_SETFL, O_NONBLOCK | O_DIRECT);
+	write(p[1], "pq", 2);
+	read_show(p[0], 100, "stream, then a packet");
+	read_show(p[0], 100, "the packet");
+	close(p[0]);
+	close(p[1]);
+	printf("pipe2 with O_APPEND: %s\n", pipe2(p, O_APPEND) == 0 ? "OK" : errno_name(errno));
+}
+
 int main(void)
 {
 	capacity();
 	flags_and_ends();
 	eof_and_epipe();
 	atomic_order();
+	packet_mode();
 	return 0;
 }

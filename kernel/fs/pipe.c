@@ -1,7 +1,11 @@
 /* Pipes: a ring of 64 KiB by default (F_SETPIPE_SZ resizes it),
  * writes of up to PIPE_BUF bytes atomic, EOF once every writer is gone and
  * EPIPE once every reader is. Room is counted in bytes, where Linux counts
- * page-sized slots: small writes fill a pipe alike, odd sizes may not. */
+ * page-sized slots: small writes fill a pipe alike, odd sizes may not.
+ * Packet mode (O_DIRECT on the writing end, from pipe2 or F_SETFL): each
+ * write of up to PIPE_BUF bytes is a packet, a longer one is cut into
+ * PIPE_BUF-sized ones, a read takes at most one packet and drops what of it
+ * does not fit, and packets take a slot each, as on Linux. */
 #include "kernel/fs/pipe.h"
 
 #include <asm/ioctls.h>
@@ -23,9 +27,20 @@
 
 unsigned long pipe_max_size = 1048576;
 
+/* A packet: where it begins in the stream of bytes written, and its length. */
+struct pipe_packet {
+	uint64_t start;
+	size_t len;
+};
+
 struct pipe {
 	uint8_t *ring;
 	size_t size, start, len; /* data is len bytes from start, wrapping at size */
+	uint64_t written, consumed; /* bytes ever put into and dropped from the ring */
+	/* The packets in the ring, oldest first: a ring of size / PIPE_PAGE
+	 * (its slots), NULL until the first packet. */
+	struct pipe_packet *packets;
+	size_t packet_head, packet_count;
 	int readers, writers;
 	struct wait_queue queue;
 	/* A named pipe (mkfifo): its inode, and how many times each end was
@@ -42,24 +57,57 @@ struct pipe {
 static bool reads_end(const struct file *f) { return (f->flags & O_ACCMODE) != O_WRONLY; }
 static bool writes_end(const struct file *f) { return (f->flags & O_ACCMODE) != O_RDONLY; }
 static size_t room(const struct pipe *p) { return p->size - p->len; }
+static size_t packet_slots(const struct pipe *p) { return p->size / PIPE_PAGE; }
 /* POLLOUT as Linux sees it: a free slot, so a PIPE_BUF write fits. */
-static bool has_write_room(const struct pipe *p) { return room(p) >= PIPE_BUF; }
+static bool has_write_room(const struct pipe *p) { return room(p) >= PIPE_BUF && p->packet_count < packet_slots(p); }
 
-/* Copies the oldest n bytes of the ring into buf, leaving them there. */
-static int ring_peek(const struct pipe *p, struct iobuf buf, size_t n)
+static struct pipe_packet *packet_at(const struct pipe *p, size_t i)
+{
+	return &p->packets[(p->packet_head + i) % packet_slots(p)];
+}
+
+/* The oldest packet, when the ring's next byte begins it. */
+static struct pipe_packet *packet_now(const struct pipe *p)
+{
+	return p->packet_count && p->packets[p->packet_head].start == p->consumed ? &p->packets[p->packet_head] : NULL;
+}
+
+/* How many bytes may be read as a stream: up to the next packet. */
+static size_t stream_bytes(const struct pipe *p)
+{
+	return p->packet_count ? (size_t)(p->packets[p->packet_head].start - p->consumed) : p->len;
+}
+
+/* Copies the oldest n bytes of the ring into buf at off, leaving them there. */
+static int ring_peek(const struct pipe *p, struct iobuf buf, size_t off, size_t n)
 {
 	size_t first = p->size - p->start < n ? p->size - p->start : n;
-	if (iobuf_put(buf, 0, p->ring + p->start, first) || iobuf_put(buf, first, p->ring, n - first))
+	if (iobuf_put(buf, off, p->ring + p->start, first) || iobuf_put(buf, off + first, p->ring, n - first))
 		return -EFAULT;
 	return 0;
 }
 
+/* Drops the oldest n bytes, and with them the packets they end or cut. */
 static void ring_drop(struct pipe *p, size_t n)
 {
 	p->start = (p->start + n) % p->size;
 	p->len -= n;
 	if (!p->len)
 		p->start = 0;
+	p->consumed += n;
+	while (p->packet_count) {
+		struct pipe_packet *oldest = &p->packets[p->packet_head];
+		if (oldest->start + oldest->len <= p->consumed) {
+			p->packet_head = (p->packet_head + 1) % packet_slots(p);
+			p->packet_count--;
+			continue;
+		}
+		if (oldest->start < p->consumed) { /* a splice took part of it */
+			oldest->len -= (size_t)(p->consumed - oldest->start);
+			oldest->start = p->consumed;
+		}
+		break;
+	}
 }
 
 /* Copies n bytes from buf at off onto the ring's end. */
@@ -70,6 +118,7 @@ static int ring_put(struct pipe *p, struct iobuf buf, size_t off, size_t n)
 	if (iobuf_get(p->ring + end, buf, off, first) || iobuf_get(p->ring, buf, off + first, n - first))
 		return -EFAULT;
 	p->len += n;
+	p->written += n;
 	return 0;
 }
 
@@ -110,11 +159,57 @@ static long pipe_read(struct file *f, struct iobuf buf, size_t len, uint64_t *po
 		if (err)
 			return err;
 	}
-	size_t n = len < p->len ? len : p->len;
-	if (ring_peek(p, buf, n))
-		return -EFAULT;
-	pipe_consume(p, n);
-	return (long)n;
+	/* The stream up to the next packet, then at most one packet, of which
+	 * what does not fit is dropped (Linux's pipe_read). */
+	size_t done = 0;
+	const struct pipe_packet *packet = packet_now(p);
+	if (!packet) {
+		size_t n = len < stream_bytes(p) ? len : stream_bytes(p);
+		if (ring_peek(p, buf, 0, n))
+			return -EFAULT;
+		pipe_consume(p, n);
+		done = n;
+		packet = done < len ? packet_now(p) : NULL;
+	}
+	if (packet) {
+		size_t n = len - done < packet->len ? len - done : packet->len;
+		if (ring_peek(p, buf, done, n))
+			return done ? (long)done : -EFAULT;
+		pipe_consume(p, packet->len);
+		done += n;
+	}
+	return (long)done;
+}
+
+/* Packet mode's write: each PIPE_BUF bytes a packet, in a slot of its own. */
+static long write_packets(struct file *f, struct pipe *p, struct iobuf buf, size_t len)
+{
+	size_t done = 0;
+	while (done < len) {
+		long err = wait_unheld(p);
+		if (err)
+			return done ? (long)done : err;
+		if (!p->readers)
+			return done ? (long)done : signal_broken_pipe();
+		size_t n = len - done < PIPE_BUF ? len - done : PIPE_BUF;
+		if (room(p) < n || p->packet_count >= packet_slots(p)) {
+			if (f->flags & O_NONBLOCK)
+				return done ? (long)done : -EAGAIN;
+			err = readiness_wait(&p->queue, 0);
+			if (err)
+				return done ? (long)done : err;
+			continue;
+		}
+		if (!p->packets && !(p->packets = kmalloc(packet_slots(p) * sizeof *p->packets)))
+			return done ? (long)done : -ENOMEM;
+		struct pipe_packet packet = {.start = p->written, .len = n};
+		if (ring_put(p, buf, done, n))
+			return done ? (long)done : -EFAULT;
+		*packet_at(p, p->packet_count++) = packet;
+		done += n;
+		readiness_notify(&p->queue, EPOLLIN | EPOLLRDNORM);
+	}
+	return (long)done;
 }
 
 static long pipe_write(struct file *f, struct iobuf buf, size_t len, uint64_t *pos)
@@ -125,6 +220,8 @@ static long pipe_write(struct file *f, struct iobuf buf, size_t len, uint64_t *p
 	size_t done = 0;
 	if (!p->readers)
 		return signal_broken_pipe();
+	if (f->flags & O_DIRECT)
+		return write_packets(f, p, buf, len);
 	while (done < len) {
 		long err = wait_unheld(p);
 		if (err)
@@ -196,6 +293,7 @@ static void pipe_release(struct file *f)
 	if (p->fifo)
 		p->fifo->fifo = NULL; /* its data goes with the last close, as on Linux */
 	kfree(p->ring);
+	kfree(p->packets);
 	kfree(p);
 }
 
@@ -229,15 +327,24 @@ long pipe_fcntl(struct file *f, unsigned cmd, unsigned long arg)
 	long err = wait_unheld(p);
 	if (err)
 		return err;
-	if (size < p->len)
+	if (size < p->len || size / PIPE_PAGE < p->packet_count)
 		return -EBUSY;
 	uint8_t *ring = kmalloc(size);
-	if (!ring)
+	struct pipe_packet *packets = p->packets ? kmalloc(size / PIPE_PAGE * sizeof *packets) : NULL;
+	if (!ring || (p->packets && !packets)) {
+		kfree(ring);
+		kfree(packets);
 		return -ENOMEM;
+	}
+	for (size_t i = 0; i < p->packet_count; i++)
+		packets[i] = *packet_at(p, i);
 	size_t len = p->len;
-	ring_peek(p, kernel_buf(ring), len);
+	ring_peek(p, kernel_buf(ring), 0, len);
 	kfree(p->ring);
+	kfree(p->packets);
 	p->ring = ring;
+	p->packets = packets;
+	p->packet_head = 0;
 	p->size = size;
 	p->start = 0;
 	p->len = len;
@@ -278,7 +385,7 @@ int pipe_create(unsigned flags, struct file *ends[2])
 	ksnprintf(name, sizeof name, "pipe:[%lu]", (unsigned long)ino->ino);
 	unsigned nonblock = flags & O_NONBLOCK;
 	ends[0] = file_open_anonymous(ino, 0, &pipe_ops, p, O_RDONLY | nonblock, name);
-	ends[1] = file_open_anonymous(ino, 0, &pipe_ops, p, O_WRONLY | nonblock, name);
+	ends[1] = file_open_anonymous(ino, 0, &pipe_ops, p, O_WRONLY | nonblock | (flags & O_DIRECT), name);
 	inode_put(ino);
 	p->readers = ends[0] != NULL;
 	p->writers = ends[1] != NULL;
@@ -377,7 +484,7 @@ long pipe_wait(struct pipe *p, enum pipe_need need, bool nonblock)
 
 size_t pipe_length(const struct pipe *p) { return p->len; }
 size_t pipe_room(const struct pipe *p) { return room(p); }
-int pipe_peek(const struct pipe *p, struct iobuf buf, size_t n) { return ring_peek(p, buf, n); }
+int pipe_peek(const struct pipe *p, struct iobuf buf, size_t n) { return ring_peek(p, buf, 0, n); }
 
 int pipe_put(struct pipe *p, struct iobuf buf, size_t n)
 {

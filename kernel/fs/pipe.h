@@ -11,7 +11,7 @@
 extern unsigned long pipe_max_size;
 
 /* A new pipe: ends[0] reads, ends[1] writes, each with a reference the
- * caller owns. flags may hold O_NONBLOCK. 0 or -ENOMEM. */
+ * caller owns. flags may hold O_NONBLOCK and O_DIRECT (packets). 0 or -ENOMEM. */
 int pipe_create(unsigned flags, struct file *ends[2]);
 /* open(2) of a named pipe (mkfifo) at ino: one end of the pipe it shares
  * with every other open. A reader waits for a writer and a writer for a
