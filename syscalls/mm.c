@@ -4,13 +4,19 @@
 #include <linux/mman.h>
 
 #include "kernel/errno.h"
+#include "kernel/fs/pidfd.h"
 #include "kernel/fs/seals.h"
 #include "kernel/intern.h"
 #include "kernel/mm/addrspace.h"
 #include "kernel/mm/layout.h"
 #include "kernel/mm/uaccess.h"
+#include "kernel/mm/heap.h"
 #include "kernel/proc/process.h"
+#include "kernel/proc/kill.h"
+#include "kernel/proc/signal.h"
+#include "kernel/security/capability.h"
 #include "syscalls/fs_common.h"
+#include "syscalls/iovec.h"
 #include "syscalls/mlock.h"
 
 #define PROT_ALL (PROT_READ | PROT_WRITE | PROT_EXEC)
@@ -226,14 +232,14 @@ static int advice_fits(const struct vma *v, int advice)
 	return 0;
 }
 
-long sys_madvise(unsigned long addr, unsigned long length, int advice)
+/* madvise on address space as: the calling process's, or process_madvise's target. */
+static long madvise_in(struct addrspace *as, unsigned long addr, unsigned long length, int advice)
 {
 	size_t len = PAGE_ALIGN_UP(length);
 	if (!advice_known(advice) || (addr & (PAGE_SIZE - 1)) || (length && !len) || addr + len < addr)
 		return -EINVAL;
 	if (len == 0)
 		return 0;
-	struct addrspace *as = current_process()->as;
 	for (struct vma *v = vma_first_overlap(&as->vmas, addr, addr + len); v && v->start < addr + len; v = v->next) {
 		int err = advice_fits(v, advice);
 		if (err)
@@ -253,6 +259,93 @@ long sys_madvise(unsigned long addr, unsigned long length, int advice)
 	}
 	/* Other advice is a hint Linux may ignore too; a gap is still ENOMEM. */
 	return as_check_mapped(as, addr, len);
+}
+
+long sys_madvise(unsigned long addr, unsigned long length, int advice)
+{
+	return madvise_in(current_process()->as, addr, length, advice);
+}
+
+/* The advice process_madvise takes for another process: hints only,
+ * which sole, having no swap and no huge pages to collapse, checks and
+ * does not act on. For the caller itself, any madvise advice (Linux 6.14). */
+static bool remote_advice(int advice)
+{
+	return advice == MADV_COLD || advice == MADV_PAGEOUT || advice == MADV_WILLNEED || advice == MADV_COLLAPSE;
+}
+
+long sys_process_madvise(int pidfd, const struct iovec *user_iov, size_t vlen, int advice, unsigned flags)
+{
+	if (flags)
+		return -EINVAL;
+	if (vlen > IOV_COUNT_MAX)
+		return -EINVAL;
+	struct iovec *iov;
+	long total = iovec_from_user(user_iov, vlen, &iov);
+	if (total < 0)
+		return total;
+	struct process *target;
+	struct file *f = current_file(pidfd);
+	long err = f ? pidfd_process(f, &target) : -EBADF;
+	bool remote = !err && target != current_process();
+	if (!err && (!target->as || target->state != PROCESS_ALIVE))
+		err = -ESRCH;
+	if (!err && remote && !kill_permitted(target, 0))
+		err = -EPERM; /* Linux asks for ptrace read access */
+	if (!err && remote && !remote_advice(advice))
+		err = -EINVAL;
+	if (!err && remote && !capable(CAP_SYS_NICE))
+		err = -EPERM;
+	size_t done = 0;
+	for (size_t i = 0; !err && i < vlen; i++) {
+		err = madvise_in(target->as, (unsigned long)iov[i].iov_base, iov[i].iov_len, advice);
+		if (!err)
+			done += iov[i].iov_len;
+	}
+	kfree(iov);
+	return done ? (long)done : err;
+}
+
+/* Linux's emulation since 3.16: the area becomes a fresh MAP_SHARED |
+ * MAP_FIXED mapping of the same file at page pgoff, with the area's
+ * protection. */
+long sys_remap_file_pages(unsigned long start, unsigned long size, unsigned long prot, unsigned long pgoff,
+                          unsigned long flags)
+{
+	(void)flags; /* MAP_NONBLOCK, the only one Linux keeps, asks for nothing here */
+	start &= ~(unsigned long)(PAGE_SIZE - 1);
+	size &= ~(unsigned long)(PAGE_SIZE - 1);
+	if (prot || start + size <= start || pgoff + size / PAGE_SIZE < pgoff || pgoff > UINT64_MAX / PAGE_SIZE)
+		return -EINVAL;
+	struct addrspace *as = current_process()->as;
+	struct vma *v = vma_find(&as->vmas, start);
+	if (!v || v->start > start || !(v->flags & VMA_SHARED) || !v->file || start + size > v->end)
+		return -EINVAL;
+	struct inode *file = v->file;
+	uint32_t locked = v->flags & VMA_LOCKED;
+	inode_get(file); /* the old area's hold goes with it */
+	int err = as_map(as, start, size, v->prot, v->flags & (VMA_SHARED | VMA_MAYWRITE), file, pgoff * PAGE_SIZE,
+	                 size, v->name);
+	inode_put(file);
+	if (!err && locked && !(err = as_lock(as, start, size, locked)))
+		as_populate(as, start, size);
+	return err;
+}
+
+/* Linux reaps a dying process's memory ahead of its exit; sole frees it as
+ * the process ends, so what is left is the answer: 0 for a process that is
+ * ending (or whose memory is gone), EINVAL for one that is not. */
+long sys_process_mrelease(int pidfd, unsigned flags)
+{
+	if (flags)
+		return -EINVAL;
+	struct process *target;
+	struct file *f = current_file(pidfd);
+	long err = f ? pidfd_process(f, &target) : -EBADF;
+	if (err)
+		return err;
+	bool dying = target->state != PROCESS_ALIVE || (target->shared_pending.set & signal_bit(SIGKILL));
+	return dying ? 0 : -EINVAL;
 }
 
 long sys_mremap(unsigned long old_addr, unsigned long old_size, unsigned long new_size, unsigned long flags,

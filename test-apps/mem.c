@@ -1,6 +1,7 @@
 /* mem: brk, anonymous mmap, a placement hint, munmap and mprotect, and a large
  * sparse mapping; memory locking (VmLck, smaps), mincore, msync's errors,
- * SIGBUS past a file's end and a MAP_GROWSDOWN area growing. Prints outcomes
+ * SIGBUS past a file's end and a MAP_GROWSDOWN area growing;
+ * remap_file_pages, process_madvise and process_mrelease. Prints outcomes
  * and checksums, never addresses. */
 #include <fcntl.h>
 #include <setjmp.h>
@@ -10,6 +11,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -284,6 +287,76 @@ static void test_growsdown(void)
 	printf("mmap MAP_FIXED at the top: %s\n", high == MAP_FAILED ? errno_name(errno) : "succeeded");
 }
 
+#ifndef SYS_process_madvise
+#define SYS_process_madvise 440
+#endif
+#ifndef SYS_process_mrelease
+#define SYS_process_mrelease 448
+#endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef MADV_COLD
+#define MADV_COLD 20
+#endif
+
+static void result(const char *label, long rc) { printf("%s: %s\n", label, rc < 0 ? errno_name(errno) : "OK"); }
+
+/* remap_file_pages (Linux's emulation), process_madvise's hints and
+ * process_mrelease on a live and a killed child. */
+static void test_remap_and_remote(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char path[64];
+	snprintf(path, sizeof path, "/tmp/mem-remap-%d", (int)getpid());
+	int fd = open(path, O_CREAT | O_RDWR | O_TRUNC, 0600);
+	for (char c = 'A'; c <= 'D'; c++) {
+		char buf[4096];
+		memset(buf, c, sizeof buf);
+		write(fd, buf, (size_t)page);
+	}
+	char *area = mmap(NULL, 4 * (size_t)page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	result("remap_file_pages page 0 to file page 3", syscall(SYS_remap_file_pages, area, page, 0, 3, 0));
+	printf("pages now: %c %c %c %c\n", area[0], area[page], area[2 * page], area[3 * page]);
+	area[0] = 'd';
+	char back;
+	pread(fd, &back, 1, 3 * page);
+	printf("a write there reaches file page 3: %c\n", back);
+	result("remap with prot", syscall(SYS_remap_file_pages, area, page, PROT_READ, 1, 0));
+	result("remap past the area", syscall(SYS_remap_file_pages, area + 3 * page, 2 * page, 0, 0, 0));
+	char *private = mmap(NULL, (size_t)page, PROT_READ, MAP_PRIVATE, fd, 0);
+	result("remap a private area", syscall(SYS_remap_file_pages, private, page, 0, 1, 0));
+	munmap(private, (size_t)page);
+
+	int self = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	struct iovec iov[2] = {{area, 2 * (size_t)page}, {area + 2 * page, (size_t)page}};
+	printf("process_madvise MADV_COLD on myself: %ld\n", syscall(SYS_process_madvise, self, iov, 2, MADV_COLD, 0));
+	result("process_madvise MADV_DONTNEED", syscall(SYS_process_madvise, self, iov, 2, MADV_DONTNEED, 0));
+	result("process_madvise with flags", syscall(SYS_process_madvise, self, iov, 2, MADV_COLD, 1));
+	munmap(area, 4 * (size_t)page);
+	result("process_madvise over a gap", syscall(SYS_process_madvise, self, iov, 1, MADV_COLD, 0));
+	result("process_madvise on a bad pidfd", syscall(SYS_process_madvise, 999, iov, 1, MADV_COLD, 0));
+	close(self);
+	close(fd);
+	unlink(path);
+
+	pid_t child = fork();
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	int pidfd = (int)syscall(SYS_pidfd_open, child, 0);
+	result("process_mrelease of a live child", syscall(SYS_process_mrelease, pidfd, 0));
+	result("process_mrelease with flags", syscall(SYS_process_mrelease, pidfd, 1));
+	kill(child, SIGKILL);
+	/* Ending (0) or already gone (ESRCH), as the race with its exit goes. */
+	long rc = syscall(SYS_process_mrelease, pidfd, 0);
+	printf("process_mrelease after SIGKILL: %s\n", rc == 0 || errno == ESRCH ? "0 or ESRCH" : errno_name(errno));
+	waitpid(child, NULL, 0);
+	result("process_mrelease after reaping", syscall(SYS_process_mrelease, pidfd, 0));
+	close(pidfd);
+}
+
 int main(void)
 {
 	/* The first output allocates stdio's buffer before brk is moved. */
@@ -296,5 +369,6 @@ int main(void)
 	test_lock();
 	test_file_pages();
 	test_growsdown();
+	test_remap_and_remote();
 	return 0;
 }
