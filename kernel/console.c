@@ -147,7 +147,7 @@ static void signal_first_process(uint8_t sig)
 {
 	struct process *p = process_by_pid(1);
 	struct signal_info info = {.signo = sig, .code = SI_USER};
-	if (p && p->state == PROCESS_ALIVE && sig > 0 && sig < NSIG)
+	if (p && p->state == PROCESS_ALIVE && sig > 0 && sig <= NSIG)
 		signal_send_process_later(p, &info);
 }
 

@@ -1,6 +1,6 @@
-/* What sole must undo however it ends, even on SIGINT/SIGTERM/SIGHUP: stop
- * QEMU, delete the initrd and give the terminal back. The signal handler does only async-signal-safe
- * work (kill, waitpid, unlink, _exit). */
+/* What sole must undo however it ends, even on a signal: stop QEMU,
+ * delete the initrd and give the terminal back. The signal handler does
+ * only async-signal-safe work (kill, waitpid, unlink, _exit). */
 #include "cleanup.h"
 
 #include <errno.h>
@@ -14,7 +14,12 @@
 #include "exit_codes.h"
 #include "host_terminal.h"
 
-static const int handled_signals[] = {SIGINT, SIGTERM, SIGHUP};
+/* Every signal whose default action would end sole without the cleanup,
+ * real-time ones included. Not SIGPIPE (ignored), SIGCHLD, SIGURG and
+ * SIGWINCH (ignored by default), the job-control ones, and a fault's or
+ * SIGABRT (a bug in sole itself, better left to a core). */
+static const int handled_signals[] = {SIGHUP,  SIGINT,    SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM,
+                                      SIGTERM, SIGSTKFLT, SIGVTALRM, SIGPROF, SIGIO,   SIGPWR};
 
 static char remembered_file[PATH_MAX];
 static volatile sig_atomic_t have_file;
@@ -26,6 +31,8 @@ static void handled_signal_set(sigset_t *set)
 	sigemptyset(set);
 	for (size_t i = 0; i < sizeof(handled_signals) / sizeof(*handled_signals); i++)
 		sigaddset(set, handled_signals[i]);
+	for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+		sigaddset(set, sig);
 }
 
 void cleanup_run(void)
@@ -59,8 +66,9 @@ void cleanup_install_signal_handlers(void)
 	struct sigaction action = {.sa_handler = on_stop_signal};
 
 	handled_signal_set(&action.sa_mask); /* one cleanup at a time */
-	for (size_t i = 0; i < sizeof(handled_signals) / sizeof(*handled_signals); i++)
-		sigaction(handled_signals[i], &action, NULL);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sigismember(&action.sa_mask, sig) == 1)
+			sigaction(sig, &action, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 

@@ -1,14 +1,15 @@
-/* What sole must undo however it ends, even on SIGINT/SIGTERM/SIGHUP: stop
- * QEMU, delete the initrd and give the terminal back. The signal handler does only async-signal-safe
- * work (kill, waitpid, unlink, _exit). */
+/* What sole must undo however it ends, even on a signal: stop QEMU,
+ * delete the initrd and give the terminal back. The signal handler does
+ * only async-signal-safe work (kill, waitpid, unlink, _exit). */
 #ifndef SOLE_CLEANUP_H
 #define SOLE_CLEANUP_H
 
 #include <signal.h>
 #include <sys/types.h>
 
-/* SIGINT, SIGTERM, SIGHUP: clean up and exit 128+N. SIGPIPE is ignored, so
- * that a closed stdout shows up as EPIPE. */
+/* Every signal that would end sole (SIGINT, SIGTERM, SIGHUP, SIGUSR1,
+ * SIGALRM, the real-time ones, ...): clean up and exit 128+N. SIGPIPE is
+ * ignored, so that a closed stdout shows up as EPIPE. */
 void cleanup_install_signal_handlers(void);
 
 /* Hold the signals back while a file or child is being created, so that it
@@ -16,9 +17,9 @@ void cleanup_install_signal_handlers(void);
 void cleanup_block_signals(sigset_t *saved);
 void cleanup_restore_signals(const sigset_t *saved);
 
-/* sole run --sig-proxy, while the VM runs: SIGINT, SIGTERM and SIGHUP are
- * written (one byte, the number) to fd for the app instead of stopping
- * sole; -1 goes back to stopping. */
+/* sole run --sig-proxy, while the VM runs: those signals are written (one
+ * byte, the number) to fd for the app instead of stopping sole; -1 goes
+ * back to stopping. */
 void cleanup_forward_signals(int fd);
 
 void cleanup_remember_file(const char *path);

@@ -90,7 +90,8 @@ static const struct run_flag run_flags[FLAG_COUNT] = {
                    "run sole-init as pid 1 and the app as its child, as docker's --init:\n"
                    "signals are passed on, orphans reaped, the app's status kept"},
     [FLAG_SIG_PROXY] = {0, "sig-proxy", NULL,
-                        "pass SIGINT, SIGTERM and SIGHUP that sole receives on to the app\n"
+                        "pass the signals sole receives (SIGINT, SIGTERM, SIGHUP, SIGUSR1, ...,\n"
+                        "the real-time ones; not SIGKILL, which stops the VM) on to the app\n"
                         "(pid 1 in the VM) instead of stopping the VM, as docker run does"},
     [FLAG_NO_SHELL] = {0, "no-shell", NULL,
                        "leave out the host's /bin/sh, which the VM otherwise gets with its\n"
