@@ -77,7 +77,8 @@ static const struct run_flag run_flags[FLAG_COUNT] = {
     [FLAG_WORKDIR] = {'w', "workdir", "DIR", "the app's working directory (default /)"},
     [FLAG_USER] = {'u', "user", "USER[:GROUP]",
                    "run the app as this user and group, each a name or a number (default\n"
-                   "root); a name only the host knows is added to the VM's /etc/passwd"},
+                   "root); a name only the host knows is added to the VM's /etc/passwd;\n"
+                   "with --rootfs, names are the image's (its /etc/passwd and /etc/group)"},
     [FLAG_TRACE] = {0, "trace", NULL, "show every syscall strace-style on stderr"},
     [FLAG_SYSCALL_SUMMARY] = {0, "syscall-summary", "[=FILE]",
                               "at exit, print a table like strace -c on stderr (or write it to\n"
@@ -468,8 +469,8 @@ static int apply_flag(struct run_options *options, const struct flag_use *use)
 	case FLAG_WORKDIR:
 		return apply_workdir(options, use);
 	case FLAG_USER:
-		run_user_free(&options->user);
-		return run_user_resolve(use->value, &options->user);
+		options->user_spec = use->value;
+		return 0;
 	case FLAG_TRACE:
 		options->trace = true;
 		return 0;
@@ -700,6 +701,8 @@ int run_options_parse(struct run_options *options, int argc, char **argv)
 	}
 	if (options->help)
 		return 0;
+	if (options->user_spec && run_user_resolve(options->user_spec, options->rootfs, &options->user) != 0)
+		return EXIT_SOLE_ERROR;
 	if (options->user.set && options->user.uid != 0)
 		use_users_home(options);
 	if (options->tty)

@@ -46,7 +46,8 @@ struct run_options {
 	char *rootfs; /* --rootfs: the image folder, canonical; NULL: none */
 	const char *hostname; /* --hostname; NULL: sole's own */
 	bool rootfs_read_only; /* --read-only */
-	struct run_user user; /* --user; .set false: root */
+	const char *user_spec; /* --user as given, resolved once --rootfs is known */
+	struct run_user user;  /* --user; .set false: root */
 	bool trace;
 	bool syscall_summary;             /* --syscall-summary */
 	bool missing_files;               /* --missing-files */

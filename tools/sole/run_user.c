@@ -1,13 +1,22 @@
 /* sole run --user (see run_user.h). Names are looked up in the guest's own
  * accounts first (root_skeleton.c has root and nobody), then on the host,
  * whose entry is then added to the guest's /etc/passwd and /etc/group so
- * that the app can name itself (id, whoami, getpwuid). */
+ * that the app can name itself (id, whoami, getpwuid). With --rootfs the
+ * image's /etc/passwd and /etc/group are the only accounts, as runc reads
+ * them: opened inside the image folder (openat2 RESOLVE_IN_ROOT), so that
+ * an image's symlink cannot point the lookup at the host's files. */
+#define _GNU_SOURCE /* O_PATH, fgetpwent */
 #include "run_user.h"
 
+#include <fcntl.h>
 #include <grp.h>
+#include <linux/openat2.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "exit_codes.h"
@@ -110,7 +119,98 @@ static void add_group_line(struct run_user *out)
 		out->group_line = xasprintf("%s:x:%u:\n", host->gr_name, (unsigned)host->gr_gid);
 }
 
-int run_user_resolve(const char *spec, struct run_user *out)
+/* The image's file at path (below root), never a file outside it. */
+static FILE *open_in_image(const char *root, const char *path)
+{
+	int root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root_fd < 0)
+		return NULL;
+	struct open_how how = {.flags = O_RDONLY | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+	int fd = (int)syscall(SYS_openat2, root_fd, path, &how, sizeof how);
+	close(root_fd);
+	FILE *file = fd >= 0 ? fdopen(fd, "r") : NULL;
+	if (fd >= 0 && !file)
+		close(fd);
+	return file;
+}
+
+/* The image's account named name (or, when name is NULL, with uid uid). */
+static bool image_account(const char *root, const char *name, uid_t uid, struct run_user *out, char **account)
+{
+	FILE *file = open_in_image(root, "/etc/passwd");
+	struct passwd *entry;
+	bool found = false;
+	while (file && !found && (entry = fgetpwent(file)))
+		if (name ? strcmp(entry->pw_name, name) == 0 : entry->pw_uid == uid) {
+			out->uid = entry->pw_uid;
+			out->gid = entry->pw_gid;
+			out->home = xstrdup(entry->pw_dir);
+			*account = xstrdup(entry->pw_name);
+			found = true;
+		}
+	if (file)
+		fclose(file);
+	return found;
+}
+
+/* The image's group named name, or NULL for the user's supplementary
+ * groups (those that list account, after its primary group). */
+static bool image_groups(const char *root, const char *name, const char *account, struct run_user *out)
+{
+	FILE *file = open_in_image(root, "/etc/group");
+	struct group *entry;
+	bool found = false;
+	if (!name)
+		out->groups[out->group_count++] = out->gid;
+	while (file && !found && (entry = fgetgrent(file))) {
+		if (name) {
+			if ((found = strcmp(entry->gr_name, name) == 0))
+				out->gid = entry->gr_gid;
+			continue;
+		}
+		for (char **member = entry->gr_mem; account && *member; member++)
+			if (strcmp(*member, account) == 0 && entry->gr_gid != out->gid && out->group_count < RUN_USER_MAX_GROUPS)
+				out->groups[out->group_count++] = entry->gr_gid;
+	}
+	if (file)
+		fclose(file);
+	return found;
+}
+
+/* --user against the image's own accounts (--rootfs). */
+static int resolve_in_image(const char *root, const char *user, const char *group, struct run_user *out,
+                            const char *spec)
+{
+	unsigned long number;
+	char *account = NULL;
+	if (is_number(user, &number)) {
+		if (!image_account(root, NULL, (uid_t)number, out, &account)) {
+			out->uid = (uid_t)number;
+			out->gid = 0; /* docker's answer for a uid no passwd entry names */
+			out->home = xstrdup("/");
+		}
+	} else if (!image_account(root, user, 0, out, &account)) {
+		sole_error("--user %s: unable to find user %s: no matching entries in the image's passwd file "
+		           "(%s/etc/passwd); give a number, like --user 1000:1000",
+		           spec, user, root);
+		return EXIT_SOLE_ERROR;
+	}
+	int status = 0;
+	if (!group) {
+		image_groups(root, NULL, account, out);
+	} else if (is_number(group, &number)) {
+		out->gid = (gid_t)number;
+	} else if (!image_groups(root, group, NULL, out)) {
+		sole_error("--user %s: unable to find group %s: no matching entries in the image's group file "
+		           "(%s/etc/group); give a number, like --user 1000:1000",
+		           spec, group, root);
+		status = EXIT_SOLE_ERROR;
+	}
+	free(account);
+	return status;
+}
+
+int run_user_resolve(const char *spec, const char *image_root, struct run_user *out)
 {
 	*out = (struct run_user){.set = true};
 	char *user = xstrdup(spec);
@@ -120,9 +220,11 @@ int run_user_resolve(const char *spec, struct run_user *out)
 	int status = EXIT_SOLE_ERROR;
 	if (!*user || (group && !*group))
 		sole_error("--user '%s': give USER or USER:GROUP, each a name or a number, like --user postgres", spec);
+	else if (image_root)
+		status = resolve_in_image(image_root, user, group, out, spec);
 	else
 		status = resolve_user(user, out, spec);
-	if (status == 0 && group) {
+	if (status == 0 && group && !image_root) {
 		status = resolve_group(group, out, spec);
 		out->group_count = 0; /* an explicit group replaces the user's groups, as in docker */
 	}

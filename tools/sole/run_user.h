@@ -21,9 +21,9 @@ struct run_user {
 
 /* Resolves spec ("postgres", "1000", "1000:1000", "www-data:adm") as docker
  * does: a name must be known (the guest's own accounts, root and nobody, or
- * the host's), a number need not be. 0, or prints the problem and returns
- * the exit status. */
-int run_user_resolve(const char *spec, struct run_user *out);
+ * the host's; with image_root, the --rootfs folder, only the image's), a
+ * number need not be. 0, or prints the problem and returns the exit status. */
+int run_user_resolve(const char *spec, const char *image_root, struct run_user *out);
 void run_user_free(struct run_user *user);
 
 /* "UID:GID:G1,G2,...", the boot configuration's user entry. */
