@@ -51,9 +51,54 @@ static int make_parents(const char *path, struct inode **parent, const char **na
 	}
 }
 
+/* sole's own folders, which hide an image's of the same name. */
+static bool sole_own_folder(const char *name)
+{
+	return !strcmp(name, "dev") || !strcmp(name, "proc") || !strcmp(name, "tmp");
+}
+
+/* The host's entry name in dir (a volume folder), walked to now, or NULL. */
+static struct inode *host_entry(struct inode *dir, const char *name)
+{
+	struct volume *v = dir->volume->volume;
+	uint32_t fid;
+	if (ninep_walk(v->channel, dir->volume->fid, name, strlen(name), &fid))
+		return NULL;
+	return volume_inode_new(v, fid);
+}
+
+/* Moves the entries of copied (an initrd folder, what --copy made) into
+ * dir, the image's folder of the same place: a folder the image has too is
+ * merged in turn, anything else hides the image's entry of its name. Only
+ * the VM's tree changes; the image stays as it is on the host. */
+static void merge_into(struct inode *dir, struct inode *copied)
+{
+	while (copied->dir.children) {
+		struct dentry *d = copied->dir.children;
+		size_t len = strlen(d->name);
+		char name[256];
+		memcpy(name, d->name, len + 1);
+		struct inode *child = d->inode;
+		inode_get(child);
+		dentry_remove(copied, name, len);
+		struct inode *host = S_ISDIR(child->mode) ? host_entry(dir, name) : NULL;
+		struct inode *placed = host && S_ISDIR(host->mode) ? host : child;
+		if (placed == host)
+			merge_into(host, child);
+		/* dir is fresh, none of its entries loaded: the host's of this
+		 * name will not be, being cached already (volume_load_dir) */
+		if (dentry_insert(dir, name, len, placed))
+			klog("volume: out of memory placing the copied %s", name);
+		if (host)
+			inode_put(host);
+		inode_put(child);
+	}
+}
+
 /* The tree's root takes over the volume's root: the host folder's entries
- * appear under it, after what the initrd put there (sole's own /dev, /proc
- * and /tmp), which hides the host's entries of the same names. */
+ * appear under it, after what the initrd put there. sole's own /dev, /proc
+ * and /tmp hide the host's entries of the same names; the other folders
+ * the initrd made (--copy over an image) are merged into the image's. */
 static void become_root(struct inode *volume_root)
 {
 	struct inode *root = vfs_root();
@@ -67,6 +112,26 @@ static void become_root(struct inode *volume_root)
 	root->ctime = volume_root->ctime;
 	root->dir.refresh = volume_load_dir;
 	inode_put(volume_root);
+	for (struct dentry *d = root->dir.children, *next; d; d = next) {
+		next = d->next;
+		if (!S_ISDIR(d->inode->mode) || sole_own_folder(d->name))
+			continue;
+		struct inode *host = host_entry(root, d->name);
+		if (host && S_ISDIR(host->mode)) {
+			struct inode *copied = d->inode;
+			size_t len = strlen(d->name);
+			char name[256];
+			memcpy(name, d->name, len + 1);
+			inode_get(copied);
+			dentry_remove(root, name, len);
+			merge_into(host, copied);
+			if (dentry_insert(root, name, len, host))
+				klog("volume: out of memory placing the image's /%s", name);
+			inode_put(copied);
+		}
+		if (host)
+			inode_put(host);
+	}
 }
 
 static int mount_one(const char *tag, bool read_only, const char *path)

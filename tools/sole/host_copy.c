@@ -1,7 +1,8 @@
 /* --copy: puts a host file or folder into the initrd. Folders are copied
  * recursively; symlinks inside stay symlinks; special files are skipped with
  * a warning. SRC itself is followed when it is a symlink, as cp -H does. An
- * executable ELF brings its interpreter and libraries, as the app does.
+ * executable ELF brings its interpreter and libraries, as the app does,
+ * except over an image (--rootfs), which has its own.
  * Modification times are kept to the nanosecond, and owners as a tar of the
  * files would keep them. */
 #define _GNU_SOURCE
@@ -105,7 +106,8 @@ static int add_tree(const struct copy_job *job, const char *host_path, const cha
 	if (S_ISREG(info->st_mode)) {
 		cpio_add_host_file(job->archive, guest_path, info->st_mode, info->st_mtime, host_path);
 		keep_time_and_owner(job->archive, guest_path, info);
-		if (app_libraries_is_program(host_path))
+		/* an image (--rootfs) has its own libraries, which the host's must not hide */
+		if (!job->options->rootfs && app_libraries_is_program(host_path))
 			app_libraries_add(job->archive, host_path, copy->as_typed, job->options, false);
 		return 0;
 	}

@@ -92,15 +92,22 @@ static int gather_contents(struct cpio_archive *archive, const struct run_option
 }
 
 /* --rootfs: the image folder is the root (a volume); the initrd holds
- * only sole's own folders, which hide the image's, and the boot
- * configuration. */
-static void gather_rootfs_contents(struct cpio_archive *archive, const struct byte_buffer *boot_config)
+ * sole's own folders, which hide the image's, what --copy adds (which the
+ * kernel lays over the image's files), and the boot configuration. */
+static int gather_rootfs_contents(struct cpio_archive *archive, const struct run_options *options,
+                                  const struct byte_buffer *boot_config)
 {
 	int64_t now = time(NULL);
 	cpio_add_directory(archive, "/dev", 0755, now);
 	cpio_add_directory(archive, "/proc", 0555, now);
 	cpio_add_directory(archive, "/tmp", 01777, now);
+	for (size_t i = 0; i < options->copy_count; i++) {
+		int status = host_copy_add(archive, &options->copies[i], options);
+		if (status != 0)
+			return status;
+	}
 	cpio_add_file(archive, BOOT_CONFIG_PATH, 0400, now, boot_config->data, boot_config->length);
+	return 0;
 }
 
 /* Creates the empty temporary file, registered for deletion before anything
@@ -131,7 +138,7 @@ int initrd_create(const struct run_options *options, const struct app_binary *bi
 	*path = NULL;
 	int status = 0;
 	if (options->rootfs)
-		gather_rootfs_contents(archive, boot_config);
+		status = gather_rootfs_contents(archive, options, boot_config);
 	else
 		status = gather_contents(archive, options, binary, boot_config);
 	int fd = status == 0 ? create_temporary_file(path) : -1;

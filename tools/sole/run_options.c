@@ -361,15 +361,10 @@ static int apply_rootfs(struct run_options *options, const struct flag_use *use)
 }
 
 /* --rootfs: the image folder is the first volume, at "/" (the kernel
- * mounts it before the others, which may lie inside it). What the initrd
- * would add besides sole's own folders cannot sit over the image. */
+ * mounts it before the others, which may lie inside it). What --copy puts
+ * in the initrd lies over the image's files, in the VM only. */
 static int add_rootfs_volume(struct run_options *options)
 {
-	if (options->copy_count) {
-		sole_error("--copy '%s' with --rootfs: put the file into the image folder %s instead",
-		           options->copies[0].as_typed, options->rootfs);
-		return EXIT_SOLE_ERROR;
-	}
 	if (options->init) {
 		sole_error("--init with --rootfs is not supported yet");
 		return EXIT_SOLE_ERROR;
