@@ -144,7 +144,9 @@ static int link_here(struct inode *dir, const char *name, size_t len, struct ino
 	return 0;
 }
 
-static int unlink_here(struct inode *dir, const char *name, size_t len)
+/* Takes the entry out; as an unlink (counted) it also drops the link
+ * counts and stamps the times. */
+static int remove_dentry(struct inode *dir, const char *name, size_t len, bool counted)
 {
 	for (struct dentry **link = &dir->dir.children; *link; link = &(*link)->next) {
 		struct dentry *d = *link;
@@ -153,14 +155,16 @@ static int unlink_here(struct inode *dir, const char *name, size_t len)
 		*link = d->next;
 		if (d->inode->notify_parent == dir)
 			d->inode->notify_parent = NULL;
-		if (S_ISDIR(d->inode->mode))
-			dir->nlink--;
-		d->inode->nlink--;
-		inode_touch(d->inode, false);
+		if (counted) {
+			if (S_ISDIR(d->inode->mode))
+				dir->nlink--;
+			d->inode->nlink--;
+			inode_touch(d->inode, false);
+			inode_touch(dir, true);
+		}
 		inode_put(d->inode);
 		kfree(d->name);
 		kfree(d);
-		inode_touch(dir, true);
 		return 0;
 	}
 	return -ENOENT;
@@ -187,7 +191,9 @@ int dir_link(struct inode *dir, const char *name, size_t len, struct inode *chil
 	return 0;
 }
 
-int dentry_remove(struct inode *dir, const char *name, size_t len) { return unlink_here(dir, name, len); }
+static int unlink_here(struct inode *dir, const char *name, size_t len) { return remove_dentry(dir, name, len, true); }
+
+int dentry_remove(struct inode *dir, const char *name, size_t len) { return remove_dentry(dir, name, len, false); }
 
 /* As on Linux, a file's watches see its link count drop (a folder's do
  * not), then it may go (IN_DELETE_SELF), then its folder sees IN_DELETE. */

@@ -178,8 +178,8 @@ int dir_exchange(struct inode *dir_a, const char *name_a, size_t len_a, struct i
 /* An entry for child, with no checks and no change of link counts: for a
  * file system filling its own cache. Takes a reference. */
 int dentry_insert(struct inode *dir, const char *name, size_t len, struct inode *child);
-/* Takes name out of dir's tree only, as a mount hides what it covers: on a
- * volume, the host's entry stays. */
+/* Takes name out of dir's tree only, as a mount hides what it covers (on a
+ * volume, the host's entry stays), with no change of link counts. */
 int dentry_remove(struct inode *dir, const char *name, size_t len);
 bool dir_is_empty(struct inode *dir);
 

@@ -161,7 +161,8 @@ static int mount_one(const char *tag, bool read_only, const char *path)
 	size_t len;
 	err = make_parents(path, &parent, &name, &len);
 	struct inode *existing = err ? NULL : dir_lookup(parent, name, len);
-	if (existing && parent->volume) /* a folder of the image (--rootfs): hidden, kept on the host */
+	bool covers_image = existing && parent->volume;
+	if (covers_image) /* a folder of the image (--rootfs): hidden, kept on the host, its place taken */
 		err = S_ISDIR(existing->mode) ? dentry_remove(parent, name, len) : -ENOTDIR;
 	else if (existing && (!S_ISDIR(existing->mode) || !dir_is_empty(existing)))
 		err = -EEXIST;
@@ -169,7 +170,7 @@ static int mount_one(const char *tag, bool read_only, const char *path)
 		err = dir_unlink(parent, name, len);
 	if (!err)
 		err = dentry_insert(parent, name, len, root);
-	if (!err)
+	if (!err && !covers_image)
 		parent->nlink++;
 	inode_put(root);
 	if (!err)
