@@ -309,6 +309,12 @@ static long remove_entry(int dirfd, const char *user_path, bool directory)
 		if (p.name[strlen(p.name) - 1] == '/')
 			return -ENOTDIR;
 	}
+	if (parent->dir.remove_entry) {
+		char own[256];
+		memcpy(own, name, len);
+		own[len] = 0;
+		return parent->dir.remove_entry(parent, own);
+	}
 	return dir_unlink(parent, name, len);
 }
 

@@ -1,11 +1,14 @@
 /* /proc/self/task: a folder per thread, each with that thread's comm, stat
  * (its own state letter) and status (its own Pid:), as ps -L, gdb and LTP's
- * futex tests read them. */
+ * futex tests read them. And /proc's names are the kernel's: making one
+ * there is ENOENT, removing one EPERM. */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -61,6 +64,20 @@ static int pid_in_status(pid_t tid)
 	return pid;
 }
 
+static void show(const char *label, int rc) { printf("%s: %s\n", label, rc < 0 ? errno_name(errno) : "OK"); }
+
+static void proc_names_are_fixed(void)
+{
+	show("create /proc/x", open("/proc/x", O_CREAT | O_WRONLY, 0600));
+	show("mkdir /proc/d", mkdir("/proc/d", 0700));
+	show("mkdir /proc/self/fd/d", mkdir("/proc/self/fd/d", 0700));
+	show("symlink /proc/self/l", symlink("x", "/proc/self/l"));
+	show("link /proc/meminfo", link("/proc/meminfo", "/proc/m2"));
+	show("unlink /proc/self/status", unlink("/proc/self/status"));
+	show("unlink /proc/meminfo", unlink("/proc/meminfo"));
+	show("rmdir /proc/self/fd", rmdir("/proc/self/fd"));
+}
+
 int main(void)
 {
 	pthread_t t;
@@ -96,5 +113,6 @@ int main(void)
 
 	if (write(block_pipe[1], "x", 1) != 1 || pthread_join(t, NULL))
 		return 1;
+	proc_names_are_fixed();
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include "kernel/fs/file.h"
 #include "kernel/fs/readiness.h"
 #include "kernel/fs/vfs.h"
+#include "kernel/ipc/mqueue_folder.h"
 #include "kernel/proc/signal.h"
 #include "kernel/random.h"
 #include "kernel/sched/ktimer.h"
@@ -161,6 +162,7 @@ void devfs_populate(void)
 		dir_link(dev, "shm", 3, shm);
 		inode_put(shm);
 	}
+	mqueue_folder_populate(dev);
 }
 
 struct file *devfs_open_console(int fd)

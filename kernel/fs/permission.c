@@ -46,12 +46,16 @@ int inode_permission(const struct credentials *c, const struct inode *ino, int m
 
 int may_create(const struct credentials *c, const struct inode *dir)
 {
+	if (dir->dir.kernel_entries)
+		return -ENOENT;
 	return inode_permission(c, dir, MAY_WRITE | MAY_EXEC);
 }
 
 int may_delete(const struct credentials *c, const struct inode *dir, const struct inode *victim)
 {
-	int err = may_create(c, dir);
+	if (dir->dir.kernel_entries && !dir->dir.remove_entry)
+		return -EPERM;
+	int err = dir->dir.kernel_entries ? inode_permission(c, dir, MAY_WRITE | MAY_EXEC) : may_create(c, dir);
 	if (err)
 		return err;
 	/* The sticky bit (/tmp): others' names stay, whoever may write the folder. */

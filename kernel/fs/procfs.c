@@ -36,13 +36,13 @@
 static struct inode *make_dir(struct inode *parent, const char *name, uint32_t mode)
 {
 	struct inode *dir = dir_lookup(parent, name, strlen(name)); /* no refresh: it may be running */
-	if (dir)
-		return dir;
-	dir = inode_new(S_IFDIR | mode);
-	if (!dir)
-		return NULL;
-	dir_link(parent, name, strlen(name), dir);
-	inode_put(dir);
+	if (!dir) {
+		if (!(dir = inode_new(S_IFDIR | mode)))
+			return NULL;
+		dir_link(parent, name, strlen(name), dir);
+		inode_put(dir);
+	}
+	dir->dir.kernel_entries = true; /* the app may not add or remove names (the initrd's /proc too) */
 	return dir;
 }
 
@@ -576,7 +576,7 @@ static void gen_mounts(const struct inode *ino, struct strbuf *out)
 {
 	(void)ino;
 	strbuf_printf(out, "rootfs / rootfs rw 0 0\nproc /proc proc rw,nosuid,nodev,noexec 0 0\n"
-	                   "devtmpfs /dev devtmpfs rw,nosuid 0 0\n");
+	                   "devtmpfs /dev devtmpfs rw,nosuid 0 0\nmqueue /dev/mqueue mqueue rw,nosuid,nodev,noexec 0 0\n");
 }
 
 /* /proc/PID/cwd and exe follow the process's working directory and

@@ -113,6 +113,12 @@ struct inode {
 			char *name; /* its name in the parent, for getcwd */
 			/* For /proc: brings the entries up to date before use. */
 			void (*refresh)(struct inode *dir);
+			/* A folder of the kernel's own (/proc, /dev/mqueue): the app may
+			 * not add a name to it (ENOENT, as Linux's procfs answers) nor
+			 * take one away (EPERM), unless remove_entry does that for it
+			 * (a queue's mq_unlink). */
+			bool kernel_entries;
+			int (*remove_entry)(struct inode *dir, const char *name);
 			int proc_pid; /* For /proc/PID: the process it describes */
 		} dir;
 		struct {

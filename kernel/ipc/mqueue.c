@@ -18,6 +18,7 @@
 #include "kernel/proc/pid.h"
 #include "kernel/proc/process.h"
 #include "kernel/security/capability.h"
+#include "kernel/strbuf.h"
 #include "libc-glue/kformat.h"
 
 #define NAME_MAX_LEN 255
@@ -348,15 +349,35 @@ int mq_check(const struct file *f, bool send, size_t len)
 	return 0;
 }
 
+/* The one line Linux's mqueue file system gives about a queue. */
+static int status_line(const struct mqueue *q, char line[QUEUE_FILE_SIZE])
+{
+	bool signal = q->notify_pid && q->notification.notify == SIGEV_SIGNAL;
+	return ksnprintf(line, QUEUE_FILE_SIZE, "QSIZE:%-10lu NOTIFY:%-5d SIGNO:%-5d NOTIFY_PID:%-6d\n", q->bytes,
+	                 q->notify_pid ? q->notification.notify : 0, signal ? q->notification.signo : 0, q->notify_pid);
+}
+
+/* /dev/mqueue/NAME's content, made when it is opened. */
+static void generate_status(const struct inode *ino, struct strbuf *out)
+{
+	char line[QUEUE_FILE_SIZE];
+	int n = status_line(ino->file.proc_data, line);
+	strbuf_append(out, line, n < QUEUE_FILE_SIZE ? (size_t)n : QUEUE_FILE_SIZE - 1);
+}
+
+void mq_for_each_named(void (*fn)(void *arg, const char *name, struct inode *queue), void *arg)
+{
+	for (size_t i = 0; i < NAME_BUCKETS; i++)
+		for (struct mqueue *q = by_name[i]; q; q = q->name_next)
+			fn(arg, q->name, q->inode);
+}
+
 /* read: one line about the queue, as Linux's mqueue file system gives it. */
 static long queue_read(struct file *f, struct iobuf buf, size_t len, uint64_t *pos)
 {
 	const struct mqueue *q = f->object;
 	char line[QUEUE_FILE_SIZE];
-	bool signal = q->notify_pid && q->notification.notify == SIGEV_SIGNAL;
-	int n =
-	    ksnprintf(line, sizeof line, "QSIZE:%-10lu NOTIFY:%-5d SIGNO:%-5d NOTIFY_PID:%-6d\n", q->bytes,
-	              q->notify_pid ? q->notification.notify : 0, signal ? q->notification.signo : 0, q->notify_pid);
+	int n = status_line(q, line);
 	if (n >= (int)sizeof line)
 		n = (int)sizeof line - 1;
 	if (*pos >= (uint64_t)n)
@@ -462,6 +483,9 @@ static struct mqueue *create(const char *name, uint32_t mode, const struct mq_at
 	q->inode->gid = p->cred.fsgid;
 	q->inode->nlink = 1;
 	q->inode->size = QUEUE_FILE_SIZE;
+	/* listed in /dev/mqueue only while named, and read there at open */
+	q->inode->file.generate = generate_status;
+	q->inode->file.proc_data = q;
 	q->refs = 1;
 	q->maxmsg = maxmsg;
 	q->msgsize = msgsize;

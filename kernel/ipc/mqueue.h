@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct inode;
+
 struct file;
 
 /* /proc/sys/fs/mqueue: queues in all; the highest mq_maxmsg and
@@ -42,6 +44,9 @@ void mq_message_free(struct mq_message *m);
 int mq_open(const char *name, int oflag, uint32_t mode, const struct mq_attr *attr);
 /* mq_unlink: the name goes at once, the queue with its last file. */
 int mq_unlink(const char *name);
+/* Calls fn with each queue that has a name, and its inode (whose file
+ * reads as the queue's status line): /dev/mqueue's entries. */
+void mq_for_each_named(void (*fn)(void *arg, const char *name, struct inode *queue), void *arg);
 
 /* Whether f is a queue's file. */
 bool mq_file(const struct file *f);
