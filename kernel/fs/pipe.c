@@ -181,47 +181,17 @@ static long pipe_read(struct file *f, struct iobuf buf, size_t len, uint64_t *po
 	return (long)done;
 }
 
-/* Packet mode's write: each PIPE_BUF bytes a packet, in a slot of its own. */
-static long write_packets(struct file *f, struct pipe *p, struct iobuf buf, size_t len)
-{
-	size_t done = 0;
-	while (done < len) {
-		long err = wait_unheld(p);
-		if (err)
-			return done ? (long)done : err;
-		if (!p->readers)
-			return done ? (long)done : signal_broken_pipe();
-		size_t n = len - done < PIPE_BUF ? len - done : PIPE_BUF;
-		if (room(p) < n || p->packet_count >= packet_slots(p)) {
-			if (f->flags & O_NONBLOCK)
-				return done ? (long)done : -EAGAIN;
-			err = readiness_wait(&p->queue, 0);
-			if (err)
-				return done ? (long)done : err;
-			continue;
-		}
-		if (!p->packets && !(p->packets = kmalloc(packet_slots(p) * sizeof *p->packets)))
-			return done ? (long)done : -ENOMEM;
-		struct pipe_packet packet = {.start = p->written, .len = n};
-		if (ring_put(p, buf, done, n))
-			return done ? (long)done : -EFAULT;
-		*packet_at(p, p->packet_count++) = packet;
-		done += n;
-		readiness_notify(&p->queue, EPOLLIN | EPOLLRDNORM);
-	}
-	return (long)done;
-}
-
+/* In packet mode (O_DIRECT) each PIPE_BUF bytes are a packet, in a slot of
+ * their own. */
 static long pipe_write(struct file *f, struct iobuf buf, size_t len, uint64_t *pos)
 {
 	(void)pos;
 	struct pipe *p = f->object;
+	bool packets = f->flags & O_DIRECT;
 	bool atomic = len <= PIPE_BUF;
 	size_t done = 0;
 	if (!p->readers)
 		return signal_broken_pipe();
-	if (f->flags & O_DIRECT)
-		return write_packets(f, p, buf, len);
 	while (done < len) {
 		long err = wait_unheld(p);
 		if (err)
@@ -229,9 +199,16 @@ static long pipe_write(struct file *f, struct iobuf buf, size_t len, uint64_t *p
 		if (!p->readers)
 			return done ? (long)done : signal_broken_pipe();
 		size_t want = len - done;
-		/* A longer write goes on in pieces, each into a free slot's worth
-		 * of room (or its whole rest), as Linux fills page slots. */
-		if (atomic || want <= room(p) ? room(p) < want : !has_write_room(p)) {
+		bool full;
+		if (packets) {
+			want = want < PIPE_BUF ? want : PIPE_BUF;
+			full = room(p) < want || p->packet_count >= packet_slots(p);
+		} else {
+			/* A longer write goes on in pieces, each into a free slot's
+			 * worth of room (or its whole rest), as Linux fills page slots. */
+			full = atomic || want <= room(p) ? room(p) < want : !has_write_room(p);
+		}
+		if (full) {
 			if (f->flags & O_NONBLOCK)
 				return done ? (long)done : -EAGAIN;
 			err = readiness_wait(&p->queue, 0);
@@ -239,9 +216,14 @@ static long pipe_write(struct file *f, struct iobuf buf, size_t len, uint64_t *p
 				return done ? (long)done : err;
 			continue;
 		}
+		if (packets && !p->packets && !(p->packets = kmalloc(packet_slots(p) * sizeof *p->packets)))
+			return done ? (long)done : -ENOMEM;
 		size_t n = want < room(p) ? want : room(p);
+		struct pipe_packet packet = {.start = p->written, .len = n};
 		if (ring_put(p, buf, done, n))
 			return done ? (long)done : -EFAULT;
+		if (packets)
+			*packet_at(p, p->packet_count++) = packet;
 		done += n;
 		/* Every write, as Linux does for epoll: an edge watcher sees each one. */
 		readiness_notify(&p->queue, EPOLLIN | EPOLLRDNORM);
