@@ -124,7 +124,7 @@ static void struct_checks(int dirfd)
 	printf("created mode %o\n", stat(path, &st) == 0 ? (unsigned)(st.st_mode & 07777) : 0);
 	remove(path);
 	show("plain openat2", dirfd, "a/b/f", O_RDONLY, 0);
-	show("O_PATH with O_RDWR ignored", dirfd, "a/b/f", O_PATH | O_RDWR, 0);
+	show("O_PATH with O_RDWR (openat2 refuses it)", dirfd, "a/b/f", O_PATH | O_RDWR, 0);
 }
 
 static void beneath(int dirfd)
