@@ -41,7 +41,8 @@ struct volume_inode {
 };
 
 /* Boot: mounts each volume of the boot configuration ("TAG:ro:/path" or
- * "TAG:rw:/path"). Returns 0, or -errno with what failed in *what. */
+ * "TAG:rw:/path" for a folder, "TAG:fr:/path" or "TAG:fw:/path" for a
+ * single file). Returns 0, or -errno with what failed in *what. */
 int volume_mount_all(const char *const *specs, int count, const char **what);
 
 /* sole run --user: the host user running sole (who owns what QEMU creates

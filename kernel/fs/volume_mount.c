@@ -1,6 +1,7 @@
 /* Mounting the volumes at boot: each spec of the boot configuration names
  * a virtio-9p mount tag and a path; the host folder's root is attached and
- * linked there, over an empty folder or in place of a missing one. A volume
+ * linked there, over an empty folder or in place of a missing one (a
+ * single-file volume's one file takes the place of the file there). A volume
  * at "/" (sole run --rootfs) becomes the tree's root instead; a volume over
  * a folder of that image hides it, as a mount does, and leaves it on the
  * host. */
@@ -134,7 +135,32 @@ static void become_root(struct inode *volume_root)
 	}
 }
 
-static int mount_one(const char *tag, bool read_only, const char *path)
+/* A single-file volume (sole run -v FILE:PATH): the export holds one
+ * entry, the file, which takes the place of whatever PATH named. */
+static int place_file(struct inode *export_root, const char *path)
+{
+	volume_load_dir(export_root);
+	struct dentry *only = export_root->dir.children;
+	if (!only || only->next || !S_ISREG(only->inode->mode))
+		return -EINVAL;
+	struct inode *file = only->inode;
+	struct inode *parent;
+	const char *name;
+	size_t len;
+	int err = make_parents(path, &parent, &name, &len);
+	struct inode *existing = err ? NULL : dir_lookup(parent, name, len);
+	if (existing && S_ISDIR(existing->mode))
+		err = -EISDIR;
+	else if (existing && parent->volume) /* a file of a volume or the image: hidden, kept on the host */
+		err = dentry_remove(parent, name, len);
+	else if (existing)
+		err = dir_unlink(parent, name, len);
+	if (!err) /* its link count stays the host's */
+		err = dentry_insert(parent, name, len, file);
+	return err;
+}
+
+static int mount_one(const char *tag, bool read_only, bool file, const char *path)
 {
 	struct ninep_channel *c = ninep_channel_find(tag);
 	if (!c)
@@ -151,6 +177,13 @@ static int mount_one(const char *tag, bool read_only, const char *path)
 	struct inode *root = volume_inode_new(v, root_fid);
 	if (!root)
 		return -EIO;
+	if (file) {
+		err = place_file(root, path);
+		inode_put(root);
+		if (!err)
+			klog("volume: %s, a file, at %s%s", tag, path, read_only ? " (read-only)" : "");
+		return err;
+	}
 	if (!strcmp(path, "/")) {
 		become_root(root);
 		klog("volume: %s at /%s, msize %u", tag, read_only ? " (read-only)" : "", c->msize);
@@ -189,7 +222,10 @@ int volume_mount_all(const char *const *specs, int count, const char **what)
 			return -EINVAL;
 		memcpy(tag, spec, (size_t)(colon - spec));
 		tag[colon - spec] = 0;
-		int err = mount_one(tag, !strncmp(colon + 1, "ro", 2), colon + 4);
+		/* "ro" or "rw": a folder; "fr" or "fw": a single file */
+		bool file = colon[1] == 'f';
+		bool read_only = file ? colon[2] == 'r' : colon[2] == 'o';
+		int err = mount_one(tag, read_only, file, colon + 4);
 		if (err)
 			return err;
 	}

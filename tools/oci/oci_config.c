@@ -73,11 +73,9 @@ char *oci_config_network_namespace(const char *bundle)
 	return found;
 }
 
-/* Bind mounts of host folders become volumes; tmpfs, proc, sysfs, dev,
- * devpts, mqueue and cgroup are sole's own; a bind of a single file (the
- * engines' /etc/resolv.conf, /etc/hosts and /etc/hostname) is copied in at
- * start, over the image's file: the app reads it, and what it writes there
- * stays in the VM. */
+/* Bind mounts of host folders and of single files (the engines'
+ * /etc/resolv.conf, /etc/hosts and /etc/hostname) become volumes; tmpfs,
+ * proc, sysfs, dev, devpts, mqueue and cgroup are sole's own. */
 static void add_mounts(struct oci_config *config, const struct json_value *mounts)
 {
 	for (size_t i = 0; mounts && mounts->type == JSON_ARRAY && i < mounts->count; i++) {
@@ -95,15 +93,8 @@ static void add_mounts(struct oci_config *config, const struct json_value *mount
 		if (bind && source && destination && !strcmp(destination, "/etc/resolv.conf"))
 			read_nameserver(config, source);
 		struct stat info;
-		bool usable = bind && source && destination && destination[0] == '/' && !system_folder(destination) &&
-		              stat(source, &info) == 0;
-		if (usable && S_ISREG(info.st_mode)) {
-			char *copy = xasprintf("%s:%s", source, destination);
-			add(config, "--copy", copy);
-			free(copy);
-			continue;
-		}
-		if (!usable || !S_ISDIR(info.st_mode)) {
+		if (!bind || !source || !destination || destination[0] != '/' || system_folder(destination) ||
+		    stat(source, &info) != 0 || !(S_ISDIR(info.st_mode) || S_ISREG(info.st_mode))) {
 			oci_debug("mount %s: left to sole's own or ignored", destination ? destination : "?");
 			continue;
 		}

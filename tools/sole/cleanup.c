@@ -21,8 +21,10 @@
 static const int handled_signals[] = {SIGHUP,  SIGINT,    SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM,
                                       SIGTERM, SIGSTKFLT, SIGVTALRM, SIGPROF, SIGIO,   SIGPWR};
 
-static char remembered_file[PATH_MAX];
-static volatile sig_atomic_t have_file;
+/* The initrd, and each -v FILE's link and its folder (volume_files.c). */
+#define REMEMBERED_MAX 32
+static char remembered[REMEMBERED_MAX][PATH_MAX];
+static volatile sig_atomic_t remembered_count;
 static volatile sig_atomic_t child_pid;
 static volatile sig_atomic_t forward_fd = -1;
 
@@ -44,9 +46,12 @@ void cleanup_run(void)
 			;
 		child_pid = 0;
 	}
-	if (have_file) {
-		unlink(remembered_file);
-		have_file = 0;
+	/* Newest first: a link goes before the folder that holds it. */
+	while (remembered_count > 0) {
+		const char *path = remembered[remembered_count - 1];
+		if (unlink(path) != 0 && errno == EISDIR)
+			rmdir(path);
+		remembered_count--;
 	}
 }
 
@@ -85,17 +90,17 @@ void cleanup_restore_signals(const sigset_t *saved)
 	sigprocmask(SIG_SETMASK, saved, NULL);
 }
 
-void cleanup_remember_file(const char *path)
+void cleanup_remember_path(const char *path)
 {
 	sigset_t saved;
 
-	if (strlen(path) >= sizeof(remembered_file)) {
-		sole_warning("%s: path too long to clean up on a signal", path);
+	if (strlen(path) >= sizeof(remembered[0]) || remembered_count >= REMEMBERED_MAX) {
+		sole_warning("%s: cannot be removed on a signal (too long, or too many)", path);
 		return;
 	}
 	cleanup_block_signals(&saved);
-	strcpy(remembered_file, path);
-	have_file = 1;
+	strcpy(remembered[remembered_count], path);
+	remembered_count++;
 	cleanup_restore_signals(&saved);
 }
 

@@ -22,7 +22,8 @@ void cleanup_restore_signals(const sigset_t *saved);
  * back to stopping. */
 void cleanup_forward_signals(int fd);
 
-void cleanup_remember_file(const char *path);
+/* A file, or an empty folder, that cleanup_run removes (the newest first). */
+void cleanup_remember_path(const char *path);
 void cleanup_remember_child(pid_t pid);
 
 /* Waits for the remembered child and forgets it; returns its wait status. */

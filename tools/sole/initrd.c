@@ -123,7 +123,7 @@ static int create_temporary_file(char **path)
 	cleanup_block_signals(&saved);
 	int fd = mkostemp(*path, O_CLOEXEC);
 	if (fd >= 0)
-		cleanup_remember_file(*path);
+		cleanup_remember_path(*path);
 	cleanup_restore_signals(&saved);
 	if (fd < 0)
 		sole_error("cannot create the initrd in %s: %s; set TMPDIR to a writable folder", directory,

@@ -116,7 +116,8 @@ static void append_option_value(struct byte_buffer *option, const char *value)
 		byte_buffer_append_string(option, *c == ',' ? ",," : (char[]){*c, '\0'});
 }
 
-/* Each -v: QEMU's own 9P2000.L server on the host folder. security_model=none
+/* Each -v: QEMU's own 9P2000.L server on the host folder (or the folder
+ * holding a file volume's link, volume_files.c). security_model=none
  * creates files as the user running sole, with the modes the guest asks
  * for, and keeps no extended attributes. */
 static void add_volumes(const struct qemu_config *config, const struct machine_profile *machine,
@@ -129,7 +130,7 @@ static void add_volumes(const struct qemu_config *config, const struct machine_p
 		byte_buffer_append_string(&option, "local,id=");
 		byte_buffer_append_string(&option, tag);
 		byte_buffer_append_string(&option, ",path=");
-		append_option_value(&option, volume->host_path);
+		append_option_value(&option, volume->export_path);
 		byte_buffer_append_string(&option, ",security_model=none");
 		if (volume->read_only)
 			byte_buffer_append_string(&option, ",readonly=on");

@@ -38,6 +38,7 @@
 #include "run_options.h"
 #include "syscall_summary.h"
 #include "tap_device.h"
+#include "volume_files.h"
 #include "xalloc.h"
 
 /* What the console delivered while the VM ran. */
@@ -75,9 +76,10 @@ static int encode_boot_config(const struct run_options *options, const struct ap
 		string_list_append(&argv, options->app_args[i]);
 	for (size_t i = 0; i < options->volume_count; i++) {
 		char *tag = xasprintf(VOLUME_TAG_FORMAT, i);
-		string_list_append_owned(&volumes,
-		                         xasprintf("%s:%s:%s", tag, options->volumes[i].read_only ? "ro" : "rw",
-		                                   options->volumes[i].guest_path));
+		/* "ro" or "rw" for a folder, "fr" or "fw" for a single file */
+		const struct volume_request *v = &options->volumes[i];
+		string_list_append_owned(&volumes, xasprintf("%s:%c%c:%s", tag, v->file ? 'f' : 'r',
+		                                             v->read_only ? (v->file ? 'r' : 'o') : 'w', v->guest_path));
 		free(tag);
 	}
 	char *user = options->user.set ? run_user_encode(&options->user) : NULL;
@@ -396,7 +398,8 @@ static int boot(const struct run_options *options, const struct app_binary *bina
 	int status = EXIT_SOLE_ERROR;
 
 	if (kernel && accel_choose(options->accel, &config.accel) == 0 &&
-	    host_terminal_describe(options->tty, options->interactive, &terminal) == 0) {
+	    host_terminal_describe(options->tty, options->interactive, &terminal) == 0 &&
+	    volume_files_stage(options->volumes, options->volume_count) == 0) {
 		status = encode_boot_config(options, binary, &terminal, &boot_config);
 		if (status == 0)
 			status = initrd_create(options, binary, &boot_config, &initrd);

@@ -142,10 +142,11 @@ static const struct run_flag run_flags[FLAG_COUNT] = {
                   "the DNS server the guest asks, also in its /etc/resolv.conf\n"
                   "(default: QEMU's 10.0.2.3 with --net user, the gateway with tap)"},
     [FLAG_MAC] = {0, "mac", "ADDR", "the guest network device's MAC address (default QEMU's 52:54:00:12:34:56)"},
-    [FLAG_VOLUME] = {'v', "volume", "HOSTDIR:DIR[:ro]",
-                     "share the host folder HOSTDIR with the VM at DIR (virtio-9p): what\n"
-                     "the app writes there stays on the host; :ro makes it read-only\n"
-                     "(repeatable)"},
+    [FLAG_VOLUME] = {'v', "volume", "HOSTPATH:PATH[:ro]",
+                     "share the host folder or file HOSTPATH with the VM at PATH (virtio-9p):\n"
+                     "what the app writes there stays on the host; :ro makes it read-only\n"
+                     "(a file is shared through a link in a folder made beside it, removed\n"
+                     "at exit; repeatable)"},
     [FLAG_ROOTFS] = {0, "rootfs", "DIR",
                      "boot with the image folder DIR (a container's root file system) as\n"
                      "the VM's root, shared over virtio-9p: BINARY, PATH and the libraries\n"
@@ -317,10 +318,10 @@ static int apply_volume(struct run_options *options, const struct flag_use *use)
 		sole_error("%s '%s': the path in the VM must be absolute, like %s %s:/%s", use->spelled, value,
 		           use->spelled, host, guest_path);
 	else if (!resolved || stat(resolved, &info) != 0)
-		sole_error("%s '%s': the host folder %s does not exist", use->spelled, value, host);
-	else if (!S_ISDIR(info.st_mode))
-		sole_error("%s '%s': %s is not a folder; a volume shares a folder (--copy copies a file)", use->spelled,
-		           value, host);
+		sole_error("%s '%s': %s does not exist on the host", use->spelled, value, host);
+	else if (!S_ISDIR(info.st_mode) && !S_ISREG(info.st_mode))
+		sole_error("%s '%s': %s is neither a folder nor a regular file; a volume shares one of those",
+		           use->spelled, value, host);
 	else
 		status = 0;
 	if (status == 0) {
@@ -330,6 +331,7 @@ static int apply_volume(struct run_options *options, const struct flag_use *use)
 		    .host_path = resolved,
 		    .guest_path = path_normalise_in_guest(guest_path),
 		    .read_only = read_only,
+		    .file = S_ISREG(info.st_mode),
 		};
 		resolved = NULL;
 	}
@@ -730,6 +732,7 @@ void run_options_free(struct run_options *options)
 	for (size_t i = 0; i < options->volume_count; i++) {
 		free(options->volumes[i].host_path);
 		free(options->volumes[i].guest_path);
+		free(options->volumes[i].export_path);
 	}
 	free(options->volumes);
 	free(options->workdir);

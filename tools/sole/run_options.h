@@ -30,9 +30,13 @@ struct copy_request {
 #define VOLUME_TAG_FORMAT "vol%zu"
 struct volume_request {
 	const char *as_typed;
-	char *host_path;  /* absolute, symlinks resolved */
+	char *host_path;  /* absolute, symlinks resolved: a folder, or a single file */
 	char *guest_path; /* absolute and normalised */
 	bool read_only;   /* :ro */
+	bool file;        /* host_path is a single file (tools/sole/volume_files.c) */
+	/* The folder QEMU exports: host_path, or for a file the private folder
+	 * that holds a link to it; NULL until volume_files_stage. */
+	char *export_path;
 };
 
 struct run_options {
