@@ -167,6 +167,11 @@ static void requests(void)
 	printf("small buffer: %ld bytes, MSG_TRUNC %d\n", n, !!(msg.msg_flags & MSG_TRUNC));
 	while (recv(fd, answer, sizeof answer, MSG_DONTWAIT) > 0)
 		;
+	request(fd, RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 10, &any, sizeof any);
+	n = recv(fd, small, sizeof small, MSG_TRUNC);
+	printf("MSG_TRUNC without peek gives the whole length too: %d\n", n > (long)sizeof small);
+	while (recv(fd, answer, sizeof answer, MSG_DONTWAIT) > 0)
+		;
 	result("nothing left", recv(fd, answer, sizeof answer, MSG_DONTWAIT));
 	close(fd);
 }

@@ -301,9 +301,9 @@ static long netlink_recvmsg(struct socket *s, struct socket_msg *m)
 			return err;
 	}
 	struct netlink_datagram *d = nl->head;
-	size_t n = d->len < m->data.remaining ? d->len : m->data.remaining;
+	size_t whole = d->len, n = whole < m->data.remaining ? whole : m->data.remaining;
 	int err = io_iter_copy_to(&m->data, d->data, n);
-	if (n < d->len)
+	if (n < whole)
 		m->out_flags |= MSG_TRUNC;
 	if (m->addr) {
 		struct sockaddr_nl from = {.nl_family = AF_NETLINK}; /* the kernel */
@@ -320,7 +320,7 @@ static long netlink_recvmsg(struct socket *s, struct socket_msg *m)
 	}
 	if (err)
 		return -EFAULT;
-	return (long)(m->flags & MSG_TRUNC ? d->len : n);
+	return (long)(m->flags & MSG_TRUNC ? whole : n);
 }
 
 static int netlink_getname(struct socket *s, struct sockaddr_storage *addr, socklen_t *len, bool peer)
