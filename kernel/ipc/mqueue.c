@@ -129,6 +129,8 @@ static void put(struct mqueue *q)
 	kfree(q->heap);
 	q->user->bytes -= q->cost;
 	queue_count--;
+	q->inode->file.generate = NULL; /* a /dev/mqueue entry not yet refreshed away must not read q */
+	q->inode->file.proc_data = NULL;
 	inode_put(q->inode);
 	kfree(q);
 }
