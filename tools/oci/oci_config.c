@@ -104,6 +104,17 @@ static void add_mounts(struct oci_config *config, const struct json_value *mount
 	}
 }
 
+/* A JSON number as a whole number in [0, max]: false for anything else
+ * (a fraction, a negative, an infinity, a NaN), which C may not convert. */
+static bool whole_number(const struct json_value *value, double max, uint64_t *out)
+{
+	if (!value || value->type != JSON_NUMBER || !(value->number >= 0 && value->number <= max) ||
+	    value->number != (double)(uint64_t)value->number)
+		return false;
+	*out = (uint64_t)value->number;
+	return true;
+}
+
 /* org.sole.memory (a size as -m reads it) wins over the memory limit,
  * which gets a floor the kernel can boot in. */
 static void add_memory(struct oci_config *config)
@@ -114,7 +125,9 @@ static void add_memory(struct oci_config *config)
 	if (annotated) {
 		add(config, "-m", annotated);
 	} else if (limit && limit->type == JSON_NUMBER && limit->number > 0) {
-		uint64_t mib = (uint64_t)(limit->number / (1024 * 1024));
+		/* a limit past 2^62 bytes is none (a VM that large cannot start anyway) */
+		uint64_t bytes;
+		uint64_t mib = whole_number(limit, 0x1p62, &bytes) ? bytes / (1024 * 1024) : (1ull << 42);
 		char size[32];
 		snprintf(size, sizeof size, "%" PRIu64 "M", mib < OCI_MEMORY_FLOOR_MIB ? OCI_MEMORY_FLOOR_MIB : mib);
 		add(config, "-m", size);
@@ -146,11 +159,14 @@ static int read_process(struct oci_config *config, const struct json_value *proc
 	add(config, "-w", config->cwd);
 	const struct json_value *user = json_member(process, "user");
 	const struct json_value *uid = json_member(user, "uid"), *gid = json_member(user, "gid");
-	unsigned u = uid && uid->type == JSON_NUMBER ? (unsigned)uid->number : 0;
-	unsigned g = gid && gid->type == JSON_NUMBER ? (unsigned)gid->number : 0;
+	uint64_t u = 0, g = 0;
+	if ((uid && !whole_number(uid, UINT32_MAX, &u)) || (gid && !whole_number(gid, UINT32_MAX, &g))) {
+		oci_error("process.user: uid and gid must be whole numbers from 0 to 4294967295");
+		return -1;
+	}
 	if (u || g) {
 		char spec[32];
-		snprintf(spec, sizeof spec, "%u:%u", u, g);
+		snprintf(spec, sizeof spec, "%" PRIu64 ":%" PRIu64, u, g);
 		add(config, "-u", spec);
 	}
 	config->binary = args->items[0]->string;
@@ -197,6 +213,7 @@ int oci_config_load(const char *bundle, struct oci_config *config)
 	if (!config->tree || config->tree->type != JSON_OBJECT) {
 		oci_error("%s: %s", path, config->tree ? "not a JSON object" : problem);
 		free(path);
+		oci_config_free(config);
 		return -1;
 	}
 	free(path);
@@ -204,8 +221,10 @@ int oci_config_load(const char *bundle, struct oci_config *config)
 		if (!strcmp(config->tree->keys[i], "annotations") && config->tree->items[i]->type == JSON_OBJECT)
 			config->annotations = config->tree->items[i];
 	add(config, "--sig-proxy", NULL); /* kill's signals reach the app */
-	if (read_root(config, bundle) != 0 || read_process(config, json_member(config->tree, "process")) != 0)
+	if (read_root(config, bundle) != 0 || read_process(config, json_member(config->tree, "process")) != 0) {
+		oci_config_free(config);
 		return -1;
+	}
 	add_memory(config);
 	read_network_namespace(config);
 	const char *hostname = json_string_member(config->tree, "hostname");

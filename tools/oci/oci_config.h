@@ -28,7 +28,8 @@ struct oci_config {
 	struct json_value *tree;        /* the whole file */
 };
 
-/* Reads bundle/config.json. Returns 0, or -1 after oci_error. */
+/* Reads bundle/config.json. Returns 0, or -1 after oci_error with nothing
+ * left to free. */
 int oci_config_load(const char *bundle, struct oci_config *config);
 void oci_config_free(struct oci_config *config);
 /* The network namespace path of bundle/config.json, or NULL (quietly). */
