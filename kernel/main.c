@@ -4,6 +4,7 @@
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/cpu_setup.h"
 #include "kernel/arch/x86_64/percpu.h"
+#include "kernel/arch/x86_64/smp.h"
 #include "kernel/arch/x86_64/trap_frame.h"
 #include "kernel/boot_config.h"
 #include "kernel/cmdline.h"
@@ -13,6 +14,7 @@
 #include "kernel/errno.h"
 #include "kernel/fs/devfs.h"
 #include "kernel/fs/file.h"
+#include "kernel/fs/sysfs_cpu.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/fs/volume.h"
 #include "kernel/log.h"
@@ -27,6 +29,7 @@
 #include "kernel/proc/process.h"
 #include "kernel/random.h"
 #include "kernel/sched/cputime.h"
+#include "kernel/sched/kernel_lock.h"
 #include "kernel/sched/sched.h"
 #include "kernel/time.h"
 #include "kernel/tty/console_tty.h"
@@ -211,6 +214,7 @@ static void __attribute__((noreturn)) start_app(void)
 	if (boot_config.test_kernel_panic)
 		panic("deliberate kernel panic before entering the app (sole run --test-kernel-panic)");
 	cputime_skip(); /* the app's CPU time starts with its first instruction */
+	kernel_unlock();
 	trap_return_to(f);
 }
 
@@ -220,7 +224,7 @@ void kmain(uint32_t start_info_phys)
 	console_init();
 	panic_set_reporter(crash_record_kernel_panic);
 	pic_disable();
-	percpu_init();
+	percpu_init_boot();
 	idt_init();
 	cpu_setup();
 
@@ -245,5 +249,7 @@ void kmain(uint32_t start_info_phys)
 	if (boot_config.test_wx_violation)
 		wx_check_break_on_purpose();
 	wx_check(); /* after the last boot-time kernel mapping */
+	smp_start(info->rsdp_paddr);
+	sysfs_cpu_populate();
 	start_app();
 }

@@ -15,6 +15,7 @@
 #include "kernel/proc/signal.h"
 #include "syscalls/syscall_summary.h"
 #include "kernel/sched/cputime.h"
+#include "kernel/sched/kernel_lock.h"
 #include "kernel/sched/sched.h"
 #include "kernel/security/seccomp.h"
 #include "syscalls/syscall_table.h"
@@ -47,6 +48,7 @@ static bool canonical(uint64_t addr) { return addr < 0x800000000000ull || addr >
 /* Returns nonzero when the return to the app must go through iretq. */
 int syscall_dispatch(struct trap_frame *f)
 {
+	kernel_lock();
 	cputime_charge_user();
 	tlb_refresh();
 	long nr = (long)f->rax;
@@ -75,6 +77,7 @@ int syscall_dispatch(struct trap_frame *f)
 	sched_preempt_point();
 	signal_return_to_user(f); /* may restart the call, or enter a handler */
 	cputime_charge_system();
+	kernel_unlock();
 	/* sysret reloads rip from rcx and rflags from r11: only when they still
 	 * agree (no handler frame, no sigreturn, no restart) is it exact. */
 	return !canonical(f->rip) || f->rcx != f->rip || f->r11 != f->rflags;

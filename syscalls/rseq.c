@@ -40,9 +40,10 @@ long sys_rseq(struct rseq *area, uint32_t len, int flags, uint32_t sig)
 		return -EINVAL;
 	if (!user_range_ok(area, len))
 		return -EFAULT;
-	int err = rseq_publish_cpu(area, 0);
+	int err = rseq_publish_cpu(area, (uint32_t)cpu_index());
 	if (err)
 		return err;
+	t->rseq_cpu = (uint32_t)cpu_index();
 	t->rseq_area = (uint64_t)area;
 	t->rseq_len = len;
 	t->rseq_sig = sig;

@@ -12,6 +12,7 @@
 #include "kernel/proc/pid.h"
 #include "kernel/proc/process.h"
 #include "kernel/sched/policy.h"
+#include "kernel/sched/sched.h"
 #include "kernel/security/capability.h"
 
 #define PRIO_PROCESS 0
@@ -197,36 +198,47 @@ long sys_sched_rr_get_interval(int pid, struct __kernel_timespec *interval)
 	return copy_to_user(interval, &slice, sizeof slice) ? -EFAULT : 0;
 }
 
-/* The mask is read first, then the thread found and the caller's right to
- * change it checked; with one CPU, a mask without CPU 0 is EINVAL. */
+/* The online CPUs, by index: every CPU that came up stays online. */
+static uint64_t online_cpus(void) { return cpu_count >= 64 ? ~0ull : (1ull << cpu_count) - 1; }
+
+/* As Linux: the mask is read first (bytes past len count as 0), then the
+ * thread found and the caller's right to change it checked; a mask with
+ * no online CPU is EINVAL. */
 long sys_sched_setaffinity(int pid, unsigned len, const unsigned long *mask)
 {
-	unsigned long first_word = 0;
-	if (copy_from_user(&first_word, mask, len < sizeof first_word ? len : sizeof first_word))
+	uint64_t wanted = 0;
+	if (copy_from_user(&wanted, mask, len < sizeof wanted ? len : sizeof wanted))
 		return -EFAULT;
 	struct thread *t = thread_named(pid);
 	if (!t)
 		return -ESRCH;
 	if (!sched_policy_owner_or_root(t))
 		return -EPERM;
-	return first_word & 1 ? 0 : -EINVAL;
+	wanted &= online_cpus();
+	if (!wanted)
+		return -EINVAL;
+	sched_set_affinity(t, wanted);
+	return 0;
 }
 
+/* len must hold a bit per CPU and be whole longs; the answer is the size
+ * of Linux's cpumask for up to 64 CPUs, one long. */
 long sys_sched_getaffinity(int pid, unsigned len, unsigned long *mask)
 {
-	if (len < sizeof(unsigned long) || (len & (sizeof(unsigned long) - 1)))
+	if ((uint64_t)len * 8 < (uint64_t)cpu_count || len < sizeof(uint64_t) || (len & (sizeof(unsigned long) - 1)))
 		return -EINVAL;
-	if (!thread_named(pid))
+	struct thread *t = thread_named(pid);
+	if (!t)
 		return -ESRCH;
-	unsigned long one_cpu = 1;
-	return copy_to_user(mask, &one_cpu, sizeof one_cpu) ? -EFAULT : (long)sizeof one_cpu;
+	uint64_t allowed = t->cpu_mask & online_cpus();
+	return copy_to_user(mask, &allowed, sizeof allowed) ? -EFAULT : (long)sizeof allowed;
 }
 
 long sys_getcpu(unsigned *cpu, unsigned *node, void *unused)
 {
 	(void)unused;
-	unsigned zero = 0;
-	if ((cpu && copy_to_user(cpu, &zero, sizeof zero)) || (node && copy_to_user(node, &zero, sizeof zero)))
+	unsigned here = (unsigned)cpu_index(), zero = 0;
+	if ((cpu && copy_to_user(cpu, &here, sizeof here)) || (node && copy_to_user(node, &zero, sizeof zero)))
 		return -EFAULT;
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/percpu.h"
 #include "kernel/strbuf.h"
 #include "kernel/time.h"
 
@@ -66,18 +67,23 @@ void cpuinfo_generate(const struct inode *ino, struct strbuf *out)
 	if (family >= 6)
 		model += ((signature >> 16) & 0xf) << 4;
 	uint64_t khz = time_tsc_hz() / 1000;
-	strbuf_printf(out,
-	              "processor\t: 0\nvendor_id\t: %s\ncpu family\t: %u\nmodel\t\t: %u\nmodel name\t: %s\n"
-	              "stepping\t: %u\ncpu MHz\t\t: %llu.%03llu\ncache size\t: 512 KB\nphysical id\t: 0\n"
-	              "siblings\t: 1\ncore id\t\t: 0\ncpu cores\t: 1\napicid\t\t: 0\nfpu\t\t: yes\n"
-	              "fpu_exception\t: yes\ncpuid level\t: %u\nwp\t\t: yes\nflags\t\t:",
-	              vendor, family, model, brand[0] ? brand : "unknown", signature & 0xf,
-	              (unsigned long long)(khz / 1000), (unsigned long long)(khz % 1000), max_leaf);
-	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
-		if (regs[flags[i].leaf_index] & (1u << flags[i].bit))
-			strbuf_printf(out, " %s", flags[i].name);
-	strbuf_printf(out,
-	              "\nbogomips\t: %llu.00\nclflush size\t: 64\ncache_alignment\t: 64\n"
-	              "address sizes\t: 40 bits physical, 48 bits virtual\npower management:\n\n",
-	              (unsigned long long)(khz / 500));
+	/* One stanza per CPU, all alike but for the numbers: one package
+	 * with a core per CPU, as QEMU's -smp N describes it. */
+	for (int cpu = 0; cpu < cpu_count; cpu++) {
+		strbuf_printf(out,
+		              "processor\t: %d\nvendor_id\t: %s\ncpu family\t: %u\nmodel\t\t: %u\nmodel name\t: %s\n"
+		              "stepping\t: %u\ncpu MHz\t\t: %llu.%03llu\ncache size\t: 512 KB\nphysical id\t: 0\n"
+		              "siblings\t: %d\ncore id\t\t: %d\ncpu cores\t: %d\napicid\t\t: %u\ninitial apicid\t: %u\n"
+		              "fpu\t\t: yes\nfpu_exception\t: yes\ncpuid level\t: %u\nwp\t\t: yes\nflags\t\t:",
+		              cpu, vendor, family, model, brand[0] ? brand : "unknown", signature & 0xf,
+		              (unsigned long long)(khz / 1000), (unsigned long long)(khz % 1000), cpu_count, cpu,
+		              cpu_count, cpus[cpu]->apic_id, cpus[cpu]->apic_id, max_leaf);
+		for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+			if (regs[flags[i].leaf_index] & (1u << flags[i].bit))
+				strbuf_printf(out, " %s", flags[i].name);
+		strbuf_printf(out,
+		              "\nbogomips\t: %llu.00\nclflush size\t: 64\ncache_alignment\t: 64\n"
+		              "address sizes\t: 40 bits physical, 48 bits virtual\npower management:\n\n",
+		              (unsigned long long)(khz / 500));
+	}
 }

@@ -13,6 +13,7 @@
 #include "kernel/fs/fs_types.h"
 #include "kernel/fs/inotify.h"
 #include "kernel/fs/pipe.h"
+#include "kernel/fs/synthetic_tree.h"
 #include "kernel/fs/sysctl.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/ipc/sysvipc_proc.h"
@@ -32,19 +33,6 @@
 #include "libc-glue/kformat.h"
 
 #define CLOCK_TICKS_PER_SEC 100
-
-static struct inode *make_dir(struct inode *parent, const char *name, uint32_t mode)
-{
-	struct inode *dir = dir_lookup(parent, name, strlen(name)); /* no refresh: it may be running */
-	if (!dir) {
-		if (!(dir = inode_new(S_IFDIR | mode)))
-			return NULL;
-		dir_link(parent, name, strlen(name), dir);
-		inode_put(dir);
-	}
-	dir->dir.kernel_entries = true; /* the app may not add or remove names (the initrd's /proc too) */
-	return dir;
-}
 
 /* Returns the link, which dir holds, or NULL. */
 static struct inode *make_link(struct inode *dir, const char *name, const char *target)
@@ -72,19 +60,6 @@ static void update_link(struct inode *dir, const char *name, const char *target)
 	make_link(dir, name, target);
 }
 
-typedef void (*generator)(const struct inode *ino, struct strbuf *out);
-
-static void make_file(struct inode *dir, const char *name, generator generate)
-{
-	struct inode *file = inode_new(S_IFREG | 0444);
-	if (!file)
-		return;
-	file->file.generate = generate;
-	file->file.proc_pid = dir->dir.proc_pid;
-	dir_link(dir, name, strlen(name), file);
-	inode_put(file);
-}
-
 static void gen_sysvipc_shm(const struct inode *ino, struct strbuf *out) { (void)ino, sysvipc_shm_show(out); }
 static void gen_sysvipc_sem(const struct inode *ino, struct strbuf *out) { (void)ino, sysvipc_sem_show(out); }
 static void gen_sysvipc_msg(const struct inode *ino, struct strbuf *out) { (void)ino, sysvipc_msg_show(out); }
@@ -94,7 +69,7 @@ static void gen_sysvipc_msg(const struct inode *ino, struct strbuf *out) { (void
 static void make_writable_file(struct inode *dir, const char *name, generator generate,
                                int (*store)(const struct inode *ino, const char *text), const void *data)
 {
-	make_file(dir, name, generate);
+	synthetic_file(dir, name, generate);
 	struct inode *file = dir_lookup(dir, name, strlen(name));
 	if (!file)
 		return;
@@ -119,7 +94,7 @@ static void make_sysctl_file(struct inode *sys, const struct sysctl *s)
 		size_t n = (size_t)(slash - name) < sizeof part - 1 ? (size_t)(slash - name) : sizeof part - 1;
 		memcpy(part, name, n);
 		part[n] = 0;
-		dir = make_dir(dir, part, 0555);
+		dir = synthetic_dir(dir, part, 0555);
 	}
 	if (!dir)
 		return;
@@ -479,15 +454,28 @@ static void gen_meminfo(const struct inode *ino, struct strbuf *out)
 	              total, free, free, total - free, total - free, total, mapped_kib(current_process()));
 }
 
+/* Each CPU's time since boot, as busy (counted as user) and idle; the
+ * first line sums them. */
 static void gen_proc_stat(const struct inode *ino, struct strbuf *out)
 {
 	(void)ino;
-	uint64_t busy = ticks(time_monotonic_ns());
+	uint64_t up = ticks(time_monotonic_ns()), busy[MAX_CPUS], idle[MAX_CPUS], all_busy = 0, all_idle = 0;
+	for (int i = 0; i < cpu_count; i++) {
+		uint64_t since = cpus[i]->idle_since;
+		idle[i] = ticks(time_tsc_to_ns(cpus[i]->idle_tsc + (since ? rdtsc() - since : 0)));
+		busy[i] = up > idle[i] ? up - idle[i] : 0;
+		all_busy += busy[i];
+		all_idle += idle[i];
+	}
+	strbuf_printf(out, "cpu  %llu 0 0 %llu 0 0 0 0 0 0\n", (unsigned long long)all_busy, (unsigned long long)all_idle);
+	for (int i = 0; i < cpu_count; i++)
+		strbuf_printf(out, "cpu%d %llu 0 0 %llu 0 0 0 0 0 0\n", i, (unsigned long long)busy[i],
+		              (unsigned long long)idle[i]);
 	uint64_t boot = (time_realtime_ns() - time_monotonic_ns()) / 1000000000ull;
 	strbuf_printf(out,
-	              "cpu  %llu 0 0 0 0 0 0 0 0 0\ncpu0 %llu 0 0 0 0 0 0 0 0 0\nintr 0\nctxt 0\nbtime %llu\n"
-	              "processes %d\nprocs_running 1\nprocs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n",
-	              (unsigned long long)busy, (unsigned long long)busy, (unsigned long long)boot, process_count());
+	              "intr 0\nctxt 0\nbtime %llu\nprocesses %d\nprocs_running 1\nprocs_blocked 0\n"
+	              "softirq 0 0 0 0 0 0 0 0 0 0 0\n",
+	              (unsigned long long)boot, process_count());
 }
 
 static void gen_uptime(const struct inode *ino, struct strbuf *out)
@@ -677,7 +665,7 @@ static void refresh_fdinfo_dir(struct inode *dir)
 			continue;
 		char name[12];
 		ksnprintf(name, sizeof name, "%d", fd);
-		make_file(dir, name, gen_fdinfo);
+		synthetic_file(dir, name, gen_fdinfo);
 		struct inode *file = dir_lookup(dir, name, strlen(name));
 		if (file)
 			file->file.proc_fd = fd;
@@ -691,7 +679,7 @@ static struct inode *make_numbered_dir(struct inode *parent, int number, int pid
 {
 	char name[12];
 	ksnprintf(name, sizeof name, "%d", number);
-	struct inode *dir = make_dir(parent, name, 0555);
+	struct inode *dir = synthetic_dir(parent, name, 0555);
 	if (dir)
 		dir->dir.proc_pid = pid;
 	return dir;
@@ -715,7 +703,7 @@ static void refresh_task_dir(struct inode *dir)
 			generator generate;
 		} files[] = {{"comm", gen_comm}, {"stat", gen_stat}, {"status", gen_status}};
 		for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-			make_file(task, files[i].name, files[i].generate);
+			synthetic_file(task, files[i].name, files[i].generate);
 			struct inode *file = dir_lookup(task, files[i].name, strlen(files[i].name));
 			if (file)
 				file->file.proc_tid = t->tid;
@@ -731,17 +719,17 @@ static void populate_process(struct inode *proc, const struct process *p)
 		return;
 	dir->dir.refresh = refresh_process_dir;
 	make_link(dir, "root", "/");
-	struct inode *fd = make_dir(dir, "fd", 0500);
+	struct inode *fd = synthetic_dir(dir, "fd", 0500);
 	if (fd) {
 		fd->dir.proc_pid = p->pid;
 		fd->dir.refresh = refresh_fd_dir;
 	}
-	struct inode *fdinfo = make_dir(dir, "fdinfo", 0500);
+	struct inode *fdinfo = synthetic_dir(dir, "fdinfo", 0500);
 	if (fdinfo) {
 		fdinfo->dir.proc_pid = p->pid;
 		fdinfo->dir.refresh = refresh_fdinfo_dir;
 	}
-	struct inode *task = make_dir(dir, "task", 0555);
+	struct inode *task = synthetic_dir(dir, "task", 0555);
 	if (task) {
 		task->dir.proc_pid = p->pid;
 		task->dir.refresh = refresh_task_dir;
@@ -754,7 +742,7 @@ static void populate_process(struct inode *proc, const struct process *p)
 	             {"stat", gen_stat},       {"statm", gen_statm},     {"mounts", gen_mounts},
 	             {"smaps", gen_smaps},     {"smaps_rollup", gen_smaps_rollup}};
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
-		make_file(dir, files[i].name, files[i].generate);
+		synthetic_file(dir, files[i].name, files[i].generate);
 }
 
 static bool is_pid_name(const char *name)
@@ -800,43 +788,43 @@ static void refresh_proc(struct inode *proc)
 
 void procfs_populate(void)
 {
-	struct inode *proc = make_dir(vfs_root(), "proc", 0555);
+	struct inode *proc = synthetic_dir(vfs_root(), "proc", 0555);
 	if (!proc)
 		return;
 	proc->dir.refresh = refresh_proc;
-	make_file(proc, "meminfo", gen_meminfo);
-	make_file(proc, "cpuinfo", cpuinfo_generate);
-	make_file(proc, "stat", gen_proc_stat);
-	make_file(proc, "uptime", gen_uptime);
-	make_file(proc, "loadavg", gen_loadavg);
-	make_file(proc, "version", gen_version);
-	make_file(proc, "filesystems", gen_filesystems);
+	synthetic_file(proc, "meminfo", gen_meminfo);
+	synthetic_file(proc, "cpuinfo", cpuinfo_generate);
+	synthetic_file(proc, "stat", gen_proc_stat);
+	synthetic_file(proc, "uptime", gen_uptime);
+	synthetic_file(proc, "loadavg", gen_loadavg);
+	synthetic_file(proc, "version", gen_version);
+	synthetic_file(proc, "filesystems", gen_filesystems);
 	make_link(proc, "mounts", "self/mounts");
-	struct inode *sys = make_dir(proc, "sys", 0555);
-	struct inode *kernel = sys ? make_dir(sys, "kernel", 0555) : NULL;
-	struct inode *vm = sys ? make_dir(sys, "vm", 0555) : NULL;
-	struct inode *fs = sys ? make_dir(sys, "fs", 0555) : NULL;
+	struct inode *sys = synthetic_dir(proc, "sys", 0555);
+	struct inode *kernel = sys ? synthetic_dir(sys, "kernel", 0555) : NULL;
+	struct inode *vm = sys ? synthetic_dir(sys, "vm", 0555) : NULL;
+	struct inode *fs = sys ? synthetic_dir(sys, "fs", 0555) : NULL;
 	if (kernel) {
-		make_file(kernel, "osrelease", gen_osrelease);
-		make_file(kernel, "ostype", gen_ostype);
-		make_file(kernel, "version", gen_kernel_version);
+		synthetic_file(kernel, "osrelease", gen_osrelease);
+		synthetic_file(kernel, "ostype", gen_ostype);
+		synthetic_file(kernel, "version", gen_kernel_version);
 		make_writable_file(kernel, "hostname", gen_hostname, store_uts_name, NULL);
 		make_writable_file(kernel, "domainname", gen_domainname, store_uts_name, "domainname");
 		make_writable_file(kernel, "core_pattern", coredump_pattern_show, coredump_pattern_store, NULL);
 	}
 	if (fs) {
-		make_file(fs, "nr_open", gen_nr_open);
-		struct inode *inotify = make_dir(fs, "inotify", 0555);
+		synthetic_file(fs, "nr_open", gen_nr_open);
+		struct inode *inotify = synthetic_dir(fs, "inotify", 0555);
 		if (inotify)
-			make_file(inotify, "max_queued_events", gen_inotify_max_queued);
+			synthetic_file(inotify, "max_queued_events", gen_inotify_max_queued);
 	}
 	if (vm)
-		make_file(vm, "overcommit_memory", gen_zero);
-	struct inode *sysvipc = make_dir(proc, "sysvipc", 0555);
+		synthetic_file(vm, "overcommit_memory", gen_zero);
+	struct inode *sysvipc = synthetic_dir(proc, "sysvipc", 0555);
 	if (sysvipc) {
-		make_file(sysvipc, "shm", gen_sysvipc_shm);
-		make_file(sysvipc, "sem", gen_sysvipc_sem);
-		make_file(sysvipc, "msg", gen_sysvipc_msg);
+		synthetic_file(sysvipc, "shm", gen_sysvipc_shm);
+		synthetic_file(sysvipc, "sem", gen_sysvipc_sem);
+		synthetic_file(sysvipc, "msg", gen_sysvipc_msg);
 	}
 	for (int i = 0; sys && i < sysctl_count; i++)
 		make_sysctl_file(sys, &sysctls[i]);

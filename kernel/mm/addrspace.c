@@ -13,6 +13,7 @@
 #include "kernel/mm/layout.h"
 #include "kernel/mm/page.h"
 #include "kernel/mm/paging.h"
+#include "kernel/mm/tlb_shootdown.h"
 
 struct addrspace *addrspace_create(void)
 {
@@ -115,8 +116,10 @@ static void drop_page(struct addrspace *as, uint64_t *pte, uintptr_t va)
 	*pte = 0;
 	if (is_current(as))
 		invlpg(va);
-	if (!(old & PTE_BORROWED))
-		page_unref(old & PTE_ADDR_MASK);
+	if (old & PTE_BORROWED)
+		tlb_shootdown_later(as->root);
+	else
+		tlb_release_page_later(as->root, old & PTE_ADDR_MASK);
 }
 
 /* Drops the pages of [start, end), which lies inside one area. */
@@ -274,6 +277,7 @@ int as_protect(struct addrspace *as, uintptr_t start, size_t len, uint32_t prot)
 				pte[i] = (pte[i] & PTE_ADDR_MASK) | leaf_flags(v, pte[i]);
 				if (is_current(as))
 					invlpg(va + i * PAGE_SIZE);
+				tlb_shootdown_later(as->root);
 			}
 		}
 	}
@@ -380,6 +384,7 @@ static int move_pages(struct addrspace *as, uintptr_t from, uintptr_t to, size_t
 		*old = 0;
 		if (is_current(as))
 			invlpg(from + off);
+		tlb_shootdown_later(as->root);
 	}
 	return 0;
 }
@@ -492,6 +497,7 @@ static int copy_on_write(struct addrspace *as, struct vma *v, uintptr_t va, uint
 	*pte = old | pte_flags(v->prot);
 	if (is_current(as))
 		invlpg(va);
+	tlb_shootdown_later(as->root); /* another thread's CPU may hold the old page */
 	return 0;
 }
 
@@ -523,6 +529,14 @@ static struct vma *grow_down(struct addrspace *as, uintptr_t addr)
 		return NULL;
 	v->start = start;
 	return v;
+}
+
+bool as_fault_already_served(struct addrspace *as, uintptr_t addr, bool write, bool exec)
+{
+	uint64_t *pte = paging_walk(as->root, PAGE_ALIGN_DOWN(addr), false);
+	if (!pte || !(*pte & PTE_PRESENT) || !(*pte & PTE_USER))
+		return false;
+	return (!write || (*pte & PTE_WRITE)) && (!exec || !(*pte & PTE_NX));
 }
 
 int as_fault(struct addrspace *as, uintptr_t addr, bool write, bool exec)
@@ -642,6 +656,7 @@ struct addrspace *addrspace_fork(struct addrspace *parent)
 	 * its TLB instead of an invlpg per page (user pages are not global). */
 	if (is_current(parent))
 		paging_activate(parent->root);
+	tlb_shootdown_later(parent->root);
 	if (err) {
 		addrspace_put(child); /* gives back every reference it took */
 		return NULL;

@@ -78,6 +78,10 @@ void addrspace_hold_exe(struct addrspace *as, struct inode *file);
 /* Fills the page under addr on a fault. 0, -EFAULT (no area, or a file
  * page past the file's end), -EACCES (protection) or -ENOMEM. */
 int as_fault(struct addrspace *as, uintptr_t addr, bool write, bool exec);
+/* Whether the page tables already allow this access: a fault the app took
+ * on another CPU while this one was mapping the page (or widening its
+ * protection) is over before it is served. */
+bool as_fault_already_served(struct addrspace *as, uintptr_t addr, bool write, bool exec);
 /* Whether addr is in a file mapping's page that lies wholly past the end
  * of the file: touching it is SIGBUS (BUS_ADRERR) on Linux. */
 bool as_past_end_of_file(struct addrspace *as, uintptr_t addr);

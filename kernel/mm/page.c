@@ -5,6 +5,7 @@
 
 #include "kernel/mm/layout.h"
 #include "kernel/mm/pmm.h"
+#include "kernel/mm/tlb_shootdown.h"
 #include "kernel/panic.h"
 #include "platforms/qemu/pvh.h"
 
@@ -73,8 +74,11 @@ void page_init(const struct pvh_start_info *info, uint64_t initrd_start, uint64_
 uint64_t page_alloc(size_t count)
 {
 	size_t first;
-	if (!pmm_alloc(&pages, count, &first))
-		return 0;
+	if (!pmm_alloc(&pages, count, &first)) {
+		tlb_shootdown_finish(); /* unmapped pages that wait for other CPUs' flushes */
+		if (!pmm_alloc(&pages, count, &first))
+			return 0;
+	}
 	uint64_t phys = (uint64_t)first * PAGE_SIZE;
 	memset(phys_to_virt(phys), 0, count * PAGE_SIZE);
 	return phys;

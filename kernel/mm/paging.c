@@ -4,9 +4,11 @@
 #include <string.h>
 
 #include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/percpu.h"
 #include "kernel/errno.h"
 #include "kernel/mm/layout.h"
 #include "kernel/mm/page.h"
+#include "kernel/mm/tlb_shootdown.h"
 #include "kernel/panic.h"
 
 extern char __kernel_start[], __text_start[], __text_end[], __rodata_start[], __rodata_end[], __data_start[],
@@ -176,6 +178,7 @@ static void free_table(uint64_t table, int level)
 
 void paging_free_root(uint64_t root)
 {
+	tlb_leave_root(root); /* an idle CPU may still have it loaded */
 	uint64_t *top = phys_to_virt(root);
 	for (int i = 0; i < 256; i++)
 		if (top[i] & PTE_PRESENT)
@@ -183,4 +186,8 @@ void paging_free_root(uint64_t root)
 	page_free(root, 1);
 }
 
-void paging_activate(uint64_t root) { write_cr3(root); }
+void paging_activate(uint64_t root)
+{
+	this_cpu()->active_root = root;
+	write_cr3(root);
+}

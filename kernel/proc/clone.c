@@ -71,6 +71,7 @@ static void start_registers(struct thread *t, struct thread *caller, const struc
 	memcpy(t->comm, caller->comm, sizeof t->comm);
 	t->timer_slack_ns = t->default_timer_slack_ns = caller->timer_slack_ns;
 	sched_policy_inherit(&t->sched, &caller->sched);
+	t->cpu_mask = caller->cpu_mask;
 	seccomp_inherit(t, caller);
 	if (r->flags & CLONE_CHILD_SETTID)
 		t->set_child_tid = r->child_tid;

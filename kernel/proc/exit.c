@@ -229,6 +229,10 @@ void process_reap(struct process *p)
 	cpu_times_add(&parent->children_cpu, p->children_cpu);
 	process_remove_child(p);
 	pid_remove_process(p);
+	/* A dead thread a CPU still idles on is freed later (sched.c); its
+	 * id goes now. */
+	for (struct thread *t = p->threads; t; t = t->next_in_process)
+		pid_remove_thread(t);
 	p->state = PROCESS_REAPED;
 	if (!p->threads)
 		process_free(p);

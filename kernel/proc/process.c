@@ -13,6 +13,7 @@
 #include "kernel/mm/page.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/pid.h"
+#include "kernel/sched/kernel_lock.h"
 #include "kernel/sched/sched.h"
 #include "kernel/security/capability.h"
 #include "kernel/security/seccomp.h"
@@ -56,6 +57,7 @@ struct thread *thread_create(struct process *p)
 	t->proc = p;
 	t->timer_slack_ns = t->default_timer_slack_ns = DEFAULT_TIMER_SLACK_NS;
 	sched_policy_init(&t->sched);
+	t->cpu_mask = ~0ull;
 	t->fpu_area = phys_to_virt(fpu);
 	t->kernel_stack_base = (uint64_t)phys_to_virt(stack);
 	t->kernel_stack_top = t->kernel_stack_base + KERNEL_STACK_PAGES * PAGE_SIZE;
@@ -82,6 +84,7 @@ void thread_first_run(struct trap_frame *frame)
 	}
 	signal_return_to_user(frame); /* a thread killed before it ever ran leaves here */
 	cputime_charge_system();
+	kernel_unlock();
 	trap_return_to(frame);
 }
 

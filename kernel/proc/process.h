@@ -132,6 +132,7 @@ struct thread {
 	uint64_t timer_slack_ns, default_timer_slack_ns;
 	uint64_t rseq_area; /* registered struct rseq, 0 for none (kernel/proc/rseq.c) */
 	uint32_t rseq_len, rseq_sig;
+	uint32_t rseq_cpu;  /* the CPU its area last showed */
 	bool rseq_check; /* preempted or signalled: check for a critical section on the way back */
 	struct thread *next_in_process;
 	struct thread *tid_next; /* the id table's chain (kernel/proc/pid.c) */
@@ -143,6 +144,8 @@ struct thread {
 	struct sched_policy sched; /* policy, priority, nice (kernel/sched/policy.h) */
 	/* The scheduler's (kernel/sched): */
 	enum thread_state state;
+	struct percpu *cpu;        /* the CPU it runs on, or idles on its stack; NULL while switched out */
+	uint64_t cpu_mask;         /* the CPUs it may run on, by index (sched_setaffinity) */
 	uint64_t saved_rsp;        /* kernel stack pointer while switched out */
 	struct thread *run_next;   /* run queue, or the list of dead threads */
 	int run_level;             /* the run queue it waits in while ready */

@@ -1,7 +1,8 @@
-/* rseq: restartable sequences. With one CPU the app's cpu_id never
- * changes, so registering publishes cpu 0 once. A thread preempted or
- * signalled inside its registered critical section is moved to the
- * section's abort_ip on its way back to the app, as Linux does. */
+/* rseq: restartable sequences. Registering publishes the thread's CPU in
+ * its area, and so does its way back to the app after it was switched
+ * out, when it came back on another CPU. A thread preempted or signalled
+ * inside its registered critical section is moved to the section's
+ * abort_ip on its way back to the app, as Linux does. */
 #include "kernel/proc/rseq.h"
 
 #include <linux/rseq.h>
@@ -16,6 +17,15 @@ int rseq_publish_cpu(struct rseq *area, uint32_t cpu)
 	if (copy_to_user(&area->cpu_id_start, &cpu, sizeof cpu) || copy_to_user(&area->cpu_id, &cpu, sizeof cpu))
 		return -EFAULT;
 	return 0;
+}
+
+int rseq_follow_cpu(struct thread *t)
+{
+	uint32_t cpu = (uint32_t)cpu_index();
+	if (t->rseq_cpu == cpu)
+		return 0;
+	t->rseq_cpu = cpu;
+	return rseq_publish_cpu((struct rseq *)t->rseq_area, cpu);
 }
 
 int rseq_abort_critical_section(struct thread *t, struct trap_frame *f)

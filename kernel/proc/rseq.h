@@ -16,5 +16,8 @@ int rseq_abort_critical_section(struct thread *t, struct trap_frame *f);
 
 /* Writes cpu into the area's cpu_id_start and cpu_id: 0 or -EFAULT. */
 int rseq_publish_cpu(struct rseq *area, uint32_t cpu);
+/* After t was switched out: publishes the CPU it runs on now, if that
+ * changed. 0 or -EFAULT. */
+int rseq_follow_cpu(struct thread *t);
 
 #endif

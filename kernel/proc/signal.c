@@ -457,7 +457,7 @@ void signal_force(const struct signal_info *info)
  * critical section to its abort handler; a bad descriptor ends the app. */
 static void abort_rseq_critical_section(struct thread *t, struct trap_frame *f)
 {
-	if (t->rseq_area && rseq_abort_critical_section(t, f))
+	if (t->rseq_area && (rseq_abort_critical_section(t, f) || rseq_follow_cpu(t)))
 		process_kill_by_signal(t->proc, SIGSEGV, f, "rseq",
 		                       "the registered struct rseq or its critical-section descriptor is invalid", 0);
 }

@@ -1,9 +1,13 @@
 /* Scheduler, see sched.h. Ready threads wait in one FIFO queue per run
  * level (policy.h: 0 for SCHED_OTHER, 1..99 for FIFO and RR, then
  * DEADLINE), with a bitmap of the levels that hold any; blocked threads with
- * a deadline sit in a list sorted by it. The APIC timer is armed for
- * whichever comes first: the next deadline or the end of the running
- * thread's time slice (when another thread is ready). */
+ * a deadline sit in a list sorted by it. The queues are shared by every
+ * CPU, under the kernel lock (kernel_lock.h): a CPU takes the best thread
+ * it may run, one whose affinity mask allows it and that no other CPU
+ * still idles on. A thread that becomes ready wakes an idle CPU it may run
+ * on by IPI, or makes a busy one look again. Each CPU's APIC timer is armed
+ * for whichever comes first: the next deadline or the end of its thread's
+ * time slice (when another thread is ready for it). */
 #include "kernel/sched/sched.h"
 
 #include <linux/sched.h>
@@ -23,6 +27,7 @@
 #include "kernel/proc/process.h"
 #include "kernel/sched/cpu_timer.h"
 #include "kernel/sched/cputime.h"
+#include "kernel/sched/kernel_lock.h"
 #include "kernel/sched/ktimer.h"
 #include "kernel/sched/policy.h"
 #include "kernel/time.h"
@@ -37,14 +42,12 @@ struct run_queue {
 static struct run_queue run_queues[LEVELS];
 static uint64_t ready_levels[(LEVELS + 63) / 64]; /* bit n: run_queues[n] holds a thread */
 static struct thread *timers;                     /* blocked with a deadline, soonest first */
-static struct thread *dead;                       /* exited; their stacks are freed by the next thread */
-static bool need_resched;
-static uint64_t slice_end;
+static struct thread *dead;                       /* exited; their stacks are freed once off every CPU */
 static int external_waiters; /* blocked on a device that interrupts (sched_external_wait) */
 static bool (*device_waiters)(void); /* or waiting on one that counts its own */
 
 void context_switch(uint64_t *save_rsp, uint64_t next_rsp);
-void thread_first_entry(void);
+void context_first_entry(void);
 
 static void run_enqueue_at(struct thread *t, bool front)
 {
@@ -79,6 +82,30 @@ static int best_ready_level(void)
 	return -1;
 }
 
+static bool level_ready(int level) { return ready_levels[level / 64] >> (level % 64) & 1; }
+
+static bool may_run_on(const struct thread *t, const struct percpu *cpu)
+{
+	return (!t->cpu || t->cpu == cpu) && (t->cpu_mask >> cpu->index & 1);
+}
+
+/* The best ready thread cpu may run, NULL when none. */
+static struct thread *best_for(const struct percpu *cpu)
+{
+	for (int level = best_ready_level(); level >= 0; level--)
+		if (level_ready(level))
+			for (struct thread *t = run_queues[level].head; t; t = t->run_next)
+				if (may_run_on(t, cpu))
+					return t;
+	return NULL;
+}
+
+static int best_level_for(const struct percpu *cpu)
+{
+	const struct thread *t = best_for(cpu);
+	return t ? t->run_level : -1;
+}
+
 /* Takes t out of its level's queue (a short walk: the threads ready at one level). */
 static void run_remove(struct thread *t)
 {
@@ -98,27 +125,70 @@ static void run_remove(struct thread *t)
 
 static struct thread *run_dequeue(void)
 {
-	int level = best_ready_level();
-	if (level < 0)
-		return NULL;
-	struct thread *t = run_queues[level].head;
-	run_remove(t);
+	struct thread *t = best_for(this_cpu());
+	if (t)
+		run_remove(t);
 	return t;
 }
 
 bool sched_others_ready(void) { return best_ready_level() >= 0; }
 
-/* Whether a ready thread should have the CPU instead of the running one: a
- * higher level at once; the same level when the slice is up, except under
- * FIFO, which runs until it blocks or yields. */
+/* This CPU runs a thread (rather than idling on a blocked one's stack). */
+static struct thread *running_here(void)
+{
+	struct thread *t = current_thread();
+	return t && t->state == THREAD_RUNNING ? t : NULL;
+}
+
+/* Whether a ready thread should have this CPU instead of the running one:
+ * a higher level at once; the same level when the slice is up, except
+ * under FIFO, which runs until it blocks or yields. */
 static bool should_preempt(uint64_t now)
 {
-	int best = best_ready_level();
-	const struct thread *t = current_thread();
+	const struct thread *t = running_here();
+	if (!t)
+		return false;
+	int best = best_level_for(this_cpu());
 	int level = sched_policy_level(&t->sched);
 	if (best != level)
 		return best > level;
-	return t->sched.policy != SCHED_FIFO && now >= slice_end;
+	return t->sched.policy != SCHED_FIFO && now >= this_cpu()->slice_end;
+}
+
+static void interrupt_cpu(struct percpu *cpu) { lapic_send_ipi(cpu->apic_id, RESCHEDULE_VECTOR); }
+
+/* t became ready: a CPU that may run it should look. One that idles on
+ * its stack is the only one that can; else an idle CPU it may run on;
+ * else this one, if t should preempt its thread; else a busy one, which
+ * then arms its timer for the end of its thread's slice. An idle CPU that
+ * was sent for counts as busy until it has looked. */
+static void kick_cpu_for(struct thread *t)
+{
+	struct percpu *me = this_cpu();
+	if (t->cpu) {
+		if (t->cpu != me && t->cpu->idle) {
+			t->cpu->idle = false;
+			interrupt_cpu(t->cpu);
+		}
+		return;
+	}
+	if (me->idle && may_run_on(t, me))
+		return; /* an interrupt while this CPU idles: it looks next */
+	for (int i = 0; i < cpu_count; i++)
+		if (cpus[i] != me && cpus[i]->idle && may_run_on(t, cpus[i])) {
+			cpus[i]->idle = false;
+			interrupt_cpu(cpus[i]);
+			return;
+		}
+	if (may_run_on(t, me) && should_preempt(time_monotonic_ns())) {
+		me->need_resched = true;
+		return;
+	}
+	for (int i = 0; i < cpu_count; i++)
+		if (cpus[i] != me && may_run_on(t, cpus[i])) {
+			interrupt_cpu(cpus[i]);
+			return;
+		}
 }
 
 static void timer_insert(struct thread *t)
@@ -146,18 +216,23 @@ static void expire_timers(uint64_t now)
 		timers = t->timer_next;
 		t->wake_reason = WAKE_TIMEOUT;
 		run_enqueue(t);
+		kick_cpu_for(t);
 	}
 }
 
+/* Every CPU arms for the next deadline; the first to take the interrupt
+ * serves it. */
 static void arm_timer(void)
 {
+	struct percpu *me = this_cpu();
+	struct thread *running = running_here();
 	uint64_t now = time_monotonic_ns();
 	uint64_t next = ktimer_next_deadline();
 	if (timers && (!next || timers->wake_at < next))
 		next = timers->wake_at;
-	if (best_ready_level() >= 0 && current_thread()->sched.policy != SCHED_FIFO && (!next || slice_end < next))
-		next = slice_end;
-	uint64_t cpu_left = current_thread()->state == THREAD_RUNNING ? cpu_timers_next_ns(current_process()) : 0;
+	if (running && running->sched.policy != SCHED_FIFO && best_for(me) && (!next || me->slice_end < next))
+		next = me->slice_end;
+	uint64_t cpu_left = running ? cpu_timers_next_ns(running->proc) : 0;
 	if (cpu_left && (!next || now + cpu_left < next))
 		next = now + cpu_left;
 	lapic_timer_arm(next ? (next > now ? next - now : 1) : 0);
@@ -183,44 +258,147 @@ static void fpu_restore(struct thread *t)
 		__asm__ volatile("fxrstor64 (%0)" ::"r"(t->fpu_area) : "memory");
 }
 
+/* Frees the dead threads no CPU is on any more. */
 static void reap_dead(void)
 {
-	while (dead && dead != current_thread()) {
-		struct thread *t = dead;
-		dead = t->run_next;
+	for (struct thread **at = &dead; *at;) {
+		struct thread *t = *at;
+		if (t->cpu) {
+			at = &t->run_next;
+			continue;
+		}
+		*at = t->run_next;
 		thread_free(t);
 	}
 }
 
+/* On the new thread's stack: the one this CPU left is free for others to
+ * run, or to reap. */
+static void finish_switch(void)
+{
+	struct percpu *me = this_cpu();
+	struct thread *prev = me->switched_from;
+	me->switched_from = NULL;
+	if (prev) {
+		prev->cpu = NULL;
+		if (prev->state == THREAD_READY)
+			kick_cpu_for(prev);
+	}
+	reap_dead();
+}
+
+/* A stack below top as context_switch expects to find it: six
+ * callee-saved registers (r13 the function, r12 its argument), then the
+ * return address context_first_entry, which calls fn(arg). */
+static uint64_t fresh_context(uint64_t top, void (*fn)(void *), void *arg)
+{
+	uint64_t *sp = (uint64_t *)top;
+	*--sp = (uint64_t)context_first_entry;
+	*--sp = 0;             /* rbp */
+	*--sp = 0;             /* rbx */
+	*--sp = (uint64_t)arg; /* r12 */
+	*--sp = (uint64_t)fn;  /* r13 */
+	*--sp = 0;             /* r14 */
+	*--sp = 0;             /* r15 */
+	return (uint64_t)sp;
+}
+
+/* prev is NULL on an application processor's first switch, from the
+ * stack it came up on, which it never returns to. */
 static void switch_to(struct thread *next)
 {
-	struct thread *prev = current_thread();
+	struct percpu *me = this_cpu();
+	struct thread *prev = me->current;
 	uint64_t now = time_monotonic_ns();
-	slice_end = now + sched_policy_slice_ns(&next->sched);
-	cputime_charge_system();
+	me->slice_end = now + sched_policy_slice_ns(&next->sched);
+	if (prev)
+		cputime_charge_system();
+	else
+		cputime_skip();
 	next->state = THREAD_RUNNING;
+	next->cpu = me;
 	if (prev == next)
 		return;
-	fpu_save(prev);
-	prev->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
-	prev->rseq_check = true; /* preempted: an rseq critical section must abort */
-	this_cpu()->current = next;
+	uint64_t boot_stack_rsp;
+	if (prev) {
+		fpu_save(prev);
+		prev->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
+		prev->rseq_check = true; /* preempted: an rseq critical section must abort */
+	}
+	me->current = next;
 	percpu_set_kernel_stack(next->kernel_stack_top);
-	if (prev->proc->as != next->proc->as)
+	if (me->active_root != next->proc->as->root)
 		addrspace_activate(next->proc->as);
 	wrmsr(MSR_FS_BASE, next->fs_base);
 	wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);
 	fpu_restore(next);
-	context_switch(&prev->saved_rsp, next->saved_rsp);
-	reap_dead(); /* back in prev, on its own stack again */
+	me->switched_from = prev;
+	context_switch(prev ? &prev->saved_rsp : &boot_stack_rsp, next->saved_rsp);
+	finish_switch(); /* back in prev, on its own stack again */
 }
 
-/* Every thread blocks with no deadline and no device that could wake one:
- * on Linux the app would hang for good. Say so and end it instead. */
+/* Every thread blocks with no deadline and no device that could wake one,
+ * and every other CPU idles: on Linux the app would hang for good. Say so
+ * and end it instead. */
 static void __attribute__((noreturn)) deadlock(void)
 {
 	kwarn("deadlock: every thread of the app waits and nothing can wake any of them; ending it");
 	vm_end(128 + SIGKILL_NUMBER);
+}
+
+static void schedule(void);
+
+/* This CPU's idle context: no thread, on the CPU's idle stack, until a
+ * thread is ready for it. */
+static void idle_context(void *unused)
+{
+	(void)unused;
+	finish_switch();
+	schedule();
+	panic("a CPU's idle context was resumed");
+}
+
+/* Leaves the current thread for this CPU's idle context: for a thread
+ * that is ready but may not run on this CPU any more (its affinity
+ * changed), when no other is ready here; another CPU can take it only
+ * once it is off this one. Returns when some CPU runs it again. */
+static void switch_to_idle(void)
+{
+	struct percpu *me = this_cpu();
+	struct thread *prev = me->current;
+	fpu_save(prev);
+	prev->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
+	prev->rseq_check = true;
+	me->current = NULL;
+	me->switched_from = prev;
+	context_switch(&prev->saved_rsp, fresh_context(me->idle_stack_top, idle_context, NULL));
+	finish_switch();
+}
+
+static bool anything_can_wake(void)
+{
+	if (timers || external_waiters || (device_waiters && device_waiters()) || ktimer_next_deadline() ||
+	    best_ready_level() >= 0)
+		return true;
+	for (int i = 0; i < cpu_count; i++)
+		if (cpus[i] != this_cpu() && !cpus[i]->idle)
+			return true; /* it runs a thread, which may wake others */
+	return false;
+}
+
+/* hlt with interrupts on and the kernel lock given back, for the other
+ * CPUs; an interrupt here takes the lock for its handler. */
+static void idle_wait(void)
+{
+	struct percpu *me = this_cpu();
+	me->idle_since = rdtsc();
+	me->idle = true;
+	kernel_unlock();
+	__asm__ volatile("sti; hlt; cli" ::: "memory");
+	kernel_lock();
+	me->idle = false;
+	me->idle_tsc += rdtsc() - me->idle_since;
+	me->idle_since = 0;
 }
 
 /* Picks the next thread and runs it; idles (hlt, interrupts on) while none
@@ -234,19 +412,26 @@ static void schedule(void)
 	struct thread *next;
 	/* The thread giving up the CPU is charged up to now; idle time below
 	 * is nobody's CPU time. */
-	cputime_charge_system();
+	if (current_thread())
+		cputime_charge_system();
 	while (!(next = run_dequeue())) {
+		struct thread *t = current_thread();
+		if (t && t->state == THREAD_READY) {
+			switch_to_idle();
+			arm_timer();
+			return;
+		}
 		if (idle_work && idle_work())
 			continue;
-		if (!timers && !external_waiters && !(device_waiters && device_waiters()) && !ktimer_next_deadline())
+		if (!anything_can_wake())
 			deadlock();
 		arm_timer();
-		__asm__ volatile("sti; hlt; cli" ::: "memory");
+		idle_wait();
 		expire_timers(time_monotonic_ns());
 		ktimer_run_expired(time_monotonic_ns());
 		cputime_skip();
 	}
-	need_resched = false;
+	this_cpu()->need_resched = false;
 	switch_to(next);
 	arm_timer();
 }
@@ -255,29 +440,29 @@ void sched_init(void)
 {
 	struct thread *t = current_thread();
 	t->state = THREAD_RUNNING;
+	t->cpu = this_cpu();
 	cputime_skip();
-	slice_end = time_monotonic_ns() + sched_policy_slice_ns(&t->sched);
+	this_cpu()->slice_end = time_monotonic_ns() + sched_policy_slice_ns(&t->sched);
 }
 
-void sched_finish_switch(void) { reap_dead(); }
+void sched_run_ap(void)
+{
+	kernel_lock();
+	schedule();
+	panic("an application processor's first schedule returned");
+}
 
-/* The new thread's kernel stack, as context_switch expects to find it:
- * six callee-saved registers (r12 carrying the trap frame), then the return
- * address thread_first_entry. */
+void sched_finish_switch(void) { finish_switch(); }
+
+static void first_run(void *frame) { thread_first_run(frame); }
+
 void sched_start_thread(struct thread *t, struct trap_frame *frame)
 {
-	uint64_t *sp = (uint64_t *)frame;
-	*--sp = (uint64_t)thread_first_entry;
-	*--sp = 0;               /* rbp */
-	*--sp = 0;               /* rbx */
-	*--sp = (uint64_t)frame; /* r12 */
-	*--sp = 0;               /* r13 */
-	*--sp = 0;               /* r14 */
-	*--sp = 0;               /* r15 */
-	t->saved_rsp = (uint64_t)sp;
+	t->saved_rsp = fresh_context((uint64_t)frame, first_run, frame);
 	fpu_save(t); /* the child starts with the parent's FPU state */
 	t->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
 	run_enqueue(t);
+	kick_cpu_for(t);
 	arm_timer();
 }
 
@@ -302,22 +487,24 @@ enum wake_reason sched_block(uint64_t deadline)
 void sched_wake(struct thread *t, enum wake_reason why)
 {
 	if (t->state != THREAD_BLOCKED) {
-		if (why == WAKE_SIGNAL)
+		if (why == WAKE_SIGNAL) {
 			t->signal_wakeup = true; /* it will not block before seeing it */
+			if (t->state == THREAD_RUNNING && t->cpu && t->cpu != this_cpu())
+				interrupt_cpu(t->cpu); /* in the app there: it enters the kernel and sees it */
+		}
 		return;
 	}
 	if (t->wake_at)
 		timer_remove(t);
 	t->wake_reason = why;
 	run_enqueue(t);
-	if (should_preempt(time_monotonic_ns()))
-		need_resched = true;
+	kick_cpu_for(t);
 	arm_timer();
 }
 
 void sched_yield(void)
 {
-	if (best_ready_level() < 0)
+	if (!best_for(this_cpu()))
 		return;
 	run_enqueue(current_thread());
 	schedule();
@@ -328,12 +515,15 @@ void sched_yield(void)
 void sched_preempt_point(void)
 {
 	struct thread *t = current_thread();
-	if (need_resched && best_ready_level() >= 0) {
+	struct percpu *me = this_cpu();
+	if (!(t->cpu_mask >> me->index & 1))
+		me->need_resched = true; /* its affinity no longer allows this CPU */
+	if (me->need_resched && (best_for(me) || !(t->cpu_mask >> me->index & 1))) {
 		int level = sched_policy_level(&t->sched);
-		run_enqueue_at(t, level > 0 && best_ready_level() > level);
+		run_enqueue_at(t, level > 0 && best_level_for(me) > level);
 		schedule();
 	}
-	need_resched = false;
+	me->need_resched = false;
 }
 
 void sched_level_changed(struct thread *t, int old_level)
@@ -342,13 +532,23 @@ void sched_level_changed(struct thread *t, int old_level)
 	if (t->state == THREAD_READY && level != old_level) {
 		run_remove(t);
 		run_enqueue_at(t, level < old_level);
+		kick_cpu_for(t);
 	}
 	if (should_preempt(time_monotonic_ns()))
-		need_resched = true;
+		this_cpu()->need_resched = true;
 	arm_timer();
 }
 
 void sched_timers_changed(void) { arm_timer(); }
+
+void sched_set_affinity(struct thread *t, uint64_t mask)
+{
+	t->cpu_mask = mask;
+	if (t->state == THREAD_READY)
+		kick_cpu_for(t);
+	else if (t->state == THREAD_RUNNING && t->cpu && t->cpu != this_cpu() && !(mask >> t->cpu->index & 1))
+		interrupt_cpu(t->cpu); /* its way back to the app passes sched_preempt_point */
+}
 
 void sched_timer_interrupt(void)
 {
@@ -356,10 +556,18 @@ void sched_timer_interrupt(void)
 	uint64_t now = time_monotonic_ns();
 	expire_timers(now);
 	ktimer_run_expired(now);
-	if (current_thread()->state == THREAD_RUNNING)
+	if (running_here())
 		cpu_timers_run(current_process());
 	if (should_preempt(now))
-		need_resched = true;
+		this_cpu()->need_resched = true;
+	arm_timer();
+}
+
+void sched_reschedule_interrupt(void)
+{
+	lapic_eoi();
+	if (should_preempt(time_monotonic_ns()))
+		this_cpu()->need_resched = true;
 	arm_timer();
 }
 

@@ -1,4 +1,4 @@
-/* The scheduler: ready threads on one CPU by their policy's run level
+/* The scheduler: ready threads on the CPUs by their policy's run level
  * (kernel/sched/policy.h): SCHED_DEADLINE first, then FIFO and RR by
  * priority, then round-robin over the others with slices by nice value;
  * preemption by the local APIC timer, blocking with deadlines. The kernel
@@ -47,6 +47,14 @@ void sched_preempt_point(void);
 void sched_timers_changed(void);
 /* The timer interrupt. */
 void sched_timer_interrupt(void);
+/* The reschedule IPI: another CPU made a thread ready that may want this
+ * CPU, or sent a signal to the thread running here. */
+void sched_reschedule_interrupt(void);
+/* t may run only on the CPUs in mask (by index) from now on; one that
+ * runs on a CPU it no longer may leaves it at once. */
+void sched_set_affinity(struct thread *t, uint64_t mask);
+/* An application processor, once up, waits here for threads to run. */
+void sched_run_ap(void) __attribute__((noreturn));
 /* Ends the current thread for good; its stack is freed later. */
 void sched_exit_current(void) __attribute__((noreturn));
 /* A driver counts the threads blocked on its device (+1 before blocking,

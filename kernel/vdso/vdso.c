@@ -89,10 +89,12 @@ long __vdso_time(long *t)
 int __vdso_getcpu(unsigned *cpu, unsigned *node, void *unused)
 {
 	(void)unused;
+	unsigned limit;
+	__asm__("lsl %1, %0" : "=r"(limit) : "r"(CPU_NUMBER_SELECTOR));
 	if (cpu)
-		*cpu = 0;
+		*cpu = limit & 0xfff;
 	if (node)
-		*node = 0;
+		*node = limit >> 12;
 	return 0;
 }
 

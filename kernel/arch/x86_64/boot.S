@@ -69,6 +69,7 @@ boot_long_mode:
 
 	.section .boot.data, "aw"
 	.p2align 12
+	.globl boot_pml4                /* the APs' way into long mode too (ap_trampoline.S) */
 boot_pml4:
 	.quad PHYS(boot_pdpt) + 3
 	.fill 255, 8, 0

@@ -1,8 +1,9 @@
 /* Switching kernel stacks between threads: the callee-saved registers go on
  * the old stack, whose top is stored in *save; the new stack's are popped.
- * A new thread's stack is built by thread_prepare_stack (sched.c) to return
- * into thread_first_entry, which leaves for ring 3 through its trap frame
- * (thread_first_run, kernel/proc/process.c). */
+ * A fresh context's stack is built by fresh_context (sched.c) to return
+ * into context_first_entry, which calls its function: a new thread's
+ * leaves for ring 3 through its trap frame (thread_first_run,
+ * kernel/proc/process.c); a CPU's idle context waits for a thread. */
 	.text
 	.globl context_switch
 context_switch:                 /* (uint64_t *save, uint64_t next_rsp) */
@@ -22,8 +23,9 @@ context_switch:                 /* (uint64_t *save, uint64_t next_rsp) */
 	pop %rbp
 	ret
 
-	.globl thread_first_entry
-thread_first_entry:             /* r12 = the thread's trap frame */
+	.globl context_first_entry
+context_first_entry:            /* r13 = the function, r12 = its argument */
 	mov %r12, %rdi
 	and $-16, %rsp              /* the C ABI's alignment at a call, whatever the frame's size */
-	call thread_first_run       /* never returns */
+	call *%r13                  /* never returns */
+	ud2

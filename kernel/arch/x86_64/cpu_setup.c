@@ -65,10 +65,15 @@ static void enable_syscall(void)
 	wrmsr(MSR_FMASK, 0x47700);
 }
 
-void cpu_setup(void)
+void cpu_setup_ap(void)
 {
 	enable_fpu();
 	enable_protections();
 	enable_syscall();
+}
+
+void cpu_setup(void)
+{
+	cpu_setup_ap();
 	libc_glue_init(cpu_features.xsave_size, cpu_features.xsave_mask);
 }

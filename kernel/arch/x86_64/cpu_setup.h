@@ -1,4 +1,5 @@
-/* CPU feature discovery and the control-register set-up done once at boot. */
+/* CPU feature discovery and the control-register set-up done at boot, on
+ * each CPU. */
 #ifndef SOLE_CPU_SETUP_H
 #define SOLE_CPU_SETUP_H
 
@@ -15,7 +16,12 @@ struct cpu_features {
 
 extern struct cpu_features cpu_features;
 
+/* The boot CPU's: the CPU's set-up, then the kernel's formatting library's. */
 void cpu_setup(void);
+/* Each application processor's: the same registers, on that CPU. */
+void cpu_setup_ap(void);
+/* Builds the IDT and loads it; idt_load loads it on another CPU. */
 void idt_init(void);
+void idt_load(void);
 
 #endif

@@ -6,7 +6,7 @@
 #define SOLE_IRQ_H
 
 #define IRQ_FIRST_DEVICE_VECTOR 0x21
-#define IRQ_LAST_DEVICE_VECTOR 0xfe
+#define IRQ_LAST_DEVICE_VECTOR 0xfc /* then the IPIs' (lapic.h) */
 
 typedef void (*irq_handler)(void *arg);
 

@@ -54,8 +54,8 @@ TRAP_NOERR 31
 TRAP_NOERR 32   /* the local APIC timer */
 TRAP_NOERR 255  /* the local APIC's spurious vector */
 
-/* Device vectors 33..254 (IRQ_FIRST_DEVICE_VECTOR..IRQ_LAST_DEVICE_VECTOR),
- * named by number through .altmacro's %expression. */
+/* Vectors 33..254: the devices' (IRQ_FIRST_DEVICE_VECTOR..IRQ_LAST_DEVICE_VECTOR,
+ * irq.h), then the IPIs' (lapic.h); named by number through .altmacro's %expression. */
 	.altmacro
 .macro STUB_ADDRESS n
 	.quad trap_stub_\n
@@ -79,8 +79,8 @@ trap_stubs:
 .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	.quad trap_stub_\n
 .endr
-	.globl device_irq_stubs
-device_irq_stubs:
+	.globl irq_stubs
+irq_stubs:
 	.set vector, 33
 	.rept 254 - 33 + 1
 	STUB_ADDRESS %vector

@@ -14,6 +14,7 @@
 #include "kernel/mm/addrspace.h"
 #include "kernel/mm/layout.h"
 #include "kernel/mm/tlb_refresh.h"
+#include "kernel/mm/tlb_shootdown.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/panic.h"
 #include "kernel/proc/exit.h"
@@ -21,6 +22,7 @@
 #include "kernel/proc/process.h"
 #include "kernel/proc/signal.h"
 #include "kernel/sched/cputime.h"
+#include "kernel/sched/kernel_lock.h"
 #include "kernel/sched/sched.h"
 #include "libc-glue/kformat.h"
 
@@ -84,7 +86,13 @@ static bool serve_page_fault(struct trap_frame *f, uint64_t addr)
 	/* as_fault serves only what a retry will get past: a missing page or
 	 * a copy-on-write; SMAP and protection faults fall through to the
 	 * copy's fixup or to a signal. */
-	int err = as_fault(current_process()->as, addr, f->error & PF_WRITE, f->error & PF_INSN);
+	struct addrspace *as = current_process()->as;
+	bool write = f->error & PF_WRITE, exec = f->error & PF_INSN;
+	/* Only the app's faults can race: the kernel's are taken under the
+	 * kernel lock, which every change to the page tables holds. */
+	if (trap_from_user(f) && as_fault_already_served(as, addr, write, exec))
+		return true;
+	int err = as_fault(as, addr, write, exec);
 	if (err == -ENOMEM) {
 		oom_kill();
 		return true; /* again: the victim's pages are on their way back */
@@ -168,21 +176,37 @@ static void exception(struct trap_frame *f)
 	user_fault(f, addr);
 }
 
+/* The kernel lock is taken on entry from the app, and by an interrupt that
+ * finds this CPU idling without it; a TLB flush IPI takes no lock, as its
+ * sender holds it and waits. */
 void trap_handler(struct trap_frame *f)
 {
-	if (trap_from_user(f)) {
+	if (f->vector == TLB_FLUSH_VECTOR) {
+		tlb_shootdown_serve();
+		lapic_eoi();
+		return;
+	}
+	bool from_user = trap_from_user(f);
+	bool locking = from_user || !kernel_lock_held();
+	if (locking)
+		kernel_lock();
+	if (from_user) {
 		cputime_charge_user();
 		tlb_refresh();
 	}
 	if (f->vector == TIMER_VECTOR)
 		sched_timer_interrupt();
+	else if (f->vector == RESCHEDULE_VECTOR)
+		sched_reschedule_interrupt();
 	else if (f->vector >= 32)
 		irq_dispatch(f->vector);
 	else
 		exception(f);
-	if (trap_from_user(f)) {
+	if (from_user) {
 		sched_preempt_point();
 		signal_return_to_user(f);
 		cputime_charge_system();
 	}
+	if (locking)
+		kernel_unlock();
 }
