@@ -465,7 +465,8 @@ int oci_features(const struct oci_globals *globals, int argc, char **argv)
 	      "\"linux\":{\"namespaces\":[\"mount\",\"network\",\"pid\",\"ipc\",\"uts\"],\"capabilities\":[],"
 	      "\"cgroup\":{\"v1\":false,\"v2\":false,\"systemd\":false,\"systemdUser\":false},"
 	      "\"seccomp\":{\"enabled\":false},\"apparmor\":{\"enabled\":false},\"selinux\":{\"enabled\":false}},"
-	      "\"annotations\":{\"org.sole.memory\":\"the VM's memory, as sole run -m reads it\"}}\n",
+	      "\"annotations\":{\"org.sole.memory\":\"the VM's memory, as sole run -m reads it\","
+	      "\"org.sole.cpus\":\"the VM's CPUs, as sole run --cpus reads it\"}}\n",
 	      stdout);
 	return 0;
 }

@@ -134,6 +134,58 @@ static void add_memory(struct oci_config *config)
 	}
 }
 
+/* The CPUs of "0-3,6" (cpuset.cpus): how many it names (at most
+ * OCI_MAXIMUM_CPUS), 0 when it is not such a list. */
+static unsigned cpuset_count(const char *list)
+{
+	unsigned long count = 0;
+	while (*list) {
+		char *end;
+		unsigned long first = strtoul(list, &end, 10), last = first;
+		if (end == list)
+			return 0;
+		if (*end == '-') {
+			const char *from = end + 1;
+			last = strtoul(from, &end, 10);
+			if (end == from || last < first)
+				return 0;
+		}
+		count += last - first < OCI_MAXIMUM_CPUS ? last - first + 1 : OCI_MAXIMUM_CPUS;
+		if (*end != ',' && *end != '\0')
+			return 0;
+		list = *end ? end + 1 : end;
+	}
+	return count < OCI_MAXIMUM_CPUS ? (unsigned)count : OCI_MAXIMUM_CPUS;
+}
+
+/* org.sole.cpus (as sole run --cpus reads it) wins; else the CPU quota
+ * over its period (docker's --cpus sets both), rounded up; else the count
+ * of the cpuset. None of them: sole's default of one CPU. */
+static void add_cpus(struct oci_config *config)
+{
+	const char *annotated = json_string_member(config->annotations, "org.sole.cpus");
+	const struct json_value *cpu =
+	    json_member(json_member(json_member(config->tree, "linux"), "resources"), "cpu");
+	uint64_t quota, period;
+	unsigned cpus = 0;
+	if (annotated) {
+		add(config, "--cpus", annotated);
+		return;
+	}
+	if (whole_number(json_member(cpu, "quota"), 0x1p62, &quota) && quota > 0 &&
+	    whole_number(json_member(cpu, "period"), 0x1p62, &period) && period > 0) {
+		uint64_t rounded_up = quota / period + (quota % period != 0);
+		cpus = rounded_up < OCI_MAXIMUM_CPUS ? (unsigned)rounded_up : OCI_MAXIMUM_CPUS;
+	} else if (json_string_member(cpu, "cpus")) {
+		cpus = cpuset_count(json_string_member(cpu, "cpus"));
+	}
+	if (cpus > 1) {
+		char count[16];
+		snprintf(count, sizeof count, "%u", cpus);
+		add(config, "--cpus", count);
+	}
+}
+
 static int read_process(struct oci_config *config, const struct json_value *process)
 {
 	const struct json_value *args = json_member(process, "args");
@@ -226,6 +278,7 @@ int oci_config_load(const char *bundle, struct oci_config *config)
 		return -1;
 	}
 	add_memory(config);
+	add_cpus(config);
 	read_network_namespace(config);
 	const char *hostname = json_string_member(config->tree, "hostname");
 	if (hostname && *hostname)

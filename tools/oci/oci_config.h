@@ -13,6 +13,8 @@
 
 /* The smallest VM a memory limit gives (below it the kernel cannot boot). */
 #define OCI_MEMORY_FLOOR_MIB 32
+/* sole run --cpus's ceiling: a larger quota or cpuset gets this many. */
+#define OCI_MAXIMUM_CPUS 64
 
 struct oci_config {
 	struct string_list run_args;    /* the arguments after `sole run` */

@@ -180,6 +180,10 @@ void qemu_build_command(const struct qemu_config *config, struct string_list *ar
 
 	for (size_t i = 0; i < sizeof(arguments) / sizeof(*arguments); i++)
 		string_list_append(argv, arguments[i]);
+	if (config->cpus > 1) {
+		string_list_append(argv, "-smp");
+		string_list_append_owned(argv, xasprintf("%d", config->cpus));
+	}
 	add_network(config, machine, argv);
 	add_volumes(config, machine, argv);
 	if (machine->virtio_transport) {

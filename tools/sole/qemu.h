@@ -18,6 +18,7 @@ struct qemu_config {
 	enum machine_kind machine;
 	enum accel_kind accel;
 	uint64_t memory_bytes;
+	int cpus; /* -smp */
 	const char *kernel_path;
 	const char *initrd_path;
 	int gdb_port; /* 0: no gdb stub; else QEMU waits for gdb on 127.0.0.1:port */

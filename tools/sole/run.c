@@ -384,6 +384,7 @@ static int boot(const struct run_options *options, const struct app_binary *bina
 	struct qemu_config config = {
 	    .machine = options->machine,
 	    .memory_bytes = options->memory_bytes,
+	    .cpus = options->cpus,
 	    .gdb_port = options->gdb_port,
 	    .sandbox = !options->no_sandbox,
 	    .user = &qemu_user,

@@ -2,6 +2,7 @@
  * text, following docker's conventions (-m, -e, -w, -p, -v). */
 #include "run_options.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -19,6 +20,7 @@
 
 enum run_flag_id {
 	FLAG_MEMORY,
+	FLAG_CPUS,
 	FLAG_ENV,
 	FLAG_COPY,
 	FLAG_WORKDIR,
@@ -68,6 +70,9 @@ struct run_flag {
 
 static const struct run_flag run_flags[FLAG_COUNT] = {
     [FLAG_MEMORY] = {'m', "memory", "SIZE", "guest memory, with a K, M or G suffix (default 64M)"},
+    [FLAG_CPUS] = {0, "cpus", "N",
+                   "virtual CPUs, 1 to 64 (default 1; a fraction, as docker takes it,\n"
+                   "rounds up): the app's threads and processes run on all of them"},
     [FLAG_ENV] = {'e', "env", "K=V",
                   "set K=V in the app's environment; -e K takes the host's value\n"
                   "(repeatable; the default is PATH=... and HOME=/root)"},
@@ -266,6 +271,24 @@ static int apply_memory(struct run_options *options, const struct flag_use *use)
 	return 0;
 }
 
+/* --cpus N: docker's flag. docker takes a share of the host's CPU time, so
+ * 1.5 is allowed; a VM has whole CPUs, so it rounds up. */
+static int apply_cpus(struct run_options *options, const struct flag_use *use)
+{
+	char *end;
+	errno = 0;
+	double cpus = strtod(use->value, &end);
+	if (errno || end == use->value || *end != '\0' || !(cpus > 0) || cpus > MAXIMUM_CPUS) {
+		sole_error("%s '%s': not a CPU count; use a number from 1 to %d, like %s 2", use->spelled, use->value,
+		           MAXIMUM_CPUS, use->spelled);
+		return EXIT_SOLE_ERROR;
+	}
+	options->cpus = (int)cpus;
+	if (options->cpus < cpus)
+		options->cpus++;
+	return 0;
+}
+
 /* --copy PATH, or --copy SRC:DEST (split at the first ':'). */
 static int apply_copy(struct run_options *options, const struct flag_use *use)
 {
@@ -459,6 +482,8 @@ static int apply_flag(struct run_options *options, const struct flag_use *use)
 	switch (use->id) {
 	case FLAG_MEMORY:
 		return apply_memory(options, use);
+	case FLAG_CPUS:
+		return apply_cpus(options, use);
 	case FLAG_ENV:
 		return apply_env(options, use);
 	case FLAG_COPY:
@@ -659,6 +684,7 @@ static void set_defaults(struct run_options *options)
 {
 	*options = (struct run_options){
 	    .memory_bytes = DEFAULT_MEMORY,
+	    .cpus = 1,
 	    .workdir = xstrdup("/"),
 	    .accel = ACCEL_AUTO,
 	    .machine = MACHINE_MICROVM,

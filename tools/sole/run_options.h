@@ -39,8 +39,12 @@ struct volume_request {
 	char *export_path;
 };
 
+/* What the kernel's per-CPU tables hold (kernel/arch/x86_64/percpu.h). */
+#define MAXIMUM_CPUS 64
+
 struct run_options {
 	uint64_t memory_bytes;
+	int cpus; /* --cpus */
 	struct string_list env; /* "K=V", one per key, in the order first set */
 	struct copy_request *copies;
 	size_t copy_count;

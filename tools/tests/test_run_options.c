@@ -44,9 +44,10 @@ static void check_full_command_line(void)
 			"-e", "SOLE_TEST_UNSET", "-e", "HOME=/home/app", "--copy", "data",
 			"--copy=/etc/x.conf", "--copy", "src/dir:/opt/dir", "--copy", "f:rel/dest",
 			"-w", "/srv//app/", "--trace", "--verbose", "--no-sandbox", "--accel", "tcg", "--machine=pc",
-			"--kernel", "/k.elf", "./app", "-m", "--trace", "--", "x"};
+			"--kernel", "/k.elf", "--cpus", "2", "./app", "-m", "--trace", "--", "x"};
 	CHECK(PARSE(&options, argv) == 0);
 	CHECK(options.memory_bytes == 128u << 20);
+	CHECK(options.cpus == 2);
 	CHECK(options.env.count == 5);
 	CHECK_STRING(options.env.items[0], "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 	CHECK_STRING(options.env.items[1], "HOME=/home/app");
@@ -79,6 +80,7 @@ static void check_defaults_and_ends(void)
 	char *plain[] = {"hello"};
 	CHECK(PARSE(&options, plain) == 0);
 	CHECK(options.memory_bytes == 64u << 20);
+	CHECK(options.cpus == 1);
 	CHECK(options.env.count == 2);
 	CHECK_STRING(options.workdir, "/");
 	CHECK(options.accel == ACCEL_AUTO && options.machine == MACHINE_MICROVM);
@@ -96,6 +98,14 @@ static void check_defaults_and_ends(void)
 	CHECK(PARSE(&options, lone_dash) == 0);
 	CHECK(options.memory_bytes == 1u << 30);
 	CHECK_STRING(options.binary, "-");
+	run_options_free(&options);
+
+	/* docker's --cpus takes a share of the host's time: a fraction rounds up */
+	char *fraction[] = {"--cpus=1.5", "app"};
+	CHECK(PARSE(&options, fraction) == 0 && options.cpus == 2);
+	run_options_free(&options);
+	char *most[] = {"--cpus", "64", "app"};
+	CHECK(PARSE(&options, most) == 0 && options.cpus == 64);
 	run_options_free(&options);
 
 	char *help_first[] = {"--help", "--nonsense"};
@@ -126,6 +136,11 @@ static void check_rejections(void)
 		{"--copy", ":/x", "app"},
 		{"--copy", "x:", "app"},
 		{"--verbose", NULL, NULL},
+		{"--cpus", "0", "app"},
+		{"--cpus", "65", "app"},
+		{"--cpus", "-1", "app"},
+		{"--cpus", "two", "app"},
+		{"--cpus", "nan", "app"},
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
