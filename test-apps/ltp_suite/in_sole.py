@@ -46,10 +46,11 @@ def command(build, catalog, entry, extra_options=()):
     return argv + ["--", "/bin/sh", "-c", program + "; exit $?"]
 
 
-def run(build, catalog, entry, time_limit):
-    """ENTRY's results.Outcome in sole, killed (QEMU with it) after TIME_LIMIT seconds."""
+def run(build, catalog, entry, time_limit, extra_options=()):
+    """ENTRY's results.Outcome in sole (EXTRA_OPTIONS go to sole run), killed (QEMU
+    with it) after TIME_LIMIT seconds."""
     start = time.perf_counter()
-    proc = subprocess.Popen(command(build, catalog, entry), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+    proc = subprocess.Popen(command(build, catalog, entry, extra_options), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, start_new_session=True)
     timed_out = False
     try:
