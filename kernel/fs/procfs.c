@@ -417,6 +417,7 @@ static void gen_stat(const struct inode *ino, struct strbuf *out)
 	const struct thread *task = described_thread(ino, p);
 	struct cpu_times self = task ? cputime_thread(task) : cputime_process(p);
 	const struct tty *tty = tty_of_session(p->sid); /* its controlling terminal */
+	const struct thread *shown = task ? task : p->threads; /* whose CPU the processor field gives */
 	strbuf_printf(out, "%d (%.15s) %c %d %d %d %u %d 4194560 0 0 0 0 %llu %llu %llu %llu 20 0 %d 0 %llu %zu %zu %llu ",
 	              task ? task->tid : p->pid, thread_comm(p, task), task ? thread_state_letter(p, task) : state_letter(p),
 	              process_ppid(p), p->pgid, p->sid, tty ? tty->rdev : 0, tty ? tty->pgrp : -1,
@@ -425,8 +426,9 @@ static void gen_stat(const struct inode *ino, struct strbuf *out)
 	              p->live_threads, (unsigned long long)ticks(p->start_ns), mapped_kib(p) * 1024,
 	              used_kib() * 1024 / PAGE_SIZE, (unsigned long long)p->rlimits[RLIMIT_RSS].rlim_cur);
 	uint64_t brk_start = p->as ? p->as->brk_start : 0, brk_end = p->as ? p->as->brk_end : 0;
-	strbuf_printf(out, "0 0 %llu 0 0 0 0 0 0 0 0 0 %d 0 0 0 0 0 0 %llu %llu %llu %llu %llu %llu %d\n",
-	              (unsigned long long)p->arg_start, p->exit_signal, (unsigned long long)brk_start,
+	strbuf_printf(out, "0 0 %llu 0 0 0 0 0 0 0 0 0 %d %d 0 0 0 0 0 %llu %llu %llu %llu %llu %llu %d\n",
+	              (unsigned long long)p->arg_start, p->exit_signal, shown ? shown->last_cpu : 0,
+	              (unsigned long long)brk_start,
 	              (unsigned long long)brk_end, (unsigned long long)p->arg_start, (unsigned long long)p->arg_end,
 	              (unsigned long long)p->env_start, (unsigned long long)p->env_end,
 	              p->state == PROCESS_ALIVE ? 0 : p->wait_status);

@@ -145,6 +145,7 @@ struct thread {
 	/* The scheduler's (kernel/sched): */
 	enum thread_state state;
 	struct percpu *cpu;        /* the CPU it runs on, or idles on its stack; NULL while switched out */
+	int last_cpu;              /* the index of the CPU it ran on last (/proc's processor field) */
 	uint64_t cpu_mask;         /* the CPUs it may run on, by index (sched_setaffinity) */
 	uint64_t saved_rsp;        /* kernel stack pointer while switched out */
 	struct thread *run_next;   /* run queue, or the list of dead threads */

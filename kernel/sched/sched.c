@@ -317,6 +317,7 @@ static void switch_to(struct thread *next)
 		cputime_skip();
 	next->state = THREAD_RUNNING;
 	next->cpu = me;
+	next->last_cpu = me->index;
 	if (prev == next)
 		return;
 	uint64_t boot_stack_rsp;
