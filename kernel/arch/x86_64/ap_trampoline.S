@@ -5,6 +5,7 @@
  * kernel at -2 GiB), and jumps to ap_entry (smp.c) on the stack smp.c left
  * in ap_stack_top, with ap_cpu in %rdi. Every address below is the copy's,
  * worked out from the distance to ap_trampoline_start. */
+#include "kernel/arch/x86_64/long_mode.h"
 #include "kernel/arch/x86_64/smp.h"
 #include "kernel/mm/layout.h"
 
@@ -30,18 +31,7 @@ ap_protected:
 	mov %ax, %ds
 	mov %ax, %es
 	mov %ax, %ss
-	mov %cr4, %eax
-	or $0x20, %eax                  /* PAE */
-	mov %eax, %cr4
-	mov $(boot_pml4 - KERNEL_VMA), %eax
-	mov %eax, %cr3
-	mov $0xc0000080, %ecx
-	rdmsr
-	or $0x900, %eax                 /* LME, NXE */
-	wrmsr
-	mov %cr0, %eax
-	or $0x80010001, %eax            /* PG, WP, PE */
-	mov %eax, %cr0
+	ENTER_LONG_MODE (boot_pml4 - KERNEL_VMA)
 	ljmp $0x18, $AT(ap_long)
 
 	.code64

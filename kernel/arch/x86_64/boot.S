@@ -1,6 +1,7 @@
 /* PVH entry: QEMU jumps here in 32-bit protected mode with paging off and
  * %ebx pointing at the hvm_start_info. We map the first GiB three times
  * (identity, direct map, -2 GiB), enter long mode and call kmain. */
+#include "kernel/arch/x86_64/long_mode.h"
 #include "kernel/mm/layout.h"
 
 #define PHYS(sym) ((sym) - KERNEL_VMA)
@@ -40,18 +41,7 @@ pvh_start32:
 	cmp $2048, %ecx
 	jne 1b
 
-	mov $PHYS(boot_pml4), %eax
-	mov %eax, %cr3
-	mov %cr4, %eax
-	or $0x20, %eax                  /* PAE */
-	mov %eax, %cr4
-	mov $0xc0000080, %ecx
-	rdmsr
-	or $0x900, %eax                 /* LME, NXE */
-	wrmsr
-	mov %cr0, %eax
-	or $0x80010001, %eax            /* PG, WP, PE */
-	mov %eax, %cr0
+	ENTER_LONG_MODE PHYS(boot_pml4)
 	lgdt PHYS(boot_gdtr)
 	ljmp $0x08, $PHYS(boot_long_mode)
 
