@@ -1,6 +1,7 @@
 """The benchmarks: boot, memory, size, syscall cost, process creation, sqlite and stdin here;
 nginx and redis in network.py (which also gives the memory table its server lines);
-sqlite and sequential I/O on a volume in volumes.py; PostgreSQL under pgbench in postgres.py.
+sqlite and sequential I/O on a volume in volumes.py; PostgreSQL under pgbench in postgres.py;
+the rows with 2 vCPUs in smp.py.
 
 Each takes the run's Settings and returns a report.Section. Every figure comes
 from sole (`sole run`), from the Linux guest (linux_guest.py, on sole's own QEMU
@@ -17,6 +18,7 @@ import harness
 import linux_guest
 import network
 import postgres
+import smp
 import sqlite_script
 import volumes
 from harness import BenchError, median, progress, ratio
@@ -568,4 +570,4 @@ def stdin_throughput(settings):
 BENCHMARKS = {"boot": boot, "memory": memory, "size": size, "syscall": syscall, "process": process,
               "sqlite": sqlite, "stdin": stdin_throughput, "nginx": network.nginx, "nginx-workers": network.nginx_workers,
               "redis": network.redis, "volume-sqlite": volumes.sqlite, "volume-io": volumes.sequential,
-              "postgres": postgres.pgbench}
+              "postgres": postgres.pgbench, **smp.BENCHMARKS}

@@ -51,6 +51,14 @@ class Build:
     def process_cost(self):
         return os.path.join(self.folder, "bench", "process-cost")
 
+    @property
+    def timed_run(self):
+        return os.path.join(self.folder, "bench", "timed-run")
+
+    @property
+    def go_parallel(self):
+        return os.path.join(self.folder, "bench", "go-parallel")
+
     def check(self):
         for path in (self.sole, self.kernel, self.hello, self.floor_kernel, self.syscall_cost, self.process_cost):
             if not os.path.exists(path):
@@ -76,6 +84,9 @@ class Settings:
     wrk_seconds: int
     redis_requests: int
     pgbench_seconds: int
+    parallel_mb: int      # the xz row's input (bench/smp.py)
+    go_iterations: int    # the Go row's loop length per goroutine
+    cpus: int = 1         # vCPUs of sole and the Linux guest (sole run --cpus)
 
     def to_json(self):
         return json.dumps(dataclasses.asdict(self))
@@ -120,7 +131,7 @@ def sole_command(settings, argv, machine="microvm", memory_mb=None, options=()):
     """The `sole run` command line of ARGV with the settings' accelerator and memory."""
     memory = memory_mb or settings.memory_mb
     return [settings.build.sole, "run", "--machine", machine, "--accel", settings.accel,
-            "-m", f"{memory}M", *options, *argv]
+            "-m", f"{memory}M", "--cpus", str(settings.cpus), *options, *argv]
 
 
 def sole_run(settings, argv, machine="microvm", memory_mb=None, options=(), cwd=None, timeout=300,
@@ -138,11 +149,11 @@ class SoleVm:
     tsc_khz: int
 
 
-def sole_vm(build, machine, accel, memory_mb, options=()):
+def sole_vm(build, machine, accel, memory_mb, options=(), cpus=1):
     """SoleVm of a `sole run --verbose` of the static hello, with sole's OPTIONS
-    (such as -p or --net, which change QEMU's network options)."""
+    (such as -p or --net, which change QEMU's network options) on CPUS vCPUs."""
     result = timed([build.sole, "run", "--verbose", "--machine", machine, "--accel", accel,
-                    "-m", f"{memory_mb}M", *options, build.hello])
+                    "-m", f"{memory_mb}M", "--cpus", str(cpus), *options, build.hello])
     command = re.search(r"^sole: qemu command: (.*)$", result.stderr, re.M)
     tsc = re.search(r"TSC at (\d+) kHz", result.stderr)
     if not command or not tsc:

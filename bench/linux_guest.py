@@ -386,6 +386,19 @@ def serial_console(qemu):
     return out
 
 
+def own_tap(qemu):
+    """QEMU command line QEMU with a tap netdev that QEMU opens itself, by the name in
+    NETNS_TAP: sole opens its tap device and hands QEMU the descriptor (fd=N), which
+    no Linux guest's QEMU is handed."""
+    out = list(qemu)
+    for index, arg in enumerate(out[:-1]):
+        value = out[index + 1]
+        if arg == "-netdev" and value.startswith("tap,") and ",fd=" in value:
+            netdev_id = re.search(r"id=([^,]+)", value).group(1)
+            out[index + 1] = f"tap,id={netdev_id},ifname={os.environ['NETNS_TAP']},script=no,downscript=no"
+    return out
+
+
 def with_memory(qemu, memory_mb):
     """QEMU command line QEMU with -m set to MEMORY_MB megabytes."""
     out = list(qemu)
@@ -419,7 +432,7 @@ class LinuxGuest:
     2 of 8 boots here). With the rate given, every boot finished."""
 
     def __init__(self, sole_vm, metapackage=METAPACKAGE):
-        self.qemu = serial_console(sole_vm.qemu)
+        self.qemu = own_tap(serial_console(sole_vm.qemu))
         self.network = GuestNetwork.of_sole_vm(self.qemu, metapackage)
         self.qemu[self.qemu.index("-kernel") + 1] = kernel_image(metapackage)
         self.qemu[self.qemu.index("-append") + 1] = f"{KERNEL_ARGS} tsc_early_khz={sole_vm.tsc_khz}"

@@ -77,6 +77,7 @@ SYS_PIDFD_GETFD = 438
 HOSTFWD_BACKLOG = 4096
 # The worker processes of the nginx-workers row (nginx's master forks them).
 NGINX_WORKERS = 2
+REDIS_IO_THREADS = 2
 NGINX_WORKER_STARTED = serve_test.NGINX_WORKER_STARTED
 # How long the master may take to log the start of its last worker once one answers.
 WORKERS_WAIT = 10
@@ -244,7 +245,17 @@ def redis_app(folder):
                      native_argv, ping_answers, redis_load)
 
 
-APPS = {"nginx": nginx_app, "nginx-workers": lambda folder: nginx_app(folder, NGINX_WORKERS), "redis": redis_app}
+def redis_io_threads_app(folder):
+    """redis-server as redis_app, with REDIS_IO_THREADS I/O threads that also read."""
+    app = redis_app(folder)
+    threads = ["--io-threads", str(REDIS_IO_THREADS), "--io-threads-do-reads", "yes"]
+    native_argv = app.native_argv
+    return dataclasses.replace(app, name="redis-io-threads", argv=app.argv + threads,
+                               native_argv=lambda port: native_argv(port) + threads)
+
+
+APPS = {"nginx": nginx_app, "nginx-workers": lambda folder: nginx_app(folder, NGINX_WORKERS), "redis": redis_app,
+        "redis-io-threads": redis_io_threads_app}
 
 
 def widen_hostfwd_backlog(qemu, port):
@@ -401,7 +412,7 @@ def serving(app, where, backend, settings, folder, memory_mb=None):
         # sole's QEMU line for this backend, from a hello at the usual memory (at a
         # probe's small -m the hello itself might not fit).
         vm = harness.sole_vm(settings.build, machine, settings.accel, settings.memory_mb,
-                             network + app.sole_options)
+                             network + app.sole_options, settings.cpus)
         if where == SOLE:
             command = harness.sole_command(settings, app.argv, machine, memory_mb,
                                            network + app.sole_options + sole_copy_options(app))
@@ -642,6 +653,17 @@ def redis(settings):
              "and the same two backends as nginx.")
     return rate_section("redis", "redis: SET and GET under redis-benchmark", intro, list(REDIS_TESTS),
                         "sole ÷ Linux ≥ 1.3×", settings)
+
+
+def redis_io_threads(settings):
+    """The redis row with REDIS_IO_THREADS I/O threads in redis-server."""
+    intro = (f"The redis row with `--io-threads {REDIS_IO_THREADS} --io-threads-do-reads yes`: redis-server "
+             "reads and writes its clients' sockets on that many threads. Otherwise the same: "
+             f"`redis-benchmark -c {REDIS_CONNECTIONS} -n {settings.redis_requests} -P {REDIS_PIPELINE} "
+             f"-t set,get --csv`, the median of {settings.runs} run(s), on {machines_text(settings)} with "
+             f"{settings.memory_mb} MB.")
+    return rate_section("redis-io-threads", f"redis, {REDIS_IO_THREADS} I/O threads: SET and GET", intro,
+                        list(REDIS_TESTS), "sole ÷ Linux ≥ 1.3×", settings)
 
 
 def main():
