@@ -1,6 +1,7 @@
 /* Syscalls on names in the tree: open (openat2 too) and create, mkdir, unlink, rmdir,
  * rename, readlink, access, chdir, getcwd, truncate, umask. */
 #include <linux/fcntl.h>
+#include <linux/limits.h>
 #include <linux/openat2.h>
 #include <string.h>
 
@@ -33,6 +34,28 @@ static struct inode *new_node(struct inode *dir, uint32_t mode)
 	return ino;
 }
 
+/* open(O_CREAT) of a new name in a folder of the kernel's that makes its
+ * own entries (/dev/mqueue): its hook makes the entry, with the caller's
+ * right to write the folder. */
+static int create_kernel_entry(struct inode *parent, const char *name, size_t len, uint32_t mode,
+                               struct inode **out, bool *created)
+{
+	char entry[NAME_MAX + 1];
+	if (len > NAME_MAX)
+		return -ENAMETOOLONG;
+	memcpy(entry, name, len);
+	entry[len] = 0;
+	int err = inode_permission(current_cred(), parent, MAY_WRITE | MAY_EXEC);
+	if (!err)
+		err = parent->dir.create_entry(parent, entry, mode);
+	if (err)
+		return err;
+	dir_refresh(parent);
+	*out = dir_lookup(parent, name, len);
+	*created = *out != NULL;
+	return *out ? 0 : -ENOENT;
+}
+
 /* Finds or creates the file for open(O_CREAT); *created tells which. */
 static int open_create(struct lookup_context ctx, struct inode *start, const char *path, int flags, uint32_t mode,
                        struct inode **out, bool *created)
@@ -57,6 +80,8 @@ static int open_create(struct lookup_context ctx, struct inode *start, const cha
 		*out = existing;
 		return 0;
 	}
+	if (parent->dir.kernel_entries && parent->dir.create_entry)
+		return create_kernel_entry(parent, name, len, mode, out, created);
 	err = may_create(current_cred(), parent);
 	if (err)
 		return err;

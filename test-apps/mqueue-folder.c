@@ -1,8 +1,9 @@
 /* mqueue-folder: /dev/mqueue as Linux's mqueue file system shows the
  * queues, checked inside sole only (the host has no /dev/mqueue mounted to
  * compare with): a named queue is a file there with its owner, mode and
- * size 80, reading as its status line; unlinking the file is mq_unlink; a
- * name cannot be made there by hand. Exits 1 at the first difference. */
+ * size 80, reading as its status line and opening as the queue;
+ * open(O_CREAT) makes a queue with the default sizes; unlinking the file is
+ * mq_unlink; no folder can be made there. Exits 1 at the first difference. */
 #include <dirent.h>
 #include <fcntl.h>
 #include <mqueue.h>
@@ -73,9 +74,28 @@ int main(void)
 	         (int)getpid());
 	read_status(status, sizeof status);
 	check(!strcmp(status, expect), "status with a registered notification");
-	check(open("/dev/mqueue/by-hand", O_CREAT | O_WRONLY, 0600) < 0 && errno == ENOENT,
-	      "no name made by hand (ENOENT)");
-	check(mkdir("/dev/mqueue/dir", 0700) < 0 && errno == ENOENT, "no folder made there (ENOENT)");
+	int entry = open("/dev/mqueue/folder-q", O_RDWR);
+	check(entry >= 0, "open the queue's entry for reading and writing");
+	check(mq_send((mqd_t)entry, "by entry", 8, 2) == 0, "mq_send through the entry's descriptor");
+	check(mq_receive(q, status, sizeof status, NULL) == 8, "mq_receive gets it from the queue");
+	close(entry);
+	mode_t old_mask = umask(022);
+	int made = open("/dev/mqueue/by-open", O_CREAT | O_EXCL | O_RDWR, 0666);
+	umask(old_mask);
+	check(made >= 0, "open(O_CREAT) makes a queue");
+	check(listed("by-open"), "the new queue is listed");
+	check(stat("/dev/mqueue/by-open", &st) == 0 && (st.st_mode & 0777) == 0644, "with the mode less the umask");
+	struct mq_attr made_attr;
+	check(mq_getattr((mqd_t)made, &made_attr) == 0 && made_attr.mq_maxmsg == 10 && made_attr.mq_msgsize == 8192,
+	      "and the default sizes");
+	static char message[8192]; /* a receive's buffer holds the queue's longest message */
+	check(mq_send((mqd_t)made, "x", 1, 0) == 0 && mq_receive((mqd_t)made, message, sizeof message, NULL) == 1,
+	      "a message through it");
+	check(open("/dev/mqueue/by-open", O_CREAT | O_EXCL | O_RDWR, 0600) < 0 && errno == EEXIST,
+	      "O_EXCL on an existing queue: EEXIST");
+	close(made);
+	check(mq_unlink("/by-open") == 0, "mq_unlink the queue open made");
+	check(mkdir("/dev/mqueue/dir", 0700) < 0 && errno == EPERM, "no folder made there (EPERM)");
 	check(unlink("/dev/mqueue/folder-q") == 0, "unlink the queue's file");
 	check(!listed("folder-q"), "gone from the folder");
 	check(mq_open("/folder-q", O_RDWR) == (mqd_t)-1 && errno == ENOENT, "mq_open finds no such queue");

@@ -148,6 +148,8 @@ void file_watch_remove(struct file *f, struct file_watch *w)
 
 struct file *file_open_inode(struct inode *ino, unsigned flags, const char *path)
 {
+	if (S_ISREG(ino->mode) && ino->file.open && !(flags & O_PATH))
+		return ino->file.open(ino, flags, path);
 	struct file *f = kzalloc(sizeof *f);
 	if (!f)
 		return NULL;

@@ -46,8 +46,10 @@ int inode_permission(const struct credentials *c, const struct inode *ino, int m
 
 int may_create(const struct credentials *c, const struct inode *dir)
 {
+	/* /proc answers ENOENT, as Linux's procfs; /dev/mqueue, which makes
+	 * queues only (open's create_entry), EPERM, as Linux's mqueue. */
 	if (dir->dir.kernel_entries)
-		return -ENOENT;
+		return dir->dir.create_entry ? -EPERM : -ENOENT;
 	return inode_permission(c, dir, MAY_WRITE | MAY_EXEC);
 }
 

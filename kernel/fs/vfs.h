@@ -119,6 +119,9 @@ struct inode {
 			 * (a queue's mq_unlink). */
 			bool kernel_entries;
 			int (*remove_entry)(struct inode *dir, const char *name);
+			/* ... and open(O_CREAT) may add a name through this (a
+			 * queue's mq_open): 0 or -errno. */
+			int (*create_entry)(struct inode *dir, const char *name, uint32_t mode);
 			int proc_pid; /* For /proc/PID: the process it describes */
 		} dir;
 		struct {
@@ -132,6 +135,9 @@ struct inode {
 			 * write's text: 0 or -errno. */
 			void (*generate)(const struct inode *ino, struct strbuf *out);
 			int (*store)(const struct inode *ino, const char *text);
+			/* A file of its own kind that opening gives (a queue's, in
+			 * /dev/mqueue), NULL when out of memory; flags are open's. */
+			struct file *(*open)(struct inode *ino, unsigned flags, const char *path);
 			const void *proc_data; /* what generate and store read */
 			int proc_pid;          /* For /proc/PID files: the process they describe */
 			int proc_tid;          /* and for /proc/PID/task/TID files, the thread */

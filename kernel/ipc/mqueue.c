@@ -449,6 +449,20 @@ static int sizes_of(const struct mq_attr *attr, long *maxmsg, long *msgsize, uns
 	return 0;
 }
 
+/* open() of the queue's /dev/mqueue entry: a file of the queue, as
+ * mq_open's (the entry's permission was checked on the way). */
+static struct file *open_entry(struct inode *ino, unsigned flags, const char *path)
+{
+	struct mqueue *q = (struct mqueue *)ino->file.proc_data;
+	if (!q)
+		return NULL;
+	unsigned kept = flags & ~(unsigned)(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
+	struct file *f = file_open_anonymous(ino, 0, &queue_ops, q, kept, path);
+	if (f)
+		q->refs++; /* the file's, let go by queue_release */
+	return f;
+}
+
 static struct mqueue *create(const char *name, uint32_t mode, const struct mq_attr *attr, int *err)
 {
 	const struct process *p = current_process();
@@ -487,6 +501,7 @@ static struct mqueue *create(const char *name, uint32_t mode, const struct mq_at
 	q->inode->size = QUEUE_FILE_SIZE;
 	/* listed in /dev/mqueue only while named, and read there at open */
 	q->inode->file.generate = generate_status;
+	q->inode->file.open = open_entry;
 	q->inode->file.proc_data = q;
 	q->refs = 1;
 	q->maxmsg = maxmsg;
@@ -546,6 +561,16 @@ int mq_open(const char *name, int oflag, uint32_t mode, const struct mq_attr *at
 	if (fd < 0 && created)
 		unlink_queue(q); /* as if the open had failed before making it */
 	return fd;
+}
+
+int mq_create(const char *name, uint32_t mode)
+{
+	int err = check_name(name);
+	if (!err && find(name))
+		err = -EEXIST;
+	if (!err)
+		create(name, mode, NULL, &err);
+	return err;
 }
 
 int mq_unlink(const char *name)

@@ -42,6 +42,9 @@ void mq_message_free(struct mq_message *m);
  * (NULL: the defaults) when it is missing, on a new close-on-exec
  * descriptor of the caller. The descriptor or -errno. */
 int mq_open(const char *name, int oflag, uint32_t mode, const struct mq_attr *attr);
+/* A queue named name with mode (less the umask) and the default sizes,
+ * with no file yet: open(O_CREAT) in /dev/mqueue. 0 or -errno. */
+int mq_create(const char *name, uint32_t mode);
 /* mq_unlink: the name goes at once, the queue with its last file. */
 int mq_unlink(const char *name);
 /* Calls fn with each queue that has a name, and its inode (whose file

@@ -1,8 +1,10 @@
 /* /dev/mqueue, as Linux's mqueue file system shows the POSIX message
  * queues (kernel/ipc/mqueue.c): a file per named queue, with the queue's
  * owner and mode, reading as its status line (QSIZE, NOTIFY, SIGNO,
- * NOTIFY_PID); unlinking one is mq_unlink. Queues are made with mq_open
- * only: a name cannot be added here (ENOENT). */
+ * NOTIFY_PID), and opening as the queue, which mq_send and mq_receive
+ * take; open(O_CREAT) of a new name makes a queue with the default sizes,
+ * unlinking one is mq_unlink. Other kinds of file cannot be made here
+ * (EPERM). */
 #include "kernel/ipc/mqueue_folder.h"
 
 #include <string.h>
@@ -29,6 +31,12 @@ static int remove_entry(struct inode *dir, const char *name)
 	return mq_unlink(name);
 }
 
+static int create_entry(struct inode *dir, const char *name, uint32_t mode)
+{
+	(void)dir;
+	return mq_create(name, mode);
+}
+
 void mqueue_folder_populate(struct inode *dev)
 {
 	struct inode *dir = inode_new(S_IFDIR | 01777);
@@ -37,6 +45,7 @@ void mqueue_folder_populate(struct inode *dev)
 	dir->dir.kernel_entries = true;
 	dir->dir.refresh = refresh;
 	dir->dir.remove_entry = remove_entry;
+	dir->dir.create_entry = create_entry;
 	dir_link(dev, "mqueue", 6, dir);
 	inode_put(dir);
 }
