@@ -71,6 +71,7 @@ static void load_file_tree(const uint8_t *initrd, size_t initrd_size)
 		randomize_va_space = 0;
 	devfs_populate();
 	procfs_populate();
+	sysfs_cpu_populate();
 }
 
 /* A lowercase hex digit's value, or -1. */
@@ -250,6 +251,5 @@ void kmain(uint32_t start_info_phys)
 		wx_check_break_on_purpose();
 	wx_check(); /* after the last boot-time kernel mapping */
 	smp_start(info->rsdp_paddr);
-	sysfs_cpu_populate();
 	start_app();
 }

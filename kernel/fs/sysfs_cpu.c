@@ -1,6 +1,7 @@
 /* /sys/devices/system/cpu: online, possible and present as Linux's CPU
  * lists ("0-1"), and a folder cpuN per CPU, which glibc counts for
- * _SC_NPROCESSORS_CONF. Every CPU that came up stays online. */
+ * _SC_NPROCESSORS_CONF, added at lookup once the CPUs are up. Every CPU
+ * that came up stays online. */
 #include "kernel/fs/sysfs_cpu.h"
 
 #include "kernel/arch/x86_64/percpu.h"
@@ -18,6 +19,16 @@ static void gen_cpu_list(const struct inode *ino, struct strbuf *out)
 		strbuf_printf(out, "0-%d\n", cpu_count - 1);
 }
 
+/* The cpuN folders of the CPUs up now (kernel/arch/x86_64/smp.c). */
+static void refresh(struct inode *dir)
+{
+	for (int i = 0; i < cpu_count; i++) {
+		char name[16];
+		ksnprintf(name, sizeof name, "cpu%d", i);
+		synthetic_dir(dir, name, 0555);
+	}
+}
+
 void sysfs_cpu_populate(void)
 {
 	struct inode *sys = synthetic_dir(vfs_root(), "sys", 0555);
@@ -29,9 +40,5 @@ void sysfs_cpu_populate(void)
 	synthetic_file(cpu, "online", gen_cpu_list);
 	synthetic_file(cpu, "possible", gen_cpu_list);
 	synthetic_file(cpu, "present", gen_cpu_list);
-	for (int i = 0; i < cpu_count; i++) {
-		char name[16];
-		ksnprintf(name, sizeof name, "cpu%d", i);
-		synthetic_dir(cpu, name, 0555);
-	}
+	cpu->dir.refresh = refresh;
 }

@@ -3,7 +3,8 @@
 #ifndef SOLE_SYSFS_CPU_H
 #define SOLE_SYSFS_CPU_H
 
-/* Once the CPUs are up (kernel/arch/x86_64/smp.c). */
+/* With /proc, before any volume: the folders are the kernel's, never a
+ * --rootfs image's. The cpuN folders follow the CPUs that came up later. */
 void sysfs_cpu_populate(void);
 
 #endif
