@@ -84,8 +84,10 @@ class Settings:
     wrk_seconds: int
     redis_requests: int
     pgbench_seconds: int
-    parallel_mb: int      # the xz row's input (bench/smp.py)
-    go_iterations: int    # the Go row's loop length per goroutine
+    # The parallel rows (bench/smp.py): the xz row's input in MB, the Go row's
+    # loop length per goroutine; the defaults are the full profile's.
+    parallel_mb: int = 100
+    go_iterations: int = 1_000_000_000
     cpus: int = 1         # vCPUs of sole and the Linux guest (sole run --cpus)
 
     def to_json(self):
