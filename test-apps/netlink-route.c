@@ -1,5 +1,6 @@
 /* netlink-route: AF_NETLINK's NETLINK_ROUTE as glibc, Go and iproute2 use
- * it: port ids, dumps of links and addresses ended by NLMSG_DONE, a single
+ * it: port ids, dumps of links, addresses and IPv4 routes ended by
+ * NLMSG_DONE, a single
  * link with an ACK, errors as NLMSG_ERROR, truncation, and getifaddrs and
  * if_nameindex on top. The host has more interfaces than the VM, so only
  * the loopback's facts are printed. Requests that would change something
@@ -81,6 +82,27 @@ static void show_address(const struct nlmsghdr *h)
 	       info->ifa_prefixlen, info->ifa_scope);
 }
 
+/* The loopback's routes: Linux's local table holds 127.0.0.0/8 and
+ * 127.0.0.1 as local, 127.255.255.255 as broadcast. */
+static void show_route(const struct nlmsghdr *h)
+{
+	const struct rtmsg *info = NLMSG_DATA(h);
+	char dst[INET6_ADDRSTRLEN] = "default", src[INET6_ADDRSTRLEN] = "-";
+	int oif = 0, len = (int)RTM_PAYLOAD(h);
+	for (const struct rtattr *a = RTM_RTA(info); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		if (a->rta_type == RTA_OIF)
+			oif = *(const int *)RTA_DATA(a);
+		if (a->rta_type == RTA_DST)
+			attr_text(a, dst, sizeof dst);
+		if (a->rta_type == RTA_PREFSRC)
+			attr_text(a, src, sizeof src);
+	}
+	if (oif != 1)
+		return;
+	printf("  route table %u type %u scope %u protocol %u %s/%u src %s\n", info->rtm_table, info->rtm_type,
+	       info->rtm_scope, info->rtm_protocol, dst, info->rtm_dst_len, src);
+}
+
 /* Reads answers until NLMSG_DONE, an error, or (for a single answer) the
  * ACK; prints the loopback's messages and every message type seen. */
 static void read_answers(int fd, const char *label, uint32_t seq, uint32_t port)
@@ -104,6 +126,8 @@ static void read_answers(int fd, const char *label, uint32_t seq, uint32_t port)
 				show_link(h);
 			else if (h->nlmsg_type == RTM_NEWADDR)
 				show_address(h);
+			else if (h->nlmsg_type == RTM_NEWROUTE)
+				show_route(h);
 			else if (h->nlmsg_type == NLMSG_DONE) {
 				printf("  done, multi %d\n", !!(h->nlmsg_flags & NLM_F_MULTI));
 				done = true;
@@ -173,6 +197,9 @@ static void requests(void)
 	while (recv(fd, answer, sizeof answer, MSG_DONTWAIT) > 0)
 		;
 	result("nothing left", recv(fd, answer, sizeof answer, MSG_DONTWAIT));
+	struct rtmsg routes = {.rtm_family = AF_INET};
+	request(fd, RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, 11, &routes, sizeof routes);
+	read_answers(fd, "dump IPv4 routes", 11, me.nl_pid);
 	close(fd);
 }
 

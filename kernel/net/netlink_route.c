@@ -2,10 +2,14 @@
  * addresses (RTM_GETADDR) of lwIP's interfaces, named as interface.c names
  * them, in Linux's message formats and order (a dump of addresses gives
  * every IPv4 one, then every IPv6 one). That is what getifaddrs,
- * if_nameindex, Go's net.Interfaces and `ip link` or `ip addr` read.
+ * if_nameindex, Go's net.Interfaces and `ip link` or `ip addr` read. A dump
+ * of IPv4 routes (RTM_GETROUTE) gives the routes Linux would hold for the
+ * same addresses: the main table's default route and each subnet, then the
+ * local table's local and broadcast routes, each table in address order.
  * Changes need CAP_NET_ADMIN, which the app does not hold, as in a
- * container (EPERM); routes, neighbours, rules and the other tables are not
- * kept (EOPNOTSUPP). */
+ * container (EPERM); IPv6 routes, a lookup of one route (`ip route get`),
+ * neighbours, rules and the other tables are not kept (EOPNOTSUPP, or an
+ * empty dump). */
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
@@ -184,6 +188,110 @@ static int get_addresses(const struct nlmsghdr *request, struct netlink_out *out
 	return NETLINK_DUMPED;
 }
 
+/* One IPv4 route as Linux's fib_dump_info writes it. */
+struct route {
+	uint32_t dst; /* network order, as the other addresses */
+	uint8_t dst_len, table, protocol, scope, type;
+	uint32_t prefsrc, gateway;
+	int oif;
+};
+
+#define MAX_ROUTES (5 * 8) /* per interface: default, subnet, local, broadcast; 8 interfaces at most here */
+
+static void add_route(struct route *routes, int *count, struct route r)
+{
+	if (*count < MAX_ROUTES)
+		routes[(*count)++] = r;
+}
+
+/* The routes Linux makes for netif's address, and its default route: the
+ * loopback's 127.0.0.0/8 is local, another interface's subnet goes by link. */
+static void interface_routes(const struct netif *netif, struct route *routes, int *count)
+{
+	uint32_t address = ip4_addr_get_u32(netif_ip4_addr(netif)), mask = ip4_addr_get_u32(netif_ip4_netmask(netif));
+	uint32_t gateway = ip4_addr_get_u32(netif_ip4_gw(netif));
+	if (!address)
+		return;
+	int oif = netif_get_index(netif);
+	uint8_t len = (uint8_t)prefix_length(mask);
+	struct route base = {.protocol = RTPROT_KERNEL, .prefsrc = address, .oif = oif};
+	if (interface_is_loopback(netif)) {
+		struct route subnet = base;
+		subnet.dst = address & mask, subnet.dst_len = len, subnet.table = RT_TABLE_LOCAL;
+		subnet.scope = RT_SCOPE_HOST, subnet.type = RTN_LOCAL;
+		add_route(routes, count, subnet);
+	} else {
+		if (gateway)
+			add_route(routes, count,
+			          (struct route){.table = RT_TABLE_MAIN, .protocol = RTPROT_BOOT, .scope = RT_SCOPE_UNIVERSE,
+			                         .type = RTN_UNICAST, .gateway = gateway, .oif = oif});
+		struct route subnet = base;
+		subnet.dst = address & mask, subnet.dst_len = len, subnet.table = RT_TABLE_MAIN;
+		subnet.scope = RT_SCOPE_LINK, subnet.type = RTN_UNICAST;
+		add_route(routes, count, subnet);
+	}
+	struct route local = base;
+	local.dst = address, local.dst_len = 32, local.table = RT_TABLE_LOCAL, local.scope = RT_SCOPE_HOST;
+	local.type = RTN_LOCAL;
+	add_route(routes, count, local);
+	struct route broadcast = base;
+	broadcast.dst = address | ~mask, broadcast.dst_len = 32, broadcast.table = RT_TABLE_LOCAL;
+	broadcast.scope = RT_SCOPE_LINK, broadcast.type = RTN_BROADCAST;
+	add_route(routes, count, broadcast);
+}
+
+/* Linux's dump order: the main table, then the local one; in a table by
+ * destination address, the shorter prefix first. */
+static bool before(const struct route *a, const struct route *b)
+{
+	if (a->table != b->table)
+		return a->table == RT_TABLE_MAIN;
+	uint32_t x = lwip_ntohl(a->dst), y = lwip_ntohl(b->dst);
+	return x != y ? x < y : a->dst_len < b->dst_len;
+}
+
+static void put_route(struct netlink_out *out, const struct route *r)
+{
+	struct rtmsg info = {.rtm_family = AF_INET,
+	                     .rtm_dst_len = r->dst_len,
+	                     .rtm_table = r->table,
+	                     .rtm_protocol = r->protocol,
+	                     .rtm_scope = r->scope,
+	                     .rtm_type = r->type};
+	netlink_put_message(out, RTM_NEWROUTE, NLM_F_MULTI, &info, sizeof info);
+	put_u32(out, RTA_TABLE, r->table);
+	if (r->dst_len)
+		netlink_put_attr(out, RTA_DST, &r->dst, sizeof r->dst);
+	if (r->prefsrc)
+		netlink_put_attr(out, RTA_PREFSRC, &r->prefsrc, sizeof r->prefsrc);
+	if (r->gateway)
+		netlink_put_attr(out, RTA_GATEWAY, &r->gateway, sizeof r->gateway);
+	put_u32(out, RTA_OIF, (uint32_t)r->oif);
+}
+
+static int get_routes(const struct nlmsghdr *request, struct netlink_out *out)
+{
+	if (!(request->nlmsg_flags & NLM_F_DUMP))
+		return -EOPNOTSUPP;
+	int family = dump_family(request);
+	if (family != AF_UNSPEC && family != AF_INET)
+		return NETLINK_DUMPED; /* no IPv6 routes are kept */
+	struct route routes[MAX_ROUTES];
+	int count = 0;
+	struct netif *netif;
+	FOR_EACH_INTERFACE(index, netif)
+	interface_routes(netif, routes, &count);
+	for (int i = 1; i < count; i++) /* an insertion sort of a few routes */
+		for (int j = i; j > 0 && before(&routes[j], &routes[j - 1]); j--) {
+			struct route swap = routes[j];
+			routes[j] = routes[j - 1];
+			routes[j - 1] = swap;
+		}
+	for (int i = 0; i < count; i++)
+		put_route(out, &routes[i]);
+	return NETLINK_DUMPED;
+}
+
 int netlink_route_request(const struct nlmsghdr *request, struct netlink_out *out)
 {
 	uint16_t type = request->nlmsg_type;
@@ -197,6 +305,8 @@ int netlink_route_request(const struct nlmsghdr *request, struct netlink_out *ou
 		return get_link(request, out);
 	case RTM_GETADDR:
 		return get_addresses(request, out);
+	case RTM_GETROUTE:
+		return get_routes(request, out);
 	default:
 		return -EOPNOTSUPP;
 	}
