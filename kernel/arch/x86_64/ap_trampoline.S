@@ -36,13 +36,7 @@ ap_protected:
 
 	.code64
 ap_long:
-	mov $0x10, %ax
-	mov %ax, %ds
-	mov %ax, %es
-	mov %ax, %ss
-	xor %ax, %ax
-	mov %ax, %fs
-	mov %ax, %gs
+	LOAD_DATA_SEGMENTS
 	mov AT(ap_stack_top), %rsp
 	mov AT(ap_cpu), %rdi
 	pushq $0                        /* ap_entry never returns: no return address */

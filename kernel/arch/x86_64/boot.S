@@ -47,13 +47,7 @@ pvh_start32:
 
 	.code64
 boot_long_mode:
-	mov $0x10, %ax
-	mov %ax, %ds
-	mov %ax, %es
-	mov %ax, %ss
-	xor %ax, %ax
-	mov %ax, %fs
-	mov %ax, %gs
+	LOAD_DATA_SEGMENTS
 	movabs $boot_higher_half, %rax
 	jmp *%rax
 

@@ -1,7 +1,9 @@
-/* The step the boot CPU (boot.S) and each AP (ap_trampoline.S) take from
- * 32-bit protected mode into long mode: the page tables at the physical
- * address pml4, PAE, LME and NXE in EFER, then paging with write
- * protection. A far jump to a 64-bit code segment comes next. */
+/* The steps the boot CPU (boot.S) and each AP (ap_trampoline.S) take from
+ * 32-bit protected mode into long mode: ENTER_LONG_MODE puts the page
+ * tables at the physical address pml4, sets PAE, LME and NXE in EFER, then
+ * paging with write protection; a far jump to a 64-bit code segment comes
+ * next, whose first step is LOAD_DATA_SEGMENTS (both GDTs hold data at
+ * 0x10). */
 #ifndef SOLE_LONG_MODE_H
 #define SOLE_LONG_MODE_H
 
@@ -19,6 +21,16 @@
 	mov %cr0, %eax
 	or $0x80010001, %eax            /* PG, WP, PE */
 	mov %eax, %cr0
+.endm
+
+.macro LOAD_DATA_SEGMENTS
+	mov $0x10, %ax
+	mov %ax, %ds
+	mov %ax, %es
+	mov %ax, %ss
+	xor %ax, %ax
+	mov %ax, %fs
+	mov %ax, %gs
 .endm
 #endif
 
