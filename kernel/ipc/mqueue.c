@@ -449,18 +449,23 @@ static int sizes_of(const struct mq_attr *attr, long *maxmsg, long *msgsize, uns
 	return 0;
 }
 
+/* A file of q for an open with flags (those that only concern the open
+ * dropped), named path; NULL when out of memory. */
+static struct file *queue_file(struct mqueue *q, unsigned flags, const char *path)
+{
+	unsigned kept = flags & ~(unsigned)(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
+	struct file *f = file_open_anonymous(q->inode, 0, &queue_ops, q, kept, path);
+	if (f)
+		q->refs++; /* the file's, let go by queue_release */
+	return f;
+}
+
 /* open() of the queue's /dev/mqueue entry: a file of the queue, as
  * mq_open's (the entry's permission was checked on the way). */
 static struct file *open_entry(struct inode *ino, unsigned flags, const char *path)
 {
 	struct mqueue *q = (struct mqueue *)ino->file.proc_data;
-	if (!q)
-		return NULL;
-	unsigned kept = flags & ~(unsigned)(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
-	struct file *f = file_open_anonymous(ino, 0, &queue_ops, q, kept, path);
-	if (f)
-		q->refs++; /* the file's, let go by queue_release */
-	return f;
+	return q ? queue_file(q, flags, path) : NULL;
 }
 
 static struct mqueue *create(const char *name, uint32_t mode, const struct mq_attr *attr, int *err)
@@ -553,10 +558,7 @@ int mq_open(const char *name, int oflag, uint32_t mode, const struct mq_attr *at
 		return err;
 	char path[NAME_MAX_LEN + 2];
 	ksnprintf(path, sizeof path, "/%s", name);
-	unsigned flags = (unsigned)oflag & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
-	struct file *f = file_open_anonymous(q->inode, 0, &queue_ops, q, flags, path);
-	if (f)
-		q->refs++; /* the file's, let go by queue_release */
+	struct file *f = queue_file(q, (unsigned)oflag, path);
 	int fd = fd_install_new(current_process()->files, f, true);
 	if (fd < 0 && created)
 		unlink_queue(q); /* as if the open had failed before making it */
