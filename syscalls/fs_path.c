@@ -34,6 +34,17 @@ static struct inode *new_node(struct inode *dir, uint32_t mode)
 	return ino;
 }
 
+/* name, len bytes long, as the string a kernel folder's hooks take
+ * (create_entry, remove_entry). */
+static int hook_name(char out[NAME_MAX + 1], const char *name, size_t len)
+{
+	if (len > NAME_MAX)
+		return -ENAMETOOLONG;
+	memcpy(out, name, len);
+	out[len] = 0;
+	return 0;
+}
+
 /* open(O_CREAT) of a new name in a folder of the kernel's that makes its
  * own entries (/dev/mqueue): its hook makes the entry, with the caller's
  * right to write the folder. */
@@ -41,11 +52,9 @@ static int create_kernel_entry(struct inode *parent, const char *name, size_t le
                                struct inode **out, bool *created)
 {
 	char entry[NAME_MAX + 1];
-	if (len > NAME_MAX)
-		return -ENAMETOOLONG;
-	memcpy(entry, name, len);
-	entry[len] = 0;
-	int err = inode_permission(current_cred(), parent, MAY_WRITE | MAY_EXEC);
+	int err = hook_name(entry, name, len);
+	if (!err)
+		err = inode_permission(current_cred(), parent, MAY_WRITE | MAY_EXEC);
 	if (!err)
 		err = parent->dir.create_entry(parent, entry, mode);
 	if (err)
@@ -335,10 +344,9 @@ static long remove_entry(int dirfd, const char *user_path, bool directory)
 			return -ENOTDIR;
 	}
 	if (parent->dir.remove_entry) {
-		char own[256];
-		memcpy(own, name, len);
-		own[len] = 0;
-		return parent->dir.remove_entry(parent, own);
+		char own[NAME_MAX + 1];
+		err = hook_name(own, name, len);
+		return err ? err : parent->dir.remove_entry(parent, own);
 	}
 	return dir_unlink(parent, name, len);
 }
