@@ -84,9 +84,13 @@ static int best_ready_level(void)
 
 static bool level_ready(int level) { return ready_levels[level / 64] >> (level % 64) & 1; }
 
+/* Whether t's affinity mask allows cpu. */
+static bool allowed_on(const struct thread *t, const struct percpu *cpu) { return t->cpu_mask >> cpu->index & 1; }
+
+/* ... and no other CPU is on its stack. */
 static bool may_run_on(const struct thread *t, const struct percpu *cpu)
 {
-	return (!t->cpu || t->cpu == cpu) && (t->cpu_mask >> cpu->index & 1);
+	return (!t->cpu || t->cpu == cpu) && allowed_on(t, cpu);
 }
 
 /* The best ready thread cpu may run, NULL when none. */
@@ -517,9 +521,8 @@ void sched_preempt_point(void)
 {
 	struct thread *t = current_thread();
 	struct percpu *me = this_cpu();
-	if (!(t->cpu_mask >> me->index & 1))
-		me->need_resched = true; /* its affinity no longer allows this CPU */
-	if (me->need_resched && (best_for(me) || !(t->cpu_mask >> me->index & 1))) {
+	bool must_leave = !allowed_on(t, me); /* its affinity changed */
+	if (must_leave || (me->need_resched && best_for(me))) {
 		int level = sched_policy_level(&t->sched);
 		run_enqueue_at(t, level > 0 && best_level_for(me) > level);
 		schedule();
@@ -547,7 +550,7 @@ void sched_set_affinity(struct thread *t, uint64_t mask)
 	t->cpu_mask = mask;
 	if (t->state == THREAD_READY)
 		kick_cpu_for(t);
-	else if (t->state == THREAD_RUNNING && t->cpu && t->cpu != this_cpu() && !(mask >> t->cpu->index & 1))
+	else if (t->state == THREAD_RUNNING && t->cpu && t->cpu != this_cpu() && !allowed_on(t, t->cpu))
 		interrupt_cpu(t->cpu); /* its way back to the app passes sched_preempt_point */
 }
 
