@@ -33,7 +33,7 @@ struct percpu *cpus[MAX_CPUS];
 int cpu_count;
 
 static struct cpu_tables boot_tables;
-static struct percpu boot_cpu;
+static struct percpu boot_cpu = {.tables = &boot_tables};
 
 /* Order matters for sysret: user data at STAR+8, user code at STAR+16. */
 static const uint64_t gdt_template[GDT_ENTRIES] = {
@@ -86,18 +86,17 @@ static void load_gdt(struct cpu_tables *t, int index)
 			 : "rax", "memory");
 }
 
-void percpu_init_ap(struct percpu *cpu, struct cpu_tables *tables)
+void percpu_init_ap(struct percpu *cpu)
 {
-	load_gdt(tables, cpu->index);
+	load_gdt(cpu->tables, cpu->index);
 	cpu->self = cpu;
-	cpu->tables = tables;
 	wrmsr(MSR_GS_BASE, (uint64_t)cpu);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 }
 
 void percpu_init_boot(void)
 {
-	percpu_init_ap(&boot_cpu, &boot_tables);
+	percpu_init_ap(&boot_cpu);
 	cpus[0] = &boot_cpu;
 	cpu_count = 1;
 }

@@ -50,9 +50,9 @@ static inline int cpu_index(void) { return this_cpu()->index; }
 
 /* The boot CPU's GDT, TSS and per-CPU block. */
 void percpu_init_boot(void);
-/* An application processor's: its block (with index and APIC ID set) and
- * tables, which the caller allocated. */
-void percpu_init_ap(struct percpu *cpu, struct cpu_tables *tables);
+/* An application processor's: its block, with index, APIC ID and tables
+ * (percpu_tables_size bytes) set by the caller, which allocated both. */
+void percpu_init_ap(struct percpu *cpu);
 /* The size percpu_init_ap wants for tables. */
 unsigned long percpu_tables_size(void);
 /* Points the TSS and syscall entry at the next thread's kernel stack. */

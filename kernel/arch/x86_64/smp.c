@@ -37,12 +37,13 @@ static void *in_copy(const char *sym)
 	return (char *)phys_to_virt(AP_TRAMPOLINE_PHYS) + (sym - ap_trampoline_start);
 }
 
-/* This CPU's number for RDTSCP and RDPID, which the vDSO's getcpu reads. */
+/* This CPU's number for RDTSCP and RDPID, as Linux sets it for apps that
+ * read it (the vDSO's getcpu reads the GDT's CPU_NUMBER_SELECTOR). */
 static void set_cpu_number(int index) { wrmsr(MSR_TSC_AUX, (uint64_t)index); }
 
 void ap_entry(struct percpu *cpu)
 {
-	percpu_init_ap(cpu, cpu->tables);
+	percpu_init_ap(cpu);
 	paging_activate(paging_kernel_root());
 	idt_load();
 	cpu_setup_ap();
