@@ -166,6 +166,7 @@ static void add_cpus(struct oci_config *config)
 	const char *annotated = json_string_member(config->annotations, "org.sole.cpus");
 	const struct json_value *cpu =
 	    json_member(json_member(json_member(config->tree, "linux"), "resources"), "cpu");
+	const char *cpuset = json_string_member(cpu, "cpus");
 	uint64_t quota, period;
 	unsigned cpus = 0;
 	if (annotated) {
@@ -176,8 +177,8 @@ static void add_cpus(struct oci_config *config)
 	    whole_number(json_member(cpu, "period"), 0x1p62, &period) && period > 0) {
 		uint64_t rounded_up = quota / period + (quota % period != 0);
 		cpus = rounded_up < OCI_MAXIMUM_CPUS ? (unsigned)rounded_up : OCI_MAXIMUM_CPUS;
-	} else if (json_string_member(cpu, "cpus")) {
-		cpus = cpuset_count(json_string_member(cpu, "cpus"));
+	} else if (cpuset) {
+		cpus = cpuset_count(cpuset);
 	}
 	if (cpus > 1) {
 		char count[16];
